@@ -1,0 +1,5 @@
+"""``python -m legday``: the command line."""
+
+from legday.cli import main
+
+raise SystemExit(main())

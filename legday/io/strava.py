@@ -1,0 +1,183 @@
+"""Strava bulk export: ``activities.csv`` plus ``activities/*.fit.gz|.gpx.gz|.tcx.gz``.
+
+The CSV gives each activity's name, Strava type and start; it is linked to the
+file named in its ``Filename`` column. Rows without a file (manual entries such
+as a "Weight Training" session) become activities without samples, so weekly
+analytics can still count them. Files in ``activities/`` that no row names are
+read too, so nothing in the export is lost.
+
+Strava writes ``Activity Date`` in UTC. The local UTC offset comes from the
+activity file (FIT ``activity.local_timestamp``); a row without a file borrows
+the offset of the export's activity nearest in time, since one export belongs
+to one athlete.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from legday.io import Limits, ReadFailure, ReadResult, read_payload
+from legday.io.sport import normalise_sport
+from legday.model import Activity, Sport, content_id
+
+if TYPE_CHECKING:
+    from legday.io.archive import Entry
+
+CSV_NAME = "activities.csv"
+_MORE_SPECIFIC_RUNS = (Sport.TRAIL_RUN, Sport.TREADMILL_RUN)
+
+
+def find_export_roots(paths: list[str]) -> list[str]:
+    """Prefixes ('' or 'folder/') under which a Strava ``activities.csv`` lies."""
+    roots = []
+    for path in paths:
+        if path == CSV_NAME or path.endswith("/" + CSV_NAME):
+            root = path[: -len(CSV_NAME)]
+            if root.count("/") <= 1:  # the export's top level, or one folder below it
+                roots.append(root)
+    return roots
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    # Strava repeats some names (Distance in km or miles first, in metres later):
+    # the later, unit-fixed column wins.
+    return {name.strip(): i for i, name in enumerate(header)}
+
+
+def _float(text: str | None) -> float | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def parse_activity_date(text: str) -> pd.Timestamp | None:
+    """Strava's ``Activity Date`` (e.g. ``Jun 4, 2024, 6:13:47 AM``, UTC) as a timestamp."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%b %d, %Y, %I:%M:%S %p", "%b %d, %Y, %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return pd.Timestamp(pd.to_datetime(text, format=fmt, utc=True))
+        except (ValueError, TypeError):
+            continue
+    try:
+        return pd.Timestamp(pd.to_datetime(text, utc=True))
+    except (ValueError, TypeError):
+        return None
+
+
+def read_activities_csv(payload: bytes) -> list[dict[str, str]] | None:
+    """Rows of a Strava ``activities.csv`` (None when it is not one)."""
+    text = payload.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header or header[0].strip() != "Activity ID":
+        return None
+    cols = _columns(header)
+    rows = []
+    for raw in reader:
+        if not any(cell.strip() for cell in raw):
+            continue
+        rows.append({name: raw[i] if i < len(raw) else "" for name, i in cols.items()})
+    return rows
+
+
+def _apply_row(activity: Activity, row: dict[str, str]) -> Activity:
+    strava_sport = normalise_sport(row.get("Activity Type"))
+    sport = activity.sport
+    if strava_sport is not Sport.OTHER and not (
+            strava_sport is Sport.RUN and activity.sport in _MORE_SPECIFIC_RUNS):
+        sport = strava_sport
+    extra = dict(activity.extra)
+    extra.update(strava_id=row.get("Activity ID"), strava_type=row.get("Activity Type"))
+    return dataclasses.replace(activity, name=row.get("Activity Name") or activity.name,
+                               sport=sport, extra=extra)
+
+
+def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activity:
+    start = parse_activity_date(row.get("Activity Date", ""))
+    payload = ",".join(f"{k}={v}" for k, v in row.items()).encode()
+    activity = Activity(
+        id=content_id(payload, "strava_csv"),
+        source=entry.shown,
+        member=entry.member,
+        format="strava_csv",
+        sport=normalise_sport(row.get("Activity Type")),
+        sport_original=row.get("Activity Type") or None,
+        name=row.get("Activity Name") or None,
+        start_utc=start,
+        elapsed_s=_float(row.get("Elapsed Time")),
+        moving_s=_float(row.get("Moving Time")),
+        distance_m=_float(row.get("Distance")),
+        extra={"strava_id": row.get("Activity ID"), "strava_type": row.get("Activity Type")},
+    )
+    if note:
+        activity.fixes.append(note)
+        activity.partial = True
+    return activity
+
+
+def iter_export(root: str, entries: dict[str, Entry], consumed: set[str], *,
+                limits: Limits) -> Iterator[ReadResult]:
+    """Read one Strava export found at ``root`` in a folder or archive tree."""
+    csv_entry = entries[root + CSV_NAME]
+    rows = read_activities_csv(csv_entry.read(limits.max_file_bytes + 1))
+    if rows is None:
+        return  # some other activities.csv: leave it to the normal walk
+    consumed.update(p for p in entries if p.startswith(root))
+    results: list[ReadResult] = []
+    named: set[str] = set()
+    for row in rows:
+        filename = row.get("Filename", "").strip()
+        entry = entries.get(root + filename) if filename else None
+        if entry is None:
+            note = f"the export lists {filename} but it is missing" if filename else None
+            results.append(_row_activity(row, csv_entry, note))
+            continue
+        named.add(entry.path)
+        read_any = False
+        for result in read_payload(entry.read(limits.max_file_bytes + 1), shown=entry.shown,
+                                   member=entry.member, limits=limits):
+            if isinstance(result, Activity):
+                read_any = True
+                results.append(_apply_row(result, row))
+            else:
+                results.append(result)
+        if not read_any:
+            # Keep the CSV's facts so the session still counts in weekly totals.
+            results.append(_row_activity(row, csv_entry, f"{filename} could not be read"))
+    for path in sorted(entries):
+        if path.startswith(root + "activities/") and path not in named:
+            entry = entries[path]
+            results.extend(read_payload(entry.read(limits.max_file_bytes + 1),
+                                        shown=entry.shown, member=entry.member, limits=limits))
+    yield from _fill_offsets(results)
+
+
+def _fill_offsets(results: list[ReadResult]) -> list[ReadResult]:
+    known = [(r.start_utc, r.utc_offset_s) for r in results
+             if isinstance(r, Activity) and r.utc_offset_s is not None and r.start_utc is not None]
+    if not known:
+        return results
+    out: list[ReadResult] = []
+    for result in results:
+        if isinstance(result, Activity) and result.utc_offset_s is None \
+                and result.start_utc is not None:
+            start = result.start_utc
+            nearest = min(known, key=lambda k: abs((k[0] - start).total_seconds()))
+            result = dataclasses.replace(result, utc_offset_s=nearest[1])
+        out.append(result)
+    return out
+
+
+__all__ = ["find_export_roots", "iter_export", "parse_activity_date", "read_activities_csv",
+           "ReadFailure"]
