@@ -160,6 +160,12 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
         # Later records win, but a field they lack is taken from the earlier ones.
         df = df.groupby("time", sort=True, as_index=False).last()
         fixes.append(f"merged {n1 - len(df)} samples with repeated timestamps")
+    hr = df["heart_rate"]
+    if hr.notna().any() and (hr.fillna(0) == 0).all():
+        df = df.assign(heart_rate=np.nan)
+        fixes.append("heart rate was zero throughout (no sensor): treated as absent")
+    elif (hr == 0).any():
+        df = df.assign(heart_rate=hr.where(hr != 0))
     content = [c for c in SAMPLE_COLUMNS if c != "time"]
     trailing_empty = df[content].isna().all(axis=1).to_numpy()
     if len(trailing_empty) and trailing_empty[-1]:
@@ -167,12 +173,6 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
         keep = int(last_data[-1]) + 1 if len(last_data) else 0
         fixes.append(f"dropped {len(df) - keep} empty trailing samples")
         df = df.iloc[:keep]
-    hr = df["heart_rate"]
-    if hr.notna().any() and (hr.fillna(0) == 0).all():
-        df = df.assign(heart_rate=np.nan)
-        fixes.append("heart rate was zero throughout (no sensor): treated as absent")
-    elif (hr == 0).any():
-        df = df.assign(heart_rate=hr.where(hr != 0))
     for col in ("lat", "lon"):
         bad = df[col].abs() > (90 if col == "lat" else 180)
         if bad.any():
