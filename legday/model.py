@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from legday.errors import MissingColumn
 
 
-class Sport(str, Enum):
+class Sport(StrEnum):
     """legday's small sport vocabulary; the original names are kept beside it."""
 
     RUN = "run"
@@ -297,7 +297,7 @@ class Activity:
             "sport_original": self.sport_original,
             "name": self.name,
             "device": str(self.device),
-            "start": self.start_utc.isoformat().replace("+00:00", "Z") if self.start_utc is not None else None,
+            "start": iso_utc(self.start_utc),
             "utc_offset_s": self.utc_offset_s,
             "duration_s": _round(self.duration_s),
             "moving_s": _round(self.moving_s),
@@ -311,6 +311,13 @@ class Activity:
             "partial": self.partial,
             "fixes": list(self.fixes),
         }
+
+
+def iso_utc(ts: pd.Timestamp | None) -> str | None:
+    """ISO 8601 UTC with a ``Z``, whole seconds unless the time has a fraction."""
+    if ts is None or pd.isna(ts):
+        return None
+    return ts.tz_convert("UTC").isoformat().replace("+00:00", "Z")
 
 
 def _round(value: float | None) -> float | None:

@@ -7,6 +7,7 @@ export behaves the same whether it was unpacked or not.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -69,7 +70,7 @@ def iter_folder(folder: Path, *, shown: str, limits: Limits) -> Iterator[ReadRes
         rel = path.relative_to(folder).as_posix()
         entries.append(Entry(
             path=rel, size=path.stat().st_size,
-            read=lambda n, p=path: _read_file(p, n),
+            read=functools.partial(_read_file, path),
             shown=str(Path(shown) / rel), member=None))
     # A folder itself has no size limits; each archive found in it gets its own budget.
     unlimited = _Budget(Limits(max_file_bytes=limits.max_file_bytes,
@@ -110,7 +111,7 @@ def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
     with archive:
         entries = [
             Entry(path=info.filename, size=info.file_size,
-                  read=lambda n, i=info: _read_member(archive, i, n),
+                  read=functools.partial(_read_member, archive, info),
                   shown=shown, member=prefix + info.filename)
             for info in sorted(infos, key=lambda i: i.filename)
         ]
@@ -154,7 +155,7 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
             continue
         found += len(results)
         yield from results
-    if found == 0:
+    if found == 0 and depth <= 1:
         yield ReadFailure(shown, None, NotAnActivity(
             shown, "no FIT, GPX or TCX activity files found in it"))
 
@@ -170,6 +171,8 @@ def _read_entry(entry: Entry, *, limits: Limits, budget: _Budget,
                                     member=entry.member, limits=limits)
         return
     if fmt == "zip":
+        if not entry.path.lower().endswith(".zip"):
+            return  # zip-based documents (.kmz, .docx, ...) are not activity archives
         if entry.member is None:  # a zip lying in a folder starts its own budget
             budget, depth = _Budget(limits), 0
         budget.take(entry.shown, entry.size)

@@ -49,11 +49,15 @@ _NAMES: dict[str, Sport] = {
     "strength": Sport.STRENGTH,
     "workout": Sport.STRENGTH,
     "crossfit": Sport.STRENGTH,
+    "yoga": Sport.STRENGTH,
+    "pilates": Sport.STRENGTH,
     "training": Sport.OTHER,
 }
 
 # Strava writes its activity-type code into GPX <type>; these are the common ones.
-_STRAVA_CODES: dict[str, Sport] = {"1": Sport.RIDE, "9": Sport.RUN, "10": Sport.WALK, "4": Sport.HIKE}
+_STRAVA_CODES: dict[str, Sport] = {
+    "1": Sport.RIDE, "9": Sport.RUN, "10": Sport.WALK, "4": Sport.HIKE,
+}
 
 
 def _key(text: str) -> str:
