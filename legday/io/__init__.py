@@ -163,10 +163,11 @@ def read_path(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
     try:
         size = path.stat().st_size
     except OSError as exc:
-        yield ReadFailure(shown, None, UnsupportedFormat(shown, f"cannot open ({exc.strerror})"))
+        error = UnsupportedFormat(path.name, f"cannot open ({exc.strerror})")
+        yield ReadFailure(shown, None, error)
         return
     if size > max(limits.max_file_bytes, limits.max_archive_bytes):
-        yield ReadFailure(shown, None, LimitExceeded(shown, "too large to read safely"))
+        yield ReadFailure(shown, None, LimitExceeded(path.name, "too large to read safely"))
         return
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -203,7 +204,8 @@ def read_upload(data: bytes, *, name: str,
 
     if sniff(data[:4096], name) == "zip":
         if len(data) > limits.max_archive_bytes:
-            yield ReadFailure(name, None, LimitExceeded(name, "archive too large to read safely"))
+            yield ReadFailure(name, None, LimitExceeded(Path(name).name,
+                                                        "archive too large to read safely"))
             return
         yield from iter_zip_bytes(io.BytesIO(data), shown=name, limits=limits)
         return

@@ -47,11 +47,17 @@ class _Budget:
         self.members += 1
         self.bytes_read += size
         if self.members > self.limits.max_members:
-            raise LimitExceeded(shown, f"more than {self.limits.max_members} files in the archive")
+            raise LimitExceeded(_base(shown),
+                                f"more than {self.limits.max_members} files in the archive")
         if self.bytes_read > self.limits.max_archive_bytes:
             raise LimitExceeded(
                 shown,
                 f"archive expands to more than {self.limits.max_archive_bytes // 1024**2} MB")
+
+
+def _base(path: str) -> str:
+    """The last part of a file, member or nested-member path, for messages."""
+    return path.replace("!", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def _is_junk(path: str) -> bool:
@@ -98,14 +104,16 @@ def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
     budget = budget or _Budget(limits)
     if depth > limits.max_depth:
         yield ReadFailure(shown, prefix.rstrip("!") or None,
-                          LimitExceeded(shown, f"archives nested deeper than {limits.max_depth}"))
+                          LimitExceeded(_base(shown),
+                                        f"archives nested deeper than {limits.max_depth}"))
         return
     try:
         archive = zipfile.ZipFile(handle)
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield ReadFailure(shown, prefix.rstrip("!") or None,
-                          CorruptFile(shown, "the zip archive is damaged"))
+                          CorruptFile(_base(prefix.rstrip("!") or shown),
+                                      "the zip archive is damaged"))
         del exc
         return
     with archive:
@@ -148,7 +156,7 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
                 return
             continue
         except Exception as exc:  # a damaged member must not stop the others
-            name = entry.member or entry.shown
+            name = _base(entry.member or entry.shown)
             yield ReadFailure(entry.shown, entry.member,
                               CorruptFile(name, "cannot be extracted from the archive"))
             del exc
@@ -157,7 +165,7 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
         yield from results
     if found == 0 and depth <= 1:
         yield ReadFailure(shown, None, NotAnActivity(
-            shown, "no FIT, GPX or TCX activity files found in it"))
+            _base(shown), "no FIT, GPX or TCX activity files found in it"))
 
 
 def _read_entry(entry: Entry, *, limits: Limits, budget: _Budget,
@@ -175,14 +183,15 @@ def _read_entry(entry: Entry, *, limits: Limits, budget: _Budget,
             return  # zip-based documents (.kmz, .docx, ...) are not activity archives
         if entry.member is None:  # a zip lying in a folder starts its own budget
             budget, depth = _Budget(limits), 0
-        budget.take(entry.shown, entry.size)
+        budget.take(_base(entry.member or entry.shown), entry.size)
         if entry.size > limits.max_archive_bytes:
-            raise LimitExceeded(entry.shown, "nested archive too large to read safely")
+            raise LimitExceeded(_base(entry.member or entry.shown),
+                                "nested archive too large to read safely")
         data = entry.read(limits.max_archive_bytes + 1)
         prefix = (entry.member + "!") if entry.member is not None else ""
         yield from iter_zip_bytes(io.BytesIO(data), shown=entry.shown, limits=limits,
                                   budget=budget, depth=depth + 1, prefix=prefix)
         return
-    budget.take(entry.shown, entry.size)
+    budget.take(_base(entry.member or entry.shown), entry.size)
     data = entry.read(limits.max_file_bytes + 1)
     yield from read_payload(data, shown=entry.shown, member=entry.member, limits=limits)

@@ -48,6 +48,11 @@ def sniff(head: bytes, name: str = "") -> str | None:
             return "gpx"
         if lowered == "trainingcenterdatabase":
             return "tcx"
+        # A damaged file may lose its root element; its name then decides.
+        lower_name = name.lower().removesuffix(".gz")
+        for fmt in ("gpx", "tcx"):
+            if lower_name.endswith("." + fmt):
+                return fmt
         return None
     lower = name.lower()
     if lower.endswith(".csv"):
