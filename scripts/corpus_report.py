@@ -37,6 +37,11 @@ def main() -> int:
         if acts and not fails and not any(a.partial for a in acts):
             outcome["read fully"] += 1
             continue
+        if acts and not any(a.partial for a in acts):
+            outcome["archive with some members refused"] += 1
+            if args.details:
+                print(f"members  {row['path']}: " + "; ".join(f.message for f in fails))
+            continue
         if acts:
             outcome["read partially"] += 1
             if args.details:
