@@ -9,29 +9,40 @@ Sensor values come from whichever extension the device or app wrote (Garmin
 TrackPointExtension v1/v2, Cluetrust ``gpxdata``, plain ``<power>``,
 ``<heartrate>``, ...): they are matched on the element's local name, ignoring
 namespace and case.
-
-The XML helpers at the top are shared with :mod:`legday.io.tcx`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, cast
-from xml.parsers import expat
+from typing import Any
 
 import gpxpy
 import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
-from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity, UnsupportedFormat
-from legday.io.detect import xml_root
+from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity
 from legday.io.sport import normalise_sport
+from legday.io.xmltools import (
+    ENCODING,
+    NAT,
+    NS,
+    UTF16_BOMS,
+    check_root,
+    declare_missing_prefixes,
+    extension_values,
+    local,
+    parse_number,
+    parse_xml,
+    prefix_fix,
+    strides_to_steps,
+    times_ns,
+    to_datetimes,
+    utc_offset_s,
+    xml_bytes,
+)
 from legday.model import (
     EVENT_COLUMNS,
     RUNNING_SPORTS,
@@ -45,244 +56,6 @@ from legday.model import (
     make_samples,
     time_ns,
 )
-
-# --------------------------------------------------------------------------------------
-# XML helpers shared by the GPX and TCX readers
-# --------------------------------------------------------------------------------------
-
-_NAT = np.iinfo(np.int64).min  # what NaT becomes in an int64 nanosecond array
-_NS = 1_000_000_000
-
-_LEADING_JUNK = b"\xef\xbb\xbf \t\r\n\x00"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_PREFIX_USE = re.compile(
-    rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']"
-)
-_PREFIX_DECLARATION = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
-_ROOT_TAG = re.compile(rb"<(?![?!/])[A-Za-z_][\w.:-]*")
-_UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
-_UTC_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)\s*$")
-
-# Real namespaces for prefixes exporters are known to forget to declare; any other
-# undeclared prefix gets a made-up one, since values are matched on local names.
-_KNOWN_NAMESPACES: dict[bytes, bytes] = {
-    b"xsi": b"http://www.w3.org/2001/XMLSchema-instance",
-    b"gpxtpx": b"http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
-    b"gpxx": b"http://www.garmin.com/xmlschemas/GpxExtensions/v3",
-    b"gpxdata": b"http://www.cluetrust.com/XML/GPXDATA/1/0",
-    b"ns3": b"http://www.garmin.com/xmlschemas/ActivityExtension/v2",
-}
-
-# No satellite recording predates the GPS epoch: earlier times are placeholders such
-# as GPSBabel's 1901-12-13T20:45:52 (the smallest 32-bit Unix time).
-_EARLIEST = pd.Timestamp("1980-01-06", tz="UTC")
-# Later datetimes do not fit pandas' nanosecond timestamps.
-_LATEST = pd.Timestamp("2261-12-31", tz="UTC")
-
-
-@dataclass
-class _Xml:
-    """An XML document parsed as far as it goes."""
-
-    root: ET.Element | None
-    fixes: list[str] = field(default_factory=list)
-    partial: bool = False
-    problem: str = "it is not readable XML"
-
-
-def _local(tag: Any) -> str:
-    """The local name of an element tag (``{namespace}name`` or ``prefix``-free name)."""
-    if not isinstance(tag, str):
-        return ""  # comments and processing instructions
-    return tag[tag.rfind("}") + 1 :]
-
-
-def _number(text: str | None) -> float:
-    """A float from element text; NaN when absent or not a number."""
-    if text is None:
-        return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        return math.nan
-
-
-def _xml_bytes(payload: bytes) -> bytes:
-    """The payload without a UTF-8 byte-order mark or whitespace before the first tag."""
-    if payload.startswith(_UTF16_BOMS):
-        return payload  # the XML parser reads UTF-16 byte-order marks itself
-    return payload.lstrip(_LEADING_JUNK)
-
-
-def _check_root(data: bytes, name: str, allowed: set[str], what: str) -> None:
-    """Refuse payloads that are empty, not XML, or XML of another kind."""
-    if not data:
-        raise CorruptFile(name, "the file is empty")
-    if not data.startswith(b"<") and not data.startswith(_UTF16_BOMS):
-        raise CorruptFile(name, f"not a readable {what} file: it does not start with XML")
-    root = xml_root(data[:65536])
-    if root is not None and root.lower() not in allowed:
-        raise UnsupportedFormat(name, f"not a {what} file: its XML holds <{root}>")
-
-
-def _declare_missing_prefixes(data: bytes) -> tuple[bytes, list[str]]:
-    """Declare XML prefixes a file uses without declaring them, on its root element."""
-    used = {a or b for a, b in _PREFIX_USE.findall(data)}
-    missing = sorted(used - set(_PREFIX_DECLARATION.findall(data)) - {b"xml", b"xmlns"})
-    match = _ROOT_TAG.search(data)
-    if not missing or match is None:
-        return data, []
-    declarations = b"".join(
-        b' xmlns:%s="%s"' % (p, _KNOWN_NAMESPACES.get(p, b"urn:legday:undeclared:" + p))
-        for p in missing
-    )
-    repaired = data[: match.end()] + declarations + data[match.end() :]
-    return repaired, [p.decode("ascii") for p in missing]
-
-
-def _prefix_fix(prefixes: list[str]) -> str:
-    plural = "es" if len(prefixes) > 1 else ""
-    return f"declared the XML prefix{plural} {', '.join(prefixes)} the file uses but never declares"
-
-
-def _pull_parse(data: bytes) -> tuple[ET.Element | None, bool, ET.ParseError | None]:
-    """Parse ``data``, keeping the tree built up to the first syntax error.
-
-    Returns the root (None if not even the root was read), whether the root
-    element was closed, and the first error.
-    """
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    error: ET.ParseError | None = None
-    try:
-        parser.feed(data)
-        parser.close()
-    except ET.ParseError as exc:
-        error = exc
-    root: ET.Element | None = None
-    closed = False
-    try:
-        for item in parser.read_events():
-            event, elem = cast(tuple[str, Any], item)
-            if not isinstance(elem, ET.Element):
-                continue
-            if root is None:
-                root = elem
-            elif event == "end" and elem is root:
-                closed = True
-    except ET.ParseError as exc:
-        error = error or exc
-    if root is not None and error is None:
-        closed = True
-    return root, closed, error
-
-
-def _parse_xml(data: bytes) -> _Xml:
-    """Parse XML leniently: declare forgotten prefixes, keep what precedes damage."""
-    root, closed, error = _pull_parse(data)
-    fixes: list[str] = []
-    if error is not None and error.code == _UNBOUND_PREFIX:
-        repaired, declared = _declare_missing_prefixes(data)
-        if declared:
-            fixes.append(_prefix_fix(declared))
-            root, closed, error = _pull_parse(repaired)
-    if error is None:
-        return _Xml(root, fixes)
-    line = error.position[0]
-    if root is None:
-        return _Xml(None, fixes, problem=f"it is not readable XML (damaged at line {line})")
-    if closed:
-        fixes.append(f"ignored damaged content after the end of the document (line {line})")
-        return _Xml(root, fixes)
-    fixes.append(f"the file is damaged or cut short at line {line}: read what came before")
-    return _Xml(root, fixes, partial=True)
-
-
-def _extension_values(elements: Iterable[ET.Element],
-                      columns: Mapping[str, str]) -> dict[str, float]:
-    """Sensor values found anywhere below ``elements``, keyed by sample column.
-
-    Elements are matched on their lower-cased local name through ``columns``;
-    the first numeric value for a column wins.
-    """
-    out: dict[str, float] = {}
-    for top in elements:
-        for elem in top.iter():
-            column = columns.get(_local(elem.tag).lower())
-            if column is None or column in out:
-                continue
-            value = _number(elem.text)
-            if not math.isnan(value):
-                out[column] = value
-    return out
-
-
-def _times_ns(values: list[Any]) -> tuple[np.ndarray, int]:
-    """Nanoseconds since the epoch for ISO 8601 strings or datetimes; ``_NAT`` if unreadable.
-
-    Times without a zone are taken as UTC. Times before the GPS epoch (1980)
-    are placeholders, not recording times, and become ``_NAT`` too.
-
-    Returns
-    -------
-    ns, placeholders
-        The times, and how many readable times were placeholders.
-    """
-    if not values:
-        return np.zeros(0, dtype=np.int64), 0
-    series = pd.Series(values, dtype=object)
-    parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
-    plausible = (parsed >= _EARLIEST) & (parsed < _LATEST)
-    placeholders = int((parsed.notna() & ~plausible).sum())
-    parsed = parsed.where(plausible)
-    return time_ns(parsed.astype("datetime64[ns, UTC]")), placeholders
-
-
-def _to_datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
-    """UTC datetimes from int64 nanoseconds (``_NAT`` becomes NaT)."""
-    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
-
-
-def _utc_offset_s(value: Any) -> int | None:
-    """The local UTC offset a timestamp states explicitly, if it is not zero. [s]"""
-    if isinstance(value, datetime):
-        delta = value.utcoffset()
-        seconds = int(delta.total_seconds()) if delta is not None else 0
-    elif isinstance(value, str):
-        match = _UTC_OFFSET.search(value)
-        if match is None:
-            return None
-        sign = -1 if match.group(1) == "-" else 1
-        seconds = sign * (int(match.group(2)) * 3600 + int(match.group(3)) * 60)
-    else:
-        return None
-    return seconds or None
-
-
-def _strides_to_steps(cadence: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Double a running cadence recorded in strides per minute (one foot). [1/min]
-
-    Garmin's GPX and TCX exports (and Polar's and Suunto's TCX) count one foot;
-    legday counts both, as FIT does after doubling. The 90th percentile of the
-    non-zero values decides: strides stay below 120 even when sprinting, while
-    steps exceed 120 as soon as the runner runs. A median test would wrongly
-    double a walk-and-run recording already in steps, such as
-    runalyze's Treadmill-doubled-cadence.tcx (118 walking, 176 running).
-
-    Returns
-    -------
-    cadence, doubled
-        The cadence in steps per minute, and whether it was doubled.
-    """
-    moving = cadence[np.isfinite(cadence) & (cadence > 0)]
-    if len(moving) and np.percentile(moving, 90) < 120:
-        return cadence * 2.0, True
-    return cadence, False
-
-
-# --------------------------------------------------------------------------------------
-# GPX
-# --------------------------------------------------------------------------------------
 
 #: Extension element local names (lower case) and the sample column they fill.
 _EXTENSION_COLUMNS: dict[str, str] = {
@@ -391,23 +164,23 @@ def read_gpx(payload: bytes, *, name: str) -> list[Activity]:
 
 
 def _read_gpx(payload: bytes, name: str) -> Activity:
-    data = _xml_bytes(payload)
-    _check_root(data, name, {"gpx"}, "GPX")
+    data = xml_bytes(payload)
+    check_root(data, name, {"gpx"}, "GPX")
     fixes: list[str] = []
     text = _decode(data)
     gpx = _try_gpxpy(text)
     repaired = data
     if gpx is None:
-        repaired, declared = _declare_missing_prefixes(data)
+        repaired, declared = declare_missing_prefixes(data)
         if declared:
-            fixes.append(_prefix_fix(declared))
+            fixes.append(prefix_fix(declared))
             text = _decode(repaired)
             gpx = _try_gpxpy(text)
     partial = False
     if gpx is not None:
         points, meta = _from_gpxpy(gpx, text, name)
     else:
-        xml = _parse_xml(repaired)
+        xml = parse_xml(repaired)
         if xml.root is None:
             raise CorruptFile(name, f"the GPX file is damaged: {xml.problem}")
         fixes += xml.fixes
@@ -431,12 +204,12 @@ def _read_gpx(payload: bytes, name: str) -> Activity:
 
 def _decode(data: bytes) -> str:
     """The document as text, in its declared encoding when it is not UTF-8."""
-    if data.startswith(_UTF16_BOMS):
+    if data.startswith(UTF16_BOMS):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        match = _ENCODING.search(data[:200])
+        match = ENCODING.search(data[:200])
         try:
             return data.decode(match.group(1).decode("ascii") if match else "latin-1", "replace")
         except LookupError:
@@ -504,7 +277,7 @@ def _from_gpxpy(gpx: gpxpy.gpx.GPX, text: str, name: str) -> tuple[_Points, _Met
         if alternates is not None:
             speed = speed if speed is not None else getattr(alternates[i], "speed", None)
             extensions = extensions or alternates[i].extensions
-        values = _extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
+        values = extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
         points.add(p.latitude, p.longitude, p.elevation, p.time, segment, speed, values)
     types = [t for t in [*(k.type for k in gpx.tracks), *(r.type for r in gpx.routes)] if t]
     if gpx.keywords:
@@ -516,12 +289,12 @@ def _from_gpxpy(gpx: gpxpy.gpx.GPX, text: str, name: str) -> tuple[_Points, _Met
 
 
 def _children(elem: ET.Element, tag: str) -> list[ET.Element]:
-    return [child for child in elem if _local(child.tag) == tag]
+    return [child for child in elem if local(child.tag) == tag]
 
 
 def _text(elem: ET.Element, tag: str) -> str | None:
     for child in elem:
-        if _local(child.tag) == tag:
+        if local(child.tag) == tag:
             text = (child.text or "").strip()
             return text or None
     return None
@@ -560,19 +333,19 @@ def _add_tree_point(points: _Points, point: ET.Element, segment: int) -> None:
     time: str | None = None
     extensions: list[ET.Element] = []
     for child in point:
-        tag = _local(child.tag)
+        tag = local(child.tag)
         if tag == "ele":
-            elevation = _number(child.text)
+            elevation = parse_number(child.text)
         elif tag == "time":
             time = (child.text or "").strip() or None
         elif tag == "speed":
-            speed = _number(child.text)
+            speed = parse_number(child.text)
         elif tag == "extensions" or tag not in _GPX_POINT_TAGS:
             # GPX 1.0 allows extension elements straight inside the point.
             extensions.append(child)
-    values = _extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
-    points.add(_number(point.get("lat")), _number(point.get("lon")), elevation, time, segment,
-               speed, values)
+    values = extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
+    points.add(parse_number(point.get("lat")), parse_number(point.get("lon")), elevation, time,
+               segment, speed, values)
 
 
 def _valid_positions(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -586,8 +359,8 @@ def _interpolate_times(t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> tuple
 
     Points without a position are placed evenly by their index instead.
     """
-    timed = np.flatnonzero(t != _NAT)
-    inner = np.flatnonzero(t == _NAT)
+    timed = np.flatnonzero(t != NAT)
+    inner = np.flatnonzero(t == NAT)
     inner = inner[(inner > timed[0]) & (inner < timed[-1])]
     if len(inner) == 0:
         return t, 0
@@ -661,7 +434,7 @@ def _planned_pace(t: np.ndarray, distance: np.ndarray) -> bool:
     known = np.isfinite(distance)
     if known.sum() < 8:
         return False
-    seconds = (t[known] - t[known][0]) / _NS
+    seconds = (t[known] - t[known][0]) / NS
     metres = distance[known] - distance[known][0]
     if seconds[-1] < 60 or metres[-1] < 100:
         return False
@@ -688,7 +461,7 @@ def _speed_in_kmh(samples: pd.DataFrame) -> bool:
     speed = samples["speed_mps"].to_numpy()[1:]
     if np.isnan(speed).all():
         return False
-    seconds = np.diff(time_ns(samples["time"])) / _NS
+    seconds = np.diff(time_ns(samples["time"])) / NS
     with np.errstate(invalid="ignore", divide="ignore"):
         moved = np.diff(samples["distance_m"].to_numpy()) / seconds
     usable = np.isfinite(moved) & np.isfinite(speed) & (moved > 0.5) & (speed > 0.5)
@@ -700,8 +473,8 @@ def _speed_in_kmh(samples: pd.DataFrame) -> bool:
 
 def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes: list[str],
               partial: bool) -> Activity:
-    t, placeholders = _times_ns(points.time)
-    if not (t != _NAT).any():
+    t, placeholders = times_ns(points.time)
+    if not (t != NAT).any():
         if placeholders:
             raise NotAnActivity(name, "the track's times are placeholders from before 1980, "
                                 "so it cannot be read as a recording")
@@ -715,7 +488,7 @@ def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes:
     if interpolated:
         fixes.append(f"estimated the time of {interpolated} track points without one "
                      "from the distance between their timed neighbours")
-    timed = np.flatnonzero(t != _NAT)
+    timed = np.flatnonzero(t != NAT)
     keep = slice(int(timed[0]), int(timed[-1]) + 1)
     dropped = len(t) - (keep.stop - keep.start)
     if dropped:
@@ -731,7 +504,7 @@ def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes:
     sport, sport_original = _sport(meta.types)
     sensors = {c: np.asarray(v, dtype=float)[keep][rows] for c, v in points.sensors.items()}
     if sport in RUNNING_SPORTS:
-        sensors["cadence_spm"], doubled = _strides_to_steps(sensors["cadence_spm"])
+        sensors["cadence_spm"], doubled = strides_to_steps(sensors["cadence_spm"])
         if doubled:
             fixes.append("running cadence was in strides per minute: doubled to steps")
     distance = _cumulative(ok_lat[keep][rows], ok_lon[keep][rows], segment[rows])
@@ -742,7 +515,7 @@ def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes:
     if np.isfinite(distance).sum() > 1:
         fixes.append("distance computed from positions")
     samples, sample_fixes = make_samples({
-        "time": _to_datetimes(t[rows]),
+        "time": to_datetimes(t[rows]),
         "lat": lat[keep][rows],
         "lon": lon[keep][rows],
         "elevation_m": np.asarray(points.elevation, dtype=float)[keep][rows],
@@ -758,11 +531,11 @@ def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes:
     events = empty_frame(EVENT_COLUMNS)
     if order.breaks:
         stamps = [s for pair in order.breaks for s in pair]
-        events = make_frame(EVENT_COLUMNS, {"time": _to_datetimes(np.asarray(stamps)),
+        events = make_frame(EVENT_COLUMNS, {"time": to_datetimes(np.asarray(stamps)),
                                             "event": ["stop", "start"] * len(order.breaks)})
     times = samples["time"]
     elapsed = float((times.iloc[-1] - times.iloc[0]).total_seconds())
-    paused = sum(b - a for a, b in order.breaks) / _NS
+    paused = sum(b - a for a, b in order.breaks) / NS
     travelled = samples["distance_m"].dropna()
     first_time = next((v for v in points.time if v is not None), None)
     return Activity(
@@ -774,7 +547,7 @@ def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes:
         sport_original=sport_original,
         device=Device(manufacturer=None, product=meta.creator),
         start_utc=times.iloc[0],
-        utc_offset_s=_utc_offset_s(first_time),
+        utc_offset_s=utc_offset_s(first_time),
         elapsed_s=elapsed,
         moving_s=max(elapsed - paused, 0.0),
         distance_m=float(travelled.iloc[-1]) if len(travelled) else None,

@@ -18,21 +18,21 @@ import numpy as np
 import pandas as pd
 
 from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity
-from legday.io.gpx import (
-    _NAT,
-    _NS,
-    _check_root,
-    _extension_values,
-    _local,
-    _number,
-    _parse_xml,
-    _strides_to_steps,
-    _times_ns,
-    _to_datetimes,
-    _utc_offset_s,
-    _xml_bytes,
-)
 from legday.io.sport import normalise_sport
+from legday.io.xmltools import (
+    NAT,
+    NS,
+    check_root,
+    extension_values,
+    local,
+    parse_number,
+    parse_xml,
+    strides_to_steps,
+    times_ns,
+    to_datetimes,
+    utc_offset_s,
+    xml_bytes,
+)
 from legday.model import (
     EVENT_COLUMNS,
     LAP_COLUMNS,
@@ -110,16 +110,16 @@ def read_tcx(payload: bytes, *, name: str) -> list[Activity]:
 
 
 def _read_tcx(payload: bytes, name: str) -> list[Activity]:
-    data = _xml_bytes(payload)
-    _check_root(data, name, _ROOTS, "TCX")
-    xml = _parse_xml(data)
+    data = xml_bytes(payload)
+    check_root(data, name, _ROOTS, "TCX")
+    xml = parse_xml(data)
     if xml.root is None:
         raise CorruptFile(name, f"the TCX file is damaged: {xml.problem}")
     fixes, partial = xml.fixes, xml.partial
-    if _local(xml.root.tag) != "TrainingCenterDatabase":
+    if local(xml.root.tag) != "TrainingCenterDatabase":
         fixes.append("the file lacks its TrainingCenterDatabase header: read the activities in it")
         partial = True
-    elements = [e for e in xml.root.iter() if _local(e.tag) == "Activity"]
+    elements = [e for e in xml.root.iter() if local(e.tag) == "Activity"]
     if not elements:
         if partial:
             raise CorruptFile(name, "the TCX file is damaged before its first activity")
@@ -136,7 +136,7 @@ def _read_tcx(payload: bytes, name: str) -> list[Activity]:
 
 
 def _no_activity(root: ET.Element, name: str) -> NotAnActivity:
-    tags = {_local(e.tag) for e in root.iter()}
+    tags = {local(e.tag) for e in root.iter()}
     if "Course" in tags:
         return NotAnActivity(name, "this is a planned course, not a recording")
     if "Workout" in tags:
@@ -165,27 +165,27 @@ class _Trackpoints:
         lat = lon = elevation = distance = heart_rate = cadence = math.nan
         extensions: dict[str, float] = {}
         for child in point:
-            tag = _local(child.tag)
+            tag = local(child.tag)
             if tag == "Time":
                 time = (child.text or "").strip() or None
             elif tag == "Position":
                 for part in child:
-                    part_tag = _local(part.tag)
+                    part_tag = local(part.tag)
                     if part_tag == "LatitudeDegrees":
-                        lat = _number(part.text)
+                        lat = parse_number(part.text)
                     elif part_tag == "LongitudeDegrees":
-                        lon = _number(part.text)
+                        lon = parse_number(part.text)
             elif tag == "AltitudeMeters":
-                elevation = _number(child.text)
+                elevation = parse_number(child.text)
             elif tag == "DistanceMeters":
-                distance = _number(child.text)
+                distance = parse_number(child.text)
             elif tag == "HeartRateBpm":
-                heart_rate = _number(next((v.text for v in child if _local(v.tag) == "Value"),
+                heart_rate = parse_number(next((v.text for v in child if local(v.tag) == "Value"),
                                           child.text))
             elif tag == "Cadence":
-                cadence = _number(child.text)
+                cadence = parse_number(child.text)
             elif tag == "Extensions":
-                extensions = _extension_values([child], _EXTENSION_COLUMNS)
+                extensions = extension_values([child], _EXTENSION_COLUMNS)
         self.time.append(time)
         self.lat.append(lat)
         self.lon.append(lon)
@@ -215,7 +215,7 @@ def _read_laps(element: ET.Element) -> tuple[_Trackpoints, _Laps, ET.Element | N
     points, laps = _Trackpoints(), _Laps()
     creator: ET.Element | None = None
     for child in element:
-        tag = _local(child.tag)
+        tag = local(child.tag)
         if tag == "Creator":
             creator = child
         if tag != "Lap":
@@ -225,11 +225,11 @@ def _read_laps(element: ET.Element) -> tuple[_Trackpoints, _Laps, ET.Element | N
         timer = distance = math.nan
         trigger = intensity = None
         for part in child:
-            part_tag = _local(part.tag)
+            part_tag = local(part.tag)
             if part_tag == "TotalTimeSeconds":
-                timer = _number(part.text)
+                timer = parse_number(part.text)
             elif part_tag == "DistanceMeters":
-                distance = _number(part.text)
+                distance = parse_number(part.text)
             elif part_tag == "TriggerMethod":
                 trigger = _word(part.text, _TRIGGERS)
             elif part_tag == "Intensity":
@@ -238,7 +238,7 @@ def _read_laps(element: ET.Element) -> tuple[_Trackpoints, _Laps, ET.Element | N
                 track = len(laps.track_lap)
                 laps.track_lap.append(lap)
                 for point in part:
-                    if _local(point.tag) == "Trackpoint":
+                    if local(point.tag) == "Trackpoint":
                         points.add(point, track)
         laps.timer_s.append(timer)
         laps.distance_m.append(distance)
@@ -256,7 +256,7 @@ def _device(creator: ET.Element | None) -> Device:
     """The recording device from ``<Creator><Name>``; Garmin's families get their brand."""
     if creator is None:
         return Device()
-    text = next(((c.text or "").strip() for c in creator if _local(c.tag) == "Name"), "")
+    text = next(((c.text or "").strip() for c in creator if local(c.tag) == "Name"), "")
     product = _NAME_NOISE.sub("", text).strip()
     if not product:
         return Device()
@@ -279,7 +279,7 @@ class _Tracks:
 
 
 def _track_spans(t: np.ndarray, track: np.ndarray, track_lap: list[int]) -> _Tracks:
-    timed = t != _NAT
+    timed = t != NAT
     tt, tr = t[timed], track[timed]
     if len(tt) == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -297,9 +297,9 @@ def _pauses(t: np.ndarray, tracks: _Tracks) -> list[tuple[int, int]]:
     a lap boundary is a pause only when the gap is much longer than the usual
     time between points.
     """
-    unique = np.unique(t[t != _NAT])
-    typical = float(np.median(np.diff(unique))) / _NS if len(unique) > 1 else 0.0
-    threshold = max(_MIN_PAUSE_S, 3 * typical) * _NS
+    unique = np.unique(t[t != NAT])
+    typical = float(np.median(np.diff(unique))) / NS if len(unique) > 1 else 0.0
+    threshold = max(_MIN_PAUSE_S, 3 * typical) * NS
     pauses = []
     for k in range(len(tracks.first) - 1):
         stop, start = int(tracks.last[k]), int(tracks.first[k + 1])
@@ -312,26 +312,26 @@ def _pauses(t: np.ndarray, tracks: _Tracks) -> list[tuple[int, int]]:
 
 
 def _laps_frame(laps: _Laps, tracks: _Tracks) -> tuple[pd.DataFrame, np.ndarray]:
-    """The laps frame, and each lap's start and end in ns (``_NAT`` when unknown)."""
+    """The laps frame, and each lap's start and end in ns (``NAT`` when unknown)."""
     n = len(laps.start)
-    start, _ = _times_ns(list(laps.start))
+    start, _ = times_ns(list(laps.start))
     timer = np.asarray(laps.timer_s, dtype=float)
-    first = np.full(n, _NAT, dtype=np.int64)
-    last = np.full(n, _NAT, dtype=np.int64)
+    first = np.full(n, NAT, dtype=np.int64)
+    last = np.full(n, NAT, dtype=np.int64)
     for lap in range(n):
         mine = tracks.lap == lap
         if mine.any():
             first[lap] = tracks.first[mine].min()
             last[lap] = tracks.last[mine].max()
-    start = np.where(start == _NAT, first, start)
-    end = np.where(np.isfinite(timer) & (start != _NAT),
-                   start + np.round(np.nan_to_num(timer) * _NS).astype(np.int64), last)
-    end = np.where(start == _NAT, _NAT, end)
-    known = (start != _NAT) & (end != _NAT)
-    elapsed = np.where(known, (end - start) / _NS, np.nan)
+    start = np.where(start == NAT, first, start)
+    end = np.where(np.isfinite(timer) & (start != NAT),
+                   start + np.round(np.nan_to_num(timer) * NS).astype(np.int64), last)
+    end = np.where(start == NAT, NAT, end)
+    known = (start != NAT) & (end != NAT)
+    elapsed = np.where(known, (end - start) / NS, np.nan)
     frame = make_frame(LAP_COLUMNS, {
-        "start": _to_datetimes(start),
-        "end": _to_datetimes(end),
+        "start": to_datetimes(start),
+        "end": to_datetimes(end),
         "elapsed_s": elapsed,
         "timer_s": timer,
         "distance_m": np.asarray(laps.distance_m, dtype=float),
@@ -348,7 +348,7 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
         return None
     sport_original = element.get("Sport")
     sport = normalise_sport(sport_original)
-    t, placeholders = _times_ns(points.time)
+    t, placeholders = times_ns(points.time)
     if placeholders:
         fixes.append(f"ignored {placeholders} placeholder times from before 1980")
     track = np.asarray(points.track, dtype=np.int64)
@@ -359,11 +359,11 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
     if foot.any() or sport in RUNNING_SPORTS:
         # RunCadence is a footpod's count in any sport; <Cadence> is one only when running.
         cadence = np.where(foot, run_cadence, cadence)
-        cadence, doubled = _strides_to_steps(cadence)
+        cadence, doubled = strides_to_steps(cadence)
         if doubled:
             fixes.append("running cadence was in strides per minute: doubled to steps")
     samples, sample_fixes = make_samples({
-        "time": _to_datetimes(t),
+        "time": to_datetimes(t),
         "lat": points.lat,
         "lon": points.lon,
         "elevation_m": points.elevation,
@@ -377,25 +377,25 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
     samples, distance_fixes = _repair_distances(samples, laps.distance_m)
     fixes += distance_fixes
     lap_frame, lap_span = _laps_frame(laps, tracks)
-    if samples.empty and not (lap_span != _NAT).all(axis=0).any():
+    if samples.empty and not (lap_span != NAT).all(axis=0).any():
         return None
     pauses = _pauses(t, tracks)
     events = empty_frame(EVENT_COLUMNS)
     if pauses:
         stamps = np.asarray([s for pair in pauses for s in pair], dtype=np.int64)
-        events = make_frame(EVENT_COLUMNS, {"time": _to_datetimes(stamps),
+        events = make_frame(EVENT_COLUMNS, {"time": to_datetimes(stamps),
                                             "event": ["stop", "start"] * len(pauses)})
     start, elapsed = _span(samples, lap_span)
     # <Id> is the moment the timer started, which the first sample may trail.
-    started, _ = _times_ns([_id_text(element)])
-    if started[0] != _NAT:
-        start = _to_datetimes(started)[0]
+    started, _ = times_ns([_id_text(element)])
+    if started[0] != NAT:
+        start = to_datetimes(started)[0]
     timer = np.asarray(laps.timer_s, dtype=float)
     moving: float | None
     if len(timer) and np.isfinite(timer).all():
         moving = float(timer.sum())
     else:
-        moving = elapsed - sum(b - a for a, b in pauses) / _NS if elapsed is not None else None
+        moving = elapsed - sum(b - a for a, b in pauses) / NS if elapsed is not None else None
     if moving is not None and elapsed is not None:
         moving = min(max(moving, 0.0), elapsed)
     first_time = next((v for v in points.time if v), None)
@@ -407,7 +407,7 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
         sport_original=sport_original,
         device=_device(creator),
         start_utc=start,
-        utc_offset_s=_utc_offset_s(first_time),
+        utc_offset_s=utc_offset_s(first_time),
         elapsed_s=elapsed,
         moving_s=moving,
         distance_m=_distance(samples["distance_m"].to_numpy(), laps.distance_m),
@@ -421,7 +421,7 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
 
 def _id_text(element: ET.Element) -> str | None:
     for child in element:
-        if _local(child.tag) == "Id":
+        if local(child.tag) == "Id":
             return (child.text or "").strip() or None
     return None
 
@@ -432,10 +432,10 @@ def _span(samples: pd.DataFrame,
     times = samples["time"]
     if len(times) > 1:
         return times.iloc[0], float((times.iloc[-1] - times.iloc[0]).total_seconds())
-    known = (lap_span != _NAT).all(axis=0)
+    known = (lap_span != NAT).all(axis=0)
     if known.any():
         first, last = int(lap_span[0][known].min()), int(lap_span[1][known].max())
-        return _to_datetimes(np.asarray([first]))[0], (last - first) / _NS
+        return to_datetimes(np.asarray([first]))[0], (last - first) / NS
     if len(times):
         return times.iloc[0], 0.0
     return None, None

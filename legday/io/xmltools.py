@@ -1,0 +1,253 @@
+"""XML helpers shared by the GPX and TCX readers.
+
+Decoding with a BOM or a declared encoding, declaring prefixes exporters forget,
+a forgiving pull parser for files cut short, extension values matched on local
+names, and timestamp parsing that treats pre-1980 placeholders as missing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+from xml.parsers import expat
+
+import numpy as np
+import pandas as pd
+
+from legday.errors import CorruptFile, UnsupportedFormat
+from legday.io.detect import xml_root
+from legday.model import time_ns
+
+NAT = np.iinfo(np.int64).min  # what NaT becomes in an int64 nanosecond array
+NS = 1_000_000_000
+
+_LEADING_JUNK = b"\xef\xbb\xbf \t\r\n\x00"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_PREFIX_USE = re.compile(
+    rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']"
+)
+_PREFIX_DECLARATION = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_ROOT_TAG = re.compile(rb"<(?![?!/])[A-Za-z_][\w.:-]*")
+_UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
+_UTC_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)\s*$")
+
+# Real namespaces for prefixes exporters are known to forget to declare; any other
+# undeclared prefix gets a made-up one, since values are matched on local names.
+_KNOWN_NAMESPACES: dict[bytes, bytes] = {
+    b"xsi": b"http://www.w3.org/2001/XMLSchema-instance",
+    b"gpxtpx": b"http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
+    b"gpxx": b"http://www.garmin.com/xmlschemas/GpxExtensions/v3",
+    b"gpxdata": b"http://www.cluetrust.com/XML/GPXDATA/1/0",
+    b"ns3": b"http://www.garmin.com/xmlschemas/ActivityExtension/v2",
+}
+
+# No satellite recording predates the GPS epoch: earlier times are placeholders such
+# as GPSBabel's 1901-12-13T20:45:52 (the smallest 32-bit Unix time).
+_EARLIEST = pd.Timestamp("1980-01-06", tz="UTC")
+# Later datetimes do not fit pandas' nanosecond timestamps.
+_LATEST = pd.Timestamp("2261-12-31", tz="UTC")
+
+
+@dataclass
+class _Xml:
+    """An XML document parsed as far as it goes."""
+
+    root: ET.Element | None
+    fixes: list[str] = field(default_factory=list)
+    partial: bool = False
+    problem: str = "it is not readable XML"
+
+
+def local(tag: Any) -> str:
+    """The local name of an element tag (``{namespace}name`` or ``prefix``-free name)."""
+    if not isinstance(tag, str):
+        return ""  # comments and processing instructions
+    return tag[tag.rfind("}") + 1 :]
+
+
+def parse_number(text: str | None) -> float:
+    """A float from element text; NaN when absent or not a number."""
+    if text is None:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def xml_bytes(payload: bytes) -> bytes:
+    """The payload without a UTF-8 byte-order mark or whitespace before the first tag."""
+    if payload.startswith(UTF16_BOMS):
+        return payload  # the XML parser reads UTF-16 byte-order marks itself
+    return payload.lstrip(_LEADING_JUNK)
+
+
+def check_root(data: bytes, name: str, allowed: set[str], what: str) -> None:
+    """Refuse payloads that are empty, not XML, or XML of another kind."""
+    if not data:
+        raise CorruptFile(name, "the file is empty")
+    if not data.startswith(b"<") and not data.startswith(UTF16_BOMS):
+        raise CorruptFile(name, f"not a readable {what} file: it does not start with XML")
+    root = xml_root(data[:65536])
+    if root is not None and root.lower() not in allowed:
+        raise UnsupportedFormat(name, f"not a {what} file: its XML holds <{root}>")
+
+
+def declare_missing_prefixes(data: bytes) -> tuple[bytes, list[str]]:
+    """Declare XML prefixes a file uses without declaring them, on its root element."""
+    used = {a or b for a, b in _PREFIX_USE.findall(data)}
+    missing = sorted(used - set(_PREFIX_DECLARATION.findall(data)) - {b"xml", b"xmlns"})
+    match = _ROOT_TAG.search(data)
+    if not missing or match is None:
+        return data, []
+    declarations = b"".join(
+        b' xmlns:%s="%s"' % (p, _KNOWN_NAMESPACES.get(p, b"urn:legday:undeclared:" + p))
+        for p in missing
+    )
+    repaired = data[: match.end()] + declarations + data[match.end() :]
+    return repaired, [p.decode("ascii") for p in missing]
+
+
+def prefix_fix(prefixes: list[str]) -> str:
+    plural = "es" if len(prefixes) > 1 else ""
+    return f"declared the XML prefix{plural} {', '.join(prefixes)} the file uses but never declares"
+
+
+def _pull_parse(data: bytes) -> tuple[ET.Element | None, bool, ET.ParseError | None]:
+    """Parse ``data``, keeping the tree built up to the first syntax error.
+
+    Returns the root (None if not even the root was read), whether the root
+    element was closed, and the first error.
+    """
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    error: ET.ParseError | None = None
+    try:
+        parser.feed(data)
+        parser.close()
+    except ET.ParseError as exc:
+        error = exc
+    root: ET.Element | None = None
+    closed = False
+    try:
+        for item in parser.read_events():
+            event, elem = cast(tuple[str, Any], item)
+            if not isinstance(elem, ET.Element):
+                continue
+            if root is None:
+                root = elem
+            elif event == "end" and elem is root:
+                closed = True
+    except ET.ParseError as exc:
+        error = error or exc
+    if root is not None and error is None:
+        closed = True
+    return root, closed, error
+
+
+def parse_xml(data: bytes) -> _Xml:
+    """Parse XML leniently: declare forgotten prefixes, keep what precedes damage."""
+    root, closed, error = _pull_parse(data)
+    fixes: list[str] = []
+    if error is not None and error.code == _UNBOUND_PREFIX:
+        repaired, declared = declare_missing_prefixes(data)
+        if declared:
+            fixes.append(prefix_fix(declared))
+            root, closed, error = _pull_parse(repaired)
+    if error is None:
+        return _Xml(root, fixes)
+    line = error.position[0]
+    if root is None:
+        return _Xml(None, fixes, problem=f"it is not readable XML (damaged at line {line})")
+    if closed:
+        fixes.append(f"ignored damaged content after the end of the document (line {line})")
+        return _Xml(root, fixes)
+    fixes.append(f"the file is damaged or cut short at line {line}: read what came before")
+    return _Xml(root, fixes, partial=True)
+
+
+def extension_values(elements: Iterable[ET.Element],
+                      columns: Mapping[str, str]) -> dict[str, float]:
+    """Sensor values found anywhere below ``elements``, keyed by sample column.
+
+    Elements are matched on their lower-cased local name through ``columns``;
+    the first numeric value for a column wins.
+    """
+    out: dict[str, float] = {}
+    for top in elements:
+        for elem in top.iter():
+            column = columns.get(local(elem.tag).lower())
+            if column is None or column in out:
+                continue
+            value = parse_number(elem.text)
+            if not math.isnan(value):
+                out[column] = value
+    return out
+
+
+def times_ns(values: list[Any]) -> tuple[np.ndarray, int]:
+    """Nanoseconds since the epoch for ISO 8601 strings or datetimes; ``NAT`` if unreadable.
+
+    Times without a zone are taken as UTC. Times before the GPS epoch (1980)
+    are placeholders, not recording times, and become ``NAT`` too.
+
+    Returns
+    -------
+    ns, placeholders
+        The times, and how many readable times were placeholders.
+    """
+    if not values:
+        return np.zeros(0, dtype=np.int64), 0
+    series = pd.Series(values, dtype=object)
+    parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
+    plausible = (parsed >= _EARLIEST) & (parsed < _LATEST)
+    placeholders = int((parsed.notna() & ~plausible).sum())
+    parsed = parsed.where(plausible)
+    return time_ns(parsed.astype("datetime64[ns, UTC]")), placeholders
+
+
+def to_datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
+    """UTC datetimes from int64 nanoseconds (``NAT`` becomes NaT)."""
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
+
+
+def utc_offset_s(value: Any) -> int | None:
+    """The local UTC offset a timestamp states explicitly, if it is not zero. [s]"""
+    if isinstance(value, datetime):
+        delta = value.utcoffset()
+        seconds = int(delta.total_seconds()) if delta is not None else 0
+    elif isinstance(value, str):
+        match = _UTC_OFFSET.search(value)
+        if match is None:
+            return None
+        sign = -1 if match.group(1) == "-" else 1
+        seconds = sign * (int(match.group(2)) * 3600 + int(match.group(3)) * 60)
+    else:
+        return None
+    return seconds or None
+
+
+def strides_to_steps(cadence: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Double a running cadence recorded in strides per minute (one foot). [1/min]
+
+    Garmin's GPX and TCX exports (and Polar's and Suunto's TCX) count one foot;
+    legday counts both, as FIT does after doubling. The 90th percentile of the
+    non-zero values decides: strides stay below 120 even when sprinting, while
+    steps exceed 120 as soon as the runner runs. A median test would wrongly
+    double a walk-and-run recording already in steps, such as
+    runalyze's Treadmill-doubled-cadence.tcx (118 walking, 176 running).
+
+    Returns
+    -------
+    cadence, doubled
+        The cadence in steps per minute, and whether it was doubled.
+    """
+    moving = cadence[np.isfinite(cadence) & (cadence > 0)]
+    if len(moving) and np.percentile(moving, 90) < 120:
+        return cadence * 2.0, True
+    return cadence, False
