@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -20,6 +21,20 @@ def require_realdata() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return REALDATA
+
+
+def manifest_rows(*formats: str) -> list[dict[str, str]]:
+    """MANIFEST.csv rows of the given formats; one placeholder row when the corpus is absent.
+
+    The placeholder keeps parametrised tests collectable: their first call to
+    :func:`require_realdata` then fails in CI or skips locally.
+    """
+    manifest = REALDATA / "MANIFEST.csv"
+    if not manifest.is_file():
+        return [{"path": "<missing corpus>", "format": formats[0], "notes": "", "gpxpy": "",
+                 "fitparse": ""}]
+    with manifest.open(encoding="utf-8") as fh:
+        return [row for row in csv.DictReader(fh) if row["format"] in formats]
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,13 @@ start, session distance, first position in degrees).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import gzip
 import io
-import os
 import random
 import re
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import fitparse
@@ -30,8 +27,8 @@ from fitparse import records as fit_records
 from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity
 from legday.io.fit import read_fit
 from legday.model import Activity, Sport, content_id
+from tests.conftest import manifest_rows, require_realdata
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 SEMICIRCLE_DEG = 180 / 2**31
 
 #: Files fitparse 1.2.0 cannot read to the end, and what legday makes of them.
@@ -60,24 +57,9 @@ _TRAILING = re.compile(r"dropped (\d+) empty trailing samples")
 _FROM_LENGTHS = re.compile(r"(\d+) pool-length samples")
 
 
-def _realdata() -> Path:
-    if not (REALDATA / "MANIFEST.csv").is_file():
-        message = f"real-file corpus not found at {REALDATA}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return REALDATA
 
 
-def _fit_rows() -> list[dict[str, str]]:
-    manifest = REALDATA / "MANIFEST.csv"
-    if not manifest.is_file():
-        return [{"path": "<corpus missing>"}]
-    with manifest.open(encoding="utf-8") as fh:
-        return [row for row in csv.DictReader(fh) if row["format"] == "fit"]
-
-
-FIT_ROWS = _fit_rows()
+FIT_ROWS = manifest_rows("fit")
 
 
 def _name(row: dict[str, str]) -> str:
@@ -85,7 +67,7 @@ def _name(row: dict[str, str]) -> str:
 
 
 def _payload(relpath: str) -> bytes:
-    data = (_realdata() / relpath).read_bytes()
+    data = (require_realdata() / relpath).read_bytes()
     return gzip.decompress(data) if relpath.endswith(".gz") else data
 
 
@@ -260,7 +242,7 @@ def _check_plain_fitparse(payload: bytes, activities: list[Activity]) -> None:
 
 @pytest.mark.corpus
 def test_manifest_expectations_match_the_corpus() -> None:
-    _realdata()
+    require_realdata()
     names = {_name(r) for r in FIT_ROWS}
     broken = {_name(r) for r in FIT_ROWS if r["fitparse"] != "ok"}
     assert broken == set(BROKEN)
@@ -338,7 +320,7 @@ def test_enhanced_fields_and_metadata() -> None:
 
 @pytest.mark.corpus
 def test_laps_with_interval_intensity_from_fr955_zip() -> None:
-    with zipfile.ZipFile(_realdata() / "bulk/goldencheetah__GarminFR955v18.zip") as zf:
+    with zipfile.ZipFile(require_realdata() / "bulk/goldencheetah__GarminFR955v18.zip") as zf:
         payload = zf.read("14211916346_ACTIVITY.fit")
     (activity,) = read_fit(payload, name="14211916346_ACTIVITY.fit")
     laps = activity.laps

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
 import math
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import gpxpy
@@ -19,32 +16,13 @@ import pytest
 from legday.errors import CorruptFile, LegdayError, NotAnActivity, UnsupportedFormat
 from legday.io.gpx import read_gpx
 from legday.model import SAMPLE_COLUMNS, Activity, Device, Sport, content_id
+from tests.conftest import manifest_rows, require_realdata
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
-
-
-def _realdata() -> Path:
-    if not (REALDATA / "MANIFEST.csv").is_file():
-        message = f"real-file corpus not found at {REALDATA}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return REALDATA
-
-
-def _rows() -> list[dict[str, str]]:
-    manifest = REALDATA / "MANIFEST.csv"
-    if not manifest.is_file():
-        return [{"path": "<missing corpus>", "format": "gpx", "notes": "", "gpxpy": ""}]
-    with manifest.open(encoding="utf-8") as fh:
-        return [r for r in csv.DictReader(fh) if r["format"] == "gpx"]
-
-
-ROWS = _rows()
+ROWS = manifest_rows("gpx")
 
 
 def _payload(path: str) -> bytes:
-    data = (_realdata() / path).read_bytes()
+    data = (require_realdata() / path).read_bytes()
     return gzip.decompress(data) if path.lower().endswith(".gz") else data
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
-import os
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,32 +14,13 @@ import pytest
 from legday.errors import CorruptFile, LegdayError, NotAnActivity, UnsupportedFormat
 from legday.io.tcx import read_tcx
 from legday.model import LAP_COLUMNS, SAMPLE_COLUMNS, Activity, Device, Sport, content_id
+from tests.conftest import manifest_rows, require_realdata
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
-
-
-def _realdata() -> Path:
-    if not (REALDATA / "MANIFEST.csv").is_file():
-        message = f"real-file corpus not found at {REALDATA}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return REALDATA
-
-
-def _rows() -> list[dict[str, str]]:
-    manifest = REALDATA / "MANIFEST.csv"
-    if not manifest.is_file():
-        return [{"path": "<missing corpus>", "format": "tcx", "notes": ""}]
-    with manifest.open(encoding="utf-8") as fh:
-        return [r for r in csv.DictReader(fh) if r["format"] == "tcx"]
-
-
-ROWS = _rows()
+ROWS = manifest_rows("tcx")
 
 
 def _payload(path: str) -> bytes:
-    data = (_realdata() / path).read_bytes()
+    data = (require_realdata() / path).read_bytes()
     return gzip.decompress(data) if path.lower().endswith(".gz") else data
 
 
