@@ -182,6 +182,16 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
     if null_island.any():
         df.loc[null_island, ["lat", "lon"]] = np.nan
         fixes.append(f"removed {int(null_island.sum())} positions at 0°,0°")
+    lo, hi = ALTITUDE_RANGE_M
+    impossible = (df["elevation_m"] < lo) | (df["elevation_m"] > hi)
+    if impossible.any():
+        df.loc[impossible, "elevation_m"] = np.nan
+        fixes.append(f"removed {int(impossible.sum())} impossible altitudes "
+                     f"(below {lo:.0f} m or above {hi:.0f} m)")
+    spikes = altitude_spikes(df["elevation_m"])
+    if spikes.any():
+        df.loc[spikes, "elevation_m"] = np.nan
+        fixes.append(f"removed {int(spikes.sum())} altitude spikes")
     if df["distance_m"].isna().all() and df["lat"].notna().sum() > 1:
         df = df.assign(distance_m=cumulative_distance_m(df["lat"].to_numpy(),
                                                         df["lon"].to_numpy()))
@@ -193,6 +203,23 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
 def time_ns(times: pd.Series) -> np.ndarray:
     """Nanoseconds since the epoch of a tz-aware time column, as int64."""
     return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view("int64")
+
+
+#: Lowest and highest altitudes a recording can plausibly have. [m]
+ALTITUDE_RANGE_M = (-450.0, 9000.0)
+#: How far a sample may stand from the median of its neighbours before it is a spike. [m]
+ALTITUDE_SPIKE_M = 25.0
+
+
+def altitude_spikes(elevation_m: pd.Series) -> pd.Series:
+    """Samples whose altitude jumps away from its neighbours and back.
+
+    A sample more than :data:`ALTITUDE_SPIKE_M` from the median of the seven
+    samples around it is a spike: a real climb or descent moves the median
+    with it, a glitch does not.
+    """
+    median = elevation_m.rolling(7, center=True, min_periods=3).median()
+    return ((elevation_m - median).abs() > ALTITUDE_SPIKE_M).fillna(False).astype(bool)
 
 
 def validate_samples(df: pd.DataFrame) -> None:

@@ -91,3 +91,15 @@ def test_activity_summary_reports_the_cli_fields():
     assert s["start"] == "2025-03-01T08:00:00Z"
     assert s["duration_s"] == 60.0 and s["distance_m"] == 250.0 and s["points"] == 2
     assert s["has_hr"] and s["has_elevation"] and s["laps"] == 0 and not s["partial"]
+
+
+def test_altitude_spikes_are_removed_but_real_climbs_kept():
+    climb = [100.0 + 3 * i for i in range(20)]  # 3 m per sample: steep but real
+    climb[8] = 900.0  # a glitch
+    climb[15] = -9999.0  # a sentinel value
+    df, fixes = make_samples({"time": _times(*range(20)), "elevation_m": climb})
+    assert np.isnan(df["elevation_m"].iloc[8]) and np.isnan(df["elevation_m"].iloc[15])
+    assert df["elevation_m"].notna().sum() == 18
+    assert df["elevation_m"].iloc[19] == 157.0
+    assert "removed 1 altitude spikes" in fixes
+    assert any(f.startswith("removed 1 impossible altitudes") for f in fixes)
