@@ -1,0 +1,86 @@
+"""The athlete profile: estimates from runs, notes on their source, overrides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from legday.calibration import (
+    DEFAULT,
+    FROM_THIS_FILE,
+    SET_BY_YOU,
+    TOP_FLOOR_X_EASY,
+    AthleteProfile,
+    easy_level_mps,
+    estimate_profile,
+    run_stats,
+    with_overrides,
+)
+from legday.cleaning import prepare_run
+from tests.test_efforts import EASY, interval_session, make_activity
+
+
+def test_defaults_say_they_are_defaults():
+    profile = AthleteProfile()
+    assert all(profile.source(name) == DEFAULT for name in
+               ("top_speed_mps", "easy_speed_mps", "threshold_speed_mps", "max_hr", "rest_hr"))
+    assert len(profile.describe()) == 5
+
+
+def test_a_single_file_estimates_from_itself_and_says_so():
+    stats = run_stats(prepare_run(make_activity([(1800, EASY)])))
+    profile = estimate_profile([stats])
+    assert profile.easy_speed_mps == pytest.approx(EASY, rel=0.03)
+    assert profile.source("easy_speed_mps") == FROM_THIS_FILE
+    # An easy run says little about top speed: it is floored relative to easy pace.
+    assert profile.top_speed_mps == pytest.approx(TOP_FLOOR_X_EASY * profile.easy_speed_mps,
+                                                  rel=0.02)
+    assert profile.threshold_speed_mps >= 1.15 * profile.easy_speed_mps - 1e-9
+    assert 90 < profile.max_hr < 160
+
+
+def test_history_calibrates_top_speed_from_the_best_bursts():
+    runs = [make_activity([(600, EASY), (20, speed), (600, EASY)], seed=i)
+            for i, speed in enumerate([7.0, 8.0, 8.4, 8.2, 6.0])]
+    profile = estimate_profile([prepare_run(r) for r in runs])
+    assert profile.source("top_speed_mps") == "estimated from 5 runs"
+    assert 7.6 < profile.top_speed_mps < 8.4  # median of the three best, not the maximum
+
+
+def test_overrides_are_kept_and_marked_set_by_you():
+    profile = with_overrides(AthleteProfile(), top_speed_mps=9.1, max_hr=None)
+    assert profile.top_speed_mps == 9.1 and profile.source("top_speed_mps") == SET_BY_YOU
+    assert profile.source("max_hr") == DEFAULT
+    estimated = estimate_profile([prepare_run(make_activity([(1800, EASY)]))], base=profile)
+    assert estimated.top_speed_mps == 9.1 and estimated.source("top_speed_mps") == SET_BY_YOU
+    assert estimated.source("easy_speed_mps") == FROM_THIS_FILE
+    with pytest.raises(ValueError, match="positive"):
+        with_overrides(profile, easy_speed_mps=-1.0)
+    with pytest.raises(ValueError, match="unknown"):
+        with_overrides(profile, vo2max=60.0)
+
+
+def test_easy_level_is_the_slow_peak_not_the_reps():
+    rng = np.random.default_rng(0)
+    easy = rng.normal(3.0, 0.08, 1500)
+    reps = rng.normal(4.4, 0.1, 1100)
+    gap = np.r_[easy, reps]
+    stretch = np.zeros(len(gap), dtype=np.int64)
+    running = np.ones(len(gap), dtype=bool)
+    assert easy_level_mps(gap, stretch, running) == pytest.approx(3.0, abs=0.1)
+    # Reps filling most of the session: the slower running is still the easy part.
+    mostly_reps = np.r_[rng.normal(2.8, 0.2, 800), rng.normal(4.3, 0.1, 1700)]
+    level = easy_level_mps(mostly_reps, np.zeros(2500, dtype=np.int64), np.ones(2500, bool))
+    assert level < 3.6
+    assert np.isnan(easy_level_mps(gap[:60], stretch[:60], running[:60]))
+
+
+def test_the_stride_model_is_fitted_where_speed_and_cadence_both_exist():
+    stats = run_stats(prepare_run(make_activity(interval_session())))
+    assert len(stats.cadence_spm) >= 2 and sum(stats.counts) > 300
+    profile = estimate_profile([stats])
+    assert profile.source("cadence_model") == FROM_THIS_FILE
+    model = profile.cadence_model
+    assert model.speed_mps(np.array([model.cadence_ref_spm]))[0] == pytest.approx(
+        profile.easy_speed_mps)
+    assert 2.0 <= model.exponent <= 7.0
