@@ -7,11 +7,15 @@ errors (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+import pandas as pd
+
+from legday.efforts import RunClassification, classify_activities, fmt_duration, fmt_pace
 from legday.io import ReadFailure, read_paths
 from legday.model import Activity
 
@@ -67,6 +71,68 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _classify_object(result: Activity | ReadFailure,
+                     classification: RunClassification | None) -> dict[str, Any]:
+    """The classify command's JSON object for one input."""
+    if isinstance(result, ReadFailure):
+        return result.summary() | {"error": result.message.splitlines()[0]}
+    out: dict[str, Any] = {"file": result.source}
+    if result.member:
+        out["member"] = result.member
+    out["sport"] = result.sport.value
+    assert classification is not None
+    out.update(classification.to_dict())
+    return out
+
+
+def _classify_table(result: Activity | ReadFailure, classification: RunClassification | None,
+                    out: TextIO) -> None:
+    if isinstance(result, ReadFailure):
+        label = f"{result.file}!{result.member}" if result.member else result.file
+        out.write(f"{label}: ERROR {result.message}\n\n")
+        return
+    assert classification is not None
+    primary = classification.primary or "not classified"
+    out.write(f"{result.label}  ({result.sport.value}, {primary})\n")
+    for note in classification.notes:
+        out.write(f"  note: {note}\n")
+    efforts = classification.efforts
+    if len(efforts):
+        rows = [["kind", "start (UTC)", "duration", "km", "pace", "GAP", "grade", "hr", "why"]]
+        for rec in efforts.to_dict("records"):
+            rows.append([
+                str(rec["kind"]), rec["start"].strftime("%H:%M:%S"),
+                fmt_duration(rec["duration_s"]), f"{rec['distance_m'] / 1000:.2f}",
+                fmt_pace(rec["speed_mps"]), fmt_pace(rec["gap_speed_mps"]),
+                "-" if pd.isna(rec["grade_pct"]) else f"{rec['grade_pct']:.1f}%",
+                "-" if pd.isna(rec["heart_rate"]) else f"{rec['heart_rate']:.0f}",
+                str(rec["why"])])
+        buffer = io.StringIO()
+        _table(rows, buffer)
+        out.write("".join("  " + line + "\n" for line in buffer.getvalue().splitlines()))
+    out.write("\n")
+
+
+def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
+    results = list(read_paths(args.paths))
+    failed = any(isinstance(r, ReadFailure) for r in results)
+    activities = [r for r in results if isinstance(r, Activity)]
+    # One athlete's files calibrate each other; a single file calibrates itself.
+    by_id = {id(a): c for a, c in zip(activities, classify_activities(activities),
+                                        strict=True)}
+    pairs = [(r, by_id.get(id(r))) for r in results]
+    if args.json:
+        payload = [_classify_object(r, c) for r, c in pairs]
+        json.dump(payload, out, indent=1 if args.pretty else None)
+        out.write("\n")
+    else:
+        for r, c in pairs:
+            _classify_table(r, c, out)
+        n_ok = len(activities)
+        out.write(f"{n_ok} activities classified, {len(results) - n_ok} failures\n")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m legday",
                                      description="Does my running count as leg day?")
@@ -77,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print one JSON array")
     ingest.add_argument("--pretty", action="store_true", help="indent the JSON")
     ingest.set_defaults(func=cmd_ingest)
+    classify = sub.add_parser("classify", help="split runs into steady, hill, sprint and "
+                                               "interval efforts")
+    classify.add_argument("paths", nargs="+", metavar="PATH",
+                          help="FIT/GPX/TCX files (also .gz), folders, zips, Strava exports")
+    classify.add_argument("--json", action="store_true", help="print one JSON array")
+    classify.add_argument("--pretty", action="store_true", help="indent the JSON")
+    classify.set_defaults(func=cmd_classify)
     return parser
 
 
