@@ -18,6 +18,7 @@ from legday.model import time_ns
 from legday.synth import (
     KINDS,
     WORKOUTS,
+    Athlete,
     DeviceProfile,
     SyntheticRun,
     generate_run,
@@ -342,3 +343,51 @@ def test_generate_set(tmp_path: Path) -> None:
             pd.Timestamp(eff["start"])
     again = generate_set(tmp_path / "again", n=3, seed=3)
     assert again == entries[:3]
+
+
+def test_a_season_run_takes_its_place_time_and_repeats_its_course():
+    from legday.synth.route import PLACES
+
+    dublin = next(p for p in PLACES if p.name.startswith("Phoenix Park"))
+    summer = pd.Timestamp("2026-08-06T07:05:00", tz="Europe/Dublin")
+    winter = pd.Timestamp("2026-11-05T07:05:00", tz="Europe/Dublin")
+    athlete = Athlete(easy_speed=3.0, threshold_speed=3.8, top_speed=7.5)
+    watch = DeviceProfile()
+    runs = [generate_run("easy", seed=seed, athlete=athlete, device=watch, place=dublin,
+                         start_utc=start, plan_seed=1, route_seed=2)
+            for seed, start in ((10, summer), (11, winter))]
+    assert [r.start_utc for r in runs] == [summer.tz_convert("UTC"), winter.tz_convert("UTC")]
+    assert [r.utc_offset_s for r in runs] == [3600, 0]
+    assert runs[0].plan == runs[1].plan
+    starts = [(r.truth_track["lat"].iloc[0], r.truth_track["lon"].iloc[0]) for r in runs]
+    assert starts[0] == pytest.approx(starts[1], abs=1e-6)
+    assert abs(starts[0][0] - dublin.lat) < 0.03
+    other = generate_run("easy", seed=10, athlete=athlete, device=watch, place=dublin,
+                         start_utc=summer)
+    assert (other.truth_track["lat"].iloc[0], other.truth_track["lon"].iloc[0]) != \
+        pytest.approx(starts[0], abs=1e-6)
+
+
+def test_strength_fit_round_trips_its_sets(tmp_path: Path):
+    from legday.io import read_path
+    from legday.model import Sport
+    from legday.synth import write_strength_fit
+
+    t0 = pd.Timestamp("2026-09-09T17:30:00Z")
+    rows = []
+    for i, (category, reps, weight) in enumerate([("squat", 8, 70.0), ("lunge", 10, 14.0)]):
+        start = t0 + pd.Timedelta(seconds=150 * i)
+        rows += [{"start": start, "duration_s": 30.0, "set_type": "active",
+                  "category": category, "reps": reps, "weight_kg": weight},
+                 {"start": start + pd.Timedelta(seconds=30), "duration_s": 120.0,
+                  "set_type": "rest", "category": None, "reps": np.nan, "weight_kg": np.nan}]
+    path = write_strength_fit(pd.DataFrame(rows), tmp_path / "lift.fit", utc_offset_s=3600)
+    (activity,) = list(read_path(path))
+    assert activity.sport == Sport.STRENGTH
+    assert activity.utc_offset_s == 3600
+    assert activity.start_utc == t0
+    active = activity.sets[activity.sets["set_type"] == "active"]
+    assert active["category"].tolist() == ["squat", "lunge"]
+    assert active["reps"].tolist() == [8, 10]
+    assert active["weight_kg"].tolist() == [70.0, 14.0]
+    assert (activity.sets["set_type"] == "rest").sum() == 2

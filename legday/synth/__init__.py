@@ -23,8 +23,8 @@ Public API
     (interval / recovery).
 ``generate_set(out_dir, n=60, seed=1) -> list[dict]``
     Writes ``n`` files (FIT:GPX about 2:1, every workout) and ``truth.json``.
-``write_fit(run, path)``, ``write_gpx(run, path)``
-    The writers (fit-tool is imported only inside ``write_fit``).
+``write_fit(run, path)``, ``write_gpx(run, path)``, ``write_strength_fit(sets, path)``
+    The writers (fit-tool is imported only inside the FIT writers).
 ``Athlete``, ``random_athlete``, ``DeviceProfile``, ``random_device``
     Who runs and what records; pass your own to :func:`generate_run`.
 
@@ -57,7 +57,7 @@ from legday.synth.workouts import (
     WorkoutPlan,
     primary_kind,
 )
-from legday.synth.writers import write_fit, write_gpx
+from legday.synth.writers import write_fit, write_gpx, write_strength_fit
 
 __all__ = [
     "KINDS",
@@ -76,4 +76,5 @@ __all__ = [
     "random_device",
     "write_fit",
     "write_gpx",
+    "write_strength_fit",
 ]

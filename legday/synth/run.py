@@ -147,6 +147,12 @@ def _start_time(place: Place, rng: np.random.Generator) -> tuple[pd.Timestamp, i
     return pd.Timestamp(local).tz_convert("UTC").as_unit("ns"), int(offset.total_seconds())
 
 
+def _utc_offset_s(place: Place, start_utc: pd.Timestamp) -> int:
+    offset = start_utc.to_pydatetime().astimezone(ZoneInfo(place.tz)).utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds())
+
+
 def truth_efforts(plan: WorkoutPlan, bounds: tuple[tuple[int, int], ...], n: int,
                   start_utc: pd.Timestamp) -> tuple[Effort, ...]:
     """Merge the plan's segments into contiguous efforts covering samples ``0..n-1``."""
@@ -164,7 +170,9 @@ def truth_efforts(plan: WorkoutPlan, bounds: tuple[tuple[int, int], ...], n: int
 
 
 def generate_run(workout: str, *, seed: int, athlete: Athlete | None = None,
-                 device: DeviceProfile | None = None) -> SyntheticRun:
+                 device: DeviceProfile | None = None, place: Place | None = None,
+                 start_utc: pd.Timestamp | None = None, plan_seed: int | None = None,
+                 route_seed: int | None = None) -> SyntheticRun:
     """Simulate one run of ``workout``.
 
     Parameters
@@ -178,6 +186,12 @@ def generate_run(workout: str, *, seed: int, athlete: Athlete | None = None,
     device
         The watch; drawn at random when None (treadmill for some workouts in
         :data:`TREADMILL_WORKOUTS`).
+    place, start_utc
+        Where and when; drawn at random when None (a season of one athlete
+        passes both). The local offset comes from the place's time zone.
+    plan_seed, route_seed
+        Seeds of the workout plan and of the route when they should repeat
+        across runs (the same course at the same pace week after week).
 
     Raises
     ------
@@ -195,10 +209,17 @@ def generate_run(workout: str, *, seed: int, athlete: Athlete | None = None,
         device = random_device(r_dev, treadmill=indoor)
     if device.treadmill and workout not in TREADMILL_WORKOUTS:
         raise ValueError(f"{workout} is not simulated on a treadmill")
+    if plan_seed is not None:
+        r_plan = np.random.default_rng(plan_seed)
     plan = WORKOUTS[workout](athlete, r_plan, treadmill=device.treadmill)
-    place = PLACES[int(r_place.integers(len(PLACES)))]
-    start_utc, offset = _start_time(place, r_place)
-    route = build_route(plan.route, place, r_place, distance_m=plan.expected_distance())
+    drawn_place = PLACES[int(r_place.integers(len(PLACES)))]
+    drawn_start, _ = _start_time(drawn_place, r_place)
+    place = place if place is not None else drawn_place
+    start_utc = (drawn_start if start_utc is None
+                 else pd.Timestamp(start_utc).tz_convert("UTC").as_unit("ns"))
+    offset = _utc_offset_s(place, start_utc)
+    r_route = r_place if route_seed is None else np.random.default_rng(route_seed)
+    route = build_route(plan.route, place, r_route, distance_m=plan.expected_distance())
     traj = simulate(plan, route, athlete, r_sim, treadmill=device.treadmill)
     rec = record(traj, plan, route, device, r_rec, start_utc)
     efforts = truth_efforts(plan, traj.bounds, len(traj), start_utc)

@@ -343,3 +343,113 @@ def write_gpx(run: SyntheticRun, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(gpx.to_xml(version="1.1"), encoding="utf-8")
     return out
+
+
+def write_strength_fit(sets: pd.DataFrame, path: str | Path, *, utc_offset_s: int = 0,
+                       manufacturer: int = 1, product: int = 4315) -> Path:
+    """Write a Garmin-style strength-training activity with ``set`` messages.
+
+    Parameters
+    ----------
+    sets
+        One row per set in time order: ``start`` (UTC), ``duration_s``,
+        ``set_type`` (``active`` or ``rest``), ``category`` (a FIT
+        ``exercise_category`` name such as ``squat``; ignored for rests),
+        ``reps`` and ``weight_kg``.
+    path
+        Output path.
+    utc_offset_s
+        Local offset written to the ``activity`` message. [s]
+    manufacturer, product
+        FIT ids (Garmin and a Forerunner 255 by default).
+    """
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.activity_message import ActivityMessage
+    from fit_tool.profile.messages.event_message import EventMessage
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
+    from fit_tool.profile.messages.set_message import SetMessage
+    from fit_tool.profile.profile_type import (
+        Activity,
+        Event,
+        EventType,
+        ExerciseCategory,
+        FileType,
+        SessionTrigger,
+        SetType,
+        Sport,
+        SubSport,
+        TimerTrigger,
+    )
+
+    if sets.empty:
+        raise ValueError("a strength activity needs at least one set")
+    start = pd.Timestamp(sets["start"].iloc[0])
+    last = sets.iloc[-1]
+    end = pd.Timestamp(last["start"]) + pd.Timedelta(seconds=float(last["duration_s"]))
+    start_ms, end_ms = _ms(start), _ms(end)
+
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
+    file_id = FileIdMessage()
+    file_id.type = FileType.ACTIVITY
+    file_id.manufacturer = manufacturer
+    file_id.product = product
+    file_id.serial_number = 3_100_000_000
+    file_id.time_created = start_ms
+    builder.add(file_id)
+    for t, kind in ((start_ms, EventType.START), (end_ms, EventType.STOP_ALL)):
+        if kind == EventType.STOP_ALL:
+            records: list[dict[Any, Any]] = sets.to_dict("records")
+            for i, row in enumerate(records):
+                msg = SetMessage()
+                set_start = _ms(pd.Timestamp(row["start"]))
+                msg.timestamp = set_start + int(float(row["duration_s"]) * 1000)
+                msg.start_time = set_start
+                msg.duration = float(row["duration_s"])
+                msg.message_index = i
+                if row["set_type"] == "active":
+                    msg.set_type = SetType.ACTIVE
+                    msg.category = [ExerciseCategory[str(row["category"]).upper()].value]
+                    msg.repetitions = int(row["reps"])
+                    msg.weight = float(row["weight_kg"])
+                else:
+                    msg.set_type = SetType.REST
+                builder.add(msg)
+        ev = EventMessage()
+        ev.timestamp = t
+        ev.event = Event.TIMER
+        ev.event_type = kind
+        ev.timer_trigger = TimerTrigger.MANUAL
+        ev.event_group = 0
+        builder.add(ev)
+
+    elapsed_s = (end_ms - start_ms) / 1000.0
+    session = SessionMessage()
+    session.message_index = 0
+    session.timestamp = end_ms
+    session.start_time = start_ms
+    session.event = Event.SESSION
+    session.event_type = EventType.STOP
+    session.trigger = SessionTrigger.ACTIVITY_END
+    session.sport = Sport.TRAINING
+    session.sub_sport = SubSport.STRENGTH_TRAINING
+    session.total_elapsed_time = elapsed_s
+    session.total_timer_time = elapsed_s
+    session.first_lap_index = 0
+    session.num_laps = 0
+    builder.add(session)
+
+    activity = ActivityMessage()
+    activity.timestamp = end_ms
+    activity.total_timer_time = elapsed_s
+    activity.num_sessions = 1
+    activity.type = Activity.MANUAL
+    activity.event = Event.ACTIVITY
+    activity.event_type = EventType.STOP
+    activity.local_timestamp = end_ms // 1000 + utc_offset_s - FIT_EPOCH_S
+    builder.add(activity)
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(builder.build_bytes())
+    return out
