@@ -1,0 +1,285 @@
+"""Charts of a season: the weekly table in, Plotly figures out.
+
+Every function takes the weekly table of :func:`legday.season.analyse` (one
+row per ISO week, columns documented in ``docs/weekly.md``) and returns a
+figure with a title and labelled axes; a table without weeks gives a figure
+that says so. Colours come from :mod:`legday.palette` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from legday.palette import (
+    EFFORT_COLOURS,
+    EFFORT_ORDER,
+    OKABE_ITO,
+    REGION_COLOURS,
+    STRENGTH_COLOURS,
+    TYPE_II_KINDS,
+    VERDICT_COLOURS,
+)
+from legday.units import Units
+
+MODEL_LABEL = "running (modelled, not measured)"
+
+
+def _empty(title: str, message: str = "No weeks to show yet: add activities first.") -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
+                      annotations=[{"text": message, "showarrow": False, "font": {"size": 14},
+                                    "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
+    return fig
+
+
+def _col(weeks: pd.DataFrame, name: str) -> pd.Series:
+    if name in weeks.columns:
+        return pd.to_numeric(weeks[name], errors="coerce").fillna(0.0)
+    return pd.Series(0.0, index=weeks.index)
+
+
+def _x(weeks: pd.DataFrame) -> list[str]:
+    return [str(w) for w in weeks.index]
+
+
+def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, with strength"
+               ) -> go.Figure:
+    """Stacked weekly running minutes by effort kind; strength sessions overlaid."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for kind in EFFORT_ORDER:
+        fig.add_trace(go.Bar(x=x, y=_col(weeks, f"{kind}_min"), name=kind,
+                             marker_color=EFFORT_COLOURS[kind],
+                             hovertemplate=f"{kind}: %{{y:.0f}} min<extra>%{{x}}</extra>"),
+                      secondary_y=False)
+    for kind, colour in STRENGTH_COLOURS.items():
+        counts = _col(weeks, f"strength_{kind}")
+        if counts.sum() == 0:
+            continue
+        fig.add_trace(go.Scatter(
+            x=x, y=counts.where(counts > 0), mode="markers", name=f"{kind} lifting",
+            marker={"color": colour, "size": 13, "symbol": "diamond",
+                    "line": {"width": 1, "color": "#000000"}},
+            hovertemplate=f"{kind} sessions: %{{y:.0f}}<extra>%{{x}}</extra>"),
+            secondary_y=True)
+    top = max(float(_col(weeks, "strength_sessions").max()), 3.0)
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
+                      hovermode="x unified")
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="running (min)", secondary_y=False)
+    fig.update_yaxes(title_text="strength sessions", range=[0, top + 0.5], dtick=1,
+                     showgrid=False, secondary_y=True)
+    return fig
+
+
+def leg_day_strip(weeks: pd.DataFrame, *, title: str = "Did it count as leg day?") -> go.Figure:
+    """One coloured tile per week: yes, partly or no, the reasons on hover."""
+    if weeks.empty or "leg_day" not in weeks.columns:
+        return _empty(title)
+    x = _x(weeks)
+    verdicts = weeks["leg_day"].astype(str)
+    reasons = weeks.get("leg_day_reasons", pd.Series([[]] * len(weeks), index=weeks.index))
+    hover = ["<br>".join(r) if isinstance(r, list | tuple) else str(r) for r in reasons]
+    fig = go.Figure()
+    for verdict, colour in VERDICT_COLOURS.items():
+        mask = (verdicts == verdict).to_numpy()
+        if not mask.any():
+            continue
+        fig.add_trace(go.Bar(
+            x=[xi for xi, m in zip(x, mask, strict=True) if m], y=[1] * int(mask.sum()),
+            name=verdict, marker_color=colour, text=[verdict] * int(mask.sum()),
+            textposition="inside", hovertext=[h for h, m in zip(hover, mask, strict=True) if m],
+            hovertemplate="%{x}: " + verdict + "<br>%{hovertext}<extra></extra>"))
+    fig.update_layout(title=title, height=190, barmode="overlay", bargap=0.05,
+                      legend={"orientation": "h", "y": -0.6}, margin={"t": 40, "b": 10})
+    fig.update_xaxes(title_text="ISO week", categoryorder="array", categoryarray=x)
+    fig.update_yaxes(visible=False, range=[0, 1])
+    return fig
+
+
+def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II work"
+                ) -> go.Figure:
+    """Hill climbing, sprint count, interval work time and lower-body tonnage by week."""
+    if weeks.empty:
+        return _empty(title)
+    panels = [("hill_climb_m", "hill climbing (m)", EFFORT_COLOURS["hill"]),
+              ("sprint_count", "sprints (count)", EFFORT_COLOURS["sprint"]),
+              ("interval_work_min", "interval work (min)", EFFORT_COLOURS["interval"]),
+              ("lower_tonnage_kg", "lower-body tonnage (kg)", STRENGTH_COLOURS["lower"])]
+    fig = make_subplots(rows=2, cols=2, shared_xaxes=True, vertical_spacing=0.14,
+                        subplot_titles=[p[1] for p in panels])
+    x = _x(weeks)
+    for i, (column, label, colour) in enumerate(panels):
+        row, col = divmod(i, 2)
+        values = _col(weeks, column)
+        fig.add_trace(go.Bar(x=x, y=values, name=label, marker_color=colour,
+                             showlegend=False), row=row + 1, col=col + 1)
+        trend = values.rolling(4, min_periods=2).mean()
+        fig.add_trace(go.Scatter(x=x, y=trend, name=f"{label}, 4-week mean", mode="lines",
+                                 line={"color": "#000000", "dash": "dot"}, showlegend=i == 0),
+                      row=row + 1, col=col + 1)
+        fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), row=row + 1, col=col + 1)
+    for col in (1, 2):
+        fig.update_xaxes(title_text="ISO week", row=2, col=col)
+    fig.update_layout(title=title, height=560, legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE units)"
+               ) -> go.Figure:
+    """Weekly load by source, with the acute (7-day) and chronic (42-day) averages."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    sources = [("load_runs", "running", EFFORT_COLOURS["steady"]),
+               ("load_strength", "strength", STRENGTH_COLOURS["lower"]),
+               ("load_other", "other sports", OKABE_ITO["grey"])]
+    for column, name, colour in sources:
+        fig.add_trace(go.Bar(x=x, y=_col(weeks, column), name=name, marker_color=colour),
+                      secondary_y=False)
+    for column, name, dash in (("atl", "acute (7-day average per day)", "solid"),
+                               ("ctl", "chronic (42-day average per day)", "dash")):
+        if column in weeks.columns:
+            fig.add_trace(go.Scatter(x=x, y=_col(weeks, column), name=name, mode="lines+markers",
+                                     line={"color": "#000000", "dash": dash}), secondary_y=True)
+    ramp = _col(weeks, "ramp_pct")
+    fig.add_trace(go.Scatter(x=x, y=[None] * len(x), name="ramp % on hover", mode="markers",
+                             marker={"opacity": 0}, showlegend=False,
+                             customdata=ramp, hovertemplate="ramp %{customdata:+.0f} %"))
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
+                      hovermode="x unified")
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="weekly load (AU)", secondary_y=False)
+    fig.update_yaxes(title_text="daily load, averaged (AU)", secondary_y=True, showgrid=False)
+    return fig
+
+
+def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (Foster)"
+                    ) -> go.Figure:
+    """Foster's strain (bars) and monotony (line) by week, described, not judged."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=x, y=_col(weeks, "strain"), name="strain (load x monotony)",
+                         marker_color=OKABE_ITO["sky_blue"]), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=_col(weeks, "monotony"), name="monotony (mean / SD)",
+                             mode="lines+markers", line={"color": OKABE_ITO["vermillion"]}),
+                  secondary_y=True)
+    fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="strain (AU)", secondary_y=False)
+    fig.update_yaxes(title_text="monotony", secondary_y=True, showgrid=False)
+    return fig
+
+
+def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
+                   title: str = "Weekly running distance") -> go.Figure:
+    """Weekly distance in the chosen unit, by effort kind."""
+    units = units or Units()
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = go.Figure()
+    for kind in EFFORT_ORDER:
+        metres = _col(weeks, f"{kind}_km") * 1000.0
+        fig.add_trace(go.Bar(x=x, y=metres / units.metres_per_unit, name=kind,
+                             marker_color=EFFORT_COLOURS[kind]))
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text=f"distance ({units.distance})")
+    return fig
+
+
+def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
+                    running: bool = False, title: str | None = None) -> go.Figure:
+    """Heat map of sets per muscle group per week (lifting), or running's modelled minutes."""
+    column = "run_{}_min" if running else "sets_{}"
+    title = title or (f"Muscle groups worked by running — {MODEL_LABEL}" if running
+                      else "Direct strength sets per muscle group")
+    if weeks.empty:
+        return _empty(title)
+    z = np.array([_col(weeks, column.format(g)).to_numpy() for g in muscle_groups])
+    labels = [g.replace("_", " ") for g in muscle_groups]
+    unit = "min" if running else "sets"
+    fig = go.Figure(go.Heatmap(
+        z=z, x=_x(weeks), y=labels, colorscale="Cividis", zmin=0,
+        colorbar={"title": unit},
+        hovertemplate="%{y}, %{x}: %{z:.1f} " + unit + "<extra></extra>"))
+    fig.update_layout(title=title, height=120 + 24 * len(labels))
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="muscle group", autorange="reversed")
+    return fig
+
+
+def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running"
+                ) -> go.Figure:
+    """Share of running time that is type-II work (hills, sprints, intervals) by week."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    run_min = _col(weeks, "run_min")
+    zero = pd.Series(0.0, index=weeks.index)
+    type2 = sum((_col(weeks, f"{k}_min") for k in TYPE_II_KINDS), start=zero)
+    share2 = (type2 / run_min.where(run_min > 0)).fillna(0.0) * 100
+    share1 = (100 - share2).where(run_min > 0, 0.0)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=x, y=share1, name="type I (steady, recovery)",
+                         marker_color=EFFORT_COLOURS["steady"]))
+    fig.add_trace(go.Bar(x=x, y=share2, name="type II (hill, sprint, interval)",
+                         marker_color=EFFORT_COLOURS["interval"]))
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="share of running time (%)", range=[0, 100])
+    return fig
+
+
+def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
+              title: str = "Easy vs hard running") -> go.Figure:
+    """Easy and hard minutes by week, with the hard share against its limit."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=x, y=_col(weeks, "easy_min"), name="easy",
+                         marker_color=EFFORT_COLOURS["steady"]), secondary_y=False)
+    fig.add_trace(go.Bar(x=x, y=_col(weeks, "hard_min"), name="hard",
+                         marker_color=EFFORT_COLOURS["sprint"]), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=_col(weeks, "hard_share") * 100, name="hard share (%)",
+                             mode="lines+markers", line={"color": "#000000"}), secondary_y=True)
+    fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[hard_share_limit * 100] * 2, mode="lines",
+                             name=f"{hard_share_limit:.0%} guide", line={"dash": "dot",
+                                                                        "color": "#999999"}),
+                  secondary_y=True)
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="running (min)", secondary_y=False)
+    fig.update_yaxes(title_text="hard share (%)", range=[0, 100], secondary_y=True,
+                     showgrid=False)
+    return fig
+
+
+def region_balance(weeks: pd.DataFrame, region_of_muscle: dict[str, str], *,
+                   title: str = "Upper / lower / core strength sets") -> go.Figure:
+    """Direct strength sets by region per week (primary-muscle sets summed by region)."""
+    if weeks.empty:
+        return _empty(title)
+    x = _x(weeks)
+    fig = go.Figure()
+    for region in ("lower", "upper", "core"):
+        groups = [g for g, r in region_of_muscle.items() if r == region]
+        total = sum((_col(weeks, f"sets_{g}") for g in groups),
+                    start=pd.Series(0.0, index=weeks.index))
+        fig.add_trace(go.Bar(x=x, y=total, name=region, marker_color=REGION_COLOURS[region]))
+    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="ISO week")
+    fig.update_yaxes(title_text="sets (primary 1, secondary 0.5)")
+    return fig

@@ -1,0 +1,107 @@
+"""Season charts on a small weekly table whose numbers are known."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from legday.charts import season as charts
+from legday.palette import EFFORT_COLOURS, VERDICT_COLOURS
+from legday.units import METRES_PER_MILE, Units
+
+GROUPS = ("glutes", "hip_abductors", "pectorals", "abdominals")
+REGIONS = {"glutes": "lower", "hip_abductors": "lower", "pectorals": "upper",
+           "abdominals": "core"}
+
+
+@pytest.fixture()
+def weeks() -> pd.DataFrame:
+    table = pd.DataFrame({
+        "steady_min": [200.0, 150.0, 240.0], "recovery_min": [10.0, 0.0, 12.0],
+        "hill_min": [0.0, 12.0, 0.0], "interval_min": [18.0, 0.0, 24.0],
+        "sprint_min": [2.0, 0.0, 0.0], "steady_km": [40.0, 30.0, 48.0],
+        "recovery_km": [1.0, 0.0, 1.2], "hill_km": [0.0, 2.0, 0.0],
+        "interval_km": [5.0, 0.0, 6.4], "sprint_km": [0.3, 0.0, 0.0],
+        "run_min": [230.0, 162.0, 276.0], "hard_min": [20.0, 12.0, 80.0],
+        "easy_min": [210.0, 150.0, 196.0], "hard_share": [0.087, 0.074, 0.29],
+        "strength_sessions": [2, 0, 1], "strength_lower": [1, 0, 0], "strength_upper": [1, 0, 1],
+        "hill_climb_m": [0.0, 140.0, 0.0], "sprint_count": [6, 0, 0],
+        "interval_work_min": [18.0, 0.0, 24.0], "lower_tonnage_kg": [3000.0, 0.0, 0.0],
+        "load_runs": [900.0, 600.0, 1300.0], "load_strength": [300.0, 0.0, 150.0],
+        "load_other": [0.0, 0.0, 0.0], "atl": [170.0, 90.0, 210.0],
+        "ctl": [120.0, 118.0, 130.0], "ramp_pct": [None, -50.0, 131.7],
+        "monotony": [1.2, 0.9, 1.6], "strain": [1440.0, 540.0, 2320.0],
+        "sets_glutes": [6.0, 0.0, 0.0], "sets_hip_abductors": [2.0, 0.0, 0.0],
+        "sets_pectorals": [3.0, 0.0, 6.0], "sets_abdominals": [3.0, 0.0, 3.0],
+        "run_glutes_min": [150.0, 120.0, 200.0], "run_hip_abductors_min": [0.0, 0.0, 0.0],
+        "run_pectorals_min": [0.0, 0.0, 0.0], "run_abdominals_min": [0.0, 0.0, 0.0],
+        "leg_day": ["yes", "partly", "no"],
+        "leg_day_reasons": [["lower-body session"], ["hills only"], ["steady only"]],
+    }, index=pd.Index(["2026-W32", "2026-W33", "2026-W34"], name="week"))
+    return table
+
+
+def test_the_weekly_mix_stacks_every_kind_in_its_colour_and_overlays_lifting(weeks):
+    fig = charts.weekly_mix(weeks)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [b.name for b in bars] == ["steady", "recovery", "hill", "interval", "sprint"]
+    assert all(b.marker.color == EFFORT_COLOURS[b.name] for b in bars)
+    lifts = {t.name: list(t.y) for t in fig.data if t.type == "scatter"}
+    assert lifts["lower lifting"][0] == 1 and pd.isna(lifts["lower lifting"][1])
+    assert fig.layout.yaxis.title.text == "running (min)"
+
+
+def test_the_leg_day_strip_has_one_tile_per_week_in_the_verdicts_colour(weeks):
+    fig = charts.leg_day_strip(weeks)
+    tiles = {t.name: list(t.x) for t in fig.data}
+    assert tiles == {"yes": ["2026-W32"], "partly": ["2026-W33"], "no": ["2026-W34"]}
+    assert all(t.marker.color == VERDICT_COLOURS[t.name] for t in fig.data)
+    assert "hills only" in fig.data[1].hovertext[0]
+
+
+def test_distance_follows_the_unit(weeks):
+    fig = charts.distance_chart(weeks, Units("mi"))
+    steady = next(t for t in fig.data if t.name == "steady")
+    assert steady.y[0] == pytest.approx(40_000 / METRES_PER_MILE)
+    assert fig.layout.yaxis.title.text == "distance (mi)"
+
+
+def test_fibre_share_adds_up_to_100_in_running_weeks(weeks):
+    fig = charts.fibre_share(weeks)
+    type1, type2 = fig.data
+    assert type2.y[0] == pytest.approx(20 / 230 * 100)
+    assert [a + b for a, b in zip(type1.y, type2.y, strict=True)] == pytest.approx([100] * 3)
+
+
+def test_muscle_maps_keep_lifting_and_the_running_model_apart(weeks):
+    lifting = charts.muscle_coverage(weeks, GROUPS)
+    running = charts.muscle_coverage(weeks, GROUPS, running=True)
+    first_week = [row[0] for row in lifting.data[0].z]  # rows are groups, columns weeks
+    assert first_week == [6.0, 2.0, 3.0, 3.0]
+    assert [row[0] for row in running.data[0].z] == [150.0, 0.0, 0.0, 0.0]
+    assert "model" in running.layout.title.text
+
+
+def test_region_balance_sums_the_groups_of_each_region(weeks):
+    fig = charts.region_balance(weeks, REGIONS)
+    by_region = {t.name: list(t.y) for t in fig.data}
+    assert by_region == {"lower": [8.0, 0.0, 0.0], "upper": [3.0, 0.0, 6.0],
+                         "core": [3.0, 0.0, 3.0]}
+
+
+@pytest.mark.parametrize("chart", [charts.weekly_mix, charts.leg_day_strip, charts.progression,
+                                   charts.load_chart, charts.monotony_strain,
+                                   charts.distance_chart, charts.fibre_share, charts.hard_easy])
+def test_every_chart_has_a_title_and_explains_an_empty_season(chart, weeks):
+    assert chart(weeks).layout.title.text
+    empty = chart(weeks.iloc[0:0])
+    assert "No weeks" in empty.layout.annotations[0].text
+
+
+def test_load_and_hard_easy_charts_carry_their_series(weeks):
+    load = charts.load_chart(weeks)
+    names = [t.name for t in load.data]
+    assert {"running", "strength", "acute (7-day average per day)"} <= set(names)
+    hard = charts.hard_easy(weeks, 0.25)
+    guide = next(t for t in hard.data if t.name == "25% guide")
+    assert list(guide.y) == [25.0, 25.0]
