@@ -66,3 +66,13 @@ class MissingColumn(DataError):
     def __init__(self, column: str, where: str = "samples") -> None:
         self.column = column
         super().__init__(f"{where}: missing column {column!r}")
+
+
+class StrengthImportError(ReadError):
+    """A strength log that legday cannot read at all (wrong header, not CSV, empty).
+
+    Single bad rows are not errors: they are reported as ``RowProblem``s and the
+    good rows still load.
+    """
+
+    reason = "not a strength log legday can read"
