@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from legday.efforts import RunClassification, classify_activities, fmt_duration, fmt_pace
+from legday.errors import LegdayError
 from legday.io import ReadFailure, read_paths
 from legday.model import Activity
 
@@ -133,6 +134,72 @@ def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
+    rows = [["week", "run km", "type-II %", "lifts", "load AU", "leg day"]]
+    for week in payload["weeks"]:
+        share = week["type2_share"]
+        rows.append([week["week"], f"{week['run_km']:.1f}",
+                     "-" if share is None else f"{100 * share:.0f}",
+                     str(week["strength_sessions"]), f"{week['load'] or 0:.0f}",
+                     week["leg_day"]])
+    _table(rows, out)
+    for week in payload["weeks"]:
+        for finding in week["findings"]:
+            if finding["code"] != "leg_day":
+                out.write(f"{week['week']}  {finding['severity']:<7}  {finding['code']}: "
+                          f"{finding['message']}\n")
+    for problem in payload["problems"]:
+        out.write(f"{problem['file']}:{problem['line']}: skipped: {problem['reason']}\n")
+    for error in payload["errors"]:
+        out.write(f"ERROR {error['file']}: {error['error']}\n")
+
+
+def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
+    # Imported here so ingest and classify do not pay for the strength catalogue.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from legday.findings import AnalysisSettings
+    from legday.season import analyse
+    from legday.strength.log import concat_entries, read_strength_csv, unmapped
+
+    settings = AnalysisSettings()
+    if args.tz:
+        try:
+            ZoneInfo(args.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            sys.stderr.write(f"python -m legday weekly: unknown time zone {args.tz!r}\n")
+            return 2
+        settings = AnalysisSettings(timezone=args.tz)
+    results = list(read_paths(args.paths))
+    activities = [r for r in results if isinstance(r, Activity)]
+    errors: list[dict[str, Any]] = [
+        {"file": f"{r.file}!{r.member}" if r.member else r.file, "error": r.message}
+        for r in results if isinstance(r, ReadFailure)]
+    problems: list[dict[str, Any]] = []
+    logs = []
+    for path in args.strength or []:
+        try:
+            imported = read_strength_csv(path)
+        except (LegdayError, OSError) as err:
+            errors.append({"file": path, "error": str(err)})
+            continue
+        logs.append(imported.entries)
+        problems += [{"file": path, "line": p.line, "reason": p.reason}
+                     for p in imported.problems]
+    entries = concat_entries(logs) if logs else None
+    season = analyse(activities, entries, settings)
+    payload = season.to_dict()
+    payload["problems"] = problems
+    payload["unmapped"] = unmapped(season.entries).to_dict("records")
+    payload["errors"] = errors
+    if args.json:
+        json.dump(payload, out, indent=1 if args.pretty else None)
+        out.write("\n")
+    else:
+        _weekly_text(payload, out)
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m legday",
                                      description="Does my running count as leg day?")
@@ -150,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--json", action="store_true", help="print one JSON array")
     classify.add_argument("--pretty", action="store_true", help="indent the JSON")
     classify.set_defaults(func=cmd_classify)
+    weekly = sub.add_parser("weekly", help="weekly load, leg-day verdict and findings")
+    weekly.add_argument("paths", nargs="+", metavar="PATH",
+                        help="FIT/GPX/TCX files (also .gz), folders, zips, Strava exports")
+    weekly.add_argument("--strength", action="append", metavar="FILE",
+                        help="a strength log (legday CSV, Strong or Hevy export); repeat "
+                             "for several")
+    weekly.add_argument("--tz", metavar="ZONE",
+                        help="IANA time zone for files without a local offset (default UTC)")
+    weekly.add_argument("--json", action="store_true", help="print one JSON object")
+    weekly.add_argument("--pretty", action="store_true", help="indent the JSON")
+    weekly.set_defaults(func=cmd_weekly)
     return parser
 
 

@@ -1,0 +1,134 @@
+"""Glue: activities and strength entries in, the weekly analysis out.
+
+:func:`analyse` classifies the runs, builds the run, effort, strength and
+weekly tables, judges every week (leg day and findings) and returns a
+:class:`Season`; :meth:`Season.to_dict` is the ``weekly`` command's JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from legday.efforts import classify_activities
+from legday.findings import AnalysisSettings, Finding, weekly_findings
+from legday.model import Activity
+from legday.strength import log as strength_log
+from legday.strength.muscles import MUSCLE_GROUPS
+from legday.strength.running_share import running_muscle_minutes
+from legday.weekly import other_table, run_tables, strength_table, weekly_table
+
+#: Decimals kept in the JSON per column suffix (others: 2).
+_DIGITS = (("_km", 2), ("_min", 1), ("_m", 0), ("_kg", 0), ("_share", 3), ("_pct", 1),
+           ("load", 0), ("load_runs", 0), ("load_strength", 0), ("load_other", 0),
+           ("strain", 0), ("atl", 1), ("ctl", 1))
+
+
+@dataclass
+class Season:
+    """Everything the weekly analysis produced.
+
+    Attributes
+    ----------
+    weeks
+        The weekly table (:func:`legday.weekly.weekly_table`) plus ``leg_day``,
+        ``leg_day_reasons`` and ``findings`` (list of :class:`Finding`).
+    runs, efforts, strength, others
+        The per-session tables the weeks were built from.
+    entries
+        The annotated strength entries (logs and strength activities).
+    findings
+        Every finding, in week order.
+    settings
+        The thresholds used.
+    """
+
+    weeks: pd.DataFrame
+    runs: pd.DataFrame
+    efforts: pd.DataFrame
+    strength: pd.DataFrame
+    others: pd.DataFrame
+    entries: pd.DataFrame = field(default_factory=pd.DataFrame)
+    findings: list[Finding] = field(default_factory=list)
+    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"weeks": [{"week": ..., metrics..., "leg_day", "leg_day_reasons",
+        "findings": [{"code", "severity", "message"}]}]}``; NaN becomes null."""
+        out = []
+        for label, row in self.weeks.iterrows():
+            item: dict[str, Any] = {"week": str(label)}
+            for column, value in row.items():
+                if column == "findings":
+                    item[column] = [f.to_dict() for f in value]
+                elif column == "leg_day_reasons":
+                    item[column] = list(value)
+                else:
+                    item[str(column)] = json_value(str(column), value)
+            out.append(item)
+        return {"weeks": out}
+
+
+def json_value(column: str, value: Any) -> Any:
+    """A table value for JSON: rounded by unit, NaN and infinities as null."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return None
+        digits = next((d for suffix, d in _DIGITS if column.endswith(suffix)), 2)
+        rounded = round(float(value), digits)
+        return int(rounded) if digits == 0 else rounded
+    return value
+
+
+def strength_entries(activities: Sequence[Activity],
+                     entries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Strength entries from the logs plus those of strength activities (FIT sets,
+    Strava "Weight Training" rows), annotated with the exercise catalogue."""
+    frames = [entries] if entries is not None else []
+    frames.append(strength_log.entries_from_activities(activities))
+    return strength_log.annotate(strength_log.concat_entries(frames))
+
+
+def analyse(activities: Sequence[Activity], entries: pd.DataFrame | None = None,
+            settings: AnalysisSettings | None = None) -> Season:
+    """The weekly analysis of one athlete's season.
+
+    Parameters
+    ----------
+    activities
+        Every activity read (runs are classified together, calibrating from
+        each other; strength activities add their sets or sessions).
+    entries
+        Strength log entries (``legday.strength.log.ENTRY_COLUMNS``), e.g.
+        from ``read_strength_csv``; None when there is no log.
+    settings
+        Thresholds; defaults when None.
+    """
+    settings = settings or AnalysisSettings()
+    classifications = classify_activities(list(activities))
+    runs, efforts = run_tables(activities, classifications, settings)
+    profiles = [c.profile for a, c in zip(activities, classifications, strict=True)
+                if a.is_running]
+    max_hr = profiles[0].max_hr if profiles else 190.0
+    others = other_table(activities, max_hr, settings)
+    annotated = strength_entries(activities, entries)
+    strength = strength_table(strength_log.sessions(annotated), settings)
+    muscle_sets = strength_log.sets_per_muscle(annotated)
+    weeks = weekly_table(runs, efforts, strength, others, settings,
+                         muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS,
+                         running_minutes=running_muscle_minutes)
+    verdicts, findings = weekly_findings(weeks, runs, strength, settings)
+    weeks = weeks.assign(leg_day=verdicts["leg_day"], leg_day_reasons=verdicts["leg_day_reasons"])
+    by_week: list[list[Finding]] = [[f for f in findings if f.week == label]
+                                    for label in weeks.index]
+    weeks["findings"] = pd.Series(by_week, index=weeks.index, dtype=object)
+    return Season(weeks, runs, efforts, strength, others, annotated, findings, settings)

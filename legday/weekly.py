@@ -1,0 +1,389 @@
+"""The run, effort, strength and weekly tables (ISO weeks in the athlete's local time).
+
+Tables, each a plain DataFrame built by a pure function:
+
+- :func:`run_tables`: one row per run (``runs``) and one per effort
+  (``efforts``), with the local date, ISO week, load and route;
+- :func:`strength_table`: one row per strength session with its week and load;
+- :func:`other_table`: rides, swims, walks... (load only);
+- :func:`weekly_table`: one row per ISO week between the first and the last
+  activity, empty weeks zero.
+
+``docs/weekly.md`` documents every column with its unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from legday.efforts import WORK_KINDS, EffortKind, RunClassification
+from legday.findings import AnalysisSettings
+from legday.load import daily_series, session_load, weekly_load
+from legday.model import Activity, Sport
+from legday.routes import assign_routes, route_signature
+
+#: Effort kinds, each getting ``<kind>_min`` and ``<kind>_km`` columns.
+KINDS: tuple[str, ...] = tuple(str(k) for k in EffortKind)
+TYPE2_KINDS: tuple[str, ...] = tuple(sorted(str(k) for k in WORK_KINDS))
+STRENGTH_KINDS: tuple[str, ...] = ("lower", "upper", "core", "full_body", "unknown")
+#: Strength session kinds that are leg sessions whatever their set count (a full-body
+#: session needs the lower-body sets: three sets of squats amid presses are not leg day).
+LEG_SESSION_KINDS = ("lower",)
+
+RUN_COLUMNS: tuple[str, ...] = (
+    "activity_id", "file", "start_utc", "local_start", "date", "week", "sport", "primary",
+    "moving_min", "distance_m", "speed_mps", "elevation_gain_m", "has_hr", "load_au",
+    "load_method", "trimp", "route_id")
+EFFORT_TABLE_COLUMNS: tuple[str, ...] = (
+    "activity_id", "date", "week", "kind", "duration_s", "moving_s", "distance_m",
+    "elevation_gain_m", "gap_speed_mps", "heart_rate", "is_hard")
+OTHER_COLUMNS: tuple[str, ...] = ("activity_id", "date", "week", "sport", "moving_min",
+                                  "load_au", "load_method")
+
+
+# --- time ---------------------------------------------------------------------------------
+
+def local_start(start_utc: pd.Timestamp, utc_offset_s: int | None, timezone: str) -> pd.Timestamp:
+    """Naive local start time: UTC plus the file's offset, else converted in ``timezone``."""
+    ts = pd.Timestamp(start_utc)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if utc_offset_s is not None:
+        return (ts + pd.Timedelta(seconds=utc_offset_s)).tz_localize(None)
+    return ts.tz_convert(ZoneInfo(timezone)).tz_localize(None)
+
+
+def week_label(date: pd.Timestamp) -> str:
+    """ISO week of a local date, ``YYYY-Www`` (``%G-W%V``)."""
+    return pd.Timestamp(date).strftime("%G-W%V")
+
+
+def week_monday(date: pd.Timestamp) -> pd.Timestamp:
+    """Monday (local midnight) of a date's ISO week."""
+    day = pd.Timestamp(date).normalize()
+    return day - pd.Timedelta(days=day.day_of_week)
+
+
+def _dated(frame: pd.DataFrame, date_column: str = "date") -> pd.DataFrame:
+    dates = pd.to_datetime(frame[date_column]).dt.normalize()
+    return frame.assign(date=dates, week=dates.map(week_label))
+
+
+def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+def _distance_m(activity: Activity, efforts: pd.DataFrame) -> float:
+    if activity.distance_m is not None and np.isfinite(activity.distance_m):
+        return float(activity.distance_m)
+    recorded = activity.samples["distance_m"]
+    if recorded.notna().any():
+        return float(recorded.max() - recorded.min())
+    return float(efforts["distance_m"].sum()) if len(efforts) else 0.0
+
+
+def _moving_s(activity: Activity, efforts: pd.DataFrame) -> float:
+    if len(efforts) and efforts["moving_s"].sum() > 0:
+        return float(efforts["moving_s"].sum())
+    for value in (activity.moving_s, activity.duration_s):
+        if value is not None and np.isfinite(value):
+            return float(value)
+    return 0.0
+
+
+def _is_hard(efforts: pd.DataFrame, classification: RunClassification,
+             settings: AnalysisSettings) -> pd.Series:
+    profile = classification.profile
+    work = efforts["kind"].astype(str).isin(TYPE2_KINDS)
+    steady = efforts["kind"].astype(str) == "steady"
+    fast = efforts["gap_speed_mps"] >= settings.hard_x_threshold * profile.threshold_speed_mps
+    high_hr = efforts["heart_rate"] >= settings.hard_hr_share * profile.max_hr
+    return (work | (steady & (fast | high_hr))).astype(bool)
+
+
+def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClassification],
+               settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per run and one per effort.
+
+    Parameters
+    ----------
+    activities, classifications
+        Activities and their :func:`legday.efforts.classify_activities` results,
+        in the same order; non-running activities and runs without a start time
+        are skipped.
+    settings
+        Time zone fallback, hard-time thresholds and load constants.
+
+    Returns
+    -------
+    runs, efforts
+        ``runs`` (:data:`RUN_COLUMNS`): ``moving_min`` [min], ``distance_m``
+        [m], ``speed_mps`` [m/s], ``load_au`` [AU], ``route_id`` (same route,
+        None without positions). ``efforts`` (:data:`EFFORT_TABLE_COLUMNS`):
+        the classifier's efforts with the run's ``date`` and ``week`` and
+        ``is_hard``; a run without samples (no efforts) is one steady effort
+        over its summary time and distance.
+    """
+    run_rows: list[dict[str, Any]] = []
+    effort_frames: list[pd.DataFrame] = []
+    signatures = []
+    for act, cls in zip(activities, classifications, strict=True):
+        if not act.is_running or act.start_utc is None:
+            continue
+        local = local_start(act.start_utc, act.utc_offset_s, settings.timezone)
+        date = local.normalize()
+        efforts = cls.efforts
+        moving_s = _moving_s(act, efforts)
+        distance_m = _distance_m(act, efforts)
+        if len(efforts) == 0:
+            efforts = pd.DataFrame({"kind": ["steady"], "duration_s": [moving_s],
+                                    "moving_s": [moving_s], "distance_m": [distance_m],
+                                    "elevation_gain_m": [0.0], "gap_speed_mps": [np.nan],
+                                    "heart_rate": [np.nan]})
+        primary = str(cls.primary or "steady")
+        rpe = act.extra.get("rpe")
+        load = session_load(moving_s / 60.0, primary, settings.load,
+                            rpe=float(rpe) if rpe is not None else None,
+                            samples=act.samples, max_hr_bpm=cls.profile.max_hr)
+        run_rows.append({
+            "activity_id": act.id, "file": act.label, "start_utc": act.start_utc,
+            "local_start": local, "date": date, "week": week_label(date),
+            "sport": act.sport.value, "primary": primary, "moving_min": moving_s / 60.0,
+            "distance_m": distance_m,
+            "speed_mps": distance_m / moving_s if moving_s > 0 else np.nan,
+            "elevation_gain_m": float(efforts["elevation_gain_m"].fillna(0).sum()),
+            "has_hr": act.has_hr, "load_au": load.load_au, "load_method": load.method,
+            "trimp": load.trimp, "route_id": None})
+        signatures.append(route_signature(act.samples) if act.sport != Sport.TREADMILL_RUN
+                          else None)
+        table = efforts.assign(activity_id=act.id, date=date, week=week_label(date),
+                               kind=efforts["kind"].astype(str))
+        table["is_hard"] = _is_hard(table, cls, settings)
+        effort_frames.append(table[list(EFFORT_TABLE_COLUMNS)])
+    runs = _frame(run_rows, RUN_COLUMNS)
+    runs["route_id"] = pd.Series(assign_routes(
+        signatures, endpoint_tolerance_m=settings.route_endpoint_m,
+        path_tolerance_m=settings.route_path_m,
+        distance_tolerance=settings.route_distance_share), dtype=object)
+    efforts_all = (pd.concat(effort_frames, ignore_index=True) if effort_frames
+                   else _frame([], EFFORT_TABLE_COLUMNS))
+    return runs, efforts_all
+
+
+def other_table(activities: Sequence[Activity], max_hr_bpm: float,
+                settings: AnalysisSettings) -> pd.DataFrame:
+    """Rides, swims, walks and other non-running, non-strength sessions, for the load.
+
+    ``moving_min`` [min], ``load_au`` [AU] by heart rate when recorded, else by
+    the sport's typical RPE.
+    """
+    rows = []
+    for act in activities:
+        if act.is_running or act.sport == Sport.STRENGTH or act.start_utc is None:
+            continue
+        date = local_start(act.start_utc, act.utc_offset_s, settings.timezone).normalize()
+        moving_s = _moving_s(act, pd.DataFrame())
+        load = session_load(moving_s / 60.0, act.sport.value, settings.load,
+                            samples=act.samples, max_hr_bpm=max_hr_bpm)
+        rows.append({"activity_id": act.id, "date": date, "week": week_label(date),
+                     "sport": act.sport.value, "moving_min": moving_s / 60.0,
+                     "load_au": load.load_au, "load_method": load.method})
+    return _frame(rows, OTHER_COLUMNS)
+
+
+# --- strength -------------------------------------------------------------------------------
+
+def strength_table(sessions: pd.DataFrame, settings: AnalysisSettings) -> pd.DataFrame:
+    """Strength sessions with their week, duration, load and leg-session flag.
+
+    Parameters
+    ----------
+    sessions
+        ``legday.strength.log.sessions(entries)``: ``session``, ``date`` (local
+        midnight), ``duration_min``, ``rpe``, ``n_sets``, ``kind``,
+        ``lower_sets``, ``lower_tonnage_kg``, ``has_single_leg``...
+    settings
+        Duration fallback, leg-session rule and load constants.
+
+    Returns
+    -------
+    DataFrame
+        The sessions plus ``week``, ``duration_min`` filled (sets x
+        :attr:`AnalysisSettings.minutes_per_set`, at least
+        :attr:`AnalysisSettings.min_session_min`, when the log gives none),
+        ``duration_estimated``, ``load_au`` [AU], ``load_method`` and
+        ``is_leg_session``.
+    """
+    if sessions.empty:
+        out = sessions.assign(week=pd.Series(dtype=object))
+        for column in ("duration_estimated", "is_leg_session"):
+            out[column] = pd.Series(dtype=bool)
+        for column in ("load_au",):
+            out[column] = pd.Series(dtype=float)
+        out["load_method"] = pd.Series(dtype=object)
+        return out
+    out = _dated(sessions)
+    given = pd.to_numeric(out["duration_min"], errors="coerce")
+    estimate = np.maximum(out["n_sets"].fillna(0).astype(float) * settings.minutes_per_set,
+                          settings.min_session_min)
+    out["duration_estimated"] = ~(given > 0)
+    out["duration_min"] = given.where(given > 0, estimate)
+    loads = [session_load(d, str(k), settings.load,
+                          rpe=None if pd.isna(r) else float(r))
+             for d, k, r in zip(out["duration_min"], out["kind"], out["rpe"], strict=True)]
+    out["load_au"] = [x.load_au for x in loads]
+    out["load_method"] = [x.method for x in loads]
+    out["is_leg_session"] = (out["kind"].isin(LEG_SESSION_KINDS)
+                             | (out["lower_sets"].fillna(0) >= settings.leg_session_lower_sets))
+    return out.reset_index(drop=True)
+
+
+# --- the weekly table -----------------------------------------------------------------------
+
+def _season_days(*dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    known = [pd.to_datetime(d) for d in dates if len(d)]
+    if not known:
+        return None
+    first = min(d.min() for d in known)
+    last = max(d.max() for d in known)
+    return week_monday(first), week_monday(last) + pd.Timedelta(days=6)
+
+
+def _sum_by_week(frame: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:
+    if frame.empty:
+        return pd.Series(0.0, index=index)
+    return frame.groupby("week")[column].sum().reindex(index, fill_value=0.0).astype(float)
+
+
+def _count_by_week(frame: pd.DataFrame, index: pd.Index) -> pd.Series:
+    if frame.empty:
+        return pd.Series(0, index=index)
+    return frame.groupby("week").size().reindex(index, fill_value=0).astype(int)
+
+
+def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFrame,
+                 others: pd.DataFrame, settings: AnalysisSettings, *,
+                 muscle_sets: pd.DataFrame | None = None,
+                 muscle_groups: Sequence[str] = (),
+                 running_minutes: Callable[[pd.DataFrame], Mapping[str, float]] | None = None,
+                 ) -> pd.DataFrame:
+    """One row per ISO week from the first to the last activity (empty weeks zero).
+
+    Parameters
+    ----------
+    runs, efforts
+        From :func:`run_tables`.
+    strength
+        From :func:`strength_table`.
+    others
+        From :func:`other_table`.
+    settings
+        Thresholds and load constants.
+    muscle_sets
+        Direct sets per session and muscle group, long (``session``,
+        ``muscle``, ``sets``), from ``legday.strength.log.sets_per_muscle``.
+    muscle_groups
+        Every group, each getting ``sets_<group>`` and ``run_<group>_min``.
+    running_minutes
+        Modelled running minutes per muscle group of an efforts frame
+        (``legday.strength.running_share.running_muscle_minutes``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``week`` (``YYYY-Www``); columns in ``docs/weekly.md``.
+    """
+    span = _season_days(runs["date"], strength.get("date", pd.Series(dtype="datetime64[ns]")),
+                        others["date"])
+    if span is None:
+        return pd.DataFrame(index=pd.Index([], name="week"))
+    mondays = pd.date_range(span[0], span[1], freq="7D")
+    index = pd.Index([week_label(m) for m in mondays], name="week")
+    w = pd.DataFrame(index=index)
+    w["week_start"] = [m.date().isoformat() for m in mondays]
+
+    w["run_count"] = _count_by_week(runs, index)
+    w["run_km"] = _sum_by_week(runs, "distance_m", index) / 1000.0
+    for kind in KINDS:
+        of_kind = efforts[efforts["kind"] == kind]
+        w[f"{kind}_min"] = _sum_by_week(of_kind, "moving_s", index) / 60.0
+        w[f"{kind}_km"] = _sum_by_week(of_kind, "distance_m", index) / 1000.0
+    w["run_min"] = w[[f"{k}_min" for k in KINDS]].sum(axis=1)
+    w["type2_min"] = w[[f"{k}_min" for k in TYPE2_KINDS]].sum(axis=1)
+    w["type2_share"] = _share(w["type2_min"], w["run_min"])
+    w["hill_climb_m"] = _sum_by_week(efforts[efforts["kind"] == "hill"], "elevation_gain_m",
+                                     index)
+    w["sprint_count"] = _count_by_week(efforts[efforts["kind"] == "sprint"], index)
+    intervals = efforts[efforts["kind"] == "interval"]
+    w["interval_work_min"] = _sum_by_week(intervals, "duration_s", index) / 60.0
+    w["interval_rep_count"] = _count_by_week(intervals, index)
+    hard = efforts[efforts["is_hard"].astype(bool)] if len(efforts) else efforts
+    w["hard_min"] = _sum_by_week(hard, "moving_s", index) / 60.0
+    w["easy_min"] = w["run_min"] - w["hard_min"]
+    w["hard_share"] = _share(w["hard_min"], w["run_min"])
+
+    w["strength_sessions"] = _count_by_week(strength, index)
+    for kind in STRENGTH_KINDS:
+        w[f"strength_{kind}"] = _count_by_week(
+            strength[strength["kind"] == kind] if len(strength) else strength, index)
+    w["strength_min"] = _sum_by_week(strength, "duration_min", index)
+    w["lower_sets"] = _sum_by_week(strength, "lower_sets", index)
+    w["leg_sessions"] = _count_by_week(
+        strength[strength["is_leg_session"]] if len(strength) else strength, index)
+    w["single_leg_sessions"] = _count_by_week(
+        strength[strength["has_single_leg"].fillna(False).astype(bool)]
+        if len(strength) else strength, index)
+    w["lower_tonnage_kg"] = _sum_by_week(strength, "lower_tonnage_kg", index)
+    _muscle_columns(w, strength, efforts, muscle_sets, muscle_groups, running_minutes)
+
+    w["other_count"] = _count_by_week(others, index)
+    w["other_min"] = _sum_by_week(others, "moving_min", index)
+    w["load_runs"] = _sum_by_week(runs, "load_au", index)
+    w["load_strength"] = _sum_by_week(strength, "load_au", index)
+    w["load_other"] = _sum_by_week(others, "load_au", index)
+    all_sessions = pd.concat([f[["date", "load_au"]] for f in (runs, strength, others)
+                              if len(f)], ignore_index=True)
+    daily = daily_series(all_sessions["date"], all_sessions["load_au"], span[0], span[1])
+    load = weekly_load(daily, settings.load)
+    load.index = index
+    for column in load.columns:
+        w[column] = load[column]
+    return w
+
+
+def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (part / whole.where(whole > 0)).fillna(0.0)
+
+
+def _muscle_columns(w: pd.DataFrame, strength: pd.DataFrame, efforts: pd.DataFrame,
+                    muscle_sets: pd.DataFrame | None, muscle_groups: Sequence[str],
+                    running_minutes: Callable[[pd.DataFrame], Mapping[str, float]] | None,
+                    ) -> None:
+    """Add ``sets_<group>`` (lifting) and ``run_<group>_min`` (modelled running), kept apart."""
+    index = w.index
+    sets = pd.DataFrame(0.0, index=index, columns=[f"sets_{g}" for g in muscle_groups])
+    if muscle_sets is not None and len(muscle_sets) and len(strength):
+        week_of = dict(zip(strength["session"], strength["week"], strict=True))
+        long = muscle_sets.assign(week=muscle_sets["session"].map(week_of)).dropna(
+            subset=["week"])
+        table = long.pivot_table(index="week", columns="muscle", values="sets", aggfunc="sum")
+        for group in muscle_groups:
+            if group in table.columns:
+                sets[f"sets_{group}"] = table[group].reindex(index).fillna(0.0)
+    running = pd.DataFrame(0.0, index=index, columns=[f"run_{g}_min" for g in muscle_groups])
+    if running_minutes is not None and len(efforts):
+        for label, of_week in efforts.groupby("week"):
+            if label not in index:
+                continue
+            for group, minutes in running_minutes(of_week).items():
+                if f"run_{group}_min" in running.columns:
+                    running.loc[label, f"run_{group}_min"] = float(minutes)
+    for frame in (sets, running):
+        for column in frame.columns:
+            w[column] = frame[column]

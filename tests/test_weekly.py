@@ -1,0 +1,285 @@
+"""The run, strength and weekly tables: ISO weeks in local time, sums, shares and load.
+
+:func:`season` builds the tables from a compact description of runs and lifts
+(no classifier involved), so the findings tests can decide answers by the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from legday.calibration import AthleteProfile
+from legday.efforts import EffortKind, RunClassification, empty_efforts, primary_kind
+from legday.findings import AnalysisSettings
+from legday.load import session_load
+from legday.model import Activity, Sport
+from legday.strength.muscles import MUSCLE_GROUPS
+from legday.weekly import (
+    KINDS,
+    OTHER_COLUMNS,
+    local_start,
+    other_table,
+    run_tables,
+    strength_table,
+    week_label,
+    week_monday,
+    weekly_table,
+)
+
+SETTINGS = AnalysisSettings()
+LOWER_MUSCLES = {"quadriceps": 6.0, "glutes": 6.0, "hamstrings": 3.0, "hip_abductors": 2.0,
+                 "hip_adductors": 2.0, "external_rotators": 2.0, "gastrocnemius": 3.0,
+                 "soleus": 3.0, "hip_flexors": 1.0, "abdominals": 2.0, "obliques": 2.0,
+                 "lower_back": 2.0}
+UPPER_MUSCLES = {"pectorals": 6.0, "triceps": 4.0, "deltoids": 4.0, "lats": 6.0,
+                 "rhomboids": 3.0, "biceps": 3.0, "trapezius": 2.0}
+
+
+@dataclass
+class Run:
+    """A run: minutes of each kind (sprints and reps split into equal efforts)."""
+
+    date: str
+    steady: float = 0.0
+    hill: float = 0.0
+    sprint: float = 0.0
+    interval: float = 0.0
+    recovery: float = 0.0
+    tempo: float = 0.0  # steady but hard
+    sprints: int = 1
+    reps: int = 1
+    hills: int = 1
+    speed_mps: float = 3.0
+    route: int | None = None
+    climb_m: float = 0.0
+
+
+@dataclass
+class Lift:
+    """A strength session."""
+
+    date: str
+    kind: str = "lower"
+    lower_sets: float = 12.0
+    single_leg: bool = True
+    muscles: dict[str, float] = field(default_factory=lambda: dict(LOWER_MUSCLES))
+    duration_min: float = 30.0
+    rpe: float = float("nan")
+    tonnage_kg: float = 2000.0
+
+
+def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    run_rows: list[dict[str, Any]] = []
+    effort_rows: list[dict[str, Any]] = []
+    for i, r in enumerate(runs):
+        date = pd.Timestamp(r.date)
+        label = week_label(date)
+        pieces = [("steady", r.steady, 1, False), ("steady", r.tempo, 1, True),
+                  ("recovery", r.recovery, 1, False), ("hill", r.hill, r.hills, True),
+                  ("sprint", r.sprint, r.sprints, True),
+                  ("interval", r.interval, r.reps, True)]
+        kinds = []
+        for kind, minutes, n, hard in pieces:
+            if minutes <= 0:
+                continue
+            for _ in range(n):
+                seconds = minutes * 60 / n
+                kinds.append(kind)
+                effort_rows.append({
+                    "activity_id": f"run{i}", "date": date, "week": label, "kind": kind,
+                    "duration_s": seconds, "moving_s": seconds,
+                    "distance_m": seconds * r.speed_mps,
+                    "elevation_gain_m": r.climb_m / n if kind == "hill" else 0.0,
+                    "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard})
+        minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.interval
+        primary = str(primary_kind(kinds))
+        load = session_load(minutes, primary, settings.load)
+        run_rows.append({
+            "activity_id": f"run{i}", "file": f"run{i}.fit", "start_utc": date, "local_start": date,
+            "date": date, "week": label, "sport": "run", "primary": primary,
+            "moving_min": minutes, "distance_m": minutes * 60 * r.speed_mps,
+            "speed_mps": r.speed_mps, "elevation_gain_m": r.climb_m, "has_hr": False,
+            "load_au": load.load_au, "load_method": load.method, "trimp": np.nan,
+            "route_id": r.route})
+    return pd.DataFrame(run_rows), pd.DataFrame(effort_rows)
+
+
+def lift_frames(lifts: Sequence[Lift], settings: AnalysisSettings = SETTINGS,
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sessions = pd.DataFrame([{
+        "session": f"lift{i}", "date": pd.Timestamp(x.date), "start_utc": pd.NaT,
+        "duration_min": x.duration_min, "rpe": x.rpe, "n_entries": 4,
+        "n_sets": sum(x.muscles.values()) / 2, "kind": x.kind, "lower_sets": x.lower_sets,
+        "upper_sets": 0.0, "core_sets": 0.0,
+        "lower_tonnage_kg": x.tonnage_kg if x.lower_sets else 0.0,
+        "has_single_leg": x.single_leg, "has_compound_lower": x.lower_sets > 0,
+        "has_isolation_lower": False, "unmapped": 0, "source": "legday_csv"}
+        for i, x in enumerate(lifts)], columns=[
+        "session", "date", "start_utc", "duration_min", "rpe", "n_entries", "n_sets", "kind",
+        "lower_sets", "upper_sets", "core_sets", "lower_tonnage_kg", "has_single_leg",
+        "has_compound_lower", "has_isolation_lower", "unmapped", "source"])
+    muscle_sets = pd.DataFrame([{"session": f"lift{i}", "muscle": m, "sets": n}
+                                for i, x in enumerate(lifts) for m, n in x.muscles.items()],
+                               columns=["session", "muscle", "sets"])
+    return strength_table(sessions, settings), muscle_sets
+
+
+def season(runs: Sequence[Run], lifts: Sequence[Lift] = (),
+           settings: AnalysisSettings = SETTINGS,
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The weekly table, the run table and the strength table of a described season."""
+    run_table, efforts = run_frames(runs, settings)
+    strength, muscle_sets = lift_frames(lifts, settings)
+    others = pd.DataFrame(columns=list(OTHER_COLUMNS))
+    if run_table.empty:
+        run_table = pd.DataFrame(columns=["date", "week", "distance_m", "load_au"])
+        efforts = pd.DataFrame(columns=["week", "kind", "moving_s", "distance_m", "duration_s",
+                                        "elevation_gain_m", "is_hard"])
+    weeks = weekly_table(run_table, efforts, strength, others, settings,
+                         muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS)
+    return weeks, run_table, strength
+
+
+# --- time -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("date, label", [
+    ("2024-12-30", "2025-W01"),  # Monday of ISO week 1 lies in the old year
+    ("2025-01-05", "2025-W01"),
+    ("2026-01-01", "2026-W01"),
+    ("2027-01-01", "2026-W53"),  # a Friday: the last ISO week of 2026
+    ("2027-01-04", "2027-W01"),
+])
+def test_iso_week_labels_across_year_boundaries(date: str, label: str):
+    assert week_label(pd.Timestamp(date)) == label
+
+
+def test_week_monday_is_the_start_of_the_iso_week():
+    assert week_monday(pd.Timestamp("2027-01-01 18:00")) == pd.Timestamp("2026-12-28")
+
+
+def test_local_start_uses_the_files_offset_then_the_settings_zone():
+    late = pd.Timestamp("2025-03-16T23:30:00Z")  # Sunday evening in UTC
+    assert local_start(late, 3600, "UTC") == pd.Timestamp("2025-03-17 00:30")
+    assert local_start(late, None, "Europe/Berlin") == pd.Timestamp("2025-03-17 00:30")
+    assert local_start(late, None, "America/New_York") == pd.Timestamp("2025-03-16 19:30")
+    assert local_start(late, None, "UTC") == pd.Timestamp("2025-03-16 23:30")
+
+
+def summary_run(start: str, offset: int | None, km: float = 10.0) -> Activity:
+    return Activity(id=start, source=f"{start}.csv", format="strava_csv", sport=Sport.RUN,
+                    start_utc=pd.Timestamp(start), utc_offset_s=offset, elapsed_s=3000.0,
+                    moving_s=3000.0, distance_m=km * 1000)
+
+
+def steady_result() -> RunClassification:
+    return RunClassification(empty_efforts(), EffortKind.STEADY, AthleteProfile())
+
+
+def test_a_late_evening_utc_run_moves_to_the_next_local_day_and_iso_week():
+    acts = [summary_run("2025-03-16T23:30:00Z", 3600), summary_run("2025-03-16T23:30:00Z", None)]
+    runs, efforts = run_tables(acts, [steady_result(), steady_result()], SETTINGS)
+    assert runs["week"].tolist() == ["2025-W12", "2025-W11"]
+    assert runs["date"].tolist() == [pd.Timestamp("2025-03-17"), pd.Timestamp("2025-03-16")]
+    # A run without samples is one steady effort over its summary time and distance.
+    assert efforts["kind"].tolist() == ["steady", "steady"]
+    assert efforts["moving_s"].tolist() == [3000.0, 3000.0]
+    berlin = AnalysisSettings(timezone="Europe/Berlin")
+    runs_berlin, _ = run_tables(acts[1:], [steady_result()], berlin)
+    assert runs_berlin["week"].tolist() == ["2025-W12"]
+
+
+def test_run_tables_skip_other_sports_and_load_summary_runs_by_the_fallback():
+    ride = Activity(id="r", source="r.fit", format="fit", sport=Sport.RIDE,
+                    start_utc=pd.Timestamp("2025-03-12T07:00:00Z"), moving_s=3600.0)
+    acts = [summary_run("2025-03-11T07:00:00Z", 0), ride]
+    results = [steady_result(), RunClassification(empty_efforts(), None, AthleteProfile())]
+    runs, _ = run_tables(acts, results, SETTINGS)
+    assert len(runs) == 1
+    assert runs["load_method"].iloc[0] == "fallback"
+    assert runs["load_au"].iloc[0] == pytest.approx(3 * 50)  # steady RPE 3 x 50 min
+    assert runs["speed_mps"].iloc[0] == pytest.approx(10_000 / 3000)
+    others = other_table(acts, 190.0, SETTINGS)
+    assert others["sport"].tolist() == ["ride"]
+    assert others["load_au"].iloc[0] == pytest.approx(4 * 60)  # ride RPE 4 x 60 min
+
+
+# --- the weekly table ----------------------------------------------------------------------
+
+def test_weeks_are_contiguous_with_empty_weeks_zero():
+    weeks, runs, _ = season([Run("2025-03-11", steady=50), Run("2025-03-27", steady=40)])
+    assert weeks.index.tolist() == ["2025-W11", "2025-W12", "2025-W13"]
+    assert weeks["week_start"].tolist() == ["2025-03-10", "2025-03-17", "2025-03-24"]
+    assert weeks.loc["2025-W12", ["run_count", "run_km", "run_min", "load"]].tolist() == [
+        0, 0, 0, 0]
+    assert weeks["run_km"].sum() == pytest.approx(runs["distance_m"].sum() / 1000)
+
+
+def test_kind_minutes_type2_share_and_hard_share():
+    weeks, _, _ = season([
+        Run("2025-03-11", steady=30, interval=16, recovery=8, reps=4),
+        Run("2025-03-13", steady=40, sprint=2, sprints=6),
+        Run("2025-03-15", steady=20, hill=6, hills=6, climb_m=90, tempo=20),
+    ])
+    w = weeks.loc["2025-W11"]
+    assert w["run_count"] == 3
+    assert w["run_min"] == pytest.approx(142)
+    assert [w[f"{k}_min"] for k in ("steady", "interval", "recovery", "sprint", "hill")] == \
+        pytest.approx([110, 16, 8, 2, 6])
+    assert w["steady_km"] == pytest.approx(110 * 60 * 3 / 1000)
+    assert w["type2_min"] == pytest.approx(24)
+    assert w["type2_share"] == pytest.approx(24 / 142)
+    assert (w["sprint_count"], w["interval_rep_count"]) == (6, 4)
+    assert w["interval_work_min"] == pytest.approx(16)
+    assert w["hill_climb_m"] == pytest.approx(90)
+    assert w["hard_min"] == pytest.approx(44)  # type II + 20 min of tempo
+    assert w["easy_min"] == pytest.approx(98)
+    assert w["hard_share"] == pytest.approx(44 / 142)
+
+
+def test_strength_columns_sets_per_muscle_and_estimated_duration():
+    lifts = [Lift("2025-03-11"), Lift("2025-03-14", kind="upper", lower_sets=0,
+                                      single_leg=False, muscles=dict(UPPER_MUSCLES),
+                                      duration_min=float("nan"))]
+    weeks, _, strength = season([Run("2025-03-12", steady=40)], lifts)
+    w = weeks.loc["2025-W11"]
+    assert (w["strength_sessions"], w["strength_lower"], w["strength_upper"]) == (2, 1, 1)
+    assert w["leg_sessions"] == 1 and w["single_leg_sessions"] == 1
+    assert w["lower_sets"] == 12 and w["lower_tonnage_kg"] == 2000
+    assert w["sets_quadriceps"] == 6 and w["sets_pectorals"] == 6 and w["sets_biceps"] == 3
+    # The upper session logged no duration: 14 sets x 2.5 min = 35 min.
+    assert strength["duration_estimated"].tolist() == [False, True]
+    assert w["strength_min"] == pytest.approx(30 + 35)
+    assert w["load_strength"] == pytest.approx(6 * 30 + 5 * 35)  # lower RPE 6, upper 5
+    assert all(f"sets_{g}" in weeks.columns and f"run_{g}_min" in weeks.columns
+               for g in MUSCLE_GROUPS)
+
+
+def test_rpe_when_logged_beats_the_typical_rpe():
+    _, _, strength = season([], [Lift("2025-03-11", rpe=8.0, duration_min=20.0)])
+    assert strength["load_au"].tolist() == [160.0]
+    assert strength["load_method"].tolist() == ["srpe"]
+
+
+def test_weekly_load_adds_runs_and_lifts_and_ramps():
+    runs = [Run(f"2025-03-{d:02d}", steady=50) for d in (11, 13, 15, 18, 20, 22)]
+    runs += [Run("2025-03-24", steady=100)]
+    weeks, _, _ = season(runs, [Lift("2025-03-12")])
+    assert weeks["load"].tolist() == pytest.approx([450 + 180, 450, 300])
+    assert weeks["load_runs"].tolist() == pytest.approx([450, 450, 300])
+    assert weeks["load_strength"].tolist() == pytest.approx([180, 0, 0])
+    assert weeks["ramp_pct"].tolist()[1:] == pytest.approx([(450 / 630 - 1) * 100,
+                                                            (300 / 450 - 1) * 100])
+    assert weeks["monotony"].notna().all() and (weeks["strain"] > 0).all()
+    assert weeks["acute_chronic"].isna().all()  # three weeks: too little history
+
+
+def test_a_kind_column_for_every_effort_kind():
+    weeks, _, _ = season([Run("2025-03-11", steady=30)])
+    assert all(f"{k}_min" in weeks.columns and f"{k}_km" in weeks.columns for k in KINDS)
