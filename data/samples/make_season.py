@@ -69,12 +69,14 @@ class PlannedRun:
     same_loop: bool = False
 
 
-#: The quality session of each week (Tuesday), None for a steady-only week.
+#: The quality session of each week (Tuesday), None for a cut-back week.
 QUALITY = ["strides", "hill_repeats", "track_intervals", None, "cruise_intervals",
-           "hill_sprints", "minute_intervals", "fartlek", "track_intervals", "hill_repeats",
-           "tempo", "flying_sprints", "cruise_intervals", "track_intervals"]
-#: Week 8 is the high-mileage week, week 4 the cut-back week (1-based).
-HIGH_MILEAGE_WEEK, LIGHT_WEEK = 8, 4
+           "cruise_intervals", "cruise_intervals", "cruise_intervals", "minute_intervals",
+           "progression", "tempo", "hill_sprints", "fartlek", "flying_sprints"]
+#: Weeks 5-8 repeat the very same cruise session: volume that no longer progresses.
+SAME_SESSION_WEEKS, SAME_SESSION_PLAN_SEED = (5, 6, 7, 8), 5150
+#: Week 8 is the high-mileage week, week 4 the cut-back week, week 13 too hard (1-based).
+HIGH_MILEAGE_WEEK, LIGHT_WEEK, HARD_WEEK = 8, 4, 13
 
 
 def week_runs(week: int) -> list[PlannedRun]:
@@ -84,6 +86,8 @@ def week_runs(week: int) -> list[PlannedRun]:
         runs.append(PlannedRun(1, quality, hour=18))
     if week == LIGHT_WEEK:
         return runs + [PlannedRun(5, "easy", hour=9, gpx=True)]
+    if week == HARD_WEEK:  # a sharpening week with three hard sessions out of four runs
+        return runs + [PlannedRun(5, "tempo", hour=8), PlannedRun(6, "track_intervals", hour=10)]
     runs.append(PlannedRun(5, "long", hour=8))
     runs.append(PlannedRun(6, "rolling" if week % 2 else "easy", hour=10, gpx=True))
     if week == HIGH_MILEAGE_WEEK:
@@ -118,7 +122,10 @@ def strength_plan(week: int) -> list[tuple[int, str, list[tuple[str, int, int, f
         return [(1, "", LEG_DAY), (3, "", UPPER_CORE), (5, "extra leg day", LEG_DAY)]
     if week == 6:  # the leg session is the watch's FIT file; only upper here
         return [(4, "", UPPER_CORE)]
-    if week in (9, 10, 11):  # travelling with hotel gym only: upper body
+    if week == 10:  # hotel gym: a couple of goblet-squat sets are all the legs get
+        return [(2, "hotel gym", UPPER_CORE + [("Goblet squat", 2, 12, 24.0, 6)]),
+                (5, "hotel gym", UPPER_CORE[:3])]
+    if week in (9, 11):  # travelling with hotel gym only: upper body
         return [(2, "hotel gym", UPPER_CORE), (5, "hotel gym", UPPER_CORE[:3])]
     if week == 12:  # one session, no single-leg work
         return [(2, "short on time", LEG_DAY_NO_SINGLE_LEG)]
@@ -176,8 +183,11 @@ def main() -> int:
         for i, run in enumerate(week_runs(week)):
             day = monday + dt.timedelta(days=run.day)
             local = dt.datetime(day.year, day.month, day.day, run.hour, 5 + 7 * i, tzinfo=TZ)
-            seeds = ({"plan_seed": THURSDAY_PLAN_SEED, "route_seed": THURSDAY_ROUTE_SEED}
-                     if run.same_loop else {})
+            seeds: dict[str, int] = {}
+            if run.same_loop:
+                seeds = {"plan_seed": THURSDAY_PLAN_SEED, "route_seed": THURSDAY_ROUTE_SEED}
+            elif week in SAME_SESSION_WEEKS and run.day == 1:
+                seeds = {"plan_seed": SAME_SESSION_PLAN_SEED}
             synthetic = generate_run(run.workout, seed=1000 * week + i, athlete=ATHLETE,
                                      device=PHONE if run.gpx else WATCH, place=PLACE,
                                      start_utc=pd.Timestamp(local), **seeds)
