@@ -228,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     weekly.add_argument("--json", action="store_true", help="print one JSON object")
     weekly.add_argument("--pretty", action="store_true", help="indent the JSON")
     weekly.set_defaults(func=cmd_weekly)
+    # The store's commands (import, share, report, export) need SQLAlchemy: imported here only.
+    from legday.store.cli import register
+
+    register(sub)
     return parser
 
 

@@ -1,0 +1,144 @@
+"""``import`` and ``share`` subcommands; :func:`register` adds them to ``python -m legday``.
+
+Also runnable alone: ``python -m legday.store.cli import ...``. Exit codes:
+0 success, 1 when any input failed or the store refused, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+import pandas as pd
+
+from legday.errors import LegdayError
+from legday.model import iso_utc
+from legday.store.importer import ImportEvent, import_paths
+from legday.store.repo import Store, create_share, list_shares, open_store, revoke_share
+from legday.store.share import DEFAULT_DAYS
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return open_store(args.db)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else iso_utc(pd.Timestamp(value))
+
+
+def _refusals_to_stderr(command: Callable[[argparse.Namespace, TextIO], int],
+                        ) -> Callable[[argparse.Namespace, TextIO], int]:
+    """A store refusal (unknown link, bad URL...) is one line on stderr and exit code 1."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        try:
+            return command(args, out)
+        except LegdayError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+    return run
+
+
+@_refusals_to_stderr
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args)
+    try:
+        ctx = store.athlete(args.athlete)
+
+        def show(event: ImportEvent) -> None:
+            if not args.json:
+                note = f" ({event.message.splitlines()[0]})" if event.message else ""
+                out.write(f"{event.status:9}  {event.label}{note}\n")
+                out.flush()
+
+        report = import_paths(ctx, args.paths, progress=show)
+    finally:
+        store.close()
+    if args.json:
+        json.dump(report.to_dict(), out)
+        out.write("\n")
+    else:
+        out.write(f"\n{report.imported} imported, {report.duplicates} duplicates, "
+                  f"{report.strength_entries} strength entries, {len(report.errors)} errors\n")
+    return 1 if report.errors else 0
+
+
+@_refusals_to_stderr
+def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
+    store = _store(args)
+    try:
+        ctx = store.athlete(args.athlete)
+        if args.share_command == "create":
+            link = create_share(ctx, days=args.days, label=args.label, allow_notes=args.notes)
+            payload: Any = {"token": link.token, "url": link.url,
+                            "expires": _iso(link.expires_utc), "id": link.id}
+            text = (f"{link.url}\nexpires {payload['expires']}; the token is shown only now "
+                    "(only its hash is stored)\n")
+        elif args.share_command == "list":
+            now = store.now()
+            payload = [{"id": s.id, "label": s.label, "allow_notes": s.allow_notes,
+                        "created": _iso(s.created_utc), "expires": _iso(s.expires_utc),
+                        "status": s.status(now)} for s in list_shares(ctx)]
+            text = "".join(f"{p['id']:>4}  {p['status']:8} expires {p['expires']}  "
+                           f"{'notes ' if p['allow_notes'] else ''}{p['label'] or ''}\n"
+                           for p in payload) or "no share links\n"
+        else:
+            info = revoke_share(ctx, args.token)
+            payload = {"id": info.id, "revoked": _iso(info.revoked_utc)}
+            text = f"revoked share link {info.id}\n"
+    finally:
+        store.close()
+    if args.json:
+        json.dump(payload, out)
+        out.write("\n")
+    else:
+        out.write(text)
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--athlete", default="local", metavar="NAME",
+                        help="whose data (default: local)")
+    parser.add_argument("--db", default=None, metavar="URL",
+                        help="database URL (default: LEGDAY_DATABASE_URL, secrets, or the "
+                             "local SQLite file; see docs/storage.md)")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``import`` and ``share`` to an argparse subparsers object."""
+    imp = subparsers.add_parser("import", help="store activities and strength logs")
+    imp.add_argument("paths", nargs="+", metavar="PATH",
+                     help="FIT/GPX/TCX files, folders, zips, Strava exports, strength .csv logs")
+    _common(imp)
+    imp.set_defaults(func=cmd_import)
+    share = subparsers.add_parser("share", help="read-only links for a coach")
+    sub = share.add_subparsers(dest="share_command", required=True)
+    create = sub.add_parser("create", help="create a link (the token is shown once)")
+    _common(create)
+    create.add_argument("--days", type=float, default=DEFAULT_DAYS,
+                        help=f"valid for N days (default {DEFAULT_DAYS})")
+    create.add_argument("--label", default=None, help="a name for the link, e.g. the coach")
+    create.add_argument("--notes", action="store_true", help="let the coach add weekly notes")
+    listing = sub.add_parser("list", help="list links (active, expired, revoked)")
+    _common(listing)
+    revoke = sub.add_parser("revoke", help="revoke a link")
+    revoke.add_argument("token", metavar="TOKEN", help="the link's token or its id from 'list'")
+    _common(revoke)
+    share.set_defaults(func=cmd_share)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m legday.store.cli")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    code: int = args.func(args, out or sys.stdout)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

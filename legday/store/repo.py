@@ -1,0 +1,743 @@
+"""The data access API: every function takes the athlete, as a context, explicitly.
+
+An :class:`AthleteContext` is the athlete themself: read and write their own
+rows. A :class:`ShareContext` comes from a coach's share token: read-only
+(every write raises :class:`ReadOnlyError`, except :func:`add_coach_note` when
+the link allows notes), samples trimmed for privacy before they leave this
+module, and the link re-checked (expiry, revocation) on every call.
+
+No query here runs without ``athlete_id = ctx.athlete_id``; an id that belongs
+to another athlete is simply :class:`NotFound`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from legday.calibration import PROFILE_FIELDS, AthleteProfile, with_overrides
+from legday.efforts import EFFORT_COLUMNS
+from legday.model import (
+    EVENT_COLUMNS,
+    LAP_COLUMNS,
+    SAMPLE_COLUMNS,
+    SET_COLUMNS,
+    Activity,
+    Device,
+    Sport,
+)
+from legday.store import share as tokens
+from legday.store.config import public_url
+from legday.store.db import make_engine, session_factory
+from legday.store.errors import NotFound, NotShared, ReadOnlyError, ShareLinkUnknown, StoreError
+from legday.store.frames import decode_frame
+from legday.store.migrations import upgrade
+from legday.store.models import (
+    ActivityRow,
+    CoachNoteRow,
+    EffortRow,
+    PrivacyZoneRow,
+    Settings,
+    ShareLinkRow,
+    StrengthEntryRow,
+)
+from legday.store.models import Athlete as AthleteRow
+from legday.store.privacy import DEFAULT_TRIM_M, PrivacyZone, trim_samples
+
+Clock = Callable[[], datetime]
+
+#: Strength entries as stored and returned (legday.strength.log.ENTRY_COLUMNS).
+STRENGTH_COLUMNS: dict[str, str] = {
+    "date": "datetime64[ns]",  # local midnight, naive
+    "start_utc": "datetime64[ns, UTC]",
+    "session": "object",
+    "exercise": "object",
+    "sets": "float64",
+    "reps": "float64",
+    "weight_kg": "float64",
+    "rpe": "float64",
+    "duration_min": "float64",
+    "notes": "object",
+    "is_warmup": "bool",
+    "source": "object",
+    "line": "float64",
+}
+
+ACTIVITY_LIST_COLUMNS = (
+    "activity_id", "content_id", "start_utc", "utc_offset_s", "sport", "sport_original",
+    "name", "source", "member", "format", "elapsed_s", "moving_s", "distance_m", "points",
+    "has_hr", "has_position", "partial", "primary",
+)
+
+DEFAULT_SETTINGS: dict[str, Any] = {"privacy_trim_m": DEFAULT_TRIM_M, "profile": {}}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """One database: sessions, the clock share links are judged by, and contexts."""
+
+    def __init__(self, url: str | None = None, *, clock: Clock = _utc_now,
+                 base_url: str | None = None, migrate: bool = True) -> None:
+        self.engine = make_engine(url)
+        if migrate:
+            upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+        self.clock = clock
+        self.base_url = base_url or public_url()
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def athlete(self, name: str = "local") -> AthleteContext:
+        """The athlete called ``name`` (created on first use): "local" in local mode,
+        the OpenID subject or e-mail when hosted."""
+        name = name.strip()
+        if not name:
+            raise StoreError("an athlete needs a name")
+        for _attempt in range(2):
+            with self.sessions.begin() as session:
+                row = session.scalar(select(AthleteRow).where(AthleteRow.name == name))
+                if row is not None:
+                    return AthleteContext(self, row.id, row.name)
+            try:
+                with self.sessions.begin() as session:
+                    row = AthleteRow(name=name, created_utc=self.now())
+                    session.add(row)
+                    session.flush()
+                    return AthleteContext(self, row.id, row.name)
+            except IntegrityError:
+                continue  # created by a concurrent process: read it back
+        raise StoreError(f"could not create athlete {name!r}")
+
+    def share(self, token: str) -> ShareContext:
+        """The read-only view a share token opens.
+
+        Raises
+        ------
+        ShareLinkError
+            Unknown (or forged), expired or revoked token; no data is returned.
+        """
+        if not tokens.looks_like_token(token):
+            raise ShareLinkUnknown()
+        with self.sessions() as session:
+            row = session.scalar(select(ShareLinkRow).where(
+                ShareLinkRow.token_hash == tokens.token_hash(token)))
+            if row is None:
+                raise ShareLinkUnknown()
+            tokens.check_valid(row.expires_utc, row.revoked_utc, self.now())
+            return ShareContext(self, row.athlete_id, row.id, row.allow_notes, row.label)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, clock: Clock = _utc_now,
+               base_url: str | None = None) -> Store:
+    """Open (and migrate to the latest schema) the database at ``url``
+    (default: :func:`legday.store.config.database_url`)."""
+    return Store(url, clock=clock, base_url=base_url)
+
+
+@dataclass(frozen=True)
+class AthleteContext:
+    """The athlete themself: full access to their own rows, none to anyone else's."""
+
+    store: Store
+    athlete_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ShareContext:
+    """A coach's read-only view of one athlete, through one share link."""
+
+    store: Store
+    athlete_id: int
+    share_id: int
+    allow_notes: bool
+    label: str | None = None
+
+
+Context = AthleteContext | ShareContext
+
+
+def writable(ctx: Context, action: str) -> AthleteContext:
+    """``ctx`` when it may write; a :class:`ReadOnlyError` for any share context."""
+    if isinstance(ctx, ShareContext):
+        raise ReadOnlyError(action)
+    if not isinstance(ctx, AthleteContext):
+        raise TypeError(f"expected an AthleteContext, got {type(ctx).__name__}")
+    return ctx
+
+
+def readable(ctx: Context, session: Session) -> None:
+    """Re-check a share link at every call: a revoked or expired link shows nothing."""
+    if isinstance(ctx, ShareContext):
+        row = session.get(ShareLinkRow, ctx.share_id)
+        if row is None or row.athlete_id != ctx.athlete_id:
+            raise ShareLinkUnknown()
+        tokens.check_valid(row.expires_utc, row.revoked_utc, ctx.store.now())
+    elif not isinstance(ctx, AthleteContext):
+        raise TypeError(f"expected a context, got {type(ctx).__name__}")
+
+
+def private(ctx: Context, what: str) -> AthleteContext:
+    """``ctx`` for data a share link never shows; :class:`NotShared` otherwise."""
+    if isinstance(ctx, ShareContext):
+        raise NotShared(what)
+    return writable(ctx, what)
+
+
+# --- conversions -----------------------------------------------------------------------------
+
+def _ts(value: datetime | None) -> pd.Timestamp | None:
+    return None if value is None else pd.Timestamp(value).tz_convert("UTC")
+
+
+def _py_datetime(value: Any) -> datetime | None:
+    if value is None or pd.isna(value):  # NaT is a datetime too
+        return None
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC").to_pydatetime()
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) or math.isinf(out) else out
+
+
+def json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-storable copy (numpy numbers and timestamps become numbers and text)."""
+    return dict(json.loads(json.dumps(value, default=str)))
+
+
+def activity_distance_m(activity: Activity) -> float | None:
+    """The activity's distance: from the file's summary, else its samples. [m]"""
+    if activity.distance_m is not None and not math.isnan(activity.distance_m):
+        return float(activity.distance_m)
+    dist = activity.samples["distance_m"]
+    return float(dist.max()) if dist.notna().any() else None
+
+
+def row_to_activity(row: ActivityRow, samples: pd.DataFrame | None = None) -> Activity:
+    """The model :class:`Activity` of a stored row (``extra['activity_id']`` is the row id)."""
+    extra = dict(row.extra or {})
+    extra["activity_id"] = row.id
+    return Activity(
+        id=row.content_id, source=row.source, format=row.format, sport=Sport(row.sport),
+        member=row.member, name=row.name, sport_original=row.sport_original,
+        sub_sport_original=row.sub_sport_original,
+        device=Device(row.device_manufacturer, row.device_product),
+        start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s, elapsed_s=row.elapsed_s,
+        moving_s=row.moving_s, distance_m=row.distance_m,
+        samples=samples if samples is not None else decode_frame(row.samples, SAMPLE_COLUMNS),
+        laps=decode_frame(row.laps, LAP_COLUMNS),
+        timer_events=decode_frame(row.timer_events, EVENT_COLUMNS),
+        sets=decode_frame(row.sets, SET_COLUMNS), partial=row.partial,
+        fixes=list(row.fixes or []), extra=extra)
+
+
+def _shared_activity(ctx: ShareContext, row: ActivityRow, trim_m: float,
+                     zones: list[PrivacyZone]) -> Activity:
+    samples = trim_samples(decode_frame(row.samples, SAMPLE_COLUMNS), trim_m, zones)
+    activity = row_to_activity(row, samples)
+    # A coach sees the file name, not the athlete's folders; extra may hold ids of other services.
+    activity.source = PurePath(row.source).name
+    activity.extra = {"activity_id": row.id}
+    return activity
+
+
+def _privacy_inputs(ctx: Context, session: Session) -> tuple[float, list[PrivacyZone]]:
+    settings = _load_settings(session, ctx.athlete_id)
+    zones = [PrivacyZone(z.lat, z.lon, z.radius_m, z.name, z.id) for z in session.scalars(
+        select(PrivacyZoneRow).where(PrivacyZoneRow.athlete_id == ctx.athlete_id))]
+    return float(settings["privacy_trim_m"]), zones
+
+
+# --- activities ------------------------------------------------------------------------------
+
+def list_activities(ctx: Context, since: datetime | None = None, until: datetime | None = None,
+                    sport: Sport | str | Iterable[Sport | str] | None = None,
+                    primary: str | None = None) -> pd.DataFrame:
+    """One row per stored activity (no samples), oldest first.
+
+    ``since`` (inclusive) and ``until`` (exclusive) bound ``start_utc``; ``sport``
+    is one sport or several; ``primary`` an effort kind.
+    """
+    query = select(ActivityRow).where(ActivityRow.athlete_id == ctx.athlete_id).order_by(
+        ActivityRow.start_utc, ActivityRow.id)
+    if since is not None:
+        query = query.where(ActivityRow.start_utc >= since)
+    if until is not None:
+        query = query.where(ActivityRow.start_utc < until)
+    if sport is not None:
+        sports = [sport] if isinstance(sport, str) else list(sport)
+        query = query.where(ActivityRow.sport.in_([str(s) for s in sports]))
+    if primary is not None:
+        query = query.where(ActivityRow.primary_kind == str(primary))
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = session.execute(query.with_only_columns(*(
+            getattr(ActivityRow, c) for c in _LIST_FIELDS))).all()
+    records = [dict(zip(ACTIVITY_LIST_COLUMNS, r, strict=True)) for r in rows]
+    frame = pd.DataFrame(records, columns=list(ACTIVITY_LIST_COLUMNS))
+    frame["start_utc"] = pd.to_datetime(frame["start_utc"], utc=True)
+    if isinstance(ctx, ShareContext):
+        frame["source"] = [PurePath(s).name for s in frame["source"]]
+    return frame
+
+
+_LIST_FIELDS = ("id", "content_id", "start_utc", "utc_offset_s", "sport", "sport_original",
+                "name", "source", "member", "format", "elapsed_s", "moving_s", "distance_m",
+                "points", "has_hr", "has_position", "partial", "primary_kind")
+
+
+def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> list[Activity]:
+    """Stored activities with their samples (trimmed for a share context), oldest first."""
+    query = select(ActivityRow).where(ActivityRow.athlete_id == ctx.athlete_id).order_by(
+        ActivityRow.start_utc, ActivityRow.id)
+    if activity_ids is not None:
+        query = query.where(ActivityRow.id.in_(list(activity_ids)))
+    if since is not None:
+        query = query.where(ActivityRow.start_utc >= since)
+    if until is not None:
+        query = query.where(ActivityRow.start_utc < until)
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+        if isinstance(ctx, ShareContext):
+            trim_m, zones = _privacy_inputs(ctx, session)
+            return [_shared_activity(ctx, row, trim_m, zones) for row in rows]
+    return [row_to_activity(row) for row in rows]
+
+
+def load_activity(ctx: Context, activity_id: int) -> Activity:
+    """One stored activity with samples (trimmed for a share context)."""
+    found = load_activities(ctx, [activity_id])
+    if not found:
+        raise NotFound("activity", activity_id)
+    return found[0]
+
+
+def _delete_own(ctx: AthleteContext, model: type[ActivityRow] | type[PrivacyZoneRow],
+                row_id: int, what: str) -> None:
+    with ctx.store.sessions.begin() as session:
+        row = session.scalar(select(model).where(model.athlete_id == ctx.athlete_id,
+                                                 model.id == row_id))
+        if row is None:
+            raise NotFound(what, row_id)
+        if model is ActivityRow:
+            delete_children(session, ctx.athlete_id, [row_id])
+        session.delete(row)
+
+
+def delete_activity(ctx: Context, activity_id: int) -> None:
+    """Delete an activity with its efforts and the strength entries read from it."""
+    _delete_own(writable(ctx, "deleting an activity"), ActivityRow, activity_id, "activity")
+
+
+def delete_children(session: Session, athlete_id: int, activity_ids: list[int]) -> None:
+    """Delete the efforts and strength entries of some activities."""
+    # Explicit deletes: SQLite cascades only with foreign keys on, and the rows are few.
+    for table in (EffortRow, StrengthEntryRow):
+        session.execute(delete(table).where(table.athlete_id == athlete_id,
+                                            table.activity_id.in_(activity_ids)))
+
+
+def load_efforts(ctx: Context, activity_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Stored efforts: ``activity_id`` plus :data:`legday.efforts.EFFORT_COLUMNS`."""
+    query = select(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id).order_by(
+        EffortRow.activity_id, EffortRow.seq)
+    if activity_ids is not None:
+        query = query.where(EffortRow.activity_id.in_(list(activity_ids)))
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+    data: dict[str, list[Any]] = {"activity_id": [r.activity_id for r in rows]}
+    for col in EFFORT_COLUMNS:
+        attr = {"start": "start_utc", "end": "end_utc"}.get(col, col)
+        data[col] = [getattr(r, attr) for r in rows]
+    frame = pd.DataFrame(data, columns=["activity_id", *EFFORT_COLUMNS])
+    for col in ("start", "end"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
+    for col in EFFORT_COLUMNS[3:-1]:
+        frame[col] = frame[col].astype("float64")
+    frame["activity_id"] = frame["activity_id"].astype("int64")
+    for col in ("kind", "why"):
+        frame[col] = frame[col].astype(object)
+    return frame
+
+
+def effort_rows(athlete_id: int, activity_id: int, efforts: pd.DataFrame) -> list[EffortRow]:
+    """Rows for an efforts frame (:data:`legday.efforts.EFFORT_COLUMNS`)."""
+    out = []
+    for seq, rec in enumerate(efforts.to_dict("records")):
+        start, end = _py_datetime(rec["start"]), _py_datetime(rec["end"])
+        assert start is not None and end is not None
+        out.append(EffortRow(
+            athlete_id=athlete_id, activity_id=activity_id, seq=seq, kind=str(rec["kind"]),
+            start_utc=start, end_utc=end, why=None if rec["why"] is None else str(rec["why"]),
+            **{c: _float(rec[c]) for c in EFFORT_COLUMNS[3:-1]}))
+    return out
+
+
+@dataclass
+class Season:
+    """Everything the weekly analytics and the report need for one athlete and period.
+
+    ``activities`` carry samples (trimmed in a shared view); ``efforts`` has an
+    ``activity_id`` column matching ``activities[i].extra['activity_id']``.
+    """
+
+    activities: list[Activity]
+    efforts: pd.DataFrame
+    strength: pd.DataFrame
+    notes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def primary(self) -> dict[int, str | None]:
+        """Primary effort kind by activity id (None for sports that are not running)."""
+        return {int(a.extra["activity_id"]): a.extra.get("primary") for a in self.activities}
+
+
+def load_season(ctx: Context, since: datetime | None = None,
+                until: datetime | None = None) -> Season:
+    """Activities (with samples), efforts, strength entries and coach notes of a period."""
+    activities = load_activities(ctx, since=since, until=until)
+    ids = [int(a.extra["activity_id"]) for a in activities]
+    listing = list_activities(ctx, since=since, until=until)
+    primaries = dict(zip(listing["activity_id"], listing["primary"], strict=True))
+    for activity in activities:
+        activity.extra["primary"] = primaries.get(activity.extra["activity_id"])
+    efforts = load_efforts(ctx, ids)
+    strength = strength_entries(ctx, since=since, until=until)
+    return Season(activities, efforts, strength, coach_notes(ctx))
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def _load_settings(session: Session, athlete_id: int) -> dict[str, Any]:
+    row = session.get(Settings, athlete_id)
+    merged = json.loads(json.dumps(DEFAULT_SETTINGS))
+    if row is not None:
+        merged.update(row.data)
+    return merged
+
+
+def get_settings(ctx: Context) -> dict[str, Any]:
+    """The athlete's settings: ``privacy_trim_m`` [m] and ``profile`` (values the athlete set:
+    ``top_speed_mps``, ``easy_speed_mps``, ``threshold_speed_mps``, ``max_hr``, ``rest_hr``)."""
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        return _load_settings(session, ctx.athlete_id)
+
+
+def validate_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked settings; raises :class:`StoreError` with the reason."""
+    out = dict(settings)
+    unknown = set(out) - set(DEFAULT_SETTINGS)
+    if unknown:
+        raise StoreError(f"unknown settings: {', '.join(sorted(unknown))}")
+    trim = _float(out.get("privacy_trim_m", DEFAULT_TRIM_M))
+    if trim is None or trim < 0:
+        raise StoreError("privacy_trim_m must be a distance of 0 m or more")
+    out["privacy_trim_m"] = trim
+    profile = {k: v for k, v in dict(out.get("profile") or {}).items() if v is not None}
+    try:
+        with_overrides(AthleteProfile(), **profile)
+    except ValueError as exc:
+        raise StoreError(f"profile: {exc}") from exc
+    out["profile"] = {k: float(v) for k, v in profile.items()}
+    return out
+
+
+def put_settings(ctx: Context, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``changes`` into the settings (``profile`` merges key by key; a None value
+    removes an override) and return the result."""
+    ctx = writable(ctx, "changing settings")
+    with ctx.store.sessions.begin() as session:
+        current = _load_settings(session, ctx.athlete_id)
+        merged = {**current, **{k: v for k, v in changes.items() if k != "profile"}}
+        if "profile" in changes:
+            profile = {**current["profile"], **dict(changes["profile"] or {})}
+            merged["profile"] = {k: v for k, v in profile.items() if v is not None}
+        merged = validate_settings(merged)
+        row = session.get(Settings, ctx.athlete_id)
+        if row is None:
+            session.add(Settings(athlete_id=ctx.athlete_id, data=merged))
+        else:
+            row.data = merged
+    return merged
+
+
+def base_profile(ctx: Context) -> AthleteProfile | None:
+    """The profile with the athlete's own values, or None when they set none."""
+    overrides = get_settings(ctx)["profile"]
+    known = {k: v for k, v in overrides.items() if k in PROFILE_FIELDS}
+    return with_overrides(AthleteProfile(), **known) if known else None
+
+
+# --- share links and coach notes ---------------------------------------------------------------
+
+def create_share(ctx: Context, days: float = tokens.DEFAULT_DAYS, label: str | None = None,
+                 allow_notes: bool = False) -> tokens.ShareLink:
+    """A new share link; its token is in the result and nowhere else."""
+    ctx = writable(ctx, "creating a share link")
+    if not 0 < days <= tokens.MAX_DAYS:
+        raise StoreError(f"a share link lasts between 1 minute and {tokens.MAX_DAYS} days")
+    token = tokens.new_token()
+    now = ctx.store.now()
+    with ctx.store.sessions.begin() as session:
+        row = ShareLinkRow(athlete_id=ctx.athlete_id, token_hash=tokens.token_hash(token),
+                           label=label or None, allow_notes=allow_notes, created_utc=now,
+                           expires_utc=now + timedelta(days=days), revoked_utc=None)
+        session.add(row)
+        session.flush()
+        return tokens.ShareLink(row.id, token, tokens.share_url(ctx.store.base_url, token),
+                                row.label, allow_notes, row.expires_utc)
+
+
+def list_shares(ctx: Context) -> list[tokens.ShareInfo]:
+    """The athlete's share links, newest first (tokens are not stored, so not shown)."""
+    ctx = private(ctx, "share links")
+    with ctx.store.sessions() as session:
+        rows = session.scalars(select(ShareLinkRow).where(
+            ShareLinkRow.athlete_id == ctx.athlete_id).order_by(ShareLinkRow.id.desc()))
+        return [tokens.ShareInfo(r.id, r.label, r.allow_notes, r.created_utc, r.expires_utc,
+                                 r.revoked_utc) for r in rows]
+
+
+def revoke_share(ctx: Context, token_or_id: str | int) -> tokens.ShareInfo:
+    """Revoke one of the athlete's links, given its token or its id."""
+    ctx = writable(ctx, "revoking a share link")
+    query = select(ShareLinkRow).where(ShareLinkRow.athlete_id == ctx.athlete_id)
+    text = str(token_or_id).strip()
+    if isinstance(token_or_id, int) or text.isdigit():
+        query = query.where(ShareLinkRow.id == int(text))
+    else:
+        query = query.where(ShareLinkRow.token_hash == tokens.token_hash(text))
+    with ctx.store.sessions.begin() as session:
+        row = session.scalar(query)
+        if row is None:
+            raise NotFound("share link", text if text.isdigit() else "with that token")
+        if row.revoked_utc is None:
+            row.revoked_utc = ctx.store.now()
+        return tokens.ShareInfo(row.id, row.label, row.allow_notes, row.created_utc,
+                                row.expires_utc, row.revoked_utc)
+
+
+def week_start(day: date | datetime) -> date:
+    """The Monday of ``day``'s week."""
+    d = day.date() if isinstance(day, datetime) else day
+    return d - timedelta(days=d.weekday())
+
+
+def add_coach_note(ctx: Context, week: date | datetime, text: str) -> int:
+    """A note on a week (stored on its Monday). Through a share link only when the link
+    allows notes; the athlete may add their own."""
+    text = text.strip()
+    if not text:
+        raise StoreError("a note needs some text")
+    with ctx.store.sessions.begin() as session:
+        readable(ctx, session)
+        if isinstance(ctx, ShareContext):
+            if not ctx.allow_notes:
+                raise ReadOnlyError("adding a coach note")
+            author, share_id = ctx.label or "coach", ctx.share_id
+        else:
+            author, share_id = writable(ctx, "adding a note").name, None
+        row = CoachNoteRow(athlete_id=ctx.athlete_id, share_id=share_id,
+                           week_start=week_start(week), text=text, author=author,
+                           created_utc=ctx.store.now())
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+NOTE_COLUMNS = ["note_id", "week_start", "text", "author", "share_id", "created_utc"]
+
+
+def coach_notes(ctx: Context) -> pd.DataFrame:
+    """Notes by week; a share context sees only the notes written through its own link."""
+    query = select(CoachNoteRow).where(CoachNoteRow.athlete_id == ctx.athlete_id).order_by(
+        CoachNoteRow.week_start, CoachNoteRow.id)
+    if isinstance(ctx, ShareContext):
+        query = query.where(CoachNoteRow.share_id == ctx.share_id)
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+    frame = pd.DataFrame([[r.id, r.week_start, r.text, r.author, r.share_id, r.created_utc]
+                          for r in rows], columns=NOTE_COLUMNS)
+    frame["created_utc"] = pd.to_datetime(frame["created_utc"], utc=True)
+    return frame
+
+
+# --- privacy zones ---------------------------------------------------------------------------
+
+def add_privacy_zone(ctx: Context, lat: float, lon: float, radius_m: float,
+                     name: str | None = None) -> PrivacyZone:
+    """A circle hidden from every shared view (latitude/longitude [deg], radius [m])."""
+    ctx = writable(ctx, "adding a privacy zone")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise StoreError(f"({lat}, {lon}) is not a position on Earth")
+    if not 0 < radius_m <= 50_000:
+        raise StoreError("a privacy zone's radius is between 1 m and 50 km")
+    with ctx.store.sessions.begin() as session:
+        row = PrivacyZoneRow(athlete_id=ctx.athlete_id, name=name, lat=float(lat),
+                             lon=float(lon), radius_m=float(radius_m))
+        session.add(row)
+        session.flush()
+        return PrivacyZone(row.lat, row.lon, row.radius_m, row.name, row.id)
+
+
+def privacy_zones(ctx: Context) -> list[PrivacyZone]:
+    """The athlete's privacy zones (never shown through a share link)."""
+    ctx = private(ctx, "privacy zones")
+    with ctx.store.sessions() as session:
+        rows = session.scalars(select(PrivacyZoneRow).where(
+            PrivacyZoneRow.athlete_id == ctx.athlete_id).order_by(PrivacyZoneRow.id))
+        return [PrivacyZone(r.lat, r.lon, r.radius_m, r.name, r.id) for r in rows]
+
+
+def delete_privacy_zone(ctx: Context, zone_id: int) -> None:
+    _delete_own(writable(ctx, "deleting a privacy zone"), PrivacyZoneRow, zone_id,
+                "privacy zone")
+
+
+# --- strength entries --------------------------------------------------------------------------
+
+def _entry_key(rec: Mapping[str, Any]) -> str:
+    day = rec.get("date")
+    day_text = None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
+    parts = [rec.get("session"), rec.get("exercise") or None, _float(rec.get("sets")),
+             _float(rec.get("reps")), _float(rec.get("weight_kg")), day_text]
+    parts = [round(p, 3) if isinstance(p, float) else p for p in parts]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _local_midnight(value: Any) -> datetime:
+    ts = pd.Timestamp(value)
+    # A zone on a local date is dropped, not converted: the calendar day is what counts.
+    return ts.tz_localize(None).normalize().to_pydatetime() if ts.tzinfo else \
+        ts.normalize().to_pydatetime()
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def strength_rows(athlete_id: int, entries: pd.DataFrame,
+                  activity_id: int | None = None) -> list[StrengthEntryRow]:
+    """Rows for an entries frame (:data:`STRENGTH_COLUMNS`), one per distinct key."""
+    missing = [c for c in ("date", "session") if c not in entries.columns]
+    if missing:
+        raise StoreError(f"strength entries lack the column(s) {', '.join(missing)}")
+    rows: dict[str, StrengthEntryRow] = {}
+    for raw in entries.to_dict("records"):
+        rec = {str(k): v for k, v in raw.items()}
+        if rec.get("date") is None or pd.isna(rec["date"]) or not _text(rec.get("session")):
+            raise StoreError("every strength entry needs a date and a session")
+        key = _entry_key(rec)
+        line = _float(rec.get("line"))
+        rows.setdefault(key, StrengthEntryRow(
+            athlete_id=athlete_id, activity_id=activity_id, entry_key=key,
+            session=str(rec["session"]),
+            date=_local_midnight(rec["date"]),
+            start_utc=_py_datetime(rec.get("start_utc")), exercise=_text(rec.get("exercise")),
+            sets=_float(rec.get("sets")), reps=_float(rec.get("reps")),
+            weight_kg=_float(rec.get("weight_kg")), rpe=_float(rec.get("rpe")),
+            duration_min=_float(rec.get("duration_min")), notes=_text(rec.get("notes")),
+            is_warmup=bool(rec.get("is_warmup") or False),
+            source=_text(rec.get("source")), line=None if line is None else int(line)))
+    return list(rows.values())
+
+
+def insert_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]) -> int:
+    """Insert the rows whose key is not stored yet; returns how many were added."""
+    if not rows:
+        return 0
+    keys = [r.entry_key for r in rows]
+    existing = set(session.scalars(select(StrengthEntryRow.entry_key).where(
+        StrengthEntryRow.athlete_id == athlete_id, StrengthEntryRow.entry_key.in_(keys))))
+    new = [r for r in rows if r.entry_key not in existing]
+    session.add_all(new)
+    return len(new)
+
+
+def add_strength_entries(ctx: Context, entries: pd.DataFrame) -> int:
+    """Store strength entries; an entry already stored (same session, exercise, sets, reps,
+    weight and date) is skipped. Returns the number added."""
+    ctx = writable(ctx, "adding strength entries")
+    rows = strength_rows(ctx.athlete_id, entries)
+    with ctx.store.sessions.begin() as session:
+        return insert_strength(session, ctx.athlete_id, rows)
+
+
+def replace_strength_session(ctx: Context, session_key: str, entries: pd.DataFrame) -> int:
+    """Replace every entry of one session (an edit); returns the number stored."""
+    ctx = writable(ctx, "editing a strength session")
+    entries = entries.assign(session=session_key)
+    rows = strength_rows(ctx.athlete_id, entries)
+    with ctx.store.sessions.begin() as session:
+        session.execute(delete(StrengthEntryRow).where(
+            StrengthEntryRow.athlete_id == ctx.athlete_id,
+            StrengthEntryRow.session == session_key))
+        return insert_strength(session, ctx.athlete_id, rows)
+
+
+def strength_entries(ctx: Context, since: datetime | None = None,
+                     until: datetime | None = None) -> pd.DataFrame:
+    """Stored strength entries (:data:`STRENGTH_COLUMNS` plus ``activity_id``) by date.
+
+    ``since``/``until`` compare with the local ``date`` (their time zone is dropped).
+    """
+    query = select(StrengthEntryRow).where(
+        StrengthEntryRow.athlete_id == ctx.athlete_id).order_by(
+        StrengthEntryRow.date, StrengthEntryRow.session, StrengthEntryRow.id)
+    if since is not None:
+        query = query.where(StrengthEntryRow.date >= since.replace(tzinfo=None))
+    if until is not None:
+        query = query.where(StrengthEntryRow.date < until.replace(tzinfo=None))
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+    data: dict[str, Any] = {c: [getattr(r, c) for r in rows] for c in STRENGTH_COLUMNS}
+    data["activity_id"] = [r.activity_id for r in rows]
+    frame = pd.DataFrame(data)
+    dtype: Any
+    for col, dtype in STRENGTH_COLUMNS.items():
+        if dtype == "datetime64[ns, UTC]":
+            frame[col] = pd.to_datetime(frame[col], utc=True).astype(dtype)
+        elif dtype.startswith("datetime64"):
+            frame[col] = pd.to_datetime(frame[col]).astype(dtype)
+        elif dtype in ("float64", "bool"):
+            frame[col] = pd.to_numeric(frame[col]).astype(dtype)
+        else:
+            frame[col] = frame[col].astype(object)
+    frame["activity_id"] = pd.array(frame["activity_id"].tolist(), dtype="Int64")
+    return frame

@@ -1,0 +1,65 @@
+"""``import`` and ``share`` commands (run here through legday.store.cli.main)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from legday.store.cli import main
+from tests.conftest import ROOT
+from tests.store.conftest import Database
+from tests.store.helpers import write_run
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out)
+    return code, out.getvalue()
+
+
+def test_import_json_counts_imports_duplicates_and_errors(database: Database, tmp_path: Path):
+    good = write_run(tmp_path, "easy", seed=1)
+    bad = tmp_path / "bad.gpx"
+    bad.write_text("<gpx")
+    code, out = run("import", "--json", "--db", database.url, str(good), str(bad))
+    payload = json.loads(out)
+    assert code == 1
+    assert (payload["imported"], payload["duplicates"]) == (1, 0)
+    assert [e["file"] for e in payload["errors"]] == [str(bad)]
+    code, out = run("import", "--json", "--db", database.url, "--athlete", "kim", str(good))
+    assert code == 0 and json.loads(out)["imported"] == 1
+    code, out = run("import", "--json", "--db", database.url, str(good))
+    assert code == 0 and (json.loads(out)["imported"], json.loads(out)["duplicates"]) == (0, 1)
+
+
+def test_share_create_list_revoke(database: Database):
+    code, out = run("share", "create", "--json", "--db", database.url, "--days", "7",
+                    "--label", "Coach Kim", "--notes")
+    link = json.loads(out)
+    assert code == 0 and len(link["token"]) >= 43 and link["url"].endswith(link["token"])
+    created = pd.Timestamp.now("UTC")
+    expires = pd.Timestamp(link["expires"])
+    assert abs((expires - created).total_seconds() - 7 * 86400) < 60
+    code, out = run("share", "list", "--json", "--db", database.url)
+    listed = json.loads(out)
+    assert [(x["label"], x["status"], x["allow_notes"]) for x in listed] == [
+        ("Coach Kim", "active", True)]
+    assert link["token"] not in out
+    code, out = run("share", "revoke", "--db", database.url, link["token"])
+    assert code == 0 and "revoked" in out
+    code, out = run("share", "list", "--json", "--db", database.url)
+    assert json.loads(out)[0]["status"] == "revoked"
+    assert run("share", "revoke", "--db", database.url, "999") == (1, "")
+
+
+def test_runs_as_a_module(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    proc = subprocess.run([sys.executable, "-m", "legday.store.cli", "share", "create", "--json",
+                           "--db", url], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout)) >= {"token", "url", "expires"}

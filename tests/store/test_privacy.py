@@ -1,0 +1,110 @@
+"""Privacy trimming: no hidden point reaches a shared view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from legday.model import SAMPLE_COLUMNS, cumulative_distance_m, haversine_m, make_frame
+from legday.store import (
+    Store,
+    add_privacy_zone,
+    create_share,
+    import_paths,
+    load_activity,
+    load_season,
+    put_settings,
+)
+from legday.store.privacy import PrivacyZone, hidden_mask, trim_samples
+from tests.store.helpers import write_run
+
+M_PER_DEG_LAT = 111_195.0
+
+
+def track(lat_m: np.ndarray, lon_m: np.ndarray | None = None) -> pd.DataFrame:
+    """Samples 1 s apart at the given north/east offsets from (47, 8). [m]"""
+    lon_m = np.zeros(len(lat_m)) if lon_m is None else lon_m
+    lat = 47.0 + lat_m / M_PER_DEG_LAT
+    lon = 8.0 + lon_m / (M_PER_DEG_LAT * np.cos(np.radians(47.0)))
+    times = pd.date_range("2025-01-01T07:00:00Z", periods=len(lat_m), freq="1s")
+    return make_frame(SAMPLE_COLUMNS, {"time": times, "lat": lat, "lon": lon,
+                                       "heart_rate": np.full(len(lat_m), 140.0)})
+
+
+def test_straight_track_loses_500_m_at_each_end():
+    samples = track(np.arange(0, 3000.0, 10.0))
+    kept = trim_samples(samples, 500.0)
+    north_m = (kept["lat"] - 47.0) * M_PER_DEG_LAT
+    assert north_m.min() >= 500 - 1 and north_m.max() <= 2990 - 500 + 1
+    assert 195 <= len(kept) <= 201
+    assert kept.index.tolist() == list(range(len(kept)))
+
+
+def test_passing_the_start_again_is_hidden_too():
+    # Out 1.5 km, back through the start, 1 km beyond, and home again.
+    out = np.arange(0, 1500.0, 10.0)
+    path = np.concatenate([out, out[::-1], -out[:100], -out[:100][::-1]])
+    kept = trim_samples(track(path), 500.0)
+    pos = (kept["lat"] - 47.0) * M_PER_DEG_LAT
+    assert (pos.abs() >= 500 - 1).all()
+    assert len(kept) > 0 and (pos > 0).any() and (pos < 0).any()
+
+
+def test_a_privacy_zone_in_the_middle_is_removed():
+    samples = track(np.arange(0, 5000.0, 10.0))
+    zone = PrivacyZone(47.0 + 2500 / M_PER_DEG_LAT, 8.0, 300.0)
+    mask = hidden_mask(samples, 0.0, [zone])
+    hidden_m = (samples.loc[mask, "lat"] - 47.0) * M_PER_DEG_LAT
+    assert hidden_m.min() > 2200 - 1 and hidden_m.max() < 2800 + 1
+    assert 58 <= mask.sum() <= 61
+
+
+def test_a_track_without_positions_is_not_trimmed():
+    samples = track(np.arange(0, 2000.0, 10.0)).assign(lat=np.nan, lon=np.nan)
+    assert len(trim_samples(samples, 500.0)) == len(samples)
+
+
+def test_a_short_track_is_hidden_whole():
+    assert trim_samples(track(np.arange(0, 800.0, 10.0)), 500.0).empty
+
+
+def test_samples_without_position_at_the_ends_go_with_them():
+    samples = track(np.arange(0, 3000.0, 10.0))
+    samples.loc[:10, ["lat", "lon"]] = np.nan
+    samples.loc[290:, ["lat", "lon"]] = np.nan
+    kept = trim_samples(samples, 500.0)
+    assert kept["lat"].notna().all()
+
+
+def test_shared_samples_contain_no_hidden_point(store: Store, tmp_path: Path):
+    me = store.athlete()
+    path = write_run(tmp_path, "rolling", seed=3, fmt="gpx")
+    (activity_id,) = import_paths(me, [path]).activity_ids
+    full = load_activity(me, activity_id).samples
+    positioned = full.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    middle = positioned.iloc[len(positioned) // 2]
+    add_privacy_zone(me, float(middle["lat"]), float(middle["lon"]), 250.0, name="friend")
+    put_settings(me, {"privacy_trim_m": 600.0})
+    coach = store.share(create_share(me).token)
+
+    shared = load_activity(coach, activity_id).samples
+    season = load_season(coach).activities[0].samples
+    pd.testing.assert_frame_equal(shared, season)
+    assert 0 < len(shared) < len(full)
+    assert shared["time"].isin(full["time"]).all()
+    lat, lon = shared["lat"].to_numpy(), shared["lon"].to_numpy()
+    assert not np.isnan(lat).any()
+    ends = positioned.iloc[[0, -1]]
+    for _, end in ends.iterrows():
+        away = haversine_m(lat, lon, np.full(len(lat), end["lat"]), np.full(len(lat), end["lon"]))
+        assert away.min() >= 600.0
+    in_zone = haversine_m(lat, lon, np.full(len(lat), middle["lat"]),
+                          np.full(len(lat), middle["lon"]))
+    assert in_zone.min() >= 250.0
+    along = cumulative_distance_m(positioned["lat"].to_numpy(), positioned["lon"].to_numpy())
+    visible = positioned["time"].isin(shared["time"]).to_numpy()
+    assert along[visible].min() >= 600.0 and along[visible].max() <= along[-1] - 600.0
+    # The athlete's own view is untouched.
+    assert len(load_activity(me, activity_id).samples) == len(full)
