@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from legday.efforts import classify_activities
+from legday.efforts import RunClassification, classify_activities
 from legday.findings import AnalysisSettings, Finding, weekly_findings
 from legday.model import Activity
 from legday.strength import log as strength_log
@@ -113,14 +113,27 @@ def analyse(activities: Sequence[Activity], entries: pd.DataFrame | None = None,
     settings
         Thresholds; defaults when None.
     """
-    settings = settings or AnalysisSettings()
     classifications = classify_activities(list(activities))
+    return analyse_classified(activities, classifications,
+                              strength_entries(activities, entries), settings)
+
+
+def analyse_classified(activities: Sequence[Activity],
+                       classifications: Sequence[RunClassification],
+                       entries: pd.DataFrame, settings: AnalysisSettings | None = None
+                       ) -> Season:
+    """:func:`analyse` for runs classified already (e.g. efforts kept in the store).
+
+    ``entries`` are all the strength entries, those of strength activities
+    included (:func:`strength_entries` adds them for files just read).
+    """
+    settings = settings or AnalysisSettings()
     runs, efforts = run_tables(activities, classifications, settings)
     profiles = [c.profile for a, c in zip(activities, classifications, strict=True)
                 if a.is_running]
     max_hr = profiles[0].max_hr if profiles else 190.0
     others = other_table(activities, max_hr, settings)
-    annotated = strength_entries(activities, entries)
+    annotated = strength_log.annotate(entries) if "matched" not in entries.columns else entries
     strength = strength_table(strength_log.sessions(annotated), settings)
     muscle_sets = strength_log.sets_per_muscle(annotated)
     weeks = weekly_table(runs, efforts, strength, others, settings,

@@ -128,7 +128,7 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
         fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), row=row + 1, col=col + 1)
     for col in (1, 2):
         fig.update_xaxes(title_text="ISO week", row=2, col=col)
-    fig.update_layout(title=title, height=560, legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(title=title, height=600, legend={"orientation": "h", "y": -0.25})
     return fig
 
 
@@ -157,8 +157,9 @@ def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE 
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
                       hovermode="x unified")
     fig.update_xaxes(title_text="ISO week")
-    fig.update_yaxes(title_text="weekly load (AU)", secondary_y=False)
-    fig.update_yaxes(title_text="daily load, averaged (AU)", secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="weekly load (AU)", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text="daily load, averaged (AU)", rangemode="tozero",
+                     secondary_y=True, showgrid=False)
     return fig
 
 
@@ -176,8 +177,8 @@ def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (F
                   secondary_y=True)
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
     fig.update_xaxes(title_text="ISO week")
-    fig.update_yaxes(title_text="strain (AU)", secondary_y=False)
-    fig.update_yaxes(title_text="monotony", secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="strain (AU)", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text="monotony", rangemode="tozero", secondary_y=True, showgrid=False)
     return fig
 
 

@@ -1,4 +1,4 @@
-"""``import`` and ``share`` subcommands; :func:`register` adds them to ``python -m legday``.
+"""``import``, ``share``, ``report``, ``export``: :func:`register` adds them to the CLI.
 
 Also runnable alone: ``python -m legday.store.cli import ...``. Exit codes:
 0 success, 1 when any input failed or the store refused, 2 for usage errors.
@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
@@ -100,6 +101,51 @@ def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@_refusals_to_stderr
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from legday.library import load_library
+    from legday.report import html_report
+
+    store = _store(args)
+    try:
+        library = load_library(store.athlete(args.athlete))
+    finally:
+        store.close()
+    text = html_report(library, athlete=args.athlete, weeks=args.weeks)
+    Path(args.html).write_text(text, encoding="utf-8")
+    weeks = len(library.season.weeks) if args.weeks is None else min(
+        args.weeks, len(library.season.weeks))
+    payload = {"html": args.html, "weeks": weeks, "bytes": len(text.encode("utf-8"))}
+    if args.json:
+        json.dump(payload, out)
+        out.write("\n")
+    else:
+        out.write(f"wrote {args.html}: {weeks} weeks, {payload['bytes'] / 1e6:.1f} MB, "
+                  "opens offline\n")
+    return 0
+
+
+@_refusals_to_stderr
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from legday.library import load_library
+    from legday.report import weekly_csv
+
+    store = _store(args)
+    try:
+        library = load_library(store.athlete(args.athlete))
+    finally:
+        store.close()
+    text = weekly_csv(library.season, args.weeks)
+    Path(args.csv).write_text(text, encoding="utf-8")
+    rows = max(text.count("\n") - 1, 0)
+    if args.json:
+        json.dump({"csv": args.csv, "weeks": rows}, out)
+        out.write("\n")
+    else:
+        out.write(f"wrote {args.csv}: {rows} weeks\n")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--athlete", default="local", metavar="NAME",
@@ -110,7 +156,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``import`` and ``share`` to an argparse subparsers object."""
+    """Add ``import``, ``share``, ``report`` and ``export`` to an argparse subparsers object."""
     imp = subparsers.add_parser("import", help="store activities and strength logs")
     imp.add_argument("paths", nargs="+", metavar="PATH",
                      help="FIT/GPX/TCX files, folders, zips, Strava exports, strength .csv logs")
@@ -130,6 +176,18 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("token", metavar="TOKEN", help="the link's token or its id from 'list'")
     _common(revoke)
     share.set_defaults(func=cmd_share)
+    report = subparsers.add_parser("report", help="a self-contained HTML report for a coach")
+    report.add_argument("--html", required=True, metavar="OUT.html", help="file to write")
+    report.add_argument("--weeks", type=int, default=None, metavar="N",
+                        help="only the last N weeks (default: all)")
+    _common(report)
+    report.set_defaults(func=cmd_report)
+    export = subparsers.add_parser("export", help="the weekly analysis as CSV")
+    export.add_argument("--csv", required=True, metavar="OUT.csv", help="file to write")
+    export.add_argument("--weeks", type=int, default=None, metavar="N",
+                        help="only the last N weeks (default: all)")
+    _common(export)
+    export.set_defaults(func=cmd_export)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -1,0 +1,144 @@
+"""Exports of the weekly analysis: a CSV of the weeks, a self-contained HTML report.
+
+The HTML report embeds Plotly's JavaScript once, so the file opens offline in
+any browser and can be mailed to a coach as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from legday.charts import season as season_charts
+from legday.library import Library
+from legday.season import Season, json_value
+from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
+from legday.units import Units
+
+#: Columns of the CSV that hold lists, written as "; "-joined text.
+LIST_COLUMNS = ("leg_day_reasons", "findings")
+
+
+def last_weeks(season: Season, weeks: int | None) -> pd.DataFrame:
+    """The last ``weeks`` rows of the weekly table (all when None)."""
+    table = season.weeks
+    return table if weeks is None or weeks <= 0 else table.iloc[-weeks:]
+
+
+def weekly_csv(season: Season, weeks: int | None = None) -> str:
+    """The weekly table as CSV: one row per ISO week, numbers rounded by unit."""
+    table = last_weeks(season, weeks)
+    rows = []
+    for label, week in table.iterrows():
+        row: dict[str, object] = {"week": label}
+        for column, value in week.items():
+            name = str(column)
+            if name == "findings":
+                row[name] = "; ".join(f"{f.code}: {f.message}" for f in value
+                                      if f.code != "leg_day")
+            elif name == "leg_day_reasons":
+                row[name] = "; ".join(value)
+            else:
+                row[name] = json_value(name, value)
+        rows.append(row)
+    out = io.StringIO()
+    pd.DataFrame(rows, columns=["week", *map(str, table.columns)]).to_csv(out, index=False)
+    return out.getvalue()
+
+
+def _figure_html(fig: go.Figure, first: bool) -> str:
+    return str(fig.to_html(full_html=False, include_plotlyjs=True if first else False,
+                           config={"displaylogo": False, "responsive": True}))
+
+
+def _findings_html(weeks: pd.DataFrame) -> str:
+    items = []
+    for label, week in weeks.iloc[::-1].iterrows():
+        findings = [f for f in week["findings"] if f.code != "leg_day"]
+        verdict = html.escape(str(week["leg_day"]))
+        reasons = html.escape("; ".join(week["leg_day_reasons"]))
+        lines = "".join(f"<li class='{html.escape(f.severity)}'><b>{html.escape(f.code)}</b>: "
+                        f"{html.escape(f.message)}</li>" for f in findings)
+        items.append(f"<h3>{html.escape(str(label))} — leg day: {verdict}</h3>"
+                     f"<p class='reasons'>{reasons}</p><ul>{lines}</ul>")
+    return "\n".join(items)
+
+
+def _notes_html(notes: pd.DataFrame) -> str:
+    if notes is None or notes.empty:
+        return "<p>No coach notes yet.</p>"
+    rows = "".join(f"<tr><td>{html.escape(str(r['week_start']))}</td>"
+                   f"<td>{html.escape(str(r['author'] or 'coach'))}</td>"
+                   f"<td>{html.escape(str(r['text']))}</td></tr>"
+                   for r in notes.to_dict("records"))
+    return f"<table><tr><th>week of</th><th>by</th><th>note</th></tr>{rows}</table>"
+
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#222;padding:0 1rem}
+h1{margin-bottom:0}.sub{color:#666;margin-top:.2rem}
+.cards{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
+.card{border:1px solid #ddd;border-radius:8px;padding:.7rem 1rem;min-width:150px}
+.card b{display:block;font-size:1.4rem}
+li.warning{color:#8a4b00}li.good{color:#005c43}.reasons{color:#555}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
+.model{color:#666;font-style:italic}
+"""
+
+
+def html_report(library: Library, *, athlete: str, weeks: int | None = None,
+                units: Units | None = None, generated: dt.datetime | None = None) -> str:
+    """A self-contained HTML report of the last ``weeks`` weeks (all when None)."""
+    units = units or Units()
+    season = library.season
+    table = last_weeks(season, weeks)
+    generated = generated or dt.datetime.now(dt.UTC)
+    if table.empty:
+        period = "no weeks with activities yet"
+    else:
+        period = f"{table.index[0]} to {table.index[-1]} ({len(table)} weeks)"
+    figures: Sequence[go.Figure] = [
+        season_charts.leg_day_strip(table),
+        season_charts.weekly_mix(table),
+        season_charts.distance_chart(table, units),
+        season_charts.progression(table),
+        season_charts.load_chart(table),
+        season_charts.hard_easy(table, season.settings.max_hard_share),
+        season_charts.region_balance(table, REGION_OF_MUSCLE),
+        season_charts.muscle_coverage(table, MUSCLE_GROUPS),
+        season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True),
+    ]
+    charts = "\n".join(_figure_html(fig, i == 0) for i, fig in enumerate(figures))
+    yes = int((table["leg_day"] == "yes").sum()) if not table.empty else 0
+    km = float(table["run_km"].sum()) * 1000 if not table.empty else 0.0
+    type2 = float(table["type2_min"].sum()) if not table.empty else 0.0
+    sessions = int(table["strength_sessions"].sum()) if not table.empty else 0
+    cards = (f"<div class='card'>leg days<b>{yes} of {len(table)}</b></div>"
+             f"<div class='card'>running<b>{units.fmt_distance(km, 0)}</b></div>"
+             f"<div class='card'>type-II running<b>{type2:.0f} min</b></div>"
+             f"<div class='card'>strength sessions<b>{sessions}</b></div>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>legday report — {html.escape(athlete)}</title>
+<style>{STYLE}</style></head>
+<body>
+<h1>Does my running count as leg day?</h1>
+<p class="sub">{html.escape(athlete)} · {html.escape(period)} · generated
+{generated.strftime('%Y-%m-%d %H:%M UTC')} by legday</p>
+<div class="cards">{cards}</div>
+<p>Weeks are ISO weeks in the athlete's local time. Load is in session-RPE units;
+load ratios describe the training, they do not predict injuries.
+<span class="model">Running's muscle share is a model, not a measurement.</span></p>
+{charts}
+<h2>Week by week</h2>
+{_findings_html(table)}
+<h2>Coach notes</h2>
+{_notes_html(library.notes)}
+</body></html>
+"""

@@ -1,0 +1,72 @@
+"""Weekly CSV export and the self-contained HTML report, from a stored sample season."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from legday.cli import main
+from legday.library import Library, load_library
+from legday.report import html_report, weekly_csv
+from legday.store import import_paths, open_store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Library]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'legday.db'}"
+    store = open_store(url)
+    ctx = store.athlete()
+    report = import_paths(ctx, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    assert report.imported == 58 and not report.errors
+    library = load_library(ctx)
+    store.close()
+    return url, library
+
+
+def test_the_stored_season_gives_the_same_weeks_as_the_files(stored):
+    _, library = stored
+    weeks = library.season.weeks
+    assert list(weeks.index[[0, -1]]) == ["2026-W32", "2026-W45"]
+    assert weeks.loc["2026-W42", "leg_day"] == "no"
+    assert "hard_days_not_hard" in {f.code for f in weeks.loc["2026-W33", "findings"]}
+
+
+def test_the_csv_has_a_row_per_week_with_its_numbers_and_findings(stored):
+    _, library = stored
+    rows = list(csv.DictReader(io.StringIO(weekly_csv(library.season))))
+    assert [r["week"] for r in rows] == list(library.season.weeks.index)
+    w39 = next(r for r in rows if r["week"] == "2026-W39")
+    assert float(w39["run_km"]) == pytest.approx(library.season.weeks.loc["2026-W39", "run_km"],
+                                                 abs=0.01)
+    assert "ramp_spike" in w39["findings"] and w39["leg_day"] in {"yes", "partly", "no"}
+    assert len(list(csv.DictReader(io.StringIO(weekly_csv(library.season, 4))))) == 4
+
+
+def test_the_html_report_is_self_contained_and_says_what_the_weeks_say(stored):
+    _, library = stored
+    text = html_report(library, athlete="Sam", weeks=6)
+    assert not re.search(r"<script[^>]+src=\"https?:", text)  # opens offline
+    assert text.count("Plotly.newPlot") >= 8
+    assert "2026-W40 to 2026-W45 (6 weeks)" in text
+    assert "too_much_hard" in text and "2026-W39" not in text.split("Week by week")[1]
+    assert "model, not a measurement" in text
+
+
+def test_report_and_export_commands_write_their_files(stored, tmp_path: Path):
+    url, _ = stored
+    out = io.StringIO()
+    html = tmp_path / "r.html"
+    assert main(["report", "--db", url, "--html", str(html), "--weeks", "4", "--json"], out) == 0
+    assert json.loads(out.getvalue())["weeks"] == 4 and html.stat().st_size > 1_000_000
+    out = io.StringIO()
+    table = tmp_path / "w.csv"
+    assert main(["export", "--db", url, "--csv", str(table), "--json"], out) == 0
+    assert json.loads(out.getvalue()) == {"csv": str(table), "weeks": 14}
+    assert table.read_text(encoding="utf-8").startswith("week,week_start,")
