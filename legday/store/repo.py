@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -80,7 +81,9 @@ ACTIVITY_LIST_COLUMNS = (
     "has_hr", "has_position", "partial", "primary",
 )
 
-DEFAULT_SETTINGS: dict[str, Any] = {"privacy_trim_m": DEFAULT_TRIM_M, "profile": {}}
+DEFAULT_SETTINGS: dict[str, Any] = {"privacy_trim_m": DEFAULT_TRIM_M, "profile": {},
+                                    "units": "km", "timezone": "UTC", "thresholds": {}}
+UNITS = ("km", "mi")
 
 
 def _utc_now() -> datetime:
@@ -471,7 +474,55 @@ def validate_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     except ValueError as exc:
         raise StoreError(f"profile: {exc}") from exc
     out["profile"] = {k: float(v) for k, v in profile.items()}
+    if out.get("units", "km") not in UNITS:
+        raise StoreError(f"units must be one of {', '.join(UNITS)}")
+    zone = str(out.get("timezone") or "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise StoreError(f"unknown time zone {zone!r}") from exc
+    out["timezone"] = zone
+    out["thresholds"] = _thresholds(out.get("thresholds") or {})
     return out
+
+
+def _thresholds(values: Mapping[str, Any]) -> dict[str, float]:
+    """Numeric overrides of :class:`legday.findings.AnalysisSettings` fields."""
+    from legday.findings import AnalysisSettings
+
+    defaults = AnalysisSettings()
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        default = getattr(defaults, key, None)
+        if value is None:
+            continue
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            raise StoreError(f"thresholds: {key!r} is not a numeric threshold")
+        number = _float(value)
+        if number is None or number < 0:
+            raise StoreError(f"thresholds: {key} must be a number of 0 or more")
+        out[key] = int(number) if isinstance(default, int) else number
+    return out
+
+
+def data_version(ctx: Context) -> str:
+    """A short string that changes whenever what ``ctx`` can see changes.
+
+    Counts and largest ids of activities, efforts and strength entries, the
+    coach notes and the settings: cheap enough to ask on every page view, so
+    caches of the analysed season know when to rebuild.
+    """
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        parts: list[Any] = []
+        for table in (ActivityRow, EffortRow, StrengthEntryRow, CoachNoteRow):
+            count, top = session.execute(
+                select(func.count(table.id), func.max(table.id)).where(
+                    table.athlete_id == ctx.athlete_id)).one()
+            parts += [count, top]
+        parts.append(_load_settings(session, ctx.athlete_id))
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def put_settings(ctx: Context, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -481,9 +532,10 @@ def put_settings(ctx: Context, changes: Mapping[str, Any]) -> dict[str, Any]:
     with ctx.store.sessions.begin() as session:
         current = _load_settings(session, ctx.athlete_id)
         merged = {**current, **{k: v for k, v in changes.items() if k != "profile"}}
-        if "profile" in changes:
-            profile = {**current["profile"], **dict(changes["profile"] or {})}
-            merged["profile"] = {k: v for k, v in profile.items() if v is not None}
+        for key in ("profile", "thresholds"):
+            if key in changes:
+                values = {**current[key], **dict(changes[key] or {})}
+                merged[key] = {k: v for k, v in values.items() if v is not None}
         merged = validate_settings(merged)
         row = session.get(Settings, ctx.athlete_id)
         if row is None:

@@ -199,3 +199,23 @@ def test_private_data_is_not_shown_through_a_link(store: Store):
         privacy_zones(coach)
     with pytest.raises(NotShared):
         list_shares(coach)
+
+
+def test_display_settings_are_checked_and_kept(store: Store):
+    from legday.store import data_version, get_settings, put_settings
+    from legday.store.errors import StoreError
+
+    me = store.athlete("settings")
+    before = data_version(me)
+    saved = put_settings(me, {"units": "mi", "timezone": "Europe/Dublin",
+                              "thresholds": {"max_hard_share": 0.3, "flat_weeks": 5}})
+    assert saved["units"] == "mi" and saved["timezone"] == "Europe/Dublin"
+    assert saved["thresholds"] == {"max_hard_share": 0.3, "flat_weeks": 5}
+    assert data_version(me) != before
+    assert put_settings(me, {"thresholds": {"flat_weeks": None}})["thresholds"] == {
+        "max_hard_share": 0.3}
+    for bad in ({"units": "furlongs"}, {"timezone": "Mars/Olympus"},
+                {"thresholds": {"no_such_threshold": 1}}, {"thresholds": {"ramp_share": -1}}):
+        with pytest.raises(StoreError):
+            put_settings(me, bad)
+    assert get_settings(me)["units"] == "mi"
