@@ -2,7 +2,28 @@
 
 import streamlit as st
 
+from legday.ui.state import get_store, resolve_access, set_current
+
 st.set_page_config(page_title="legday", page_icon="🦵", layout="wide")
 
-pages = [st.Page("pages/upload.py", title="Upload", icon="📤", default=True)]
+store = get_store()
+access = resolve_access(store)
+set_current(store, access)
+
+overview = st.Page("pages/overview.py", title="Overview", icon="📊", default=True)
+activity = st.Page("pages/activity.py", title="Activity", icon="🏃")
+overload = st.Page("pages/overload.py", title="Overload", icon="📈")
+imbalance = st.Page("pages/imbalance.py", title="Imbalance", icon="⚖️")
+if access.mode == "share":
+    pages = [overview, activity, overload, imbalance]
+else:
+    pages = [overview, activity, overload, imbalance,
+             st.Page("pages/upload.py", title="Upload", icon="📤"),
+             st.Page("pages/strength.py", title="Strength log", icon="🏋️"),
+             st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+             st.Page("pages/sharing.py", title="Sharing", icon="🔗")]
+with st.sidebar:
+    st.caption(f"legday · {access.athlete}" + (" · read-only" if access.read_only else ""))
+    if access.mode == "hosted":
+        st.button("Sign out", on_click=st.logout)
 st.navigation(pages).run()

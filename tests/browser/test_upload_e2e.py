@@ -16,7 +16,7 @@ def test_uploading_a_gpx_and_a_fit_shows_one_row_each(app_url: str, browser_page
     files = [realdata / "gpx" / "sportslib__1681613317.gpx",
              realdata / "fit" / "activitylog2__310xt-run.fit"]
     files = [f for f in files if f.is_file()] or pytest.fail("sample files missing")
-    page.goto(app_url)
+    page.goto(f"{app_url}/upload")
     wait_idle(page)
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(f) for f in files])
     wait_idle(page)

@@ -1,0 +1,179 @@
+"""Who is looking, at which data, through which store: resolved once per script run.
+
+Three modes:
+
+- **share**: the URL has ``?share=TOKEN``; a read-only view of one athlete
+  (samples trimmed for privacy by the data layer); a bad link stops the app
+  with a clear message and no data.
+- **hosted**: the Streamlit secrets have an ``[auth]`` section; the athlete
+  signs in with ``st.login`` (OpenID Connect) and sees only their own data.
+- **local** (default): one athlete, no login. While their library is empty,
+  the embedded sample season is shown (as its own athlete, never mixed with
+  theirs) with a banner saying so.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from legday.findings import AnalysisSettings
+from legday.library import Library, load_library
+from legday.store import (
+    AthleteContext,
+    Context,
+    ShareContext,
+    ShareLinkError,
+    Store,
+    data_version,
+    get_settings,
+    import_paths,
+    list_activities,
+    open_store,
+)
+from legday.units import Units
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "data" / "samples"
+LOCAL_ATHLETE = "local"
+SAMPLE_ATHLETE = "sample season"
+#: Set to 0 to start on an empty library instead of the sample season (tests, demos).
+ENV_SAMPLE = "LEGDAY_SAMPLE"
+
+
+@dataclass(frozen=True)
+class Access:
+    """The resolved viewer: context, mode and what they may do."""
+
+    ctx: Context
+    mode: str  # local, hosted or share
+    athlete: str
+    is_sample: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def read_only(self) -> bool:
+        return isinstance(self.ctx, ShareContext) or self.is_sample
+
+    @property
+    def can_add_notes(self) -> bool:
+        return isinstance(self.ctx, ShareContext) and self.ctx.allow_notes
+
+    @property
+    def units(self) -> Units:
+        return Units("mi" if self.settings.get("units") == "mi" else "km")
+
+    @property
+    def analysis_settings(self) -> AnalysisSettings:
+        values = dict(self.settings.get("thresholds") or {})
+        return AnalysisSettings(timezone=str(self.settings.get("timezone") or "UTC"), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(url: str | None = None) -> Store:
+    """One store (engine and connection pool) per process, migrated on first use."""
+    return open_store(url)
+
+
+def hosted() -> bool:
+    """True when the secrets configure a login provider (``[auth]``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: local mode
+        return False
+
+
+def samples_enabled() -> bool:
+    return os.environ.get(ENV_SAMPLE, "1") != "0"
+
+
+@st.cache_resource(show_spinner="Loading the sample season…")
+def _sample_context(_store: Store, store_key: str) -> AthleteContext:
+    ctx = _store.athlete(SAMPLE_ATHLETE)
+    if list_activities(ctx).empty:
+        import_paths(ctx, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    return ctx
+
+
+def resolve_access(store: Store) -> Access:
+    """Who is looking. Stops the script (with a message) when they may not look."""
+    token = st.query_params.get("share")
+    if token:
+        try:
+            share = store.share(str(token))
+        except ShareLinkError as err:
+            st.error(f"This share link cannot be opened: {err}")
+            st.caption("Ask the athlete for a new link.")
+            st.stop()
+        name = share.label or "shared athlete"
+        return Access(share, "share", name, settings=get_settings(share))
+    if hosted():
+        user = st.user
+        if not user.is_logged_in:
+            st.title("legday")
+            st.write("Sign in to see your training. Your data is yours: nobody else sees it "
+                     "unless you share a link.")
+            st.button("Sign in", on_click=st.login, type="primary")
+            st.stop()
+        subject = str(user.get("sub") or user.get("email"))
+        ctx = store.athlete(subject)
+        return Access(ctx, "hosted", str(user.get("name") or user.get("email") or subject),
+                      settings=get_settings(ctx))
+    ctx = store.athlete(LOCAL_ATHLETE)
+    if samples_enabled() and list_activities(ctx).empty:
+        sample = _sample_context(store, str(store.engine.url))
+        return Access(sample, "local", SAMPLE_ATHLETE, is_sample=True,
+                      settings=get_settings(sample))
+    return Access(ctx, "local", LOCAL_ATHLETE, settings=get_settings(ctx))
+
+
+def own_context(store: Store, access: Access) -> AthleteContext:
+    """Where the viewer's own writes go (uploads, the strength log, settings).
+
+    In local mode with the sample season on screen, that is the local athlete:
+    the sample itself is never written to.
+    """
+    if isinstance(access.ctx, ShareContext):
+        raise PermissionError("a shared view is read-only")
+    if access.is_sample:
+        return store.athlete(LOCAL_ATHLETE)
+    return access.ctx
+
+
+@st.cache_resource(show_spinner="Analysing the season…", max_entries=8)
+def _library(_ctx: Context, key: tuple[Any, ...], _settings: AnalysisSettings) -> Library:
+    return load_library(_ctx, _settings)
+
+
+def library(access: Access) -> Library:
+    """The analysed season of the viewer, rebuilt only when their data or settings change."""
+    ctx = access.ctx
+    share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
+    key = (ctx.athlete_id, share_id, data_version(ctx))
+    return _library(ctx, key, access.analysis_settings)
+
+
+def forget_caches() -> None:
+    """After a write: the next page view rebuilds from the store."""
+    _library.clear()
+
+
+_CURRENT = "_legday_access"
+
+
+def set_current(store: Store, access: Access) -> None:
+    """Called by app.py once per run, before the page runs."""
+    st.session_state[_CURRENT] = (store, access)
+
+
+def current() -> tuple[Store, Access]:
+    """The store and viewer app.py resolved for this run."""
+    if _CURRENT not in st.session_state:
+        store = get_store()
+        set_current(store, resolve_access(store))
+    value: tuple[Store, Access] = st.session_state[_CURRENT]
+    return value

@@ -1,0 +1,50 @@
+"""Small pieces of layout every page uses: banners, findings, empty states, week picking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from legday.findings import Finding
+from legday.ui.state import Access
+
+SEVERITY_ICONS = {"good": "✅", "info": "💡", "warning": "⚠️", "alert": "❗"}
+VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
+                 "no": "No — not a leg day"}
+
+
+def banners(access: Access) -> None:
+    """Say whose data this is when it is not simply the viewer's own."""
+    if access.is_sample:
+        st.info("**You are looking at a sample season** (a simulated runner, 14 weeks). "
+                "Load your own on the **Upload** page: drop FIT, GPX or TCX files, or a whole "
+                "Strava or Garmin export. The sample disappears as soon as your library has "
+                "activities.", icon="🧪")
+    elif access.mode == "share":
+        notes = " You can add coach notes to each week." if access.can_add_notes else ""
+        st.info(f"**Read-only view shared by {access.athlete}.** The start and end of every "
+                f"track are hidden for privacy.{notes}", icon="🔗")
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon="📭")
+
+
+def findings_list(findings: Sequence[Finding], *, skip_leg_day: bool = True) -> None:
+    """The findings as plain sentences, most important first."""
+    order = {"alert": 0, "warning": 1, "info": 2, "good": 3}
+    shown = [f for f in findings if not (skip_leg_day and f.code == "leg_day")]
+    if not shown:
+        st.write("Nothing to flag this week.")
+        return
+    for finding in sorted(shown, key=lambda f: order.get(f.severity, 9)):
+        icon = SEVERITY_ICONS.get(finding.severity, "•")
+        st.markdown(f"{icon} **{finding.code.replace('_', ' ')}** — {finding.message}")
+
+
+def week_picker(weeks: pd.DataFrame, *, key: str, label: str = "Week") -> str:
+    """Choose an ISO week (latest first)."""
+    options = list(reversed([str(w) for w in weeks.index]))
+    return str(st.selectbox(label, options, index=0, key=key))

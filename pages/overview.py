@@ -1,0 +1,68 @@
+"""Overview: the season at a glance — effort mix, leg-day verdicts, this week's findings."""
+
+from datetime import date
+
+import streamlit as st
+
+from legday.charts import season as charts
+from legday.store import add_coach_note
+from legday.ui.state import current, forget_caches, library
+from legday.ui.widgets import VERDICT_WORDS, banners, empty_state, findings_list, week_picker
+
+store, access = current()
+st.title("Does my running count as leg day?")
+banners(access)
+lib = library(access)
+weeks = lib.season.weeks
+if weeks.empty:
+    empty_state("No activities yet. Upload watch files on the **Upload** page to see your "
+                "season here.")
+    st.stop()
+
+week = week_picker(weeks, key="overview_week")
+row = weeks.loc[week]
+previous = weeks.loc[:week].iloc[-5:-1]
+units = access.units
+
+st.subheader(f"{week} (week of {row['week_start']}): {VERDICT_WORDS[str(row['leg_day'])]}")
+st.caption("; ".join(row["leg_day_reasons"]))
+
+
+def _delta(column: str, scale: float = 1.0) -> float | None:
+    if previous.empty:
+        return None
+    return round(float(row[column] - previous[column].mean()) * scale, 1)
+
+
+metres = float(row["run_km"]) * 1000
+cards = st.columns(4)
+cards[0].metric(f"running ({units.distance})", f"{units.distance_from_m(metres):.1f}",
+                _delta("run_km", 1000 / units.metres_per_unit), help="vs the 4-week average")
+cards[1].metric("type-II running (min)", f"{row['type2_min']:.0f}", _delta("type2_min"),
+                help="hills, sprints and intervals; vs the 4-week average")
+cards[2].metric("strength sessions", f"{row['strength_sessions']:.0f}",
+                _delta("strength_sessions"), help="vs the 4-week average")
+cards[3].metric("load (AU)", f"{row['load']:.0f}", _delta("load"),
+                help="session-RPE units; vs the 4-week average. Described, not a prediction.",
+                delta_color="off")
+
+st.plotly_chart(charts.leg_day_strip(weeks), key="leg_day_strip")
+st.plotly_chart(charts.weekly_mix(weeks), key="weekly_mix")
+
+st.subheader("This week's findings")
+findings_list(row["findings"])
+
+if access.can_add_notes:
+    with st.form("coach_note", clear_on_submit=True):
+        text = st.text_area(f"Coach note for {week}", max_chars=2000)
+        if st.form_submit_button("Add note") and text.strip():
+            add_coach_note(access.ctx, date.fromisoformat(str(row["week_start"])), text.strip())
+            forget_caches()
+            st.success("Note added.")
+notes = lib.notes
+if not notes.empty:
+    own = notes[notes["week_start"].astype(str) == str(row["week_start"])]
+    if not own.empty:
+        st.subheader("Coach notes")
+        for note in own.itertuples():
+            st.markdown(f"> {note.text}  \n— {note.author or 'coach'}")
