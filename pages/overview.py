@@ -58,7 +58,7 @@ if access.can_add_notes:
         if st.form_submit_button("Add note") and text.strip():
             add_coach_note(access.ctx, date.fromisoformat(str(row["week_start"])), text.strip())
             forget_caches()
-            st.success("Note added.")
+            st.rerun()
 notes = lib.notes
 if not notes.empty:
     own = notes[notes["week_start"].astype(str) == str(row["week_start"])]

@@ -35,6 +35,7 @@ from legday.store import (
     list_activities,
     open_store,
 )
+from legday.store.config import database_url
 from legday.units import Units
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,9 +74,13 @@ class Access:
         return AnalysisSettings(timezone=str(self.settings.get("timezone") or "UTC"), **values)
 
 
+def get_store() -> Store:
+    """One store (engine and connection pool) per database URL and process."""
+    return _store_for(database_url())
+
+
 @st.cache_resource(show_spinner=False)
-def get_store(url: str | None = None) -> Store:
-    """One store (engine and connection pool) per process, migrated on first use."""
+def _store_for(url: str) -> Store:
     return open_store(url)
 
 

@@ -1,0 +1,85 @@
+"""AppTest helpers: the whole app (app.py and st.navigation) on a database of the test's own.
+
+``make_app(url, page=None, sample=True, query=None)`` returns a ready AppTest
+on ``app.py``, switched to ``page`` (e.g. ``"pages/activity.py"``) after the
+first run. ``sample_db`` is a SQLite file holding the sample season (imported
+once per test module), ``empty_db`` one without any data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from legday.store import open_store
+from legday.ui.state import ENV_SAMPLE, LOCAL_ATHLETE, SAMPLE_ATHLETE, SAMPLES
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+TIMEOUT_S = 120
+
+
+def _env(url: str, sample: bool) -> None:
+    os.environ["LEGDAY_DATABASE_URL"] = url
+    os.environ[ENV_SAMPLE] = "1" if sample else "0"
+
+
+@pytest.fixture()
+def make_app() -> Iterator[Callable[..., AppTest]]:
+    saved = {k: os.environ.get(k) for k in ("LEGDAY_DATABASE_URL", ENV_SAMPLE)}
+
+    def build(url: str, page: str | None = None, *, sample: bool = True,
+              query: dict[str, str] | None = None) -> AppTest:
+        _env(url, sample)
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None and not at.exception:
+            at.switch_page(page).run()
+        return at
+
+    yield build
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database where the local athlete has no data, so the app shows the sample season
+    (imported here once, as the app would on its first start)."""
+    from legday.store import import_paths
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'legday.db'}"
+    store = open_store(url)
+    report = import_paths(store.athlete(SAMPLE_ATHLETE),
+                          [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    assert report.imported == 58
+    store.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def own_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database where the local athlete owns the sample season's files (writable views)."""
+    from legday.store import import_paths
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('own') / 'legday.db'}"
+    store = open_store(url)
+    report = import_paths(store.athlete(LOCAL_ATHLETE),
+                          [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    assert report.imported == 58
+    store.close()
+    return url
+
+
+@pytest.fixture()
+def empty_db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'legday.db'}"
