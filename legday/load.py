@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -163,6 +163,15 @@ def trimp_from_samples(samples: pd.DataFrame, rest_hr_bpm: float, max_hr_bpm: fl
     return banister_trimp(dt_min, hrr, sex), float(dt[ok].sum())
 
 
+class HeartRateRecord(Protocol):
+    """Heart rate of a recording already summed up (``legday.summary.HeartRateTime``)."""
+
+    @property
+    def covered_s(self) -> float: ...
+
+    def trimp(self, rest_hr_bpm: float, max_hr_bpm: float, sex: str = "male") -> float: ...
+
+
 def typical_rpe(kind: str, settings: LoadSettings) -> float:
     """The fallback RPE of a kind (unknown kinds use ``other``). [CR-10]"""
     table = settings.typical_rpe
@@ -171,7 +180,8 @@ def typical_rpe(kind: str, settings: LoadSettings) -> float:
 
 def session_load(duration_min: float, kind: str, settings: LoadSettings, *,
                  rpe: float | None = None, samples: pd.DataFrame | None = None,
-                 max_hr_bpm: float | None = None) -> SessionLoad:
+                 max_hr_bpm: float | None = None,
+                 heart_rate: HeartRateRecord | None = None) -> SessionLoad:
     """The load of one session, by the first method that applies.
 
     Parameters
@@ -189,14 +199,22 @@ def session_load(duration_min: float, kind: str, settings: LoadSettings, *,
         underrates lifting).
     max_hr_bpm
         The athlete's max heart rate when the settings do not set one. [1/min]
+    heart_rate
+        The recording's heart rate summed up already (used instead of
+        ``samples``, e.g. a stored summary).
     """
     minutes = max(float(duration_min), 0.0) if np.isfinite(duration_min) else 0.0
     if rpe is not None and np.isfinite(rpe) and rpe > 0:
         return SessionLoad(rpe * minutes, "srpe", rpe=float(rpe))
     hr_max = settings.max_hr_bpm or max_hr_bpm
-    if samples is not None and hr_max and minutes > 0:
-        trimp, covered_s = trimp_from_samples(samples, settings.rest_hr_bpm, hr_max,
-                                              settings.trimp_sex, settings.max_sample_gap_s)
+    if (heart_rate is not None or samples is not None) and hr_max and minutes > 0:
+        if heart_rate is not None:
+            trimp = heart_rate.trimp(settings.rest_hr_bpm, hr_max, settings.trimp_sex)
+            covered_s = heart_rate.covered_s
+        else:
+            assert samples is not None
+            trimp, covered_s = trimp_from_samples(samples, settings.rest_hr_bpm, hr_max,
+                                                  settings.trimp_sex, settings.max_sample_gap_s)
         if covered_s >= settings.min_hr_coverage * minutes * 60:
             # The part without heart rate is assumed like the part with it.
             scaled = trimp * max(minutes * 60 / covered_s, 1.0)

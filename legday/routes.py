@@ -106,6 +106,10 @@ def same_route(a: RouteSignature, b: RouteSignature, *,
     return path_gap_m(a, b) <= path_tolerance_m
 
 
+#: Slack of the cheap first look in :func:`assign_routes`; :func:`same_route` decides. [m]
+_PREFILTER_SLACK_M = 1.0
+
+
 def assign_routes(signatures: Sequence[RouteSignature | None], *,
                   endpoint_tolerance_m: float = ENDPOINT_TOLERANCE_M,
                   path_tolerance_m: float = PATH_TOLERANCE_M,
@@ -114,22 +118,41 @@ def assign_routes(signatures: Sequence[RouteSignature | None], *,
 
     Greedy in the given order: a run joins the first route whose first run it
     matches, else starts a new one, so a route cannot drift step by step.
+    Distances, starts and ends of all routes so far are compared at once (with
+    a metre of slack) and :func:`same_route` judges only the routes that pass,
+    so a season of a thousand runs on hundreds of routes takes milliseconds.
     """
     firsts: list[RouteSignature] = []
+    dist = np.zeros(0)
+    start = np.zeros((0, 2))
+    end = np.zeros((0, 2))
     out: list[int | None] = []
     for sig in signatures:
         if sig is None:
             out.append(None)
             continue
-        for i, first in enumerate(firsts):
-            if same_route(sig, first, endpoint_tolerance_m=endpoint_tolerance_m,
+        n = len(firsts)
+        extra = np.abs(dist - sig.distance_m)
+        near = ((extra <= distance_tolerance * np.maximum(dist, sig.distance_m)
+                 + _PREFILTER_SLACK_M)
+                & (haversine_m(start[:, 0], start[:, 1], np.full(n, sig.lat_deg[0]),
+                               np.full(n, sig.lon_deg[0]))
+                   <= endpoint_tolerance_m + _PREFILTER_SLACK_M)
+                & (haversine_m(end[:, 0], end[:, 1], np.full(n, sig.lat_deg[-1]),
+                               np.full(n, sig.lon_deg[-1]))
+                   <= endpoint_tolerance_m + extra + _PREFILTER_SLACK_M))
+        for i in np.flatnonzero(near):
+            if same_route(sig, firsts[i], endpoint_tolerance_m=endpoint_tolerance_m,
                           path_tolerance_m=path_tolerance_m,
                           distance_tolerance=distance_tolerance):
-                out.append(i)
+                out.append(int(i))
                 break
         else:
             firsts.append(sig)
-            out.append(len(firsts) - 1)
+            dist = np.append(dist, sig.distance_m)
+            start = np.vstack([start, [sig.lat_deg[0], sig.lon_deg[0]]])
+            end = np.vstack([end, [sig.lat_deg[-1], sig.lon_deg[-1]]])
+            out.append(n)
     return out
 
 

@@ -25,7 +25,8 @@ from legday.efforts import WORK_KINDS, EffortKind, RunClassification
 from legday.findings import AnalysisSettings
 from legday.load import daily_series, session_load, weekly_load
 from legday.model import Activity, Sport
-from legday.routes import assign_routes, route_signature
+from legday.routes import assign_routes
+from legday.summary import ActivitySummary, summary_of
 
 #: Effort kinds, each getting ``<kind>_min`` and ``<kind>_km`` columns.
 KINDS: tuple[str, ...] = tuple(str(k) for k in EffortKind)
@@ -79,36 +80,53 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
 
 # --- runs ---------------------------------------------------------------------------------
 
-def _distance_m(activity: Activity, efforts: pd.DataFrame) -> float:
+#: Effort columns copied from the classifier's efforts into the effort table.
+_EFFORT_VALUES = ("duration_s", "moving_s", "distance_m", "elevation_gain_m", "gap_speed_mps",
+                  "heart_rate")
+
+
+def _distance_m(activity: Activity, efforts: Mapping[str, np.ndarray]) -> float:
     if activity.distance_m is not None and np.isfinite(activity.distance_m):
         return float(activity.distance_m)
     recorded = activity.samples["distance_m"]
     if recorded.notna().any():
         return float(recorded.max() - recorded.min())
-    return float(efforts["distance_m"].sum()) if len(efforts) else 0.0
+    return float(np.nansum(efforts["distance_m"])) if len(efforts["distance_m"]) else 0.0
 
 
-def _moving_s(activity: Activity, efforts: pd.DataFrame) -> float:
-    if len(efforts) and efforts["moving_s"].sum() > 0:
-        return float(efforts["moving_s"].sum())
+def _moving_s(activity: Activity, efforts: Mapping[str, np.ndarray]) -> float:
+    moving = efforts["moving_s"]
+    if len(moving) and np.nansum(moving) > 0:
+        return float(np.nansum(moving))
     for value in (activity.moving_s, activity.duration_s):
         if value is not None and np.isfinite(value):
             return float(value)
     return 0.0
 
 
-def _is_hard(efforts: pd.DataFrame, classification: RunClassification,
-             settings: AnalysisSettings) -> pd.Series:
-    profile = classification.profile
-    work = efforts["kind"].astype(str).isin(TYPE2_KINDS)
-    steady = efforts["kind"].astype(str) == "steady"
-    fast = efforts["gap_speed_mps"] >= settings.hard_x_threshold * profile.threshold_speed_mps
-    high_hr = efforts["heart_rate"] >= settings.hard_hr_share * profile.max_hr
-    return (work | (steady & (fast | high_hr))).astype(bool)
+def _effort_arrays(efforts: pd.DataFrame) -> dict[str, np.ndarray]:
+    # Plain arrays: a thousand runs' worth of small pandas operations took seconds.
+    out = {c: efforts[c].to_numpy(dtype=float) for c in _EFFORT_VALUES}
+    out["kind"] = efforts["kind"].to_numpy(dtype=object).astype(str).astype(object)
+    return out
+
+
+def _is_hard(kind: np.ndarray, gap_speed_mps: np.ndarray, heart_rate: np.ndarray,
+             threshold_speed_mps: np.ndarray, max_hr: np.ndarray,
+             settings: AnalysisSettings) -> np.ndarray:
+    """Type-II work, or steady running fast or at a high heart rate (NaN is never hard)."""
+    work = np.isin(kind, TYPE2_KINDS)
+    steady = kind == "steady"
+    with np.errstate(invalid="ignore"):
+        fast = gap_speed_mps >= settings.hard_x_threshold * threshold_speed_mps
+        high_hr = heart_rate >= settings.hard_hr_share * max_hr
+    return np.asarray(work | (steady & (fast | high_hr)), dtype=bool)
 
 
 def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClassification],
-               settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+               settings: AnalysisSettings,
+               summaries: Sequence[ActivitySummary | None] | None = None,
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per run and one per effort.
 
     Parameters
@@ -119,6 +137,11 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
         are skipped.
     settings
         Time zone fallback, hard-time thresholds and load constants.
+    summaries
+        Each activity's :class:`legday.summary.ActivitySummary` (heart rate for
+        TRIMP, route signature), in the same order; where None or not given,
+        the one in ``activity.extra`` (a stored activity's), else computed from
+        the samples. Either way the numbers are the same.
 
     Returns
     -------
@@ -131,49 +154,74 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
         over its summary time and distance.
     """
     run_rows: list[dict[str, Any]] = []
-    effort_frames: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
+    per_run: list[tuple[Any, pd.Timestamp, str, float, float]] = []
     signatures = []
-    for act, cls in zip(activities, classifications, strict=True):
+    given = list(summaries) if summaries is not None else [None] * len(activities)
+    for act, cls, summary in zip(activities, classifications, given, strict=True):
         if not act.is_running or act.start_utc is None:
             continue
+        summary = summary or summary_of(act, settings.load.max_sample_gap_s, with_stats=False)
         local = local_start(act.start_utc, act.utc_offset_s, settings.timezone)
         date = local.normalize()
-        efforts = cls.efforts
+        week = week_label(date)
+        efforts = _effort_arrays(cls.efforts)
         moving_s = _moving_s(act, efforts)
         distance_m = _distance_m(act, efforts)
-        if len(efforts) == 0:
-            efforts = pd.DataFrame({"kind": ["steady"], "duration_s": [moving_s],
-                                    "moving_s": [moving_s], "distance_m": [distance_m],
-                                    "elevation_gain_m": [0.0], "gap_speed_mps": [np.nan],
-                                    "heart_rate": [np.nan]})
+        if len(efforts["kind"]) == 0:
+            efforts = {"kind": np.array(["steady"], dtype=object),
+                       "duration_s": np.array([moving_s]), "moving_s": np.array([moving_s]),
+                       "distance_m": np.array([distance_m]),
+                       "elevation_gain_m": np.array([0.0]), "gap_speed_mps": np.array([np.nan]),
+                       "heart_rate": np.array([np.nan])}
         primary = str(cls.primary or "steady")
         rpe = act.extra.get("rpe")
         load = session_load(moving_s / 60.0, primary, settings.load,
                             rpe=float(rpe) if rpe is not None else None,
-                            samples=act.samples, max_hr_bpm=cls.profile.max_hr)
+                            heart_rate=summary.heart_rate, max_hr_bpm=cls.profile.max_hr)
         run_rows.append({
             "activity_id": act.id, "file": act.label, "start_utc": act.start_utc,
-            "local_start": local, "date": date, "week": week_label(date),
+            "local_start": local, "date": date, "week": week,
             "sport": act.sport.value, "primary": primary, "moving_min": moving_s / 60.0,
             "distance_m": distance_m,
             "speed_mps": distance_m / moving_s if moving_s > 0 else np.nan,
-            "elevation_gain_m": float(efforts["elevation_gain_m"].fillna(0).sum()),
-            "has_hr": act.has_hr, "load_au": load.load_au, "load_method": load.method,
+            "elevation_gain_m": float(np.nansum(efforts["elevation_gain_m"])),
+            "has_hr": summary.has_hr, "load_au": load.load_au, "load_method": load.method,
             "trimp": load.trimp, "route_id": None})
-        signatures.append(route_signature(act.samples) if act.sport != Sport.TREADMILL_RUN
-                          else None)
-        table = efforts.assign(activity_id=act.id, date=date, week=week_label(date),
-                               kind=efforts["kind"].astype(str))
-        table["is_hard"] = _is_hard(table, cls, settings)
-        effort_frames.append(table[list(EFFORT_TABLE_COLUMNS)])
+        signatures.append(summary.route if act.sport != Sport.TREADMILL_RUN else None)
+        parts.append(efforts)
+        per_run.append((act.id, date, week, cls.profile.threshold_speed_mps, cls.profile.max_hr))
     runs = _frame(run_rows, RUN_COLUMNS)
     runs["route_id"] = pd.Series(assign_routes(
         signatures, endpoint_tolerance_m=settings.route_endpoint_m,
         path_tolerance_m=settings.route_path_m,
         distance_tolerance=settings.route_distance_share), dtype=object)
-    efforts_all = (pd.concat(effort_frames, ignore_index=True) if effort_frames
-                   else _frame([], EFFORT_TABLE_COLUMNS))
-    return runs, efforts_all
+    return runs, _effort_table(parts, per_run, settings)
+
+
+def _effort_table(parts: list[dict[str, np.ndarray]],
+                  per_run: list[tuple[Any, pd.Timestamp, str, float, float]],
+                  settings: AnalysisSettings) -> pd.DataFrame:
+    """All runs' efforts in one frame, each with its run's id, date, week and is_hard."""
+    if not parts:
+        return _frame([], EFFORT_TABLE_COLUMNS)
+    counts = [len(p["kind"]) for p in parts]
+
+    def repeat(values: list[Any], dtype: Any = object) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=dtype), counts)
+
+    ids, dates, weeks, thresholds, max_hrs = zip(*per_run, strict=True)
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in ("kind", *_EFFORT_VALUES)}
+    # Each date keeps its own unit (the store's microseconds, the files' nanoseconds).
+    table = pd.DataFrame({
+        "activity_id": repeat(list(ids)),
+        "date": repeat([d.to_datetime64() for d in dates], None),
+        "week": repeat(list(weeks)), "kind": pd.Series(columns["kind"]).astype(str),
+        **{c: columns[c] for c in _EFFORT_VALUES}})
+    table["is_hard"] = _is_hard(columns["kind"], columns["gap_speed_mps"],
+                                columns["heart_rate"], repeat(list(thresholds), float),
+                                repeat(list(max_hrs), float), settings)
+    return table[list(EFFORT_TABLE_COLUMNS)]
 
 
 def other_table(activities: Sequence[Activity], max_hr_bpm: float,
@@ -188,9 +236,10 @@ def other_table(activities: Sequence[Activity], max_hr_bpm: float,
         if act.is_running or act.sport == Sport.STRENGTH or act.start_utc is None:
             continue
         date = local_start(act.start_utc, act.utc_offset_s, settings.timezone).normalize()
-        moving_s = _moving_s(act, pd.DataFrame())
+        moving_s = _moving_s(act, {"moving_s": np.zeros(0)})
+        summary = summary_of(act, settings.load.max_sample_gap_s, with_stats=False)
         load = session_load(moving_s / 60.0, act.sport.value, settings.load,
-                            samples=act.samples, max_hr_bpm=max_hr_bpm)
+                            heart_rate=summary.heart_rate, max_hr_bpm=max_hr_bpm)
         rows.append({"activity_id": act.id, "date": date, "week": week_label(date),
                      "sport": act.sport.value, "moving_min": moving_s / 60.0,
                      "load_au": load.load_au, "load_method": load.method})

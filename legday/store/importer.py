@@ -50,6 +50,7 @@ from legday.store.repo import (
     writable,
 )
 from legday.strength.log import entries_from_activity, read_strength_csv
+from legday.summary import SUMMARY_KEY, summarize, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
 DUPLICATE_START_S = 60.0
@@ -125,7 +126,8 @@ def classify(activity: Activity, profile: AthleteProfile | None) -> tuple[pd.Dat
 
 
 def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
-    """Column values of an :class:`ActivityRow` for ``activity``."""
+    """Column values of an :class:`ActivityRow` for ``activity``; ``extra`` gets its
+    :mod:`legday.summary` (so opening the season decodes no samples)."""
     return dict(
         content_id=activity.id, source=activity.source, member=activity.member,
         format=activity.format, sport=activity.sport.value,
@@ -137,7 +139,8 @@ def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
         moving_s=activity.moving_s, distance_m=activity_distance_m(activity),
         points=activity.points, has_hr=activity.has_hr, has_position=activity.has_position,
         partial=activity.partial, primary_kind=primary, fixes=list(activity.fixes),
-        extra=json_safe(activity.extra), samples=encode_frame(activity.samples),
+        extra=json_safe({**activity.extra, SUMMARY_KEY: to_json(summarize(activity))}),
+        samples=encode_frame(activity.samples),
         laps=encode_frame(activity.laps), timer_events=encode_frame(activity.timer_events),
         sets=encode_frame(activity.sets))
 
@@ -334,10 +337,13 @@ def reclassify(ctx: Context, profile_overrides: dict[str, float | None] | None =
             EffortRow.athlete_id == ctx.athlete_id, EffortRow.activity_id.in_(ids)))))
         session.execute(delete(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id,
                                                 EffortRow.activity_id.in_(ids)))
-        for activity_id, result in zip(ids, results, strict=True):
+        for i, (activity_id, result) in enumerate(zip(ids, results, strict=True)):
             primary = None if result.primary is None else str(result.primary)
             changed += rows[activity_id].primary_kind != primary
             rows[activity_id].primary_kind = primary
+            # Summaries follow the code that makes them (and fill those stored before them).
+            rows[activity_id].extra = json_safe({**(rows[activity_id].extra or {}),
+                                                 SUMMARY_KEY: to_json(summarize(runs[i]))})
             session.add_all(effort_rows(ctx.athlete_id, activity_id, result.efforts))
             after += len(result.efforts)
     return ReclassifyReport(len(runs), before, after, changed)

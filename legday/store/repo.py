@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,7 @@ from legday.model import (
     Activity,
     Device,
     Sport,
+    empty_frame,
 )
 from legday.store import share as tokens
 from legday.store.config import public_url
@@ -54,7 +55,7 @@ from legday.store.models import (
     StrengthEntryRow,
 )
 from legday.store.models import Athlete as AthleteRow
-from legday.store.privacy import DEFAULT_TRIM_M, PrivacyZone, trim_samples
+from legday.store.privacy import DEFAULT_TRIM_M, PrivacyZone, hidden_mask, trim_samples
 
 Clock = Callable[[], datetime]
 
@@ -316,18 +317,25 @@ _LIST_FIELDS = ("id", "content_id", "start_utc", "utc_offset_s", "sport", "sport
                 "points", "has_hr", "has_position", "partial", "primary_kind")
 
 
-def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
-                    since: datetime | None = None, until: datetime | None = None,
-                    ) -> list[Activity]:
-    """Stored activities with their samples (trimmed for a share context), oldest first."""
-    query = select(ActivityRow).where(ActivityRow.athlete_id == ctx.athlete_id).order_by(
+def _own_activities(query: Select[Any], ctx: Context, since: datetime | None,
+                    until: datetime | None) -> Select[Any]:
+    """``query`` limited to the athlete's activities started in [since, until), oldest first."""
+    query = query.where(ActivityRow.athlete_id == ctx.athlete_id).order_by(
         ActivityRow.start_utc, ActivityRow.id)
-    if activity_ids is not None:
-        query = query.where(ActivityRow.id.in_(list(activity_ids)))
     if since is not None:
         query = query.where(ActivityRow.start_utc >= since)
     if until is not None:
         query = query.where(ActivityRow.start_utc < until)
+    return query
+
+
+def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> list[Activity]:
+    """Stored activities with their samples (trimmed for a share context), oldest first."""
+    query = _own_activities(select(ActivityRow), ctx, since, until)
+    if activity_ids is not None:
+        query = query.where(ActivityRow.id.in_(list(activity_ids)))
     with ctx.store.sessions() as session:
         readable(ctx, session)
         rows = list(session.scalars(query))
@@ -335,6 +343,83 @@ def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
             trim_m, zones = _privacy_inputs(ctx, session)
             return [_shared_activity(ctx, row, trim_m, zones) for row in rows]
     return [row_to_activity(row) for row in rows]
+
+
+#: The columns of an activity without its frames (samples, laps, timer events, sets).
+_LIGHT_FIELDS = ("id", "content_id", "source", "member", "format", "sport", "sport_original",
+                 "sub_sport_original", "name", "device_manufacturer", "device_product",
+                 "start_utc", "utc_offset_s", "elapsed_s", "moving_s", "distance_m", "partial",
+                 "primary_kind", "fixes", "extra")
+
+
+def load_summaries(ctx: Context, since: datetime | None = None,
+                   until: datetime | None = None) -> list[Activity]:
+    """Stored activities without their frames, oldest first: what the season analysis needs.
+
+    Each activity's ``samples``, ``laps``, ``timer_events`` and ``sets`` are
+    empty (one empty frame of each kind, shared by all: do not modify them;
+    :func:`load_activity` gives one activity whole). ``extra`` holds
+    ``activity_id``, ``primary`` and ``summary`` (:mod:`legday.summary`, JSON;
+    None for activities stored before summaries existed). In a shared view
+    ``extra`` holds nothing else and the summary's route keeps only the points
+    a shared view may show (:func:`legday.store.privacy.hidden_mask`).
+    """
+    query = _own_activities(select(*(getattr(ActivityRow, c) for c in _LIGHT_FIELDS)), ctx,
+                            since, until)
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = session.execute(query).all()
+        privacy = _privacy_inputs(ctx, session) if isinstance(ctx, ShareContext) else None
+    frames = {name: empty_frame(columns) for name, columns in (
+        ("samples", SAMPLE_COLUMNS), ("laps", LAP_COLUMNS), ("timer_events", EVENT_COLUMNS),
+        ("sets", SET_COLUMNS))}
+    out = []
+    for row in rows:
+        stored_extra = dict(row.extra or {})
+        summary = stored_extra.get("summary")
+        extra = {"activity_id": row.id} if privacy is not None else stored_extra
+        if privacy is not None and isinstance(summary, dict):
+            summary = _shared_summary(summary, *privacy)
+        extra.update(activity_id=row.id, primary=row.primary_kind, summary=summary)
+        out.append(Activity(
+            id=row.content_id,
+            source=PurePath(row.source).name if privacy is not None else row.source,
+            format=row.format, sport=Sport(row.sport), member=row.member, name=row.name,
+            sport_original=row.sport_original, sub_sport_original=row.sub_sport_original,
+            device=Device(row.device_manufacturer, row.device_product),
+            start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s,
+            elapsed_s=row.elapsed_s, moving_s=row.moving_s, distance_m=row.distance_m,
+            partial=row.partial, fixes=list(row.fixes or []), extra=extra, **frames))
+    return out
+
+
+def _shared_summary(summary: dict[str, Any], trim_m: float,
+                    zones: list[PrivacyZone]) -> dict[str, Any]:
+    """A summary for a shared view: the route's hidden points dropped (None when all are)."""
+    route = summary.get("route")
+    if not isinstance(route, dict):
+        return summary
+    points = pd.DataFrame({"lat": route.get("lat") or [], "lon": route.get("lon") or []},
+                          dtype=float)
+    keep = ~hidden_mask(points, trim_m, zones)
+    shown = None
+    if keep.sum() >= 2:
+        shown = {**route, "lat": points["lat"][keep].tolist(),
+                 "lon": points["lon"][keep].tolist()}
+    return {**summary, "route": shown}
+
+
+def save_summaries(ctx: Context, summaries: Mapping[int, dict[str, Any]]) -> None:
+    """Store activity summaries (``{activity_id: summary JSON}``) in their ``extra``."""
+    ctx = writable(ctx, "storing activity summaries")
+    if not summaries:
+        return
+    with ctx.store.sessions.begin() as session:
+        for row in session.scalars(select(ActivityRow).where(
+                ActivityRow.athlete_id == ctx.athlete_id,
+                ActivityRow.id.in_(list(summaries)))):
+            # A new dict: the JSON column does not see changes made in place.
+            row.extra = {**(row.extra or {}), "summary": json_safe(summaries[row.id])}
 
 
 def load_activity(ctx: Context, activity_id: int) -> Activity:

@@ -1,0 +1,132 @@
+"""The stored library: the same weeks as the files, without decoding a single sample."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from legday.io import read_paths
+from legday.library import Library, load_library, season_profile, stored_classifications
+from legday.model import Activity, haversine_m
+from legday.season import analyse_classified
+from legday.store import (
+    AthleteContext,
+    Store,
+    create_share,
+    get_settings,
+    import_paths,
+    load_activity,
+    open_store,
+    strength_entries,
+)
+from legday.store.models import ActivityRow
+from legday.summary import SUMMARY_KEY, from_json, stored_summary
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('library') / 'legday.db'}")
+    report = import_paths(store.athlete("me"), [SAMPLES / "season",
+                                                SAMPLES / "strength_log.csv"])
+    assert report.imported == 58 and not report.errors
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def me(store: Store) -> AthleteContext:
+    return store.athlete("me")
+
+
+@pytest.fixture(scope="module")
+def library(me: AthleteContext) -> Library:
+    return load_library(me)
+
+
+@pytest.fixture(scope="module")
+def files() -> list[Activity]:
+    return [a for a in read_paths([SAMPLES / "season"]) if isinstance(a, Activity)]
+
+
+def in_ns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Times in nanoseconds: the store keeps microseconds, the files give nanoseconds."""
+    times = frame.select_dtypes(include=["datetime", "datetimetz"]).columns
+    return frame.assign(**{c: frame[c].dt.as_unit("ns") for c in times})
+
+
+def test_the_library_decodes_no_samples_but_one_activity_loads_whole(me: AthleteContext,
+                                                                     library: Library):
+    assert len(library.activities) == 58
+    assert all(a.samples.empty and a.laps.empty for a in library.activities)
+    assert all(stored_summary(a) is not None for a in library.activities)
+    first_run = next(a for a in library.activities if a.is_running)
+    whole = load_activity(me, int(first_run.extra["activity_id"]))
+    assert len(whole.samples) > 100 and whole.id == first_run.id
+
+
+def test_weeks_from_the_store_are_the_weeks_from_the_files(me: AthleteContext, library: Library,
+                                                           files: list[Activity]):
+    by_id = {a.id: a for a in files}
+    # The files, in the library's order, with the stored efforts: only samples vs summaries differ.
+    from_files = [by_id[a.id] for a in library.activities]
+    for whole, light in zip(from_files, library.activities, strict=True):
+        whole.extra = {**whole.extra, "activity_id": light.extra["activity_id"],
+                       "primary": light.extra["primary"]}
+    profile = season_profile(from_files, {})
+    assert profile == library.profile
+    classifications = stored_classifications(from_files, library.efforts, profile)
+    season = analyse_classified(from_files, classifications, strength_entries(me))
+    assert season.to_dict() == library.season.to_dict()
+    pd.testing.assert_frame_equal(in_ns(season.runs), in_ns(library.season.runs))
+    assert season.runs["load_method"].eq("trimp").sum() > 40  # heart rate did the work
+    assert season.runs["route_id"].value_counts().max() >= 14  # the Thursday loop
+
+
+def test_activities_stored_before_summaries_are_summarised_once(store: Store,
+                                                               library: Library):
+    other = store.athlete("older")
+    import_paths(other, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    with store.sessions.begin() as session:  # as an import before summaries left them
+        for row in session.scalars(select(ActivityRow).where(
+                ActivityRow.athlete_id == other.athlete_id)):
+            row.extra = {k: v for k, v in (row.extra or {}).items() if k != SUMMARY_KEY}
+    older = load_library(other)
+    assert older.season.to_dict() == library.season.to_dict()
+    with store.sessions() as session:
+        saved = [from_json((row.extra or {}).get(SUMMARY_KEY)) for row in session.scalars(
+            select(ActivityRow).where(ActivityRow.athlete_id == other.athlete_id))]
+    assert all(s is not None for s in saved)
+
+
+def test_a_shared_view_gets_routes_without_their_hidden_ends(store: Store, me: AthleteContext,
+                                                             library: Library):
+    coach = store.share(create_share(me, days=7, label="coach").token)
+    shared = load_library(coach)
+    trim_m = float(get_settings(me)["privacy_trim_m"])
+    own = {a.id: stored_summary(a) for a in library.activities}
+    checked = 0
+    for activity in shared.activities:
+        assert set(activity.extra) == {"activity_id", "primary", "summary"}
+        full, seen = own[activity.id], stored_summary(activity)
+        assert full is not None and seen is not None
+        if full.route is None or seen.route is None:  # e.g. a track: all of it near the start
+            continue
+        assert len(seen.route.lat_deg) < len(full.route.lat_deg)
+        for lat, lon in ((full.route.lat_deg[0], full.route.lon_deg[0]),
+                         (full.route.lat_deg[-1], full.route.lon_deg[-1])):
+            n = len(seen.route.lat_deg)
+            gaps = haversine_m(seen.route.lat_deg, seen.route.lon_deg, np.full(n, lat),
+                               np.full(n, lon))
+            assert gaps.min() >= trim_m
+        checked += 1
+    assert checked > 30
+    # Hiding the ends changes no week: the load and the routes come out the same.
+    assert list(shared.season.weeks["leg_day"]) == list(library.season.weeks["leg_day"])
+    assert shared.season.weeks["load"].tolist() == library.season.weeks["load"].tolist()
