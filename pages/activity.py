@@ -1,6 +1,148 @@
-"""activity page (being built)."""
+"""Activity: one run — the track by effort kind, the pace/GAP/elevation/HR profile with the
+efforts shaded, the efforts with their `why`, and the watch's laps."""
 
+from __future__ import annotations
+
+import math
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.title("activity")
-st.info("This page is being built.")
+from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
+from legday.cleaning import prepare_run
+from legday.efforts import EFFORT_COLUMNS
+from legday.model import RUNNING_SPORTS, Activity, Sport
+from legday.store import Context, ShareContext, data_version, list_activities, load_activity
+from legday.ui.state import current, library
+from legday.ui.widgets import banners, empty_state
+from legday.units import fmt_duration
+from legday.weekly import local_start
+
+QUERY_KEY = "activity"
+
+
+@st.cache_resource(show_spinner="Loading the run…", max_entries=16)
+def _prepared(_ctx: Context, key: tuple[Any, ...]) -> tuple[Activity, pd.DataFrame]:
+    """The stored activity (trimmed in a shared view) and its 1-s prepared samples.
+
+    ``key`` is (athlete, share, activity id, data version): a shared view never
+    gets the owner's untrimmed samples from the cache, and new data rebuilds it.
+    """
+    activity = load_activity(_ctx, int(key[2]))
+    return activity, prepare_run(activity)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _offset_s(start: pd.Timestamp, utc_offset_s: Any, timezone: str) -> int:
+    """The local offset of a start: the file's own, else the settings' time zone."""
+    if utc_offset_s is not None and not pd.isna(utc_offset_s):
+        return int(utc_offset_s)
+    utc = pd.Timestamp(start).tz_convert("UTC")
+    return int((local_start(utc, None, timezone) - utc.tz_localize(None)).total_seconds())
+
+
+store, access = current()
+st.title("Activity")
+banners(access)
+ctx = access.ctx
+units = access.units
+timezone = access.analysis_settings.timezone
+listing = list_activities(ctx)
+if listing.empty:
+    empty_state("No activities yet. Upload watch files on the **Upload** page, then pick a run "
+                "here to see its efforts on the map and the profile.")
+    st.stop()
+
+listing = listing.sort_values(["start_utc", "activity_id"], ascending=False)
+labels: dict[int, str] = {}
+for rec in listing.to_dict("records"):
+    offset = _offset_s(rec["start_utc"], rec["utc_offset_s"], timezone)
+    day = (pd.Timestamp(rec["start_utc"]).tz_convert("UTC") + pd.Timedelta(seconds=offset))
+    name = _text(rec["name"]) or PurePath(str(rec["source"])).name + (
+        f"!{rec['member']}" if _text(rec["member"]) else "")
+    kind = _text(rec["primary"]) or str(rec["sport"]).replace("_", " ")
+    distance = rec["distance_m"]
+    size = (units.fmt_distance(float(distance))
+            if distance is not None and math.isfinite(float(distance)) else "-")
+    labels[int(rec["activity_id"])] = f"{day:%Y-%m-%d} · {name} · {kind} · {size}"
+ids = list(labels)
+
+wanted = st.query_params.get(QUERY_KEY)
+index = 0
+if wanted is not None:
+    if str(wanted).isdigit() and int(wanted) in labels:
+        index = ids.index(int(wanted))
+    else:
+        st.warning(f"Activity {wanted!r} is not in this library; showing the newest instead.")
+chosen = int(st.selectbox("Activity (newest first)", ids, index=index,
+                          format_func=lambda i: labels[int(i)], key="activity_pick"))
+if st.query_params.get(QUERY_KEY) != str(chosen):
+    st.query_params[QUERY_KEY] = str(chosen)
+
+row = listing[listing["activity_id"] == chosen].iloc[0]
+sport = Sport(str(row["sport"]))
+st.subheader(labels[chosen])
+
+moving_s = row["moving_s"] if pd.notna(row["moving_s"]) else row["elapsed_s"]
+cards = st.columns(4)
+cards[0].metric(f"distance ({units.distance})",
+                f"{units.distance_from_m(float(row['distance_m'])):.2f}"
+                if pd.notna(row["distance_m"]) else "-")
+cards[1].metric("moving time", fmt_duration(float(moving_s)) if pd.notna(moving_s) else "-")
+cards[2].metric(f"pace ({units.pace_label})",
+                units.fmt_pace(float(row["distance_m"]) / float(moving_s)).split("/")[0]
+                if pd.notna(row["distance_m"]) and pd.notna(moving_s) and moving_s > 0 else "-")
+cards[3].metric("primary kind", _text(row["primary"]) or sport.value.replace("_", " "))
+
+if sport not in RUNNING_SPORTS:
+    where = (" Its sets count on the **Strength log** and **Imbalance** pages."
+             if sport == Sport.STRENGTH
+             else " It counts towards the load on the **Overload** page.")
+    st.info(f"This is a {sport.value.replace('_', ' ')} session, not a run: only runs are split "
+            f"into efforts, so it is not classified.{where}", icon="ℹ️")
+    st.stop()
+
+share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
+activity, prepared = _prepared(ctx, (ctx.athlete_id, share_id, chosen, data_version(ctx)))
+efforts_all = library(access).efforts
+efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
+efforts = efforts.sort_values("start").reset_index(drop=True)
+offset_s = _offset_s(row["start_utc"], activity.utc_offset_s, timezone)
+
+if access.mode == "share":
+    trim = float(access.settings.get("privacy_trim_m") or 0)
+    st.caption(f"Shared view: the first and last {trim:.0f} m of the track, and any privacy "
+               "zone, are not shown; the charts and numbers below start and end there too.")
+
+if prepared.empty:
+    st.info("This run has no recorded samples (a summary row only, e.g. from a Strava CSV): "
+            "there is no track or profile to draw, and it counts as steady running.",
+            icon="📭")
+else:
+    st.plotly_chart(effort_map(prepared, efforts, title="Route by effort kind"),
+                    key="effort_map")
+    axis = st.radio("Profile against", ["distance", "time"], horizontal=True,
+                    key="profile_x")
+    st.plotly_chart(activity_profile(prepared, efforts, units, x=str(axis),
+                                     title="Pace, grade-adjusted pace, elevation and heart rate"),
+                    key="activity_profile")
+
+st.subheader("Efforts")
+if efforts.empty:
+    how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
+    st.info(f"No efforts are stored for this run.{how}", icon="📭")
+else:
+    st.caption("Each effort with the reason it got its kind (`why`); steady running is the "
+               "background, hills, intervals, sprints and recoveries are shaded above.")
+    st.dataframe(efforts_table(efforts, units, offset_s), hide_index=True, key="efforts_table",
+                 column_config={"why": st.column_config.TextColumn("why", width="large")})
+
+if len(activity.laps):
+    st.subheader("Laps")
+    st.caption("As recorded by the watch (manual, distance or workout-step laps).")
+    st.dataframe(laps_table(activity.laps, units, offset_s), hide_index=True, key="laps_table")

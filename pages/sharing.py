@@ -1,6 +1,137 @@
-"""sharing page (being built)."""
+"""Sharing: read-only links for a coach (create, list, revoke) and what they never show
+(privacy zones on a map, the trimmed start and end of every track)."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.title("sharing")
-st.info("This page is being built.")
+from legday.charts.privacy import START_COLUMNS, privacy_map, run_starts
+from legday.store import (
+    StoreError,
+    add_privacy_zone,
+    create_share,
+    delete_privacy_zone,
+    get_settings,
+    list_shares,
+    privacy_zones,
+    put_settings,
+    revoke_share,
+)
+from legday.store.share import DEFAULT_DAYS, MAX_DAYS
+from legday.ui.state import current, forget_caches, library, own_context
+
+_NEW_URL = "_sharing_new_url"
+_MESSAGE = "_sharing_message"
+
+store, access = current()
+if access.mode == "share":  # not in a shared view's navigation; refused here too
+    st.error("Sharing is not part of a shared view.")
+    st.stop()
+own = own_context(store, access)
+
+st.title("Sharing")
+st.write("A share link opens a **read-only** view of your Overview, Activity, Overload and "
+         "Imbalance pages: no uploads, no strength editing, no settings. The start and end of "
+         "every track, and your privacy zones, are hidden from it.")
+if access.is_sample:
+    st.info("**Links and privacy zones belong to your own library**, never to the sample "
+            "season on screen: a link made now shows your library, empty until you upload.",
+            icon="🧪")
+message = st.session_state.pop(_MESSAGE, None)
+if message:
+    st.success(message)
+
+st.header("Coach links")
+new_url = st.session_state.pop(_NEW_URL, None)
+if new_url:
+    st.success("Link created. Copy it now (the copy button is at the right of the box): it is "
+               "shown only this once, because only a fingerprint of it is stored.")
+    st.code(new_url, language=None)
+
+with st.form("new_share", clear_on_submit=True):
+    days = st.number_input("Valid for (days)", 1, MAX_DAYS, DEFAULT_DAYS, step=1,
+                           key="share_days")
+    label = st.text_input("Label (who it is for)", key="share_label", max_chars=80,
+                          placeholder="e.g. Coach Kim")
+    allow_notes = st.checkbox("Let the coach add notes to each week", key="share_notes")
+    if st.form_submit_button("Create link", type="primary"):
+        link = create_share(own, days=float(days), label=label.strip() or None,
+                            allow_notes=allow_notes)
+        st.session_state[_NEW_URL] = link.url
+        st.rerun()
+
+links = list_shares(own)
+now = store.now()
+if not links:
+    st.info("No links yet. Create one above to let a coach see your training.", icon="📭")
+else:
+    table = pd.DataFrame([{
+        "label": info.label or "(no label)", "status": info.status(now),
+        "coach notes": "allowed" if info.allow_notes else "no",
+        "created (UTC)": f"{info.created_utc:%Y-%m-%d %H:%M}",
+        "expires (UTC)": f"{info.expires_utc:%Y-%m-%d %H:%M}",
+        "revoked (UTC)": "" if info.revoked_utc is None else f"{info.revoked_utc:%Y-%m-%d %H:%M}",
+    } for info in links])
+    st.dataframe(table, hide_index=True, width="stretch", key="share_table")
+    active = [info for info in links if info.status(now) == "active"]
+    for info in active:
+        text, button = st.columns([4, 1])
+        text.write(f"**{info.label or '(no label)'}**: active until "
+                   f"{info.expires_utc:%Y-%m-%d %H:%M} UTC")
+        if button.button("Revoke", key=f"revoke_{info.id}"):
+            revoke_share(own, info.id)
+            st.session_state[_MESSAGE] = (f"Link {info.label or info.id} revoked: it shows "
+                                          "nothing any more.")
+            st.rerun()
+
+st.header("Privacy")
+zones = privacy_zones(own)
+starts = (pd.DataFrame(columns=START_COLUMNS) if access.is_sample
+          else run_starts(library(access).activities))
+st.plotly_chart(privacy_map(zones, starts), key="privacy_map")
+st.caption("Grey dots: where your latest runs start, for orientation. Inside a zone, every "
+           "sample of every run is hidden from shared views.")
+
+for zone in zones:
+    text, button = st.columns([4, 1])
+    text.write(f"**{zone.name or 'zone'}**: {zone.radius_m:.0f} m around "
+               f"{zone.lat:.5f}, {zone.lon:.5f}")
+    if button.button("Delete", key=f"delete_zone_{zone.id}"):
+        delete_privacy_zone(own, int(zone.id or 0))
+        forget_caches()
+        st.rerun()
+
+centre = starts.iloc[0] if not starts.empty else None
+with st.form("new_zone", clear_on_submit=True):
+    st.write("Add a privacy zone (home, work: anywhere runs start that a coach need not see)")
+    cols = st.columns(4)
+    lat = cols[0].number_input("Latitude (°)", -90.0, 90.0,
+                               0.0 if centre is None else float(centre["lat"]),
+                               step=0.0001, format="%.5f", key="zone_lat")
+    lon = cols[1].number_input("Longitude (°)", -180.0, 180.0,
+                               0.0 if centre is None else float(centre["lon"]),
+                               step=0.0001, format="%.5f", key="zone_lon")
+    radius = cols[2].number_input("Radius (m)", 1.0, 50_000.0, 300.0, step=50.0,
+                                  key="zone_radius")
+    name = cols[3].text_input("Name", key="zone_name", max_chars=60, placeholder="home")
+    if st.form_submit_button("Add zone"):
+        try:
+            add_privacy_zone(own, lat, lon, radius, name.strip() or None)
+        except StoreError as err:
+            st.error(f"Not added: {err}")
+        else:
+            forget_caches()
+            st.session_state[_MESSAGE] = f"Privacy zone {name.strip() or ''} added.".replace(
+                "  ", " ")
+            st.rerun()
+
+with st.form("trim"):
+    trim = st.number_input("Hidden at the start and end of every track in shared views (m)",
+                           0.0, 5000.0, float(get_settings(own)["privacy_trim_m"]), step=50.0,
+                           key="sharing_trim")
+    if st.form_submit_button("Save trim length"):
+        put_settings(own, {"privacy_trim_m": trim})
+        forget_caches()
+        st.session_state[_MESSAGE] = f"Shared views now hide {trim:.0f} m at each end."
+        st.rerun()

@@ -1,6 +1,263 @@
-"""strength page (being built)."""
+"""Strength log: sessions and their kind, entries edited in a table, CSV import and export."""
 
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.title("strength")
-st.info("This page is being built.")
+from legday.errors import LegdayError
+from legday.store import (
+    StoreError,
+    add_strength_entries,
+    replace_strength_session,
+    strength_entries,
+)
+from legday.strength.catalogue import load_catalogue
+from legday.strength.log import (
+    LEGDAY_COLUMNS,
+    WARMUP_TAG,
+    StrengthImport,
+    annotate,
+    make_entries,
+    read_strength_csv,
+    sessions,
+    unmapped,
+    write_legday_csv,
+)
+from legday.ui.state import current, forget_caches, own_context
+from legday.ui.widgets import banners, empty_state
+
+NEW = "new"
+#: Sessions read from a recording stay as the watch wrote them (delete the activity instead).
+RECORDED = ("fit", "strava")
+KIND_WORDS = {"lower": "lower body", "upper": "upper body", "core": "core",
+              "full_body": "full body", "unknown": "unknown (no mapped exercise)"}
+FLASH = "strength_flash"
+VERSION = "strength_editor_version"
+EXTRA_NAMES = "strength_extra_names"
+
+store, access = current()
+st.title("Strength log")
+banners(access)
+catalogue = load_catalogue()
+entries = strength_entries(access.ctx)
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _read_csv(name: str, data: bytes) -> StrengthImport:
+    # Cached on the file's bytes: a rerun does not parse the same log again.
+    return read_strength_csv(data, name=name)
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    write_legday_csv(frame, buffer)
+    return buffer.getvalue()
+
+
+def _done(message: str) -> None:
+    """After a write: say what happened on the next run, which rebuilds from the store."""
+    st.session_state[FLASH] = message
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    forget_caches()
+    st.rerun()
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+summary = sessions(entries) if len(entries) else pd.DataFrame()
+if summary.empty:
+    empty_state("No strength sessions yet. "
+                + ("" if access.read_only else "Add one below, or import a log from Strong, "
+                   "Hevy or legday's own CSV."))
+else:
+    st.subheader("Sessions")
+    shown = summary.iloc[::-1]
+    st.dataframe(
+        pd.DataFrame({
+            "date": shown["date"].dt.date, "kind": shown["kind"].map(KIND_WORDS),
+            "working sets": shown["n_sets"], "lower": shown["lower_sets"],
+            "upper": shown["upper_sets"], "core": shown["core_sets"],
+            "minutes": shown["duration_min"], "RPE": shown["rpe"],
+            "lower tonnage (kg)": shown["lower_tonnage_kg"].round(0),
+            "unmapped": shown["unmapped"], "source": shown["source"],
+        }),
+        key="sessions", hide_index=True, width="stretch",
+        column_config={"minutes": st.column_config.NumberColumn(format="%.0f")})
+    st.caption("Kind: full body when lower and upper body each have at least a quarter of the "
+               "mapped working sets, otherwise the region with most sets. Warm-ups are listed "
+               "but not counted; a full-body lift counts half to lower and half to upper body.")
+    missing = unmapped(entries)
+    if not missing.empty:
+        names = ", ".join(f"{r.exercise} ({r.count})" for r in missing.itertuples())
+        st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
+                   f"muscle): {names}.", icon="❓")
+
+if len(entries):
+    st.download_button("Download the log (legday CSV)", _csv(entries),
+                       file_name="strength_log.csv", mime="text/csv", key="export",
+                       help="Columns " + ", ".join(LEGDAY_COLUMNS) + "; reads back unchanged.")
+
+if access.read_only:
+    if len(entries):
+        st.subheader("Entries")
+        ann = annotate(entries, catalogue)
+        st.dataframe(
+            ann[["date", "exercise", "matched", "sets", "reps", "weight_kg", "rpe",
+                 "duration_min", "notes"]].assign(
+                date=ann["date"].dt.date,
+                matched=ann["matched"].where(ann["exercise"].isna() | ann["matched"].notna(),
+                                             "unmapped")),
+            key="entries", hide_index=True, width="stretch")
+    if access.is_sample:
+        st.info("This is the sample season's log, shown read-only. Your own log starts with "
+                "your first upload on the **Upload** page; then you can add, edit and import "
+                "sessions here.", icon="🧪")
+    st.stop()
+
+
+# --- edit or add a session -----------------------------------------------------------------
+
+ctx = own_context(store, access)
+st.subheader("Add or edit a session")
+keys = [str(k) for k in summary["session"].iloc[::-1]] if not summary.empty else []
+labels = {NEW: "➕ New session"}
+for row in summary.itertuples():
+    labels[str(row.session)] = (f"{row.date:%Y-%m-%d} · {KIND_WORDS[str(row.kind)]} · "
+                                f"{row.n_sets:g} sets · {row.source}")
+picked = str(st.selectbox("Session", [NEW, *keys], format_func=labels.__getitem__,
+                          key="strength_session"))
+
+own = (entries[entries["session"] == picked] if picked != NEW else entries.iloc[0:0]
+       ).reset_index(drop=True)
+recorded = bool(len(own)) and str(own["source"].iloc[0]) in RECORDED
+extra: list[str] = st.session_state.setdefault(EXTRA_NAMES, [])
+known = {e.name for e in catalogue.exercises}
+options = sorted(known) + sorted({str(n) for n in entries["exercise"].dropna()} - known
+                                 | set(extra) - known)
+matched = annotate(own, catalogue)["matched"] if len(own) else pd.Series(dtype="object")
+table = pd.DataFrame({
+    "row": range(len(own)),
+    "date": own["date"].dt.date,
+    "exercise": own["exercise"],
+    "matched": matched.where(own["exercise"].isna() | matched.notna(), "unmapped"),
+    **{c: own[c] for c in ("sets", "reps", "weight_kg", "rpe", "duration_min", "notes")},
+})
+version = st.session_state.get(VERSION, 0)
+edited = st.data_editor(
+    table, key=f"strength_editor_{picked}_{version}", hide_index=True, width="stretch",
+    num_rows="fixed" if recorded else "dynamic", disabled=True if recorded else ["matched"],
+    column_order=["date", "exercise", "matched", "sets", "reps", "weight_kg", "rpe",
+                  "duration_min", "notes"],
+    column_config={
+        "date": st.column_config.DateColumn("date", required=True, default=date.today()),
+        "exercise": st.column_config.SelectboxColumn(
+            "exercise", options=options, width="medium",
+            help="From the catalogue; add a name that is not there with the field below. "
+                 "Empty for a whole-session row (then give its minutes)."),
+        "matched": st.column_config.TextColumn(
+            "catalogue match", help="What the catalogue matched the name to, or unmapped."),
+        "sets": st.column_config.NumberColumn("sets", min_value=0, step=1),
+        "reps": st.column_config.NumberColumn("reps", min_value=0, step=1),
+        "weight_kg": st.column_config.NumberColumn("weight (kg)", min_value=0),
+        "rpe": st.column_config.NumberColumn("RPE", min_value=1, max_value=10),
+        "duration_min": st.column_config.NumberColumn("minutes", min_value=0),
+        "notes": st.column_config.TextColumn(
+            "notes", help=f"Start with {WARMUP_TAG} for a warm-up set."),
+    })
+if recorded:
+    st.caption("Recorded by the watch: shown as read. To change it, delete the activity.")
+else:
+    name_col, add_col = st.columns([3, 1], vertical_alignment="bottom")
+    new_name = name_col.text_input("Exercise not in the catalogue", key="strength_new_name",
+                                   placeholder="e.g. Sled push (heavy)")
+    if add_col.button("Add to the exercise list", key="strength_add_name") and new_name.strip():
+        extra.append(new_name.strip())
+        st.rerun()
+    st.caption("A new session is stored under its date; adding to a date that already has "
+               "a session from this editor or a legday CSV joins that session.")
+
+
+def _entries_from(edited: pd.DataFrame) -> pd.DataFrame | str:
+    """The edited rows as entries, or what is wrong with them."""
+    rows = edited.drop(columns=["matched"])
+    values = rows.drop(columns=["row", "date"])
+    filled = values.notna() & (values.astype(str) != "")
+    rows = rows[filled.any(axis=1)]
+    dates = pd.to_datetime(rows["date"], errors="coerce")
+    if dates.isna().any():
+        return "Every row needs a date."
+    nameless = rows["exercise"].isna() & pd.to_numeric(rows["duration_min"]).isna()
+    if nameless.any():
+        return "A row without an exercise is a whole session: give its minutes."
+    records: list[dict[str, Any]] = []
+    for (_, rec), day in zip(rows.iterrows(), dates, strict=True):
+        position = rec["row"]
+        old = own.iloc[int(position)] if pd.notna(position) else None
+        notes = rec["notes"] if isinstance(rec["notes"], str) and rec["notes"] else None
+        records.append({
+            "date": day.normalize(),
+            "session": picked if picked != NEW else f"{day:%Y-%m-%d}#legday",
+            "exercise": rec["exercise"] if isinstance(rec["exercise"], str) else None,
+            **{c: rec[c] for c in ("sets", "reps", "weight_kg", "rpe", "duration_min")},
+            "notes": notes,
+            "is_warmup": bool(notes and notes.startswith(WARMUP_TAG))
+            or bool(old is not None and old["is_warmup"]),
+            "start_utc": None if old is None else old["start_utc"],
+            "source": "legday_csv" if old is None else old["source"],
+            "line": None if old is None else old["line"],
+        })
+    return make_entries(records)
+
+
+if not recorded:
+    save_col, delete_col = st.columns(2)
+    if save_col.button("Save session", type="primary", key="strength_save"):
+        result = _entries_from(edited)
+        if isinstance(result, str):
+            st.error(result)
+        elif picked == NEW and result.empty:
+            st.error("Nothing to save: add at least one row.")
+        else:
+            try:
+                if picked == NEW:
+                    count = add_strength_entries(ctx, result)
+                else:
+                    count = replace_strength_session(ctx, picked, result)
+            except (StoreError, LegdayError) as err:
+                st.error(f"Not saved: {err}")
+            else:
+                _done(f"Saved: {count} entries stored.")
+    if picked != NEW and delete_col.button("Delete this session", key="strength_delete"):
+        replace_strength_session(ctx, picked, make_entries([]))
+        _done("Session deleted.")
+
+
+# --- import and export ---------------------------------------------------------------------
+
+st.subheader("Import a log")
+upload = st.file_uploader("legday, Strong or Hevy CSV", type=["csv"], key="strength_csv")
+if upload is not None:
+    try:
+        read = _read_csv(upload.name, upload.getvalue())
+    except LegdayError as err:
+        st.error(f"{upload.name} cannot be read: {err}")
+    else:
+        st.write(f"**{upload.name}** ({read.format} format): {len(read.entries)} entries read, "
+                 f"{len(read.problems)} row(s) with problems.")
+        if read.problems:
+            st.warning("These rows are not loaded; the others are.", icon="⚠️")
+            st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
+                                       "problem": [p.reason for p in read.problems]}),
+                         key="problems", hide_index=True, width="stretch")
+        if len(read.entries) and st.button(f"Load {len(read.entries)} entries",
+                                           key="strength_load", type="primary"):
+            added = add_strength_entries(ctx, read.entries)
+            _done(f"Loaded {upload.name}: {added} entries added, "
+                  f"{len(read.entries) - added} already stored.")

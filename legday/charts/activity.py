@@ -189,4 +189,30 @@ def efforts_table(efforts: pd.DataFrame, units: Units | None = None,
     })
 
 
-__all__ = ["EFFORT_ORDER", "activity_profile", "effort_index", "effort_map", "efforts_table"]
+LAP_TABLE_COLUMNS = ("lap", "start", "time", "distance", "pace", "trigger", "intensity")
+
+
+def laps_table(laps: pd.DataFrame, units: Units | None = None,
+               utc_offset_s: int | None = None) -> pd.DataFrame:
+    """The watch's laps as a table for people: number, local start, timer time, distance,
+    pace, what ended the lap (``trigger``) and its intensity."""
+    units = units or Units()
+    if len(laps) == 0:
+        return pd.DataFrame(columns=list(LAP_TABLE_COLUMNS))
+    offset = pd.Timedelta(seconds=utc_offset_s or 0)
+    seconds = laps["timer_s"].where(laps["timer_s"].notna(), laps["elapsed_s"]).astype(float)
+    distance = laps["distance_m"].astype(float)
+    speed = (distance / seconds.where(seconds > 0)).astype(float)
+    return pd.DataFrame({
+        "lap": np.arange(1, len(laps) + 1),
+        "start": (laps["start"].dt.tz_convert("UTC") + offset).dt.strftime("%H:%M:%S"),
+        "time": seconds.map(fmt_duration),
+        "distance": distance.map(lambda m: units.fmt_distance(m)),
+        "pace": speed.map(units.fmt_pace),
+        "trigger": laps["trigger"].fillna("-").astype(str),
+        "intensity": laps["intensity"].fillna("-").astype(str),
+    }).reset_index(drop=True)
+
+
+__all__ = ["EFFORT_ORDER", "activity_profile", "effort_index", "effort_map", "efforts_table",
+           "laps_table"]

@@ -24,6 +24,7 @@ from legday.palette import (
     TYPE_II_KINDS,
     VERDICT_COLOURS,
 )
+from legday.routes import same_pace
 from legday.units import Units
 
 MODEL_LABEL = "running (modelled, not measured)"
@@ -284,3 +285,41 @@ def region_balance(weeks: pd.DataFrame, region_of_muscle: dict[str, str], *,
     fig.update_xaxes(title_text="ISO week")
     fig.update_yaxes(title_text="sets (primary 1, secondary 0.5)")
     return fig
+
+
+ROUTE_TABLE_COLUMNS = ("route", "runs", "steady runs", "weeks", "first", "last", "distance",
+                       "median pace", "runs at that pace")
+
+
+def route_table(runs: pd.DataFrame, units: Units | None = None, pace_share: float = 0.02,
+                *, min_runs: int = 2) -> pd.DataFrame:
+    """Same route, same pace: one row per route run at least ``min_runs`` times.
+
+    ``runs`` is the season's run table (``route_id`` from :mod:`legday.routes`,
+    None without positions). For each route: how many runs (and how many were
+    steady), in how many ISO weeks, first and last date, the median distance
+    and pace, and how many runs were within ``pace_share`` of that median
+    pace. Most-run routes first; routes shown are numbered by their first run.
+    """
+    units = units or Units()
+    if runs.empty or "route_id" not in runs.columns or runs["route_id"].isna().all():
+        return pd.DataFrame(columns=list(ROUTE_TABLE_COLUMNS))
+    known = runs[runs["route_id"].notna()].sort_values("start_utc")
+    rows = []
+    groups = [g for _, g in known.groupby("route_id", sort=False) if len(g) >= min_runs]
+    for number, group in enumerate(groups, start=1):
+        speed = float(group["speed_mps"].median())
+        rows.append({
+            "route": f"route {number}",
+            "runs": len(group),
+            "steady runs": int((group["primary"] == "steady").sum()),
+            "weeks": int(group["week"].nunique()),
+            "first": pd.Timestamp(group["date"].iloc[0]).strftime("%Y-%m-%d"),
+            "last": pd.Timestamp(group["date"].iloc[-1]).strftime("%Y-%m-%d"),
+            "distance": units.fmt_distance(float(group["distance_m"].median())),
+            "median pace": units.fmt_pace(speed),
+            "runs at that pace": int(sum(same_pace(float(v), speed, pace_share)
+                                         for v in group["speed_mps"])),
+        })
+    table = pd.DataFrame(rows, columns=list(ROUTE_TABLE_COLUMNS))
+    return table.sort_values("runs", ascending=False, kind="stable").reset_index(drop=True)

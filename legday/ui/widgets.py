@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from legday.findings import Finding
-from legday.ui.state import Access
+from legday.season import Season
+from legday.ui.state import Access, library
 
 SEVERITY_ICONS = {"good": "✅", "info": "💡", "warning": "⚠️", "alert": "❗"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
@@ -48,3 +49,28 @@ def week_picker(weeks: pd.DataFrame, *, key: str, label: str = "Week") -> str:
     """Choose an ISO week (latest first)."""
     options = list(reversed([str(w) for w in weeks.index]))
     return str(st.selectbox(label, options, index=0, key=key))
+
+
+def findings_by_week(findings: Sequence[Finding], codes: Sequence[str], *,
+                     weeks: Sequence[str] | None = None, empty: str = "Nothing to flag.") -> int:
+    """The findings with one of ``codes`` (only those of ``weeks`` when given), newest week
+    first, each line led by its week. Returns how many were shown."""
+    shown = [f for f in findings
+             if f.code in codes and (weeks is None or f.week in weeks)]
+    if not shown:
+        st.write(empty)
+        return 0
+    for finding in sorted(shown, key=lambda f: f.week, reverse=True):
+        icon = SEVERITY_ICONS.get(finding.severity, "•")
+        st.markdown(f"{icon} **{finding.week}** · {finding.code.replace('_', ' ')} — "
+                    f"{finding.message}")
+    return len(shown)
+
+
+def season_or_stop(access: Access, empty_message: str) -> Season:
+    """The viewer's analysed season; on an empty library, ``empty_message`` and the page stops."""
+    season = library(access).season
+    if season.weeks.empty:
+        empty_state(empty_message)
+        st.stop()
+    return season

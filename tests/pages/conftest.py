@@ -8,10 +8,14 @@ once per test module), ``empty_db`` one without any data.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,3 +87,35 @@ def own_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture()
 def empty_db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'legday.db'}"
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    """The Plotly figures an AppTest run shows, as dicts (``data``, ``layout``), in page order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """The titles of the charts on the page, in page order."""
+    return [str((fig["layout"].get("title") or {}).get("text", "")) for fig in figures(at)]
+
+
+def values(data: Any) -> np.ndarray:
+    """A figure array as numbers: plain JSON lists (None as NaN) or Plotly's base64 typed
+    arrays (``{"dtype": "f8", "bdata": ...}``)."""
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+        shape = data.get("shape")
+        if shape:
+            array = array.reshape([int(n) for n in str(shape).split(",")])
+        return array.astype(float)
+    return np.array([np.nan if v is None else v for v in (data or [])], dtype=float)
+
+
+@pytest.fixture()
+def own_copy(own_db: str, tmp_path: Path) -> str:
+    """A private copy of ``own_db`` for a test that writes (settings, links, zones)."""
+    import shutil
+
+    target = tmp_path / "own.db"
+    shutil.copy(own_db.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"

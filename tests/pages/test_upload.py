@@ -1,42 +1,212 @@
-"""AppTest for the upload page: it reads dropped files and lists each activity."""
+"""Upload page: files are stored (read, partial, duplicate, refused with the reason), reruns
+never re-import, and the library is listed with filters, in local time and the chosen units."""
 
 from __future__ import annotations
 
 import gzip
+import shutil
 
+import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+import legday.store
+import legday.store.importer as store_api
+from legday.store import list_activities, open_store, put_settings
+from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.io.helpers import gpx_text, zip_bytes
 
-PAGE = str(ROOT / "pages" / "upload.py")
+PAGE = "pages/upload.py"
 
 
-def _app() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60)
-
-
-def test_empty_page_explains_what_to_do():
-    at = _app().run()
-    assert not at.exception
-    assert at.title[0].value == "Does my running count as leg day?"
-    assert "No files yet" in at.info[0].value
-
-
-def test_uploaded_files_give_one_row_per_activity():
-    at = _app().run()
+def _upload(at, files):
     uploader = at.get("file_uploader")[0]
-    if not hasattr(uploader, "set_value"):
-        pytest.skip("this Streamlit version cannot set file_uploader values in AppTest")
-    bundle = zip_bytes({"a/run2.gpx.gz": gzip.compress(gpx_text(n=40).encode()),
-                        "a/notes.gpx": b"<gpx><trk><trkseg><trkpt"})
-    uploader.set_value([("run.gpx", gpx_text().encode(), "application/gpx+xml"),
-                        ("bundle.zip", bundle, "application/zip")]).run()
+    uploader.set_value(files).run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert list(table["points"].dropna().astype(int)) == [30, 40]
+    return at
+
+
+def _results(at):
+    """The per-file result table (the first table once files are uploaded)."""
+    return at.dataframe[0].value
+
+
+def _library(at):
+    """The activity list (always the last table)."""
+    return at.dataframe[-1].value
+
+
+def _stored(url: str) -> int:
+    store = open_store(url)
+    try:
+        return len(list_activities(store.athlete(LOCAL_ATHLETE)))
+    finally:
+        store.close()
+
+
+def test_an_empty_library_explains_what_to_do(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    assert not at.exception
+    assert at.title[0].value == "Upload"
+    assert any("No files yet" in i.value for i in at.info)
+    assert any("library is empty" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_uploads_are_stored_one_row_per_activity_with_refused_reasons(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    bundle = zip_bytes({"a/run2.gpx.gz": gzip.compress(gpx_text(n=40, start="2025-03-02T08:00:00Z")
+                                                       .encode()),
+                        "a/notes.gpx": b"<gpx><trk><trkseg><trkpt"})
+    _upload(at, [("run.gpx", gpx_text().encode(), "application/gpx+xml"),
+                 ("bundle.zip", bundle, "application/zip")])
+    results = _results(at)
+    assert list(results["file"]) == ["run.gpx", "bundle.zip", "bundle.zip"]
     # Archive members are read in path order: a/notes.gpx comes before a/run2.gpx.gz.
-    assert list(table["status"]) == ["read", "refused", "read"]
-    assert table["errors"].iloc[1].startswith("notes.gpx: ")
-    assert "2 activities read, 1 refused" in at.success[0].value
+    assert list(results["status"]) == ["read", "refused", "read"]
+    assert "notes.gpx" in results["item"].iloc[1]
+    assert results["reason"].iloc[1]  # the reason is given
+    assert "2 imported (0 partial), 0 duplicates skipped, 1 refused" in at.warning[0].value
+    assert _stored(empty_db) == 2
+    # The stored activities are listed in the library below.
+    library = _library(at)
+    assert len(library) == 2
+    assert list(library["sport"]) == ["run", "run"]
+
+
+def test_a_rerun_does_not_import_again_and_a_copy_is_a_duplicate(make_app, empty_db,
+                                                                   monkeypatch):
+    calls: list[str] = []
+
+    def counted(ctx, name, data, progress=None):
+        calls.append(name)
+        return store_api.import_upload(ctx, name, data, progress=progress)
+
+    monkeypatch.setattr(legday.store, "import_upload", counted)
+    at = make_app(empty_db, PAGE, sample=False)
+    run = gpx_text().encode()
+    _upload(at, [("run.gpx", run, "application/gpx+xml")])
+    assert list(_results(at)["status"]) == ["read"]
+    assert calls == ["run.gpx"]
+    at.run()  # a rerun with the same files: results kept, nothing re-imported
+    assert not at.exception
+    assert list(_results(at)["status"]) == ["read"]
+    assert calls == ["run.gpx"]
+    # The same bytes under another name are read again, and skipped as a duplicate.
+    _upload(at, [("run.gpx", run, "application/gpx+xml"),
+                 ("copy of run.gpx", run, "application/gpx+xml")])
+    results = _results(at)
+    assert list(results["status"]) == ["read", "duplicate"]
+    assert "already in the library" in results["reason"].iloc[1]
+    assert "1 duplicates skipped" in at.success[0].value
+    assert calls == ["run.gpx", "copy of run.gpx"]
+    assert _stored(empty_db) == 1
+
+
+def test_the_same_session_from_another_file_is_a_duplicate(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    _upload(at, [("watch.gpx", gpx_text(n=30).encode(), "application/gpx+xml")])
+    # Same start and (nearly) the same distance, different bytes: the same session.
+    _upload(at, [("watch.gpx", gpx_text(n=30).encode(), "application/gpx+xml"),
+                 ("strava.gpx", gpx_text(n=30, hr=None).encode(), "application/gpx+xml")])
+    results = _results(at)
+    assert list(results["status"]) == ["read", "duplicate"]
+    assert _stored(empty_db) == 1
+
+
+def test_a_strength_log_with_a_bad_row_reports_the_line(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    log = (b"date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
+           b"2025-03-01,Back squat,3,5,100,8,,\n"
+           b"2025-03-01,Lunge,-1,8,20,11,,\n")
+    _upload(at, [("log.csv", log, "text/csv")])
+    results = _results(at)
+    assert list(results["status"]) == ["read", "refused"]
+    assert list(results["kind"]) == ["strength log", "strength log"]
+    assert results["reason"].iloc[1].startswith("line 3:")
+
+
+def test_the_sample_view_says_uploading_starts_your_own_library(make_app, sample_db):
+    at = make_app(sample_db, PAGE)
+    assert not at.exception
+    assert "sample season" in at.info[0].value
+    assert any("your own library" in m.value for m in at.markdown)
+    assert at.get("file_uploader")
+    library = _library(at)
+    store = open_store(sample_db)
+    try:
+        assert len(library) == len(list_activities(store.athlete(SAMPLE_ATHLETE))) > 0
+    finally:
+        store.close()
+
+
+def test_an_upload_in_the_sample_view_starts_the_athletes_own_library(make_app, sample_db,
+                                                                        tmp_path):
+    own = tmp_path / "copy.db"
+    shutil.copy(sample_db.removeprefix("sqlite:///"), own)
+    url = f"sqlite:///{own}"
+    at = make_app(url, PAGE)
+    _upload(at, [("run.gpx", gpx_text().encode(), "application/gpx+xml")])
+    assert list(_results(at)["status"]) == ["read"]
+    assert _stored(url) == 1  # stored for the local athlete, not in the sample season
+    # The page now shows the athlete's own library, and so does the next visit.
+    assert not any("sample season" in i.value for i in at.info)
+    assert len(_library(at)) == 1
+    again = make_app(url, PAGE)
+    assert not again.exception
+    assert not any("sample season" in i.value for i in again.info)
+    assert len(_library(again)) == 1
+
+
+@pytest.fixture()
+def season_db(tmp_path):
+    """The sample season owned by the local athlete, in miles (a writable library)."""
+    from legday.store import import_paths
+    from legday.ui.state import SAMPLES
+
+    url = f"sqlite:///{tmp_path / 'legday.db'}"
+    store = open_store(url)
+    me = store.athlete(LOCAL_ATHLETE)
+    import_paths(me, [SAMPLES / "season"])
+    put_settings(me, {"units": "mi"})
+    store.close()
+    return url
+
+
+def test_the_library_filters_by_date_sport_and_kind(make_app, season_db):
+    at = make_app(season_db, PAGE, sample=False)
+    assert not at.exception
+    library = _library(at)
+    total = len(library)
+    assert "distance (mi)" in library.columns
+    assert f"{total} of {total} stored activities" in at.caption[-1].value
+    at.selectbox(key="library_kind").set_value("hill").run()
+    hills = _library(at)
+    assert 0 < len(hills) < total
+    assert set(hills["primary kind"]) == {"hill"}
+    at.selectbox(key="library_kind").set_value("any").run()
+    sports = at.multiselect(key="library_sports")
+    other = [s for s in sports.options if s != "run"]
+    if other:
+        sports.set_value(other).run()
+        assert "run" not in set(_library(at)["sport"])
+        sports.set_value([]).run()
+    starts = _days(_library(at))
+    day = starts.max()
+    at.date_input[0].set_value((day, day)).run()
+    one_day = _library(at)
+    assert 0 < len(one_day) < total
+    assert set(_days(one_day)) == {day}
+
+
+def _days(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(frame["start (local)"]).dt.date
+
+
+def test_an_upload_after_the_dates_shown_is_listed_too(make_app, season_db):
+    at = make_app(season_db, PAGE, sample=False)
+    total = len(_library(at))
+    _upload(at, [("new.gpx", gpx_text(start="2027-01-05T08:00:00Z").encode(),
+                  "application/gpx+xml")])
+    library = _library(at)
+    assert len(library) == total + 1
+    assert str(library["start (local)"].iloc[0]).startswith("2027-01-05 08:00")

@@ -1,0 +1,128 @@
+"""Activity page: one run on the sample season, through ?activity=, in a shared view, and on
+an empty library."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from legday.model import haversine_m
+from legday.store import create_share, list_activities, load_activity, load_efforts, open_store
+from legday.ui.state import SAMPLE_ATHLETE
+from tests.pages.conftest import chart_titles, figures, values
+
+PAGE = "pages/activity.py"
+MAP = "Route by effort kind"
+PROFILE = "Pace, grade-adjusted pace, elevation and heart rate"
+
+
+def _listing(url: str) -> pd.DataFrame:
+    store = open_store(url)
+    try:
+        return list_activities(store.athlete(SAMPLE_ATHLETE))
+    finally:
+        store.close()
+
+
+def _first_with_laps(url: str) -> tuple[int, int]:
+    """A run of the sample season with watch laps: (activity id, number of laps)."""
+    store = open_store(url)
+    try:
+        ctx = store.athlete(SAMPLE_ATHLETE)
+        for activity_id in list_activities(ctx, sport="run")["activity_id"]:
+            laps = load_activity(ctx, int(activity_id)).laps
+            if len(laps):
+                return int(activity_id), len(laps)
+    finally:
+        store.close()
+    raise AssertionError("the sample season has runs with laps")
+
+
+def test_the_newest_run_opens_with_map_profile_and_its_stored_efforts(make_app, sample_db):
+    at = make_app(sample_db, page=PAGE)
+    assert not at.exception
+    listing = _listing(sample_db)
+    newest = int(listing.sort_values("start_utc")["activity_id"].iloc[-1])
+    picker = at.selectbox(key="activity_pick")
+    assert int(picker.value) == newest
+    labels = list(picker.options)  # as shown, formatted
+    assert labels[0].startswith("2026-11-08 · Morning Run · steady · 9.72 km")
+    assert labels == sorted(labels, reverse=True)  # newest first (dates lead the labels)
+    assert chart_titles(at) == [MAP, PROFILE]
+    table = at.dataframe[0].value
+    store = open_store(sample_db)
+    stored = load_efforts(store.athlete(SAMPLE_ATHLETE), [newest])
+    store.close()
+    assert list(table["kind"]) == list(stored["kind"])
+    assert list(table["why"]) == list(stored["why"])
+    assert all(isinstance(w, str) and w for w in table["why"])
+    assert at.query_params["activity"] == str(newest)
+
+
+def test_a_run_named_in_the_url_shows_its_efforts_shaded_and_its_laps(make_app, sample_db):
+    activity_id, laps = _first_with_laps(sample_db)
+    at = make_app(sample_db, page=PAGE, query={"activity": str(activity_id)})
+    assert not at.exception
+    assert int(at.selectbox(key="activity_pick").value) == activity_id
+    table = at.dataframe[0].value
+    store = open_store(sample_db)
+    stored = load_efforts(store.athlete(SAMPLE_ATHLETE), [activity_id])
+    store.close()
+    assert len(table) == len(stored) > 1
+    assert list(table["why"]) == list(stored["why"])
+    shaded = {s["fillcolor"] for s in figures(at)[1]["layout"].get("shapes", [])}
+    assert shaded  # hill, interval, sprint or recovery efforts are bands on the profile
+    assert len(at.dataframe[1].value) == laps
+    assert figures(at)[1]["layout"]["xaxis3"]["title"]["text"] == "distance (km)"
+    at.radio(key="profile_x").set_value("time").run()
+    assert not at.exception
+    axes = figures(at)[1]["layout"]
+    bottom = max((k for k in axes if k.startswith("xaxis")), key=lambda k: k[5:] or "1")
+    assert axes[bottom]["title"]["text"] == "moving time (min)"
+
+
+def test_a_strength_activity_is_said_not_to_be_classified(make_app, sample_db):
+    listing = _listing(sample_db)
+    strength = int(listing[listing["sport"] == "strength"]["activity_id"].iloc[0])
+    at = make_app(sample_db, page=PAGE, query={"activity": str(strength)})
+    assert not at.exception
+    assert any("not classified" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+    assert not at.dataframe
+
+
+def test_an_unknown_activity_in_the_url_falls_back_to_the_newest(make_app, sample_db):
+    at = make_app(sample_db, page=PAGE, query={"activity": "999999"})
+    assert not at.exception
+    assert "not in this library" in at.warning[0].value
+    assert chart_titles(at) == [MAP, PROFILE]
+
+
+def test_a_shared_view_shows_nothing_within_500_m_of_the_start(make_app, sample_db):
+    store = open_store(sample_db)
+    owner = store.athlete(SAMPLE_ATHLETE)
+    link = create_share(owner, days=5, label="Coach Kim")
+    newest = int(list_activities(owner).sort_values("start_utc")["activity_id"].iloc[-1])
+    full = load_activity(owner, newest).samples.dropna(subset=["lat", "lon"])
+    store.close()
+    start_lat, start_lon = float(full["lat"].iloc[0]), float(full["lon"].iloc[0])
+    at = make_app(sample_db, page=PAGE, query={"share": link.token})
+    assert not at.exception
+    assert int(at.selectbox(key="activity_pick").value) == newest
+    assert any("not shown" in c.value for c in at.caption)
+    track = figures(at)[0]
+    lat = np.concatenate([values(t["lat"]) for t in track["data"]])
+    lon = np.concatenate([values(t["lon"]) for t in track["data"]])
+    shown = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[shown], lon[shown]
+    assert len(lat) > 100
+    near = haversine_m(lat, lon, np.full(len(lat), start_lat), np.full(len(lon), start_lon))
+    assert near.min() >= 500.0
+    assert len(at.dataframe[0].value) >= 1
+
+
+def test_an_empty_library_says_what_to_do(make_app, empty_db):
+    at = make_app(empty_db, page=PAGE, sample=False)
+    assert not at.exception
+    assert any("No activities yet" in i.value for i in at.info)
+    assert not at.get("plotly_chart")

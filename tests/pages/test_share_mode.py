@@ -1,0 +1,154 @@
+"""Opening the app with ?share=TOKEN: a read-only view of four pages, or a clear refusal;
+and hosted mode asks to sign in before showing anything."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from legday.store import create_share, open_store, revoke_share
+from legday.ui.state import ENV_SAMPLE, SAMPLE_ATHLETE
+from tests.pages.conftest import APP, TIMEOUT_S
+
+SHARED_PAGES = ("pages/overview.py", "pages/activity.py", "pages/overload.py",
+                "pages/imbalance.py")
+PRIVATE_PAGES = ("pages/upload.py", "pages/strength.py", "pages/settings.py",
+                 "pages/sharing.py")
+#: Widgets that would write: none may appear in a read-only view.
+WRITE_WIDGETS = ("file_uploader", "text_area", "data_editor", "camera_input")
+WRITE_WORDS = ("save", "add", "delete", "upload", "import", "create", "revoke", "re-classify",
+               "remove", "edit")
+
+
+def _link(url: str, *, days: float = 5, notes: bool = False, clock_days_ago: float = 0,
+          revoke: bool = False) -> str:
+    """A token for the sample athlete, made by a store whose clock is ``clock_days_ago``."""
+    now = datetime.now(UTC) - timedelta(days=clock_days_ago)
+    store = open_store(url, clock=lambda: now)
+    ctx = store.athlete(SAMPLE_ATHLETE)
+    link = create_share(ctx, days=days, label="Coach Kim", allow_notes=notes)
+    if revoke:
+        revoke_share(ctx, link.id)
+    store.close()
+    return link.token
+
+
+def _shows_no_data(at) -> None:
+    assert not at.get("plotly_chart")
+    assert not at.metric
+    assert not at.dataframe
+    assert not at.get("selectbox")
+
+
+def test_a_valid_link_offers_exactly_the_four_read_only_pages(make_app, sample_db):
+    at = make_app(sample_db, query={"share": _link(sample_db)})
+    assert not at.exception
+    assert "Read-only view shared by Coach Kim" in at.info[0].value
+    assert at.get("plotly_chart")
+    # The navigation of this run: the four shared pages resolve, the private ones do not.
+    for page in PRIVATE_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    for page in SHARED_PAGES:
+        at.switch_page(page)
+    assert not any(b.label == "Sign out" for b in at.sidebar.button)
+
+
+@pytest.mark.parametrize("page", SHARED_PAGES)
+def test_no_shared_page_has_a_write_widget(make_app, sample_db, page):
+    at = make_app(sample_db, page, query={"share": _link(sample_db)})
+    assert not at.exception
+    assert any("Read-only view shared by" in i.value for i in at.info)
+    for kind in WRITE_WIDGETS:
+        assert not at.get(kind), f"{page} shows a {kind}"
+    labels = [b.label.lower() for b in at.button]
+    assert not [w for w in WRITE_WORDS if any(w in label for label in labels)], labels
+
+
+def test_a_link_with_notes_offers_only_the_note(make_app, sample_db):
+    at = make_app(sample_db, query={"share": _link(sample_db, notes=True)})
+    assert not at.exception
+    assert len(at.text_area) == 1
+    assert [b.label for b in at.button] == ["Add note"]
+
+
+@pytest.mark.parametrize(("kind", "arguments", "words"), [
+    ("expired", {"days": 1, "clock_days_ago": 3}, "expired on"),
+    ("revoked", {"revoke": True}, "was revoked by the athlete"),
+])
+def test_an_expired_or_revoked_link_says_so_and_shows_nothing(make_app, sample_db, kind,
+                                                              arguments, words):
+    at = make_app(sample_db, query={"share": _link(sample_db, **arguments)})
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("This share link cannot be opened") and words in error.value
+    assert "Ask the athlete for a new link." in at.caption[0].value
+    _shows_no_data(at)
+    assert not at.info  # not even the read-only banner
+    assert not at.title
+
+
+def test_a_mistyped_link_says_so(make_app, sample_db):
+    at = make_app(sample_db, query={"share": "x" * 43})
+    assert not at.exception
+    assert "is not valid" in at.error[0].value
+    _shows_no_data(at)
+
+
+def test_a_link_revoked_while_open_shows_nothing_on_the_next_visit(make_app, sample_db):
+    token = _link(sample_db)
+    assert make_app(sample_db, query={"share": token}).get("plotly_chart")
+    store = open_store(sample_db)
+    revoke_share(store.athlete(SAMPLE_ATHLETE), token)
+    store.close()
+    at = make_app(sample_db, query={"share": token})
+    assert "revoked" in at.error[0].value
+    _shows_no_data(at)
+
+
+def test_a_link_to_an_empty_library_says_there_is_nothing_yet(make_app, empty_db):
+    store = open_store(empty_db)
+    token = create_share(store.athlete("local"), days=2).token
+    store.close()
+    at = make_app(empty_db, sample=False, query={"share": token})
+    assert not at.exception
+    assert any("No activities yet" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
+        "client_id": "legday", "client_secret": "secret",
+        "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration"}
+
+
+def _hosted(monkeypatch, url: str, user: dict) -> AppTest:
+    """The whole app with an [auth] section in its secrets (hosted mode)."""
+    monkeypatch.setenv("LEGDAY_DATABASE_URL", url)
+    monkeypatch.setenv(ENV_SAMPLE, "1")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.secrets["auth"] = AUTH
+    # A real session's st.user has is_logged_in once [auth] exists; AppTest's must say it.
+    at.user = user
+    return at.run()
+
+
+def test_hosted_mode_asks_to_sign_in_and_shows_no_data(monkeypatch, sample_db):
+    at = _hosted(monkeypatch, sample_db, {"is_logged_in": False})
+    assert not at.exception
+    assert at.title[0].value == "legday"
+    assert "Sign in to see your training" in at.markdown[0].value
+    assert [b.label for b in at.button] == ["Sign in"]
+    _shows_no_data(at)
+    assert not at.info  # no sample season either
+
+
+def test_hosted_mode_signed_in_sees_only_their_own_empty_library(monkeypatch, sample_db):
+    at = _hosted(monkeypatch, sample_db, {"is_logged_in": True, "sub": "oidc|ann",
+                                          "email": "ann@example.com", "name": "Ann"})
+    assert not at.exception
+    assert "legday · Ann" in at.sidebar.caption[0].value
+    assert any(b.label == "Sign out" for b in at.sidebar.button)
+    assert any("No activities yet" in i.value for i in at.info)  # not the sample athlete's
+    assert not at.get("plotly_chart")

@@ -1,0 +1,114 @@
+"""Sharing page: create, list and revoke coach links; privacy zones on a map; trim length."""
+
+from __future__ import annotations
+
+import pytest
+
+from legday.store import (
+    ShareLinkRevoked,
+    get_settings,
+    list_shares,
+    open_store,
+    privacy_zones,
+)
+from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
+
+PAGE = "pages/sharing.py"
+
+
+def _click(at, label: str):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception
+    return at
+
+
+def _map(at):
+    (chart,) = at.get("plotly_chart")
+    return chart.proto.spec
+
+
+def test_a_link_is_shown_once_listed_opened_and_revoked(make_app, own_copy):
+    at = make_app(own_copy, PAGE, sample=False)
+    assert not at.exception
+    assert any("No links yet" in i.value for i in at.info)
+    at.number_input(key="share_days").set_value(7)
+    at.text_input(key="share_label").input("Coach Kim")
+    at.checkbox(key="share_notes").check()
+    _click(at, "Create link")
+    (code,) = at.code
+    assert "shown only this once" in at.success[0].value
+    url = code.value
+    assert "/?share=" in url
+    token = url.split("?share=")[1]
+
+    store = open_store(own_copy)
+    coach = store.share(token)
+    assert coach.allow_notes and coach.label == "Coach Kim"
+    table = at.dataframe[0].value
+    assert table[["label", "status", "coach notes"]].values.tolist() == [
+        ["Coach Kim", "active", "allowed"]]
+
+    at.run()  # the URL is not shown again
+    assert not at.code
+
+    _click(at, "Revoke")
+    assert "revoked" in at.success[0].value
+    assert at.dataframe[0].value["status"].tolist() == ["revoked"]
+    assert not any(b.label == "Revoke" for b in at.button)
+    with pytest.raises(ShareLinkRevoked):
+        store.share(token)
+    store.close()
+
+
+def test_privacy_zones_are_added_mapped_and_deleted(make_app, own_copy):
+    at = make_app(own_copy, PAGE, sample=False)
+    spec = _map(at)
+    assert "Privacy zones and where your runs start" in spec
+    assert "run start" in spec and "privacy zone" not in spec
+    # The form starts at the latest run's start, so a zone lands where it matters.
+    assert at.number_input(key="zone_lat").value != 0.0
+    at.number_input(key="zone_radius").set_value(400.0)
+    at.text_input(key="zone_name").input("home")
+    _click(at, "Add zone")
+    assert "Privacy zone home added." in at.success[0].value
+    assert any("**home**: 400 m around" in m.value for m in at.markdown)
+    assert "privacy zone" in _map(at)
+
+    store = open_store(own_copy)
+    ctx = store.athlete(LOCAL_ATHLETE)
+    (zone,) = privacy_zones(ctx)
+    assert zone.radius_m == 400.0 and zone.name == "home"
+    _click(at, "Delete")
+    assert privacy_zones(ctx) == []
+    assert "privacy zone" not in _map(at)
+    store.close()
+
+
+def test_the_trim_length_is_saved(make_app, own_copy):
+    at = make_app(own_copy, PAGE, sample=False)
+    assert at.number_input(key="sharing_trim").value == 500.0
+    at.number_input(key="sharing_trim").set_value(1000.0)
+    _click(at, "Save trim length")
+    assert "1000 m at each end" in at.success[0].value
+    store = open_store(own_copy)
+    assert get_settings(store.athlete(LOCAL_ATHLETE))["privacy_trim_m"] == 1000.0
+    store.close()
+
+
+def test_an_empty_library_explains_the_empty_map_and_list(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    assert not at.exception
+    assert any("No links yet" in i.value for i in at.info)
+    assert "No privacy zones and no runs with GPS yet." in _map(at)
+    assert at.number_input(key="zone_lat").value == 0.0
+
+
+def test_the_sample_view_shares_the_own_library_not_the_sample(make_app, sample_db):
+    at = make_app(sample_db, PAGE)
+    assert not at.exception
+    assert any("belong to your own library" in i.value for i in at.info)
+    _click(at, "Create link")
+    store = open_store(sample_db)
+    assert len(list_shares(store.athlete(LOCAL_ATHLETE))) == 1
+    assert list_shares(store.athlete(SAMPLE_ATHLETE)) == []
+    store.close()
