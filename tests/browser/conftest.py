@@ -26,6 +26,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 
 
+#: Database URL of each running app, so tests can prepare data (e.g. share links) in it.
+DB_URLS: dict[str, str] = {}
+
+
 def _unavailable(message: str) -> None:
     if IN_CI:
         pytest.fail(message)
@@ -83,8 +87,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free port with its own empty database."""
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("legday-browser")
-    env = {**os.environ, "LEGDAY_DATABASE_URL": f"sqlite:///{data_dir / 'legday.db'}",
-           "LEGDAY_DATA_DIR": str(data_dir)}
+    db_url = f"sqlite:///{data_dir / 'legday.db'}"
+    env = {**os.environ, "LEGDAY_DATABASE_URL": db_url}
     log = (data_dir / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -92,6 +96,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    DB_URLS[url] = db_url
     try:
         _wait_healthy(url, process, timeout_s=60)
         yield url

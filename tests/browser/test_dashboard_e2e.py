@@ -1,0 +1,81 @@
+"""End to end in Chromium: upload real files, see their efforts, visit every page, share it.
+
+Screenshots of every page land in artifacts/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_idle
+from tests.conftest import require_realdata
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["overview", "activity", "overload", "imbalance", "upload", "strength", "settings",
+         "sharing"]
+SHARED_PAGES = ["overview", "activity", "overload", "imbalance"]
+#: What every efforts table row says: "<duration> ... at <pace>/km" or "<n> x ...".
+WHY = re.compile(r"\d+:\d\d (of running )?at \d+:\d\d/km|\d+ x \d+:\d\d|% of your")
+
+
+def _text(page) -> str:
+    return str(page.inner_text("[data-testid='stMain']"))
+
+
+def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_page):
+    realdata = require_realdata()
+    page = browser_page
+    files = [realdata / "gpx" / "sportslib__1681613317.gpx",
+             realdata / "fit" / "activitylog2__310xt-run.fit"]
+    assert all(f.is_file() for f in files)
+
+    page.goto(f"{app_url}/upload")
+    wait_idle(page)
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(f) for f in files])
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    body = _text(page)
+    assert "2 imported" in body or body.count("imported") >= 2, body[:2000]
+    screenshot(page, "upload")
+
+    for name in PAGES:
+        page.goto(f"{app_url}/{name}")
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        text = _text(page)
+        assert "Traceback" not in text and "Error" not in text.split("\n")[0], (name, text[:500])
+        if name == "activity":
+            assert WHY.search(text), text[:2000]
+        screenshot(page, name)
+
+    from legday.store import create_share, open_store
+
+    store = open_store(_db_url(app_url))
+    link = create_share(store.athlete("local"), days=7, label="Coach Kim", allow_notes=True)
+    store.close()
+    for name in SHARED_PAGES:
+        page.goto(f"{app_url}/{name}?share={link.token}")
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        text = _text(page)
+        assert "Read-only view shared by Coach Kim" in text, text[:500]
+        assert page.locator("[data-testid='stFileUploader']").count() == 0
+        nav = str(page.inner_text("[data-testid='stSidebarNav']"))
+        assert "Upload" not in nav and "Settings" not in nav and "Sharing" not in nav
+        screenshot(page, f"shared-{name}")
+
+    page.goto(f"{app_url}/?share=not-a-real-token-not-a-real-token-not-a-real")
+    wait_idle(page)
+    assert "cannot be opened" in _text(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    screenshot(page, "shared-bad-link")
+
+
+def _db_url(app_url: str) -> str:
+    from tests.browser.conftest import DB_URLS
+
+    return DB_URLS[app_url]
