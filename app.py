@@ -10,18 +10,20 @@ store = get_store()
 access = resolve_access(store)
 set_current(store, access)
 
-overview = st.Page("pages/overview.py", title="Overview", icon="📊", default=True)
-activity = st.Page("pages/activity.py", title="Activity", icon="🏃")
-overload = st.Page("pages/overload.py", title="Overload", icon="📈")
-imbalance = st.Page("pages/imbalance.py", title="Imbalance", icon="⚖️")
+overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:",
+                   default=True)
+activity = st.Page("pages/activity.py", title="Activity", icon=":material/directions_run:")
+overload = st.Page("pages/overload.py", title="Overload", icon=":material/trending_up:")
+imbalance = st.Page("pages/imbalance.py", title="Imbalance", icon=":material/balance:")
 if access.mode == "share":
     pages = [overview, activity, overload, imbalance]
 else:
     pages = [overview, activity, overload, imbalance,
-             st.Page("pages/upload.py", title="Upload", icon="📤"),
-             st.Page("pages/strength.py", title="Strength log", icon="🏋️"),
-             st.Page("pages/settings.py", title="Settings", icon="⚙️"),
-             st.Page("pages/sharing.py", title="Sharing", icon="🔗")]
+             st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
+             st.Page("pages/strength.py", title="Strength log",
+                     icon=":material/fitness_center:"),
+             st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
+             st.Page("pages/sharing.py", title="Sharing", icon=":material/link:")]
 with st.sidebar:
     st.caption(f"legday · {access.athlete}" + (" · read-only" if access.read_only else ""))
     if access.mode == "hosted":

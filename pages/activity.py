@@ -104,7 +104,7 @@ if sport not in RUNNING_SPORTS:
              if sport == Sport.STRENGTH
              else " It counts towards the load on the **Overload** page.")
     st.info(f"This is a {sport.value.replace('_', ' ')} session, not a run: only runs are split "
-            f"into efforts, so it is not classified.{where}", icon="ℹ️")
+            f"into efforts, so it is not classified.{where}", icon=":material/info:")
     st.stop()
 
 share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
@@ -122,7 +122,7 @@ if access.mode == "share":
 if prepared.empty:
     st.info("This run has no recorded samples (a summary row only, e.g. from a Strava CSV): "
             "there is no track or profile to draw, and it counts as steady running.",
-            icon="📭")
+            icon=":material/inbox:")
 else:
     st.plotly_chart(effort_map(prepared, efforts, title="Route by effort kind"),
                     key="effort_map")
@@ -135,12 +135,18 @@ else:
 st.subheader("Efforts")
 if efforts.empty:
     how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
-    st.info(f"No efforts are stored for this run.{how}", icon="📭")
+    st.info(f"No efforts are stored for this run.{how}", icon=":material/inbox:")
 else:
     st.caption("Each effort with the reason it got its kind (`why`); steady running is the "
                "background, hills, intervals, sprints and recoveries are shaded above.")
     st.dataframe(efforts_table(efforts, units, offset_s), hide_index=True, key="efforts_table",
                  column_config={"why": st.column_config.TextColumn("why", width="large")})
+    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"])]
+    if len(work):
+        st.markdown("**The work in this run**\n\n" + "\n".join(
+            f"- {kind}: {why}" for kind, why in zip(work["kind"], work["why"], strict=True)))
+    else:
+        st.markdown(f"**No work efforts:** {efforts['why'].iloc[0]}")
 
 if len(activity.laps):
     st.subheader("Laps")

@@ -114,7 +114,7 @@ st.title("Settings")
 if access.is_sample:
     st.info("**These settings apply to your own library**, not to the sample season on "
             "screen: the estimates below stay at their defaults until you upload runs.",
-            icon="🧪")
+            icon=":material/science:")
     estimate = AthleteProfile()
 else:
     lib = library(access)

@@ -37,7 +37,7 @@ st.write("A share link opens a **read-only** view of your Overview, Activity, Ov
 if access.is_sample:
     st.info("**Links and privacy zones belong to your own library**, never to the sample "
             "season on screen: a link made now shows your library, empty until you upload.",
-            icon="🧪")
+            icon=":material/science:")
 message = st.session_state.pop(_MESSAGE, None)
 if message:
     st.success(message)
@@ -64,7 +64,8 @@ with st.form("new_share", clear_on_submit=True):
 links = list_shares(own)
 now = store.now()
 if not links:
-    st.info("No links yet. Create one above to let a coach see your training.", icon="📭")
+    st.info("No links yet. Create one above to let a coach see your training.",
+            icon=":material/inbox:")
 else:
     table = pd.DataFrame([{
         "label": info.label or "(no label)", "status": info.status(now),

@@ -29,7 +29,7 @@ store, access = current()
 st.title("Upload")
 banners(access)
 if access.mode == "share":
-    st.info("A shared view is read-only: nothing can be uploaded here.", icon="🔗")
+    st.info("A shared view is read-only: nothing can be uploaded here.", icon=":material/link:")
     st.stop()
 
 

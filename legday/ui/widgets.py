@@ -11,7 +11,8 @@ from legday.findings import Finding
 from legday.season import Season
 from legday.ui.state import Access, library
 
-SEVERITY_ICONS = {"good": "✅", "info": "💡", "warning": "⚠️", "alert": "❗"}
+SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbulb:",
+                  "warning": ":material/warning:", "alert": ":material/error:"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
                  "no": "No — not a leg day"}
 
@@ -22,15 +23,15 @@ def banners(access: Access) -> None:
         st.info("**You are looking at a sample season** (a simulated runner, 14 weeks). "
                 "Load your own on the **Upload** page: drop FIT, GPX or TCX files, or a whole "
                 "Strava or Garmin export. The sample disappears as soon as your library has "
-                "activities.", icon="🧪")
+                "activities.", icon=":material/science:")
     elif access.mode == "share":
         notes = " You can add coach notes to each week." if access.can_add_notes else ""
         st.info(f"**Read-only view shared by {access.athlete}.** The start and end of every "
-                f"track are hidden for privacy.{notes}", icon="🔗")
+                f"track are hidden for privacy.{notes}", icon=":material/link:")
 
 
 def empty_state(message: str) -> None:
-    st.info(message, icon="📭")
+    st.info(message, icon=":material/inbox:")
 
 
 def findings_list(findings: Sequence[Finding], *, skip_leg_day: bool = True) -> None:

@@ -124,20 +124,25 @@ def browser_page(chromium_path: str) -> Iterator[object]:
 
 
 def wait_idle(page: object, timeout_ms: int = 90_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running…' widget)."""
+    """Wait until Streamlit has finished the script run and drawn what it sent.
+
+    The status widget says "Running…" while the script runs; element skeletons
+    stand in for elements not drawn yet; Plotly charts draw last.
+    """
     from playwright.sync_api import Page
 
     assert isinstance(page, Page)
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    idle = ("() => { const w = document.querySelector(\"[data-testid='stStatusWidget']\");"
+            " const running = w && w.innerText.includes('Running');"
+            " const skeletons = document.querySelectorAll(\"[data-testid='stSkeleton']\");"
+            " return !running && skeletons.length === 0; }")
+    for _ in range(2):  # a rerun can start right after the first idle moment
+        page.wait_for_function(idle, timeout=timeout_ms)
+        page.wait_for_timeout(700)
     page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-        " || !document.querySelector(\"[data-testid='stStatusWidget']\").innerText"
-        ".includes('Running')", timeout=timeout_ms)
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-        " || !document.querySelector(\"[data-testid='stStatusWidget']\").innerText"
-        ".includes('Running')", timeout=timeout_ms)
+        "() => [...document.querySelectorAll(\"[data-testid='stPlotlyChart']\")]"
+        ".every(c => c.querySelector('.main-svg'))", timeout=timeout_ms)
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -48,7 +48,8 @@ def test_recent_findings_cover_the_last_weeks_and_the_whole_season_on_demand(mak
     assert "2026-W43" in _finding_weeks(at, "no_single_leg_work")
     assert "2026-W43" in _finding_weeks(at, "low_strength_frequency")
     assert "2026-W45" in _finding_weeks(at, "low_type2_share")
-    shown = {m.value.split("**")[1] for m in at.markdown if m.value.startswith(("⚠️", "💡"))}
+    shown = {m.value.split("**")[1] for m in at.markdown
+             if m.value.startswith((":material/warning:", ":material/lightbulb:"))}
     assert shown <= {"2026-W42", "2026-W43", "2026-W44", "2026-W45"}
     assert at.radio(key="imbalance_weeks").options == ["last 4", "last 8", "whole season"]
     at.radio(key="imbalance_weeks").set_value(14).run()  # the sample season has 14 weeks
