@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench score install clean
+.PHONY: run test lint typecheck pytest bench bench-store bench-dashboard score install clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench_read.py
 	$(PY) scripts/bench_classify.py
+
+bench-store: $(STAMP)
+	$(PY) scripts/bench_store.py
+
+# Generates (once, cached in /tmp/legday-bench) and times a 1000-activity library.
+bench-dashboard: $(STAMP)
+	$(PY) scripts/bench_dashboard.py
 
 score: $(STAMP)
 	$(PY) scripts/score_efforts.py
