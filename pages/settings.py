@@ -152,7 +152,10 @@ with st.form("settings"):
         left, right = st.columns([3, 2])
         value = float(getattr(estimate, name))
         shown = units.fmt_pace(value) if is_speed else f"{value:.0f} bpm"
-        left.markdown(f"**{label}**: estimated {shown}  \n"
+        # Watches are not worn at rest during a run: the lowest running HR only bounds it.
+        caveat = (" (an upper bound: the lowest heart rate seen while running; set yours)"
+                  if name == "rest_hr" and "estimated" in estimate.source(name) else "")
+        left.markdown(f"**{label}**: estimated {shown}{caveat}  \n"
                       f"<small>{estimate.source(name)}</small>", unsafe_allow_html=True)
         if is_speed:
             entered[name] = right.text_input(f"{label} override ({units.pace_label})",

@@ -214,6 +214,7 @@ def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
     unit = "min" if running else "sets"
     fig = go.Figure(go.Heatmap(
         z=z, x=_x(weeks), y=labels, colorscale="Cividis", zmin=0,
+        zmax=max(1.0, float(z.max()) if z.size else 1.0),
         colorbar={"title": unit},
         hovertemplate="%{y}, %{x}: %{z:.1f} " + unit + "<extra></extra>"))
     fig.update_layout(title=title, height=120 + 24 * len(labels))
