@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -258,33 +259,136 @@ Rule = Callable[[pd.DataFrame, int, "Context"], Iterator[Finding]]
 
 @dataclass
 class Context:
-    """What the rules read besides the weekly table."""
+    """What the rules read besides the weekly table.
+
+    The rules run once per week; what they look up in the run and strength
+    tables, and in the weekly table, is indexed here once per
+    :func:`weekly_findings` call, so that a long season stays linear.
+    """
 
     runs: pd.DataFrame
     strength: pd.DataFrame
     settings: AnalysisSettings
+    _weeks: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def _of(self, weeks: pd.DataFrame, key: Any, make: Callable[[], Any]) -> Any:
+        """What ``make`` reads from ``weeks``, made once per weekly table."""
+        if self._weeks is not weeks:
+            self._weeks, self._cache = weeks, {}
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def label(self, weeks: pd.DataFrame, i: int) -> str:
+        """``str(weeks.index[i])``."""
+        labels: list[str] = self._of(weeks, "labels", lambda: [str(w) for w in weeks.index])
+        return labels[i]
+
+    def row(self, weeks: pd.DataFrame, i: int) -> pd.Series:
+        """``weeks.iloc[i]``, built once for all the rules."""
+        row: pd.Series = self._of(weeks, ("row", i), lambda: weeks.iloc[i])
+        return row
+
+    def column(self, weeks: pd.DataFrame, name: str) -> np.ndarray:
+        """``weeks[name]`` as float, NaN for missing."""
+        values: np.ndarray = self._of(weeks, ("column", name), lambda: weeks[name].to_numpy(
+            dtype=float, na_value=np.nan))
+        return values
+
+    def filled(self, weeks: pd.DataFrame, name: str) -> np.ndarray:
+        """:meth:`column` with NaN as 0, as ``Series.sum`` and ``Series.mean`` add it up."""
+        def make() -> np.ndarray:
+            values = self.column(weeks, name)
+            return np.where(np.isnan(values), 0.0, values)
+        filled: np.ndarray = self._of(weeks, ("filled", name), make)
+        return filled
+
+    def muscle_sets(self, weeks: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+        """Each ``sets_<group>`` column, :meth:`filled`, as ``(group, values)``."""
+        groups: list[tuple[str, np.ndarray]] = self._of(weeks, "muscle_sets", lambda: [
+            (c.removeprefix("sets_"), self.filled(weeks, c))
+            for c in weeks.columns if c.startswith("sets_")])
+        return groups
+
+    @cached_property
+    def steady_routes(self) -> tuple[dict[Any, list[tuple[Any, float, float]]],
+                                     dict[tuple[Any, Any], list[float]]]:
+        """Steady runs on a known route: ``(route_id, speed_mps, distance_m)`` by week
+        (in run-table order), and their speeds by ``(route_id, week)``."""
+        runs = self.runs
+        steady = runs[(runs["primary"] == "steady") & runs["route_id"].notna()]
+        by_week: dict[Any, list[tuple[Any, float, float]]] = {}
+        by_route_week: dict[tuple[Any, Any], list[float]] = {}
+        for week, route, speed, distance in zip(steady["week"].tolist(),
+                                                steady["route_id"].tolist(),
+                                                steady["speed_mps"].tolist(),
+                                                steady["distance_m"].tolist(), strict=True):
+            by_week.setdefault(week, []).append((route, speed, distance))
+            by_route_week.setdefault((route, week), []).append(speed)
+        return by_week, by_route_week
+
+    @cached_property
+    def hard_runs(self) -> dict[Any, list[tuple[pd.Timestamp, str]]]:
+        """The hard runs (:data:`HARD_RUN_KINDS`) by week as ``(date, primary)``, in the
+        order ``sort_values("date")`` gives (its quicksort, missing dates last)."""
+        hard = self.runs[self.runs["primary"].isin(HARD_RUN_KINDS)]
+        rows: dict[Any, list[int]] = {}
+        for k, week in enumerate(hard["week"].tolist()):
+            rows.setdefault(week, []).append(k)
+        values = hard["date"].to_numpy()
+        dates, primaries = hard["date"].tolist(), hard["primary"].tolist()
+        by_week: dict[Any, list[tuple[pd.Timestamp, str]]] = {}
+        for week, ks in rows.items():
+            week_values = values[ks]
+            missing = np.asarray(pd.isna(week_values), dtype=bool)
+            present = np.flatnonzero(~missing)
+            order = (present[week_values[present].argsort(kind="quicksort")].tolist()
+                     + np.flatnonzero(missing).tolist())
+            by_week[week] = [(dates[ks[j]], primaries[ks[j]]) for j in order]
+        return by_week
+
+    @cached_property
+    def leg_days(self) -> set[pd.Timestamp]:
+        """The dates of the leg sessions."""
+        dates = self.strength.loc[self.strength["is_leg_session"], "date"]
+        return {d for d in dates.tolist() if not pd.isna(d)}
 
 
-def _previous_mean(weeks: pd.DataFrame, i: int, column: str, n: int) -> float:
-    before = weeks[column].iloc[max(0, i - n):i]
-    return float(before.mean()) if len(before) else float("nan")
+def _nan_max(values: np.ndarray) -> float:
+    """``Series.max()``: NaN skipped, NaN when nothing is left."""
+    present = values[~np.isnan(values)]
+    return float(present.max()) if len(present) else float("nan")
+
+
+def _previous_mean(weeks: pd.DataFrame, i: int, column: str, n: int, ctx: Context) -> float:
+    """``weeks[column]`` over the ``n`` weeks before ``i``, averaged as ``Series.mean`` does
+    (NaN skipped: numpy's sum with NaN as 0, over the count of the others)."""
+    start = max(0, i - n)
+    if start == i:
+        return float("nan")
+    count = int(np.count_nonzero(~np.isnan(ctx.column(weeks, column)[start:i])))
+    total = ctx.filled(weeks, column)[start:i].sum()
+    return float(total / count) if count else float("nan")
 
 
 def rule_ramp_spike(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
     s = ctx.settings
-    label = str(weeks.index[i])
-    before = weeks["load"].iloc[max(0, i - 3):i]
-    load = float(weeks["load"].iloc[i])
+    label = ctx.label(weeks, i)
+    loads = ctx.column(weeks, "load")
+    before = loads[max(0, i - 3):i]
+    load = float(loads[i])
     # Against the highest recent week: coming back from a cut-back week is no spike.
-    top = float(before.max()) if len(before) else float("nan")
+    top = _nan_max(before) if len(before) else float("nan")
     if np.isfinite(top) and top >= s.ramp_min_load_au and load > (1 + s.ramp_share) * top:
         yield Finding("ramp_spike", "warning",
                       f"Load {_n(load)} AU is {_n(100 * (load / top - 1))} % above your highest "
                       f"of the previous {len(before)} weeks ({_n(top)} AU); described, not a "
                       f"prediction: this week is {load / top:.1f} x your recent top.", label)
     for column, min_change in s.ramp_min_change.items():
-        before = weeks[column].iloc[max(0, i - 3):i]
-        value = float(weeks[column].iloc[i])
+        values = ctx.column(weeks, column)
+        before = values[max(0, i - 3):i]
+        value = float(values[i])
         # Only an established kind can spike: done in each of at least two previous weeks
         # (hills one week, intervals the next is a rotation, not a jump).
         if len(before) < 2 or not (before > 0).all():
@@ -303,34 +407,30 @@ def rule_flat_progression(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator
     if i + 1 < s.flat_weeks:
         return
     for column in ("hill_min", "sprint_count", "interval_work_min"):
-        window = weeks[column].iloc[i + 1 - s.flat_weeks:i + 1].to_numpy(dtype=float)
+        window = ctx.column(weeks, column)[i + 1 - s.flat_weeks:i + 1]
         top = float(window.max())
         if (window > 0).all() and (top - window.min()) <= s.flat_share * top:
             word, unit = KIND_WORDS[column]
             yield Finding("flat_progression", "info",
                           f"{_sentence(word)} stayed at {_qty(window.min(), unit)} to "
                           f"{_qty(top, unit)} for {s.flat_weeks} weeks: add a rep, a steeper "
-                          "hill or a faster pace to keep building.", str(weeks.index[i]))
+                          "hill or a faster pace to keep building.", ctx.label(weeks, i))
 
 
 def rule_maintenance_only(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
     s = ctx.settings
-    runs = ctx.runs
     n = s.maintenance_weeks
-    if i + 1 < n or runs.empty:
+    if i + 1 < n or ctx.runs.empty:
         return
-    labels = [str(w) for w in weeks.index[i + 1 - n:i + 1]]
-    steady = runs[(runs["primary"] == "steady") & runs["route_id"].notna()]
-    this_week = steady[steady["week"] == labels[-1]]
-    for _, run in this_week.iterrows():
-        same = steady[steady["route_id"] == run["route_id"]]
-        matched = [same[(same["week"] == w) & same["speed_mps"].map(
-            lambda v, ref=run["speed_mps"]: same_pace(v, ref, s.route_pace_share))]
-                   for w in labels[:-1]]
-        if all(len(m) for m in matched):
-            pace = 1000.0 / run["speed_mps"]
+    labels = [ctx.label(weeks, j) for j in range(i + 1 - n, i + 1)]
+    by_week, by_route_week = ctx.steady_routes
+    for route, speed, distance in by_week.get(labels[-1], ()):
+        # A run at the same pace on the same route in each of the previous weeks.
+        if all(any(same_pace(v, speed, s.route_pace_share)
+                   for v in by_route_week.get((route, w), ())) for w in labels[:-1]):
+            pace = 1000.0 / speed
             yield Finding("maintenance_only", "info",
-                          f"The same {run['distance_m'] / 1000:.1f} km route at the same pace "
+                          f"The same {distance / 1000:.1f} km route at the same pace "
                           f"({int(pace // 60)}:{int(round(pace % 60)):02d}/km, within "
                           f"{_n(100 * s.route_pace_share)} %) for {n} weeks running "
                           f"({labels[0]} to {labels[-1]}): it maintains, it no longer builds.",
@@ -342,11 +442,13 @@ def rule_neglected_muscles(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterato
     s = ctx.settings
     if i + 1 < s.neglect_weeks:
         return
-    window = weeks.iloc[i + 1 - s.neglect_weeks:i + 1]
-    if window["strength_sessions"].sum() == 0:
+    start = i + 1 - s.neglect_weeks
+    # Summed as Series.sum does (NaN as 0, numpy's sum of the window).
+    sessions = float(ctx.filled(weeks, "strength_sessions")[start:i + 1].sum())
+    if sessions == 0:
         return
-    groups = [c.removeprefix("sets_") for c in weeks.columns if c.startswith("sets_")]
-    neglected = [g for g in groups if window[f"sets_{g}"].sum() < s.neglect_min_sets]
+    neglected = [g for g, sets in ctx.muscle_sets(weeks)
+                 if sets[start:i + 1].sum() < s.neglect_min_sets]
     if not neglected:
         return
     first = [g for g in s.priority_muscles if g in neglected]
@@ -355,14 +457,14 @@ def rule_neglected_muscles(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterato
     more = f" and {len(ordered) - 6} more" if len(ordered) > 6 else ""
     yield Finding("neglected_muscles", "warning" if first else "info",
                   f"No direct work for {s.neglect_weeks} weeks on {shown}{more} "
-                  f"(in {_plural(window['strength_sessions'].sum(), 'session')}).",
-                  str(weeks.index[i]))
+                  f"(in {_plural(sessions, 'session')}).",
+                  ctx.label(weeks, i))
 
 
 def rule_strength_frequency(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
     s = ctx.settings
-    week = weeks.iloc[i]
-    label = str(weeks.index[i])
+    week = ctx.row(weeks, i)
+    label = ctx.label(weeks, i)
     if week["strength_sessions"] < s.min_strength_sessions:
         yield Finding("low_strength_frequency", "warning",
                       f"{_plural(week['strength_sessions'], 'strength session')} this week "
@@ -377,8 +479,8 @@ def rule_strength_frequency(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterat
 
 def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
     s = ctx.settings
-    week = weeks.iloc[i]
-    label = str(weeks.index[i])
+    week = ctx.row(weeks, i)
+    label = ctx.label(weeks, i)
     if week["run_min"] < s.min_run_min:
         return
     if week["type2_share"] < s.min_type2_share:
@@ -394,21 +496,20 @@ def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Find
 
 
 def rule_hard_days(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
-    label = str(weeks.index[i])
+    label = ctx.label(weeks, i)
     runs, strength = ctx.runs, ctx.strength
     if runs.empty or strength.empty:
         return
-    hard = runs[(runs["week"] == label) & runs["primary"].isin(HARD_RUN_KINDS)]
-    leg_days = strength.loc[strength["is_leg_session"], "date"]
+    leg_days = ctx.leg_days
     seen: set[pd.Timestamp] = set()
-    for _, run in hard.sort_values("date").iterrows():
-        day_before = run["date"] - pd.Timedelta(days=1)
-        if day_before in seen or not (leg_days == day_before).any():
+    for date, primary in ctx.hard_runs.get(label, ()):
+        day_before = date - pd.Timedelta(days=1)
+        if day_before in seen or day_before not in leg_days:
             continue
         seen.add(day_before)
         yield Finding("hard_days_not_hard", "warning",
                       f"Lower-body lifting on {_day(day_before)}, the day before the "
-                      f"{run['primary']} run on {_day(run['date'])}: lift after the hard run "
+                      f"{primary} run on {_day(date)}: lift after the hard run "
                       "(same day) or the day after, so hard days stay hard.", label)
 
 
@@ -417,9 +518,9 @@ def rule_mileage(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]
     n = min(i, s.mileage_weeks)
     if n < s.mileage_min_weeks:
         return
-    week = weeks.iloc[i]
-    label = str(weeks.index[i])
-    mean_km = _previous_mean(weeks, i, "run_km", n)
+    week = ctx.row(weeks, i)
+    label = ctx.label(weeks, i)
+    mean_km = _previous_mean(weeks, i, "run_km", n, ctx)
     if mean_km < s.min_mileage_km:
         return
     km = float(week["run_km"])
@@ -469,7 +570,7 @@ def weekly_findings(weeks: pd.DataFrame, runs: pd.DataFrame, strength: pd.DataFr
     verdicts: dict[str, list[Any]] = {"leg_day": [], "leg_day_reasons": []}
     findings: list[Finding] = []
     for i, label in enumerate(weeks.index):
-        verdict, reasons = leg_day(weeks.iloc[i], settings)
+        verdict, reasons = leg_day(ctx.row(weeks, i), settings)
         verdicts["leg_day"].append(verdict)
         verdicts["leg_day_reasons"].append(reasons)
         findings.append(_leg_day_finding(str(label), verdict, reasons))

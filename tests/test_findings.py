@@ -74,6 +74,19 @@ def test_a_lower_body_lift_the_day_before_intervals_makes_hard_days_not_hard():
     assert "Tue 11 Mar" in found.message and "interval run on Wed 12 Mar" in found.message
 
 
+def test_hard_days_are_judged_in_date_order_and_each_lift_is_named_once():
+    # Listed out of order: the Thursday hill run after Wednesday's lift is named, the Wednesday
+    # intervals (after Tuesday's lift) too, and the second hard run on Thursday is not.
+    runs = [Run("2025-03-13", steady=20, hill=8, hills=8, climb_m=120),
+            Run("2025-03-12", steady=25, interval=20, recovery=10, reps=5),
+            Run("2025-03-13", steady=20, sprint=3, sprints=8)]
+    _, findings = judge(runs, [Lift("2025-03-11"), Lift("2025-03-12")])
+    found = [f.message for f in findings if f.code == "hard_days_not_hard"]
+    assert len(found) == 2, found
+    assert "Tue 11 Mar" in found[0] and "interval run on Wed 12 Mar" in found[0]
+    assert "Wed 12 Mar" in found[1] and "hill run on Thu 13 Mar" in found[1]
+
+
 def test_the_day_before_rule_crosses_the_week_boundary_and_ignores_upper_body():
     runs = [Run("2025-03-17", steady=20, sprint=3, sprints=8)]  # Monday, sprint session
     _, findings = judge(runs, [Lift("2025-03-16")])  # Sunday of the week before
