@@ -11,8 +11,11 @@ import streamlit as st
 
 from legday.errors import LegdayError
 from legday.store import (
+    Context,
+    ShareContext,
     StoreError,
     add_strength_entries,
+    data_version,
     replace_strength_session,
     strength_entries,
 )
@@ -44,7 +47,32 @@ store, access = current()
 st.title("Strength log")
 banners(access)
 catalogue = load_catalogue()
-entries = strength_entries(access.ctx)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _log(_ctx: Context, key: tuple[Any, ...]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                                       str]:
+    """The stored entries, their sessions, unmapped names and the CSV export.
+
+    Cached per store, athlete, share and data version: a rerun (picking a session,
+    typing in the editor) does not read and summarise the whole log again.
+    """
+    stored = strength_entries(_ctx)
+    if not len(stored):
+        return stored, pd.DataFrame(), pd.DataFrame(), ""
+    return stored, sessions(stored), unmapped(stored), _csv(stored)
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    write_legday_csv(frame, buffer)
+    return buffer.getvalue()
+
+
+_share = access.ctx.share_id if isinstance(access.ctx, ShareContext) else None
+entries, summary, missing, export = _log(
+    access.ctx, (str(access.ctx.store.engine.url), access.ctx.athlete_id, _share,
+                 data_version(access.ctx)))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
@@ -55,23 +83,17 @@ def _read_csv(name: str, data: bytes) -> StrengthImport:
     return read_strength_csv(data, name=name)
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    write_legday_csv(frame, buffer)
-    return buffer.getvalue()
-
-
 def _done(message: str) -> None:
     """After a write: say what happened on the next run, which rebuilds from the store."""
     st.session_state[FLASH] = message
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     forget_caches()
+    _log.clear()
     st.rerun()
 
 
 # --- sessions ------------------------------------------------------------------------------
 
-summary = sessions(entries) if len(entries) else pd.DataFrame()
 if summary.empty:
     empty_state("No strength sessions yet. "
                 + ("" if access.read_only else "Add one below, or import a log from Strong, "
@@ -93,14 +115,13 @@ else:
     st.caption("Kind: full body when lower and upper body each have at least a quarter of the "
                "mapped working sets, otherwise the region with most sets. Warm-ups are listed "
                "but not counted; a full-body lift counts half to lower and half to upper body.")
-    missing = unmapped(entries)
     if not missing.empty:
         names = ", ".join(f"{r.exercise} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
                    f"muscle): {names}.", icon="❓")
 
 if len(entries):
-    st.download_button("Download the log (legday CSV)", _csv(entries),
+    st.download_button("Download the log (legday CSV)", export,
                        file_name="strength_log.csv", mime="text/csv", key="export",
                        help="Columns " + ", ".join(LEGDAY_COLUMNS) + "; reads back unchanged.")
 

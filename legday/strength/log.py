@@ -787,34 +787,21 @@ def session_kind(lower_sets: float, upper_sets: float, core_sets: float) -> str:
     return best[2]
 
 
-def _session_row(key: str, rows: pd.DataFrame) -> dict[str, Any]:
-    work = _working(rows)
-    session_rows = rows[rows["exercise"].isna()]
-    timed = session_rows if len(session_rows) else rows[rows["exercise"].notna()]
-    region = work["region"]
-    # A full-body exercise's sets count half to lower and half to upper body.
-    full = float(work.loc[region == "full", "sets"].sum()) / 2.0
-    lower = float(work.loc[region == "lower", "sets"].sum()) + full
-    upper = float(work.loc[region == "upper", "sets"].sum()) + full
-    core = float(work.loc[region == "core", "sets"].sum())
-    lower_rows = work[region == "lower"]
-    tonnage = (lower_rows["sets"] * lower_rows["reps"] * lower_rows["weight_kg"]).fillna(0.0)
-    pattern = work["pattern"]
-    known_rpe = rows.loc[~rows["is_warmup"].astype(bool), "rpe"].dropna()
-    return {
-        "session": key, "date": rows["date"].iloc[0], "start_utc": rows["start_utc"].min(),
-        "duration_min": float(timed["duration_min"].sum(min_count=1)),
-        "rpe": float(known_rpe.max()) if len(known_rpe) else math.nan,
-        "n_entries": int(rows["exercise"].notna().sum()), "n_sets": float(work["sets"].sum()),
-        "kind": session_kind(lower, upper, core), "lower_sets": lower, "upper_sets": upper,
-        "core_sets": core, "lower_tonnage_kg": float(tonnage.sum()),
-        "has_single_leg": bool(work["single_leg"].any()),
-        "has_compound_lower": bool((region.isin(["lower", "full"])
-                                    & pattern.isin(list(_COMPOUND))).any()),
-        "has_isolation_lower": bool(((region == "lower") & (pattern == "isolation")).any()),
-        "unmapped": int((rows["exercise"].notna() & rows["matched"].isna()).sum()),
-        "source": rows["source"].iloc[0],
-    }
+def _group_sums(codes: np.ndarray, n_groups: int, values: np.ndarray,
+                mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the sum of ``values[mask]`` (NaN as 0) and how many values are not NaN.
+
+    Bit for bit what ``Series.sum`` gives on each group's rows: numpy adds fewer than
+    eight numbers one after the other, as ``bincount`` does, and more of them pairwise,
+    so the (rare) groups of eight or more are added by numpy itself.
+    """
+    known = ~np.isnan(values)
+    picked = np.where(known, values, 0.0)[mask]
+    keys = codes[mask]
+    sums = np.bincount(keys, weights=picked, minlength=n_groups)
+    for group in np.flatnonzero(np.bincount(keys, minlength=n_groups) >= 8):
+        sums[group] = picked[keys == group].sum()
+    return sums, np.bincount(codes[mask & known], minlength=n_groups)
 
 
 def sessions(entries: pd.DataFrame) -> pd.DataFrame:
@@ -828,12 +815,70 @@ def sessions(entries: pd.DataFrame) -> pd.DataFrame:
     ``unmapped`` counts entries whose exercise the catalogue cannot match.
     """
     ann = _annotated(entries)
-    rows = [_session_row(str(key), group)
-            for key, group in ann.groupby("session", sort=False)]
+    # Sessions numbered 0.. in order of first appearance; rows without a key (-1) are in none.
+    codes, keys = pd.factorize(ann["session"], sort=False)
+    if not (codes >= 0).all():
+        ann, codes = ann[codes >= 0], codes[codes >= 0]
+    n = len(keys)
+    if not n:
+        frame = pd.DataFrame({column: _series([], dtype)
+                              for column, dtype in SESSION_COLUMNS.items()})
+        return frame.sort_values(["date", "start_utc", "session"], ignore_index=True)
+
+    exercise = ann["exercise"].notna().to_numpy()
+    warmup = ann["is_warmup"].astype(bool).to_numpy()
+    working = exercise & ~warmup
+    region = ann["region"]
+    pattern = ann["pattern"]
+    lower = working & (region == "lower").to_numpy()
+    sets = ann["sets"].fillna(1.0)
+    sets_values = sets.to_numpy(dtype="float64")
+    tonnage = (sets * ann["reps"] * ann["weight_kg"]).to_numpy(dtype="float64")
+    duration = ann["duration_min"].to_numpy(dtype="float64")
+
+    def sets_in(mask: np.ndarray) -> np.ndarray:
+        return _group_sums(codes, n, sets_values, mask)[0]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=n)
+
+    # A full-body exercise's sets count half to lower and half to upper body.
+    full = sets_in(working & (region == "full").to_numpy()) / 2.0
+    lower_sets = sets_in(lower) + full
+    upper_sets = sets_in(working & (region == "upper").to_numpy()) + full
+    core_sets = sets_in(working & (region == "core").to_numpy())
+    # Minutes of the whole-session rows when there are any, else of the exercise rows.
+    whole_min, whole_known = _group_sums(codes, n, duration, ~exercise)
+    entry_min, entry_known = _group_sums(codes, n, duration, exercise)
+    duration_min = np.where(count(~exercise) > 0,
+                            np.where(whole_known > 0, whole_min, np.nan),
+                            np.where(entry_known > 0, entry_min, np.nan))
+    compound = working & (region.isin(["lower", "full"])
+                          & pattern.isin(list(_COMPOUND))).to_numpy()
+    grouped = pd.DataFrame({
+        "start_utc": pd.to_datetime(ann["start_utc"], utc=True).array,
+        "rpe": np.where(warmup, np.nan, ann["rpe"].to_numpy(dtype="float64")),
+    }).groupby(codes, sort=True)
+    first = np.unique(codes, return_index=True)[1]
     frame = pd.DataFrame({
-        column: _series([r[column] for r in rows], dtype)
-        for column, dtype in SESSION_COLUMNS.items()
+        "session": [str(k) for k in keys],
+        "date": ann["date"].to_numpy()[first],
+        "start_utc": grouped["start_utc"].min().array,
+        "duration_min": duration_min,
+        "rpe": grouped["rpe"].max().to_numpy(),
+        "n_entries": count(exercise),
+        "n_sets": sets_in(working),
+        "kind": [session_kind(lo, up, co)
+                 for lo, up, co in zip(lower_sets, upper_sets, core_sets, strict=True)],
+        "lower_sets": lower_sets, "upper_sets": upper_sets, "core_sets": core_sets,
+        "lower_tonnage_kg": _group_sums(codes, n, tonnage, lower)[0],
+        "has_single_leg": count(working & ann["single_leg"].astype(bool).to_numpy()) > 0,
+        "has_compound_lower": count(compound) > 0,
+        "has_isolation_lower": count(lower & (pattern == "isolation").to_numpy()) > 0,
+        "unmapped": count(exercise & ann["matched"].isna().to_numpy()),
+        "source": ann["source"].to_numpy()[first],
     })
+    frame = frame.astype(SESSION_COLUMNS)
     return frame.sort_values(["date", "start_utc", "session"], ignore_index=True)
 
 
