@@ -133,6 +133,9 @@ def wait_idle(page: object, timeout_ms: int = 90_000) -> None:
 
     assert isinstance(page, Page)
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    # A page has run once something is drawn in the main area (a title, a message).
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading'], "
+                           "[data-testid='stMain'] [data-testid='stAlert']", timeout=timeout_ms)
     idle = ("() => { const w = document.querySelector(\"[data-testid='stStatusWidget']\");"
             " const running = w && w.innerText.includes('Running');"
             " const skeletons = document.querySelectorAll(\"[data-testid='stSkeleton']\");"

@@ -49,7 +49,10 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
         text = _text(page)
         assert "Traceback" not in text and "Error" not in text.split("\n")[0], (name, text[:500])
         if name == "activity":
-            assert WHY.search(text), text[:2000]
+            # The efforts come last on the page: wait for them, not just for an idle moment.
+            page.wait_for_selector("text=/The work in this run|No work efforts/", timeout=90_000)
+            text = _text(page)
+            assert WHY.search(text), text[-2000:]
         screenshot(page, name)
 
     from legday.store import create_share, open_store
