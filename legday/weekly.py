@@ -425,14 +425,16 @@ def _muscle_columns(w: pd.DataFrame, strength: pd.DataFrame, efforts: pd.DataFra
         for group in muscle_groups:
             if group in table.columns:
                 sets[f"sets_{group}"] = table[group].reindex(index).fillna(0.0)
-    running = pd.DataFrame(0.0, index=index, columns=[f"run_{g}_min" for g in muscle_groups])
+    columns = [f"run_{g}_min" for g in muscle_groups]
+    running = pd.DataFrame(0.0, index=index, columns=columns)
     if running_minutes is not None and len(efforts):
-        for label, of_week in efforts.groupby("week"):
-            if label not in index:
-                continue
-            for group, minutes in running_minutes(of_week).items():
-                if f"run_{group}_min" in running.columns:
-                    running.loc[label, f"run_{group}_min"] = float(minutes)
+        # Rows collected first, one frame at the end: cell-by-cell .loc writes took seconds.
+        rows = {label: {f"run_{group}_min": float(minutes)
+                        for group, minutes in running_minutes(of_week).items()}
+                for label, of_week in efforts.groupby("week") if label in index}
+        if rows:
+            found = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
+            running = found.reindex(index).fillna(0.0).astype(float)
     for frame in (sets, running):
         for column in frame.columns:
             w[column] = frame[column]
