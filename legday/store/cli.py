@@ -101,49 +101,46 @@ def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@_refusals_to_stderr
-def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+def _write_analysis(args: argparse.Namespace, out: TextIO, kind: str) -> int:
+    """``report`` (kind "html") and ``export`` (kind "csv"): analyse the stored season, write."""
     from legday.library import load_library
-    from legday.report import html_report
+    from legday.report import html_report, weekly_csv
 
     store = _store(args)
     try:
         library = load_library(store.athlete(args.athlete))
     finally:
         store.close()
-    text = html_report(library, athlete=args.athlete, weeks=args.weeks)
-    Path(args.html).write_text(text, encoding="utf-8")
-    weeks = len(library.season.weeks) if args.weeks is None else min(
-        args.weeks, len(library.season.weeks))
-    payload = {"html": args.html, "weeks": weeks, "bytes": len(text.encode("utf-8"))}
+    target = getattr(args, kind)
+    weeks = len(library.season.weeks)
+    if args.weeks is not None:
+        weeks = min(args.weeks, weeks)
+    if kind == "html":
+        text = html_report(library, athlete=args.athlete, weeks=args.weeks)
+        payload: dict[str, Any] = {"html": target, "weeks": weeks,
+                                   "bytes": len(text.encode("utf-8"))}
+        line = f"wrote {target}: {weeks} weeks, {payload['bytes'] / 1e6:.1f} MB, opens offline"
+    else:
+        text = weekly_csv(library.season, args.weeks)
+        payload = {"csv": target, "weeks": weeks}
+        line = f"wrote {target}: {weeks} weeks"
+    Path(target).write_text(text, encoding="utf-8")
     if args.json:
         json.dump(payload, out)
         out.write("\n")
     else:
-        out.write(f"wrote {args.html}: {weeks} weeks, {payload['bytes'] / 1e6:.1f} MB, "
-                  "opens offline\n")
+        out.write(line + "\n")
     return 0
 
 
 @_refusals_to_stderr
-def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from legday.library import load_library
-    from legday.report import weekly_csv
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    return _write_analysis(args, out, "html")
 
-    store = _store(args)
-    try:
-        library = load_library(store.athlete(args.athlete))
-    finally:
-        store.close()
-    text = weekly_csv(library.season, args.weeks)
-    Path(args.csv).write_text(text, encoding="utf-8")
-    rows = max(text.count("\n") - 1, 0)
-    if args.json:
-        json.dump({"csv": args.csv, "weeks": rows}, out)
-        out.write("\n")
-    else:
-        out.write(f"wrote {args.csv}: {rows} weeks\n")
-    return 0
+
+@_refusals_to_stderr
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    return _write_analysis(args, out, "csv")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -55,33 +55,30 @@ def make_app() -> Iterator[Callable[..., AppTest]]:
             os.environ[key] = value
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database where the local athlete has no data, so the app shows the sample season
-    (imported here once, as the app would on its first start)."""
+def _season_db(tmp_path_factory: pytest.TempPathFactory, athlete: str) -> str:
+    """A SQLite file where ``athlete`` owns the sample season's files."""
     from legday.store import import_paths
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'legday.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legday.db'}"
     store = open_store(url)
-    report = import_paths(store.athlete(SAMPLE_ATHLETE),
+    report = import_paths(store.athlete(athlete),
                           [SAMPLES / "season", SAMPLES / "strength_log.csv"])
     assert report.imported == 58
     store.close()
     return url
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database where the local athlete has no data, so the app shows the sample season
+    (imported here once, as the app would on its first start)."""
+    return _season_db(tmp_path_factory, SAMPLE_ATHLETE)
 
 
 @pytest.fixture(scope="module")
 def own_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database where the local athlete owns the sample season's files (writable views)."""
-    from legday.store import import_paths
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('own') / 'legday.db'}"
-    store = open_store(url)
-    report = import_paths(store.athlete(LOCAL_ATHLETE),
-                          [SAMPLES / "season", SAMPLES / "strength_log.csv"])
-    assert report.imported == 58
-    store.close()
-    return url
+    return _season_db(tmp_path_factory, LOCAL_ATHLETE)
 
 
 @pytest.fixture()
