@@ -14,9 +14,13 @@ activity stored before summaries existed is summarised from its samples once
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -125,3 +129,66 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
     classifications = stored_classifications(activities, efforts, profile)
     season = analyse_classified(activities, classifications, strength, settings)
     return Library(season, activities, efforts, profile, coach_notes(ctx))
+
+
+# --- a copy on disk, so a restarted app opens the season at once ---------------------------
+
+#: The modules whose code decides what a Library holds: a change to any of them retires
+#: every copy written before it.
+_ANALYSIS_MODULES = ("library", "season", "weekly", "findings", "load", "routes", "summary",
+                     "efforts", "calibration")
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for name in _ANALYSIS_MODULES:
+        digest.update((package / f"{name}.py").read_bytes())
+    digest.update((package / "strength" / "log.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def library_cache_dir() -> Path:
+    """``$LEGDAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/legday`` (``~/.cache/legday``)."""
+    explicit = os.environ.get("LEGDAY_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "legday"
+
+
+def cached_library(ctx: Context, settings: AnalysisSettings, *, owner: str, version: str,
+                   cache_dir: Path | None) -> Library:
+    """:func:`load_library`, kept on disk per data version.
+
+    ``owner`` names whose view it is (database, athlete, share link); ``version``
+    is :func:`legday.store.data_version`, which changes with every write, and the
+    analysis code's fingerprint is part of the name, so a copy is never stale. Only
+    the latest copy per owner is kept. The files are pickles written by this
+    process for this process: the directory must not be writable by others.
+    """
+    if cache_dir is None:
+        return load_library(ctx, settings)
+    stem = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:24]
+    name = hashlib.sha256(f"{version}|{_code_fingerprint()}|{settings!r}".encode()).hexdigest()
+    path = cache_dir / f"{stem}-{name[:24]}.pickle"
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                found = pickle.load(handle)
+            if isinstance(found, Library):
+                return found
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or foreign copy is rebuilt below
+    library = load_library(ctx, settings)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob(f"{stem}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(library, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only disk only costs the next start its speed
+    return library

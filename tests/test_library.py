@@ -130,3 +130,35 @@ def test_a_shared_view_gets_routes_without_their_hidden_ends(store: Store, me: A
     # Hiding the ends changes no week: the load and the routes come out the same.
     assert list(shared.season.weeks["leg_day"]) == list(library.season.weeks["leg_day"])
     assert shared.season.weeks["load"].tolist() == library.season.weeks["load"].tolist()
+
+
+def test_a_copy_on_disk_opens_the_same_season_without_analysing_again(
+        me: AthleteContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import legday.library as library_module
+    from legday.findings import AnalysisSettings
+    from legday.library import cached_library
+
+    settings = AnalysisSettings()
+    first = cached_library(me, settings, owner="db|me", version="v1", cache_dir=tmp_path)
+    (written,) = tmp_path.glob("*.pickle")
+
+    def refuse(*_args: object, **_kwargs: object) -> Library:
+        raise AssertionError("analysed again although a copy was on disk")
+
+    monkeypatch.setattr(library_module, "load_library", refuse)
+    again = cached_library(me, settings, owner="db|me", version="v1", cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(again.season.weeks.drop(columns="findings"),
+                                  first.season.weeks.drop(columns="findings"))
+    assert [f.message for f in again.season.findings] == [f.message for f in
+                                                          first.season.findings]
+    monkeypatch.undo()
+
+    # New data (another version): analysed again, and only the newest copy is kept.
+    cached_library(me, settings, owner="db|me", version="v2", cache_dir=tmp_path)
+    assert [p.name for p in tmp_path.glob("*.pickle")] != [written.name]
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+    # A damaged copy is rebuilt, not trusted.
+    (current,) = tmp_path.glob("*.pickle")
+    current.write_bytes(b"not a pickle")
+    rebuilt = cached_library(me, settings, owner="db|me", version="v2", cache_dir=tmp_path)
+    assert len(rebuilt.season.weeks) == len(first.season.weeks)

@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from legday.findings import AnalysisSettings
-from legday.library import Library, load_library
+from legday.library import Library, cached_library, library_cache_dir
 from legday.store import (
     AthleteContext,
     Context,
@@ -151,14 +151,17 @@ def own_context(store: Store, access: Access) -> AthleteContext:
 
 @st.cache_resource(show_spinner="Analysing the season…", max_entries=8)
 def _library(_ctx: Context, key: tuple[Any, ...], _settings: AnalysisSettings) -> Library:
-    return load_library(_ctx, _settings)
+    owner = "|".join(map(str, key[:-1]))
+    return cached_library(_ctx, _settings, owner=owner, version=str(key[-1]),
+                          cache_dir=library_cache_dir())
 
 
 def library(access: Access) -> Library:
     """The analysed season of the viewer, rebuilt only when their data or settings change."""
     ctx = access.ctx
     share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
-    key = (ctx.athlete_id, share_id, data_version(ctx))
+    database = ctx.store.engine.url.render_as_string(hide_password=True)
+    key = (database, ctx.athlete_id, share_id, data_version(ctx))
     return _library(ctx, key, access.analysis_settings)
 
 

@@ -30,11 +30,13 @@ TIMEOUT_S = 120
 def _env(url: str, sample: bool) -> None:
     os.environ["LEGDAY_DATABASE_URL"] = url
     os.environ[ENV_SAMPLE] = "1" if sample else "0"
+    # The season's disk copy goes beside the test database, not into ~/.cache.
+    os.environ["LEGDAY_CACHE_DIR"] = str(Path(url.removeprefix("sqlite:///")).parent / "cache")
 
 
 @pytest.fixture()
 def make_app() -> Iterator[Callable[..., AppTest]]:
-    saved = {k: os.environ.get(k) for k in ("LEGDAY_DATABASE_URL", ENV_SAMPLE)}
+    saved = {k: os.environ.get(k) for k in ("LEGDAY_DATABASE_URL", ENV_SAMPLE, "LEGDAY_CACHE_DIR")}
 
     def build(url: str, page: str | None = None, *, sample: bool = True,
               query: dict[str, str] | None = None) -> AppTest:
