@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +34,9 @@ from legday.season import Season, analyse_classified
 from legday.store.repo import (
     AthleteContext,
     Context,
+    ShareContext,
     coach_notes,
+    data_version,
     get_settings,
     load_activities,
     load_efforts,
@@ -192,3 +194,27 @@ def cached_library(ctx: Context, settings: AnalysisSettings, *, owner: str, vers
     except OSError:
         pass  # a read-only disk only costs the next start its speed
     return library
+
+
+def analysis_settings(settings: Mapping[str, Any]) -> AnalysisSettings:
+    """The finding thresholds and time zone of an athlete's stored settings."""
+    thresholds = dict(settings.get("thresholds") or {})
+    return AnalysisSettings(timezone=str(settings.get("timezone") or "UTC"), **thresholds)
+
+
+def view_owner(ctx: Context) -> str:
+    """Whose view of which database: the name of its disk copy."""
+    database = ctx.store.engine.url.render_as_string(hide_password=True)
+    share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
+    return f"{database}|{ctx.athlete_id}|{share_id}"
+
+
+def open_library(ctx: Context, cache_dir: Path | None) -> Library:
+    """The season as the dashboard shows it, from the disk copy when it is current.
+
+    Called by the dashboard for every view and at the end of an import, so the
+    first view after a start finds the analysis done.
+    """
+    settings = analysis_settings(get_settings(ctx))
+    return cached_library(ctx, settings, owner=view_owner(ctx), version=data_version(ctx),
+                          cache_dir=cache_dir)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from legday.errors import LegdayError
+from legday.library import library_cache_dir, open_library
 from legday.store import ImportEvent, StoreError, import_upload, list_activities
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
@@ -128,6 +129,8 @@ else:
             # season gives way): resolve the viewer again even where app.py does not rerun.
             forget_caches()
             set_current(store, resolve_access(store))
+            with st.spinner("Analysing your season…"):
+                open_library(own_context(store, access), library_cache_dir())
             st.rerun()
 
     table = pd.DataFrame([row for key, _ in keyed for row in done[key]], columns=RESULT_COLUMNS)

@@ -37,6 +37,12 @@ def manifest_rows(*formats: str) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if row["format"] in formats]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Analysed-season copies written by imports and the app stay out of ~/.cache.
+    os.environ.setdefault("LEGDAY_CACHE_DIR", str(tmp_path_factory.mktemp("legday-cache")))
+
+
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     return require_realdata()

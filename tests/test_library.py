@@ -162,3 +162,28 @@ def test_a_copy_on_disk_opens_the_same_season_without_analysing_again(
     current.write_bytes(b"not a pickle")
     rebuilt = cached_library(me, settings, owner="db|me", version="v2", cache_dir=tmp_path)
     assert len(rebuilt.season.weeks) == len(first.season.weeks)
+
+
+def test_an_import_leaves_the_season_analysed_for_the_first_view(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import legday.library as library_module
+    from legday.cli import main
+    from legday.library import open_library
+    from legday.store import open_store
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("LEGDAY_CACHE_DIR", str(cache))
+    url = f"sqlite:///{tmp_path / 'legday.db'}"
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    assert main(["import", "--db", url, "--json", str(samples / "season"),
+                 str(samples / "strength_log.csv")]) == 0
+    assert len(list(cache.glob("*.pickle"))) == 1
+
+    def refuse(*_args: object, **_kwargs: object) -> Library:
+        raise AssertionError("the first view analysed again")
+
+    monkeypatch.setattr(library_module, "load_library", refuse)
+    store = open_store(url)
+    season = open_library(store.athlete(), cache).season
+    store.close()
+    assert list(season.weeks.index[[0, -1]]) == ["2026-W32", "2026-W45"]

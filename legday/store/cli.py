@@ -57,6 +57,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 out.flush()
 
         report = import_paths(ctx, args.paths, progress=show)
+        if report.imported or report.strength_entries:
+            # The dashboard's first view after this import then finds the season analysed.
+            from legday.library import library_cache_dir, open_library
+
+            open_library(ctx, library_cache_dir())
     finally:
         store.close()
     if args.json:

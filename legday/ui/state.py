@@ -22,7 +22,13 @@ from typing import Any
 import streamlit as st
 
 from legday.findings import AnalysisSettings
-from legday.library import Library, cached_library, library_cache_dir
+from legday.library import (
+    Library,
+    analysis_settings,
+    library_cache_dir,
+    open_library,
+    view_owner,
+)
 from legday.store import (
     AthleteContext,
     Context,
@@ -70,8 +76,7 @@ class Access:
 
     @property
     def analysis_settings(self) -> AnalysisSettings:
-        values = dict(self.settings.get("thresholds") or {})
-        return AnalysisSettings(timezone=str(self.settings.get("timezone") or "UTC"), **values)
+        return analysis_settings(self.settings)
 
 
 def get_store() -> Store:
@@ -150,19 +155,14 @@ def own_context(store: Store, access: Access) -> AthleteContext:
 
 
 @st.cache_resource(show_spinner="Analysing the season…", max_entries=8)
-def _library(_ctx: Context, key: tuple[Any, ...], _settings: AnalysisSettings) -> Library:
-    owner = "|".join(map(str, key[:-1]))
-    return cached_library(_ctx, _settings, owner=owner, version=str(key[-1]),
-                          cache_dir=library_cache_dir())
+def _library(_ctx: Context, owner: str, version: str) -> Library:
+    return open_library(_ctx, library_cache_dir())
 
 
 def library(access: Access) -> Library:
-    """The analysed season of the viewer, rebuilt only when their data or settings change."""
-    ctx = access.ctx
-    share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
-    database = ctx.store.engine.url.render_as_string(hide_password=True)
-    key = (database, ctx.athlete_id, share_id, data_version(ctx))
-    return _library(ctx, key, access.analysis_settings)
+    """The analysed season of the viewer, rebuilt only when their data or settings change
+    (and kept on disk, so a restarted app does not analyse it again)."""
+    return _library(access.ctx, view_owner(access.ctx), data_version(access.ctx))
 
 
 def forget_caches() -> None:
