@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from legday.charts.base import message_figure
 from legday.palette import EFFORT_ORDER, effort_colour
 from legday.units import Units, fmt_duration
 
@@ -31,14 +32,6 @@ def effort_index(prepared: pd.DataFrame, efforts: pd.DataFrame) -> np.ndarray:
     return index
 
 
-def _empty(title: str, message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                      annotations=[{"text": message, "showarrow": False, "font": {"size": 14},
-                                    "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
-    return fig
-
-
 def effort_map(prepared: pd.DataFrame, efforts: pd.DataFrame, *, title: str = "Route by effort"
                ) -> go.Figure:
     """The track on a map, one colour per effort kind.
@@ -49,7 +42,7 @@ def effort_map(prepared: pd.DataFrame, efforts: pd.DataFrame, *, title: str = "R
     """
     has_position = len(prepared) > 0 and prepared["lat"].notna().any()
     if not has_position:
-        return _empty(title, "No GPS positions in this run (indoor or treadmill).")
+        return message_figure(title, "No GPS positions in this run (indoor or treadmill).")
     which = effort_index(prepared, efforts)
     fig = go.Figure()
     shown: set[str] = set()
@@ -105,7 +98,7 @@ def activity_profile(prepared: pd.DataFrame, efforts: pd.DataFrame, units: Units
     """
     units = units or Units()
     if len(prepared) == 0:
-        return _empty(title, "This activity has no samples to chart.")
+        return message_figure(title, "This activity has no samples to chart.")
     if x == "distance":
         xs = prepared["distance_m"] / units.metres_per_unit
         x_title = f"distance ({units.distance})"

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from legday.charts.base import message_figure
 from legday.model import Activity
 from legday.palette import OKABE_ITO
 from legday.store.privacy import PrivacyZone
@@ -72,12 +73,7 @@ def privacy_map(zones: Sequence[PrivacyZone], starts: pd.DataFrame, *,
     With neither, a figure that says there is nothing to show yet.
     """
     if not zones and starts.empty:
-        fig = go.Figure()
-        fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                          annotations=[{"text": "No privacy zones and no runs with GPS yet.",
-                                        "showarrow": False, "font": {"size": 14},
-                                        "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
-        return fig
+        return message_figure(title, "No privacy zones and no runs with GPS yet.")
     fig = go.Figure()
     zone_colour = OKABE_ITO["black"]
     for i, zone in enumerate(zones):

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from legday.charts.base import message_figure
 from legday.palette import (
     EFFORT_COLOURS,
     EFFORT_ORDER,
@@ -30,12 +31,7 @@ from legday.units import Units
 MODEL_LABEL = "running (modelled, not measured)"
 
 
-def _empty(title: str, message: str = "No weeks to show yet: add activities first.") -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                      annotations=[{"text": message, "showarrow": False, "font": {"size": 14},
-                                    "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
-    return fig
+NO_WEEKS = "No weeks to show yet: add activities first."
 
 
 def _col(weeks: pd.DataFrame, name: str) -> pd.Series:
@@ -52,7 +48,7 @@ def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, wit
                ) -> go.Figure:
     """Stacked weekly running minutes by effort kind; strength sessions overlaid."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     for kind in EFFORT_ORDER:
@@ -83,7 +79,7 @@ def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, wit
 def leg_day_strip(weeks: pd.DataFrame, *, title: str = "Did it count as leg day?") -> go.Figure:
     """One coloured tile per week: yes, partly or no, the reasons on hover."""
     if weeks.empty or "leg_day" not in weeks.columns:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     verdicts = weeks["leg_day"].astype(str)
     reasons = weeks.get("leg_day_reasons", pd.Series([[]] * len(weeks), index=weeks.index))
@@ -109,7 +105,7 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
                 ) -> go.Figure:
     """Hill climbing, sprint count, interval work time and lower-body tonnage by week."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     panels = [("hill_climb_m", "hill climbing (m)", EFFORT_COLOURS["hill"]),
               ("sprint_count", "sprints (count)", EFFORT_COLOURS["sprint"]),
               ("interval_work_min", "interval work (min)", EFFORT_COLOURS["interval"]),
@@ -137,7 +133,7 @@ def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE 
                ) -> go.Figure:
     """Weekly load by source, with the acute (7-day) and chronic (42-day) averages."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     sources = [("load_runs", "running", EFFORT_COLOURS["steady"]),
@@ -168,7 +164,7 @@ def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (F
                     ) -> go.Figure:
     """Foster's strain (bars) and monotony (line) by week, described, not judged."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=x, y=_col(weeks, "strain"), name="strain (load x monotony)",
@@ -188,7 +184,7 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
     """Weekly distance in the chosen unit, by effort kind."""
     units = units or Units()
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = go.Figure()
     for kind in EFFORT_ORDER:
@@ -208,7 +204,7 @@ def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
     title = title or (f"Muscle groups worked by running — {MODEL_LABEL}" if running
                       else "Direct strength sets per muscle group")
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     z = np.array([_col(weeks, column.format(g)).to_numpy() for g in muscle_groups])
     labels = [g.replace("_", " ") for g in muscle_groups]
     unit = "min" if running else "sets"
@@ -227,7 +223,7 @@ def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running"
                 ) -> go.Figure:
     """Share of running time that is type-II work (hills, sprints, intervals) by week."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     run_min = _col(weeks, "run_min")
     zero = pd.Series(0.0, index=weeks.index)
@@ -249,7 +245,7 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
               title: str = "Easy vs hard running") -> go.Figure:
     """Easy and hard minutes by week, with the hard share against its limit."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=x, y=_col(weeks, "easy_min"), name="easy",
@@ -274,7 +270,7 @@ def region_balance(weeks: pd.DataFrame, region_of_muscle: dict[str, str], *,
                    title: str = "Upper / lower / core strength sets") -> go.Figure:
     """Direct strength sets by region per week (primary-muscle sets summed by region)."""
     if weeks.empty:
-        return _empty(title)
+        return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = go.Figure()
     for region in ("lower", "upper", "core"):
