@@ -61,7 +61,6 @@ def write_fit(run: SyntheticRun, path: str | Path) -> Path:
     from fit_tool.data_message import DataMessage
     from fit_tool.field import Field
     from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.device_info_message import DeviceInfoMessage
     from fit_tool.profile.messages.event_message import EventMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
@@ -69,7 +68,6 @@ def write_fit(run: SyntheticRun, path: str | Path) -> Path:
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
     from fit_tool.profile.profile_type import (
-        Activity,
         Event,
         EventType,
         FileType,
@@ -266,6 +264,16 @@ def write_fit(run: SyntheticRun, path: str | Path) -> Path:
         session.start_position_long = float(lon[0])
     builder.add(session)
 
+    return _finish_activity(builder, path, end_ms=end_ms, timer_s=timer_s,
+                            utc_offset_s=run.utc_offset_s)
+
+
+def _finish_activity(builder: Any, path: str | Path, *, end_ms: int, timer_s: float,
+                     utc_offset_s: int) -> Path:
+    """Add the closing ``activity`` message (one session) and write the file."""
+    from fit_tool.profile.messages.activity_message import ActivityMessage
+    from fit_tool.profile.profile_type import Activity, Event, EventType
+
     activity = ActivityMessage()
     activity.timestamp = end_ms
     activity.total_timer_time = timer_s
@@ -274,9 +282,8 @@ def write_fit(run: SyntheticRun, path: str | Path) -> Path:
     activity.event = Event.ACTIVITY
     activity.event_type = EventType.STOP
     # local_timestamp is a raw FIT local_date_time: fit-tool applies no epoch shift to it.
-    activity.local_timestamp = end_ms // 1000 + run.utc_offset_s - FIT_EPOCH_S
+    activity.local_timestamp = end_ms // 1000 + utc_offset_s - FIT_EPOCH_S
     builder.add(activity)
-
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(builder.build_bytes())
@@ -364,13 +371,11 @@ def write_strength_fit(sets: pd.DataFrame, path: str | Path, *, utc_offset_s: in
         FIT ids (Garmin and a Forerunner 255 by default).
     """
     from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.event_message import EventMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.session_message import SessionMessage
     from fit_tool.profile.messages.set_message import SetMessage
     from fit_tool.profile.profile_type import (
-        Activity,
         Event,
         EventType,
         ExerciseCategory,
@@ -439,17 +444,5 @@ def write_strength_fit(sets: pd.DataFrame, path: str | Path, *, utc_offset_s: in
     session.num_laps = 0
     builder.add(session)
 
-    activity = ActivityMessage()
-    activity.timestamp = end_ms
-    activity.total_timer_time = elapsed_s
-    activity.num_sessions = 1
-    activity.type = Activity.MANUAL
-    activity.event = Event.ACTIVITY
-    activity.event_type = EventType.STOP
-    activity.local_timestamp = end_ms // 1000 + utc_offset_s - FIT_EPOCH_S
-    builder.add(activity)
-
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(builder.build_bytes())
-    return out
+    return _finish_activity(builder, path, end_ms=end_ms, timer_s=elapsed_s,
+                            utc_offset_s=utc_offset_s)
