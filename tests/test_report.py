@@ -70,3 +70,19 @@ def test_report_and_export_commands_write_their_files(stored, tmp_path: Path):
     assert main(["export", "--db", url, "--csv", str(table), "--json"], out) == 0
     assert json.loads(out.getvalue()) == {"csv": str(table), "weeks": 14}
     assert table.read_text(encoding="utf-8").startswith("week,week_start,")
+
+
+def test_the_report_uses_the_athletes_own_thresholds(tmp_path: Path):
+    from legday.store import put_settings
+
+    url = f"sqlite:///{tmp_path / 'legday.db'}"
+    store = open_store(url)
+    me = store.athlete()
+    import_paths(me, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    put_settings(me, {"thresholds": {"max_hard_share": 0.5}})
+    store.close()
+    table = tmp_path / "w.csv"
+    assert main(["export", "--db", url, "--csv", str(table)], io.StringIO()) == 0
+    w44 = next(r for r in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8")))
+               if r["week"] == "2026-W44")
+    assert "too_much_hard" not in w44["findings"]  # 43 % hard is under the athlete's 50 %

@@ -108,12 +108,13 @@ def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
 
 def _write_analysis(args: argparse.Namespace, out: TextIO, kind: str) -> int:
     """``report`` (kind "html") and ``export`` (kind "csv"): analyse the stored season, write."""
-    from legday.library import load_library
+    from legday.library import library_cache_dir, open_library
     from legday.report import html_report, weekly_csv
 
     store = _store(args)
     try:
-        library = load_library(store.athlete(args.athlete))
+        # The athlete's time zone and thresholds, as the dashboard shows them.
+        library = open_library(store.athlete(args.athlete), library_cache_dir())
     finally:
         store.close()
     target = getattr(args, kind)
