@@ -179,18 +179,16 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("token", metavar="TOKEN", help="the link's token or its id from 'list'")
     _common(revoke)
     share.set_defaults(func=cmd_share)
-    report = subparsers.add_parser("report", help="a self-contained HTML report for a coach")
-    report.add_argument("--html", required=True, metavar="OUT.html", help="file to write")
-    report.add_argument("--weeks", type=int, default=None, metavar="N",
-                        help="only the last N weeks (default: all)")
-    _common(report)
-    report.set_defaults(func=cmd_report)
-    export = subparsers.add_parser("export", help="the weekly analysis as CSV")
-    export.add_argument("--csv", required=True, metavar="OUT.csv", help="file to write")
-    export.add_argument("--weeks", type=int, default=None, metavar="N",
-                        help="only the last N weeks (default: all)")
-    _common(export)
-    export.set_defaults(func=cmd_export)
+    for command, kind, about, func in (
+            ("report", "html", "a self-contained HTML report for a coach", cmd_report),
+            ("export", "csv", "the weekly analysis as CSV", cmd_export)):
+        parser = subparsers.add_parser(command, help=about)
+        parser.add_argument(f"--{kind}", required=True, metavar=f"OUT.{kind}",
+                            help="file to write")
+        parser.add_argument("--weeks", type=int, default=None, metavar="N",
+                            help="only the last N weeks (default: all)")
+        _common(parser)
+        parser.set_defaults(func=func)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
