@@ -312,6 +312,14 @@ def list_activities(ctx: Context, since: datetime | None = None, until: datetime
     return frame
 
 
+def has_activities(ctx: Context) -> bool:
+    """Whether ``ctx`` sees any stored activity (one indexed row read, not the listing)."""
+    query = select(ActivityRow.id).where(ActivityRow.athlete_id == ctx.athlete_id).limit(1)
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        return session.scalar(query) is not None
+
+
 _LIST_FIELDS = ("id", "content_id", "start_utc", "utc_offset_s", "sport", "sport_original",
                 "name", "source", "member", "format", "elapsed_s", "moving_s", "distance_m",
                 "points", "has_hr", "has_position", "partial", "primary_kind")

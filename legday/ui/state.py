@@ -37,8 +37,8 @@ from legday.store import (
     Store,
     data_version,
     get_settings,
+    has_activities,
     import_paths,
-    list_activities,
     open_store,
 )
 from legday.store.config import database_url
@@ -104,7 +104,7 @@ def samples_enabled() -> bool:
 @st.cache_resource(show_spinner="Loading the sample season…")
 def _sample_context(_store: Store, store_key: str) -> AthleteContext:
     ctx = _store.athlete(SAMPLE_ATHLETE)
-    if list_activities(ctx).empty:
+    if not has_activities(ctx):
         import_paths(ctx, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
     return ctx
 
@@ -134,7 +134,7 @@ def resolve_access(store: Store) -> Access:
         return Access(ctx, "hosted", str(user.get("name") or user.get("email") or subject),
                       settings=get_settings(ctx))
     ctx = store.athlete(LOCAL_ATHLETE)
-    if samples_enabled() and list_activities(ctx).empty:
+    if samples_enabled() and not has_activities(ctx):
         sample = _sample_context(store, str(store.engine.url))
         return Access(sample, "local", SAMPLE_ATHLETE, is_sample=True,
                       settings=get_settings(sample))

@@ -25,6 +25,7 @@ from legday.store import (
     delete_activity,
     delete_privacy_zone,
     get_settings,
+    has_activities,
     import_paths,
     import_upload,
     list_activities,
@@ -96,6 +97,14 @@ def test_reads_return_only_own_rows(two):
         assert season.strength["session"].tolist() == [f"{ctx.name}-s1"]
     assert get_settings(a)["privacy_trim_m"] == 100.0
     assert get_settings(b)["privacy_trim_m"] == 200.0
+
+
+def test_an_athlete_without_rows_has_no_activities_whoever_else_has(two, store: Store):
+    a, _, b, _ = two
+    assert has_activities(a) and has_activities(b)
+    newcomer = store.athlete("newcomer@example.org")
+    assert not has_activities(newcomer)
+    assert list_activities(newcomer).empty
 
 
 def test_writes_cannot_reach_another_athletes_rows(two, store: Store):
