@@ -14,6 +14,7 @@ activity stored before summaries existed is summarised from its samples once
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -141,6 +142,7 @@ _ANALYSIS_MODULES = ("library", "season", "weekly", "findings", "load", "routes"
                      "efforts", "calibration")
 
 
+@functools.cache  # the code does not change while the process runs
 def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
