@@ -171,6 +171,16 @@ def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     return starts[which].astype(np.int64), ends[which].astype(np.int64)
 
 
+def _span_nanmean(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
+    """Mean of the non-NaN ``values[lo[i]:hi[i] + 1]`` for every i (NaN when none), by cumsums."""
+    ok = ~np.isnan(values)
+    cs = np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0))))
+    cn = np.concatenate(([0], np.cumsum(ok)))
+    count = cn[hi + 1] - cn[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+
+
 def window_mean(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
     """Centred running mean over ``2 * half + 1`` samples, not crossing stretches.
 
@@ -184,12 +194,7 @@ def window_mean(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
     idx = np.arange(n)
     lo = np.maximum(idx - half, first)
     hi = np.minimum(idx + half, last)
-    ok = ~np.isnan(v)
-    cs = np.concatenate(([0.0], np.cumsum(np.where(ok, v, 0.0))))
-    cn = np.concatenate(([0], np.cumsum(ok)))
-    count = cn[hi + 1] - cn[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+    return _span_nanmean(v, lo, hi)
 
 
 def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
@@ -320,12 +325,7 @@ def smooth_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: I
     first, last = stretch_bounds(stretch)
     lo = np.clip(np.minimum(lo, idx - min_half_s), first, last)
     hi = np.clip(np.maximum(hi, idx + min_half_s), first, last)
-    ok = ~np.isnan(e)
-    cs = np.concatenate(([0.0], np.cumsum(np.where(ok, e, 0.0))))
-    cn = np.concatenate(([0], np.cumsum(ok)))
-    count = cn[hi + 1] - cn[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+    return _span_nanmean(e, lo, hi)
 
 
 def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: IntArray,
