@@ -136,19 +136,16 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
 
 # --- a copy on disk, so a restarted app opens the season at once ---------------------------
 
-#: The modules whose code decides what a Library holds: a change to any of them retires
-#: every copy written before it.
-_ANALYSIS_MODULES = ("library", "season", "weekly", "findings", "load", "routes", "summary",
-                     "efforts", "calibration")
-
-
 @functools.cache  # the code does not change while the process runs
 def _code_fingerprint() -> str:
+    """A hash of every source and data file of the package: any change to the code or
+    data that decides what a Library holds retires every copy written before it."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for name in _ANALYSIS_MODULES:
-        digest.update((package / f"{name}.py").read_bytes())
-    digest.update((package / "strength" / "log.py").read_bytes())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

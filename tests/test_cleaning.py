@@ -21,7 +21,7 @@ from legday.cleaning import (
     window_mean,
     window_median,
 )
-from legday.gap import DOWNHILL_FLOOR, MAX_GRADE, gap_factor, grade_adjusted_speed, minetti_cost
+from legday.gap import DOWNHILL_FLOOR, MAX_GRADE, gap_factor, grade_adjusted_speed
 from legday.model import EVENT_COLUMNS, make_frame, make_samples
 from tests.test_efforts import EASY, T0, make_activity
 
@@ -130,16 +130,15 @@ def test_gps_like_elevation_is_recognised_by_its_roughness():
     assert elevation_noise_m(baro, stretch) < 0.3 < elevation_noise_m(gps, stretch)
 
 
-def test_minetti_gap_with_the_downhill_cap():
-    assert float(minetti_cost(0.0)) == pytest.approx(3.6)
-    # C(0.1) by hand: 155.4e-5 - 30.4e-4 - 43.3e-3 + 46.3e-2 + 1.95 + 3.6
-    assert float(minetti_cost(0.1)) == pytest.approx(5.97, abs=0.01)
+def test_gap_follows_the_acsm_slope_uphill_with_the_downhill_cap():
+    # ACSM: VO2 = 0.2 v + 0.9 v i + 3.5, so 3 m/s up 10 % costs what 3 * (1 + 0.45) does flat.
     assert float(gap_factor(0.0)) == pytest.approx(1.0)
-    assert float(gap_factor(0.06)) == pytest.approx(float(minetti_cost(0.06)) / 3.6)
+    assert float(gap_factor(0.1)) == pytest.approx(1.45)
+    assert grade_adjusted_speed(np.array([3.0]), np.array([0.1]))[0] == pytest.approx(4.35)
+    assert float(gap_factor(0.5)) == pytest.approx(1.0 + 4.5 * MAX_GRADE)
+    assert float(gap_factor(-0.01)) == pytest.approx(0.955)
     assert float(gap_factor(-0.2)) == pytest.approx(DOWNHILL_FLOOR)
     assert float(gap_factor(np.nan)) == 1.0
-    assert grade_adjusted_speed(np.array([3.0]), np.array([0.1]))[0] == pytest.approx(
-        3.0 * 5.97 / 3.6, abs=0.02)
 
 
 # --- cadence fallback ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from legday.efforts import (
     fmt_pace,
     primary_kind,
 )
-from legday.gap import minetti_cost
+from legday.gap import gap_factor
 from legday.model import EVENT_COLUMNS, LAP_COLUMNS, Activity, Sport, make_frame, make_samples
 from legday.synth import generate_set
 
@@ -36,6 +36,7 @@ def make_activity(segments: Sequence[Segment], *, stops: Sequence[tuple[float, f
                   seed: int = 0) -> Activity:
     """A run from segments, sampled every second (or irregularly with ``smart``).
 
+    Descending segments run back along the road (the way hill repeats go down).
     ``stops`` are watch stops ``(from_s, to_s)``: no samples, timer events.
     ``frozen`` are spans where distance does not move and there is no GPS (an
     indoor track). ``laps`` are ``(start_s, end_s, trigger)``.
@@ -51,13 +52,14 @@ def make_activity(segments: Sequence[Segment], *, stops: Sequence[tuple[float, f
     elev = 100.0 + np.cumsum(step * grade)
     cadence = np.where(speed >= 2.0, 145.0 + 9.0 * speed, np.where(speed > 0.3, 110.0, 0.0))
     cadence = np.round(cadence + rng.normal(0, 1.0, n))
-    target = 90.0 + 20.0 * speed * minetti_cost(grade) / 3.6
+    target = 90.0 + 20.0 * speed * gap_factor(grade)
     hr = np.empty(n)
     level = 90.0
     for i in range(n):  # a first-order lag; only test data, built once
         level += (target[i] - level) / 25.0
         hr[i] = level
-    lat = 47.5 + dist / 111_111.0
+    # Descents run back along the road just climbed (hill repeats turn round at the top).
+    lat = 47.5 + np.cumsum(np.where(grade < 0, -step, step)) / 111_111.0
     lon = np.full(n, 19.0)
     speed_rec = speed.copy()
     for a, b in frozen:
@@ -177,7 +179,7 @@ def test_an_easy_rolling_run_stays_steady():
     segs: list[Segment] = []
     for _ in range(8):
         # Easy effort over the terrain: slower up, a little faster down.
-        segs += [(100, EASY * (3.6 / float(minetti_cost(0.04))) ** 0.7, 0.04),
+        segs += [(100, EASY * float(gap_factor(0.04)) ** -0.7, 0.04),
                  (80, EASY * 1.08, -0.04), (120, EASY)]
     result = classify_run(make_activity(segs))
     assert list(result.efforts["kind"]) == ["steady"]

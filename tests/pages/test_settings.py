@@ -87,7 +87,7 @@ def test_miles_change_the_pace_fields_and_the_overview(make_app, own_copy):
     field = at.text_input(key="profile_easy_speed_mps_mi")
     assert field.label.endswith("override (min/mi)")
     assert field.value == "8:03"  # 5:00/km, the same speed
-    assert "**Easy pace**: estimated 9:03/mi" in _markdown(at)  # 5:37/km
+    assert "**Easy pace**: estimated 9:05/mi" in _markdown(at)  # 5:39/km
     field.input("9:00")
     _save(at)
     assert _settings(own_copy)["profile"]["easy_speed_mps"] == pytest.approx(1609.344 / 540)

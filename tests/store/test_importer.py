@@ -183,15 +183,15 @@ def test_reclassify_after_a_settings_change_rederives_efforts(store: Store, tmp_
     (activity_id,) = import_paths(me, [path]).activity_ids
     before = load_efforts(me)
     assert list_activities(me)["primary"].item() == "hill"
-    # A top speed far above these bursts: they are no longer near-maximal uphill sprints.
-    report = reclassify(me, {"top_speed_mps": 20.0})
+    # An easy speed far above these bursts: nothing stands out as work any more.
+    report = reclassify(me, {"easy_speed_mps": 7.0})
     after = load_efforts(me)
-    assert get_settings(me)["profile"] == {"top_speed_mps": 20.0}
+    assert get_settings(me)["profile"] == {"easy_speed_mps": 7.0}
     assert report.activities == 1 and report.primary_changed == 1
     assert list_activities(me)["primary"].item() == "steady"
     assert (before["kind"] == "hill").sum() > 0 and (after["kind"] == "hill").sum() == 0
     assert set(after["activity_id"]) == {activity_id}
     # Removing the override brings the first classification back, from the same samples.
-    reclassify(me, {"top_speed_mps": None})
+    reclassify(me, {"easy_speed_mps": None})
     assert load_efforts(me)["kind"].tolist() == before["kind"].tolist()
     assert len(load_activities(me)[0].samples) > 0

@@ -1,0 +1,279 @@
+"""Effort classification: every run cut into steady, hill, sprint, interval and recovery.
+
+The definitions, thresholds and the reasons for them are in ``docs/efforts.md``;
+the thresholds themselves in :mod:`legday.efforts.rules`. In short:
+
+1. The run is prepared on a 1-s grid within moving stretches
+   (:func:`legday.cleaning.prepare_arrays`); the effort signal is the
+   grade-adjusted speed (:mod:`legday.gap`), smoothed.
+2. The run's *easy level* is its own, kept between the athlete's easy speed
+   and a little above it (:func:`run_easy_level`); work must also be near the
+   athlete's threshold speed: hard means hard for this athlete.
+3. **Bouts** are stretches of effort above the easy level
+   (:mod:`legday.efforts.bouts`); **climbs** are cut from the elevation.
+4. Each is judged (:mod:`legday.efforts.judge`): short fast bouts are
+   sprints (by speed, never heart rate); climbs run hard again and again on
+   the same hill, with recoveries between, are hills; bouts well above their
+   surroundings that repeat are interval reps. Everything else is steady,
+   and the easy parts between work are recoveries.
+
+Modules: :mod:`~legday.efforts.rules` (thresholds), :mod:`~legday.efforts.kinds`,
+:mod:`~legday.efforts.bouts` (signal to bouts), :mod:`~legday.efforts.judge`
+(the rules) and :mod:`~legday.efforts.describe` (the efforts frame and its
+sentences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from legday.calibration import (
+    FROM_THIS_FILE,
+    AthleteProfile,
+    RunStats,
+    estimate_profile,
+    run_stats,
+)
+from legday.cleaning import Columns, apply_cadence_model, prepare_arrays
+from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
+from legday.efforts.describe import (
+    EFFORT_COLUMNS,
+    assemble,
+    describe_work,
+    empty_efforts,
+    fmt_duration,
+    fmt_pace,
+)
+from legday.efforts.judge import judge
+from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
+from legday.efforts.rules import RULES, EffortRules
+from legday.model import Activity, iso_utc
+
+__all__ = [
+    "EFFORT_COLUMNS",
+    "RULES",
+    "WORK_KINDS",
+    "EffortKind",
+    "EffortRules",
+    "RunClassification",
+    "classify_activities",
+    "classify_prepared",
+    "classify_run",
+    "empty_efforts",
+    "fmt_duration",
+    "fmt_pace",
+    "headline",
+    "lap_boundaries",
+    "primary_kind",
+    "run_easy_level",
+]
+
+#: A steady run climbing at least this much per kilometre is called hilly. [m/km]
+HILLY_M_PER_KM = 10.0
+
+
+@dataclass
+class RunClassification:
+    """The efforts of one run and what they add up to.
+
+    Attributes
+    ----------
+    efforts
+        One row per effort (:data:`EFFORT_COLUMNS`): ``kind``, ``start`` and
+        ``end`` (UTC), ``duration_s`` [s], ``moving_s`` [s], ``distance_m`` [m],
+        ``speed_mps`` and ``gap_speed_mps`` (means over moving time) [m/s],
+        ``grade_pct`` (rise over distance) [%], ``elevation_gain_m`` [m],
+        ``heart_rate`` (mean) [1/min] and ``why``.
+    primary
+        The activity's primary kind, or None for sports that are not running.
+    profile
+        The athlete profile the rules used.
+    notes
+        Sentences about how the run was read (calibration, speed source...).
+    """
+
+    efforts: pd.DataFrame
+    primary: EffortKind | None
+    profile: AthleteProfile
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Number of efforts of each kind."""
+        return {str(k): int(v) for k, v in self.efforts["kind"].value_counts().items()}
+
+    def headline(self) -> str:
+        """One line for people: ``interval: 6 x interval``, ``steady, hilly: 420 m up``."""
+        return headline(self.primary, self.efforts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``primary``, ``headline``, ``efforts`` (ISO times) and ``notes``."""
+        rows = []
+        for rec in self.efforts.to_dict("records"):
+            row: dict[str, Any] = {"kind": str(rec["kind"]), "start": iso_utc(rec["start"]),
+                                   "end": iso_utc(rec["end"])}
+            for key in EFFORT_COLUMNS[3:-1]:
+                value = rec[key]
+                row[key] = None if value is None or not np.isfinite(value) else round(
+                    float(value), 2 if key.endswith("mps") else 1)
+            row["why"] = rec["why"]
+            rows.append(row)
+        return {"primary": None if self.primary is None else str(self.primary),
+                "headline": self.headline(), "efforts": rows, "notes": list(self.notes)}
+
+
+def headline(primary: EffortKind | str | None, efforts: pd.DataFrame) -> str:
+    """The run in a few words: its primary kind, its work and, for a steady run, its climbing.
+
+    A steady run climbing :data:`HILLY_M_PER_KM` or more is ``steady, hilly:
+    420 m up``: climbing at easy effort is not a hill workout, but its metres
+    are leg work the weekly numbers count.
+    """
+    if primary is None:
+        return "not running"
+    kinds = [str(k) for k in efforts["kind"]] if len(efforts) else []
+    work = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
+            for k in ("interval", "hill", "sprint") if k in kinds]
+    climb = float(np.nansum(efforts["elevation_gain_m"])) if len(efforts) else 0.0
+    km = float(np.nansum(efforts["distance_m"])) / 1000.0 if len(efforts) else 0.0
+    text = str(primary)
+    if str(primary) == EffortKind.STEADY and km > 0 and climb >= HILLY_M_PER_KM * km:
+        text += f", hilly: {climb:.0f} m up"
+    return text + (f" ({', '.join(work)})" if work else "")
+
+
+def run_easy_level(stats: RunStats, profile: AthleteProfile,
+                   rules: EffortRules = RULES) -> float:
+    """The easy level a run is judged against. [m/s]
+
+    The run's own easy level (its commonest effort among its slower half of
+    running), kept between the athlete's easy speed and ``easy_cap_x`` times
+    it: an interval session made of reps and standing rests has no easy
+    running of its own, and a session of walked recoveries has a slow one.
+    With under 5 minutes of running, the athlete's easy speed.
+    """
+    athlete = profile.easy_speed_mps
+    if not np.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
+        return athlete
+    return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
+
+
+def classify_prepared(frame: Columns, profile: AthleteProfile,
+                      stats: RunStats | None = None, laps: pd.DataFrame | None = None,
+                      rules: EffortRules = RULES) -> tuple[pd.DataFrame, list[str]]:
+    """Cut a prepared run into efforts.
+
+    Parameters
+    ----------
+    frame
+        From :func:`legday.cleaning.prepare_run` or ``prepare_arrays`` (with the
+        profile's cadence model applied).
+    profile
+        The athlete.
+    stats
+        The run's :class:`RunStats`, when already computed.
+    laps
+        The activity's laps: manual and workout-step boundaries are used as a
+        hint for effort edges; auto-laps are ignored.
+    rules
+        The thresholds (:data:`RULES` unless checking others).
+
+    Returns
+    -------
+    efforts, notes
+        Efforts covering the run (:data:`EFFORT_COLUMNS`) and notes.
+    """
+    if len(frame) < 2:
+        return empty_efforts(), ["too few samples to classify"]
+    stats = stats or run_stats(frame)
+    easy = run_easy_level(stats, profile, rules)
+    notes = [f"easy level of this run {fmt_pace(easy)}"]
+    on_cadence = np.asarray(frame["speed_source"]) == "cadence"
+    if on_cadence.any():
+        share = float(on_cadence.mean())
+        notes.append(f"{100 * share:.0f} % of the run without distance: speed from cadence")
+    if frame.attrs.get("elevation_noisy", False):
+        notes.append("GPS-like elevation: only climbs of "
+                     f"{rules.gps_climb_min_m:.0f} m or more count")
+    run = RunArrays.of(frame, easy, rules, laps)
+    bouts = find_bouts(run)
+    for bout in bouts:
+        measure(run, bout)
+    surroundings(run, bouts)
+    work = judge(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
+    describe_work(run, work, profile.top_speed_mps)
+    return assemble(run, work), notes
+
+
+def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
+                    stats: RunStats, notes: list[str], rules: EffortRules,
+                    ) -> RunClassification:
+    efforts, more = classify_prepared(frame, profile, stats, laps=activity.laps, rules=rules)
+    primary = primary_kind(efforts["kind"]) if len(efforts) else EffortKind.STEADY
+    return RunClassification(efforts, primary, profile, notes + more)
+
+
+def classify_run(activity: Activity, profile: AthleteProfile | None = None,
+                 rules: EffortRules = RULES) -> RunClassification:
+    """Classify one activity.
+
+    Parameters
+    ----------
+    activity
+        Any activity; only running sports are classified (others get
+        ``primary`` None and no efforts).
+    profile
+        The athlete; when None it is estimated from this file alone (and the
+        notes say so).
+    rules
+        The thresholds.
+    """
+    if not activity.is_running:
+        return RunClassification(empty_efforts(), None, profile or AthleteProfile(),
+                                 [f"{activity.sport.value} is not running: not classified"])
+    frame: Columns = prepare_arrays(activity, (profile or AthleteProfile()).cadence_model)
+    stats = run_stats(frame)
+    notes: list[str] = []
+    if profile is None:
+        profile = estimate_profile([stats])
+        notes.append("profile " + FROM_THIS_FILE)
+        frame = apply_cadence_model(frame, profile.cadence_model)
+    return _classification(activity, frame, profile, stats, notes, rules)
+
+
+def classify_activities(activities: Sequence[Activity], profile: AthleteProfile | None = None,
+                        rules: EffortRules = RULES) -> list[RunClassification]:
+    """Classify several activities of one athlete, calibrating from all of them first.
+
+    Parameters
+    ----------
+    activities
+        The athlete's activities (non-running ones are passed through with
+        ``primary`` None).
+    profile
+        Base profile (values set by the athlete are kept); estimated values
+        come from the running activities given.
+    rules
+        The thresholds.
+    """
+    frames: dict[int, Columns] = {}
+    stats: dict[int, RunStats] = {}
+    for i, act in enumerate(activities):
+        if act.is_running:
+            frames[i] = prepare_arrays(act, (profile or AthleteProfile()).cadence_model)
+            stats[i] = run_stats(frames[i])
+    estimated = estimate_profile(list(stats.values()), base=profile) if stats else (
+        profile or AthleteProfile())
+    out = []
+    for i, act in enumerate(activities):
+        if i not in frames:
+            out.append(classify_run(act, estimated, rules))
+            continue
+        frame = apply_cadence_model(frames[i], estimated.cadence_model)
+        head = [f"profile {estimated.source('easy_speed_mps')}"]
+        out.append(_classification(act, frame, estimated, stats[i], head, rules))
+    return out

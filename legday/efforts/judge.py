@@ -1,0 +1,325 @@
+"""Which bouts are work, and of what kind: sprint, hill or interval rep.
+
+Three ideas carry the rules (``docs/efforts.md`` has the thresholds):
+
+- **hard for this athlete**: work is above the run's easy level and near the
+  athlete's threshold speed, grade-adjusted;
+- **a pattern of work and recovery**: hill and interval efforts are repeated,
+  with easier running, walking or standing between them; a lone brisk
+  stretch or one hard climb is steady running;
+- **what the sensors can resolve**: sprints are judged by speed (heart rate
+  lags), a short climb only counts on a barometric altimeter, and GPS-like
+  elevation must rise by more than it wanders.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from legday.efforts.bouts import Bout, RunArrays, measure
+from legday.efforts.kinds import EffortKind
+from legday.gap import gap_factor
+from legday.model import haversine_m
+
+
+def judge(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
+          threshold_speed_mps: float) -> list[Bout]:
+    """Give the bouts their kinds; returns the work efforts (hills included) in time order.
+
+    Parameters
+    ----------
+    run
+        The run's arrays.
+    bouts
+        From :func:`legday.efforts.bouts.find_bouts`, measured, with their surroundings.
+    top_speed_mps, threshold_speed_mps
+        The athlete's. [m/s]
+    """
+    rules = run.rules
+    work_floor = max(rules.work_x_easy * run.easy, rules.work_x_threshold * threshold_speed_mps)
+    fast = [bt for bt in bouts if bt.effort_mps >= rules.work_x_easy * run.easy]
+    ladder = _ladder_reps(run, fast)
+    uphill: list[Bout] = []
+    for bout in _sprints(run, fast, top_speed_mps):
+        if id(bout) in ladder:
+            continue
+        # GPS altitude cannot resolve a climb of a few seconds (it bumps with speed).
+        if _on_climb(run, bout) and not run.noisy_elevation:
+            uphill.append(bout)
+        else:
+            bout.kind = EffortKind.SPRINT
+    sprinting = _mask(run, [bt for bt in bouts if bt.kind == EffortKind.SPRINT])
+    hills = [h for h in _hills(run, work_floor, uphill) if not sprinting[h.a:h.b].any()]
+    on_hill = _mask(run, hills)
+    # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
+    open_bouts = [bt for bt in bouts if not on_hill[bt.a:bt.b].mean() >= 0.5]
+    reps = [bt for bt in open_bouts if bt.kind is None and _is_rep(run, bt, work_floor)
+            and not _on_climb(run, bt)
+            and (rules.rep_min_s <= bt.moving_s <= rules.rep_max_s or id(bt) in ladder)]
+    # Reps beyond 10 min are long repeats only beside at least two ordinary reps.
+    if sum(bt.moving_s <= rules.rep_long_s for bt in reps) < 2:
+        reps = [bt for bt in reps if bt.moving_s <= rules.rep_long_s]
+    for bout in _repeated(run, reps):
+        bout.kind = EffortKind.INTERVAL
+    work = sorted([bt for bt in open_bouts if bt.kind is not None] + hills, key=lambda b: b.a)
+    for prev, bout in zip(work, work[1:], strict=False):
+        bout.a = max(bout.a, prev.b)
+    return [bt for bt in work if bt.b > bt.a]
+
+
+def _mask(run: RunArrays, bouts: list[Bout]) -> np.ndarray:
+    out = np.zeros(len(run.t), dtype=bool)
+    for bout in bouts:
+        out[bout.a:bout.b] = True
+    return out
+
+
+def _is_rep(run: RunArrays, bout: Bout, work_floor: float) -> bool:
+    return (bout.effort_mps >= work_floor and bout.contrast >= run.rules.rep_contrast
+            and bout.cadence_rise_spm >= run.rules.cadence_rise_spm)
+
+
+def _on_climb(run: RunArrays, bout: Bout) -> bool:
+    """Whether a measured bout climbs (``hill_grade_pct`` and a climb's rise)."""
+    return bout.grade_pct >= run.rules.hill_grade_pct and bout.gain_m >= climb_rise_m(run)
+
+
+def climb_rise_m(run: RunArrays) -> float:
+    """Smallest rise that is a climb on this run's elevation. [m]
+
+    ``climb_hysteresis_m`` on a barometric altimeter, ``gps_climb_min_m`` on
+    GPS-like elevation, and never less than ``climb_noise_x`` times the
+    elevation's short-term noise.
+    """
+    rules = run.rules
+    floor = rules.gps_climb_min_m if run.noisy_elevation else rules.climb_hysteresis_m
+    return max(floor, rules.climb_noise_x * run.elevation_noise_m)
+
+
+def _sets(run: RunArrays, bouts: list[Bout]) -> list[list[Bout]]:
+    """Group bouts into sets: a break longer than ``set_gap_s`` starts a new set."""
+    groups: list[list[Bout]] = []
+    for bout in sorted(bouts, key=lambda b: b.a):
+        if groups and run.gap_s(groups[-1][-1], bout) <= run.rules.set_gap_s:
+            groups[-1].append(bout)
+        else:
+            groups.append([bout])
+    return groups
+
+
+def _ladder_reps(run: RunArrays, fast: list[Bout]) -> set[int]:
+    """Short bouts that are reps of a set of longer ones (a ladder's 100 m).
+
+    In a set with reps longer than ``sprint_max_s``, a short bout at most
+    ``same_set_x`` times their speed and at least ``ladder_share`` of the
+    shortest of them is a rep too; strides after 2-min reps are faster and
+    stay sprints.
+    """
+    rules = run.rules
+    out: set[int] = set()
+    for group in _sets(run, fast):
+        longer = [bt for bt in group if bt.moving_s > rules.sprint_max_s]
+        if not longer:
+            continue
+        speed = rules.same_set_x * float(np.mean([bt.speed_mps for bt in longer]))
+        shortest = min(bt.moving_s for bt in longer)
+        out.update(id(bt) for bt in group if bt.moving_s <= rules.sprint_max_s
+                   and bt.speed_mps <= speed and bt.moving_s >= rules.ladder_share * shortest)
+    return out
+
+
+def _sprints(run: RunArrays, fast: list[Bout], top_speed_mps: float) -> list[Bout]:
+    """Short bouts near top speed, or strides, that are not reps of a set.
+
+    A sprint lasts at most ``sprint_max_s`` (moving), its best 5 s reach
+    ``sprint_x_top`` of top speed or it is a stride (at most ``stride_max_s``,
+    best 5 s at ``stride_x_easy`` x easy), and the legs show it (cadence, with
+    GPS speed). Beyond ``stride_max_s`` it needs a recovery of
+    ``sprint_rest_x`` times its length to the next fast bout: 200 m in 30 s
+    with 1-min jogs are reps of a set.
+    """
+    rules = run.rules
+    out = []
+    for i, bout in enumerate(fast):
+        near_max = bout.peak_mps >= rules.sprint_x_top * top_speed_mps
+        stride = (bout.moving_s <= rules.stride_max_s
+                  and bout.peak_mps >= rules.stride_x_easy * run.easy)
+        if not (bout.moving_s <= rules.sprint_max_s
+                and bout.cadence_rise_spm >= rules.cadence_rise_spm and (near_max or stride)):
+            continue
+        rest = run.gap_s(fast[i - 1], bout) if i else np.inf
+        if i + 1 < len(fast):
+            rest = min(rest, run.gap_s(bout, fast[i + 1]))
+        if bout.moving_s <= rules.stride_max_s or rest >= rules.sprint_rest_x * bout.moving_s:
+            out.append(bout)
+    return out
+
+
+def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout]) -> list[Bout]:
+    """Hill efforts: climbs run hard for this athlete, again and again on the same hill.
+
+    A climb (:func:`climb_spans`) is hard when its grade-adjusted effort
+    (speed over the climb times the cost of its mean grade) reaches the work
+    level and it lasts ``hill_min_s`` or ``hill_min_m``; uphill sprints are
+    hard climbs of their own. Hard climbs are hill efforts when the same climb
+    is run that hard again after a recovery (:func:`_same_climb_repeated`).
+    """
+    rules = run.rules
+    hard: list[Bout] = []
+    for a, b in climb_spans(run):
+        bout = Bout(a, b)
+        bout.moving_s = int(run.moving[a:b].sum())
+        bout.distance_m = float(run.dist[b - 1] - run.dist[a])
+        if bout.distance_m <= 0 or bout.moving_s == 0:
+            continue
+        bout.gain_m = float(run.elev[b - 1] - run.elev[a])
+        grade = bout.gain_m / bout.distance_m
+        bout.grade_pct = 100.0 * grade
+        speed = bout.distance_m / max(run.end_time(b) - float(run.t[a]), 1.0)
+        bout.effort_mps = speed * float(gap_factor(grade))
+        sustained = bout.moving_s >= rules.hill_min_s or bout.distance_m >= rules.hill_min_m
+        if bout.grade_pct >= rules.hill_grade_pct and sustained and bout.effort_mps >= work_floor:
+            hard.append(bout)
+    # An uphill sprint is its own bout, shorter than the climb it is run on.
+    sprinting = _mask(run, uphill_sprints)
+    hard = sorted([h for h in hard if not sprinting[h.a:h.b].any()] + uphill_sprints,
+                  key=lambda b: b.a)
+    hills = _same_climb_repeated(run, hard)
+    for hill in hills:
+        # Keep the climb's own rise and effort (over its mean grade), not the per-second ones.
+        kept = hill.effort_mps, hill.gain_m, hill.grade_pct
+        measure(run, hill)
+        hill.effort_mps, hill.gain_m, hill.grade_pct = kept
+        hill.kind = EffortKind.HILL
+    return hills
+
+
+def climb_spans(run: RunArrays) -> list[tuple[int, int]]:
+    """Climbs cut from the elevation: from a low to the next high at least
+    :func:`climb_rise_m` above it, without the flat run-in and run-out (the
+    climb starts and ends within a tenth of its rise, or a quarter of the minimum rise,
+    of the low and the high)."""
+    rise_min = climb_rise_m(run)
+    out: list[tuple[int, int]] = []
+    for start in np.unique(run.first):
+        a, b = int(start), int(run.last[start]) + 1
+        z = run.elev[a:b]
+        ok = np.flatnonzero(np.isfinite(z))
+        if len(ok) < 2:
+            continue
+        for i0, i1 in _rises(z[ok], rise_min):
+            seg = z[ok[i0]:ok[i1] + 1]
+            low, high = float(seg[0]), float(seg[-1])
+            margin = min(0.1 * (high - low), rise_min / 4)
+            begin = ok[i0] + int(np.flatnonzero(seg <= low + margin)[-1])
+            end = ok[i0] + int(np.flatnonzero(seg >= high - margin)[0])
+            if end > begin:
+                out.append((a + begin, a + end + 1))
+    return out
+
+
+def _rises(z: np.ndarray, rise_min: float) -> list[tuple[int, int]]:
+    """``(low, high)`` indices of the rises of at least ``rise_min`` in ``z``.
+
+    Extremes are found with a hysteresis: a high is confirmed once the series
+    has fallen ``rise_min`` below it, a low once it has risen that much. The
+    loop runs over turning points only (a few per minute of running).
+    """
+    de = np.diff(z)
+    keep = np.ones(len(z), dtype=bool)
+    keep[1:-1] = (np.sign(de[1:]) != np.sign(de[:-1])) & (de[1:] != 0)
+    idx = np.flatnonzero(keep)
+    vals = z[idx].tolist()
+    ext: list[int] = []
+    direction = 0
+    low = high = 0
+    for j, value in enumerate(vals):
+        if direction == 0:
+            low = j if value < vals[low] else low
+            high = j if value > vals[high] else high
+            if value - vals[low] >= rise_min:
+                ext, direction = [low, j], 1
+            elif vals[high] - value >= rise_min:
+                ext, direction = [high, j], -1
+        elif (value - vals[ext[-1]]) * direction >= 0:
+            ext[-1] = j
+        elif abs(value - vals[ext[-1]]) >= rise_min:
+            ext.append(j)
+            direction = -direction
+    return [(int(idx[p]), int(idx[q])) for p, q in zip(ext, ext[1:], strict=False)
+            if vals[q] > vals[p]]
+
+
+def _same_climb_repeated(run: RunArrays, climbs: list[Bout]) -> list[Bout]:
+    """The climbs run again on the same hill soon after, with a recovery between.
+
+    Two consecutive climbs are repeats when they are on the same road (the
+    middle of each lies within ``same_climb_m`` of the other's track:
+    elevation noise moves where a climb seems to start), the second starts
+    within ``rep_gap_s`` (or 1.5 times the shorter climb) of the end of the
+    first, and the athlete recovered between them (:func:`_recovered`).
+    """
+    rules = run.rules
+    out: dict[int, Bout] = {}
+    for i, first in enumerate(climbs):
+        for second in climbs[i + 1:]:
+            if run.gap_s(first, second) > max(rules.rep_gap_s,
+                                              1.5 * min(first.moving_s, second.moving_s)):
+                break
+            if (_near_track(run, first, second) and _near_track(run, second, first)
+                    and _recovered(run, first, second)):
+                out[id(first)] = first
+                out[id(second)] = second
+                break
+    return sorted(out.values(), key=lambda b: b.a)
+
+
+def _recovered(run: RunArrays, first: Bout, second: Bout) -> bool:
+    """Whether the running between two efforts (a jog or walk down, standing) is
+    ``rep_contrast`` times easier than both: a tempo lap over a hill is not a rep."""
+    between = slice(first.b, second.a)
+    moving = run.moving[between]
+    if moving.sum() < run.rules.edge_run_s:
+        return True
+    rest = float(np.mean(run.x[between][moving]))
+    return min(first.effort_mps, second.effort_mps) >= run.rules.rep_contrast * rest
+
+
+def _near_track(run: RunArrays, bout: Bout, other: Bout) -> bool:
+    """Whether the middle of ``bout`` lies within ``same_climb_m`` of ``other``'s track."""
+    mid = (bout.a + bout.b) // 2
+    lat, lon = run.lat[other.a:other.b], run.lon[other.a:other.b]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.any() or not np.isfinite(run.lat[mid]):
+        return False
+    n = int(ok.sum())
+    d = haversine_m(np.full(n, run.lat[mid]), np.full(n, run.lon[mid]), lat[ok], lon[ok])
+    return bool(d.min() <= run.rules.same_climb_m)
+
+
+def _repeated(run: RunArrays, reps: list[Bout]) -> list[Bout]:
+    """The reps that are repeated: in a set of two or more, or as hard as such a set.
+
+    Consecutive reps belong to one set when the break between them is at most
+    ``rep_gap_s`` (or 1.5 times the shorter rep, for long repeats). A lone
+    bout in a run without any such set is not work (a brisk stretch of a
+    warm-up).
+    """
+    rules = run.rules
+    groups: list[list[Bout]] = []
+    for bout in sorted(reps, key=lambda b: b.a):
+        if groups:
+            prev = groups[-1][-1]
+            if run.gap_s(prev, bout) <= max(rules.rep_gap_s,
+                                            1.5 * min(prev.moving_s, bout.moving_s)):
+                groups[-1].append(bout)
+                continue
+        groups.append([bout])
+    in_sets = [b for g in groups if len(g) >= 2 for b in g]
+    if not in_sets:
+        return []
+    level = float(np.median([b.effort_mps for b in in_sets]))
+    typical = float(np.median([b.moving_s for b in in_sets]))
+    return [b for g in groups for b in g
+            if len(g) >= 2 or (b.effort_mps >= rules.lone_rep_share * level
+                               and b.moving_s >= rules.lone_rep_share / 2 * typical)]

@@ -1,0 +1,32 @@
+"""The kinds of effort a run is cut into, and the activity's primary kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class EffortKind(StrEnum):
+    """The kinds of effort a run is cut into."""
+
+    STEADY = "steady"
+    HILL = "hill"
+    SPRINT = "sprint"
+    INTERVAL = "interval"
+    RECOVERY = "recovery"
+
+
+WORK_KINDS = frozenset({EffortKind.HILL, EffortKind.SPRINT, EffortKind.INTERVAL})
+
+
+def primary_kind(kinds: Iterable[str]) -> EffortKind:
+    """Primary kind: interval with >= 2 interval efforts, else hill with >= 1 hill effort,
+    else sprint with >= 2 sprint efforts, else steady."""
+    ks = [str(k) for k in kinds]
+    if ks.count(EffortKind.INTERVAL) >= 2:
+        return EffortKind.INTERVAL
+    if EffortKind.HILL in ks:
+        return EffortKind.HILL
+    if ks.count(EffortKind.SPRINT) >= 2:
+        return EffortKind.SPRINT
+    return EffortKind.STEADY
