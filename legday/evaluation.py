@@ -146,67 +146,79 @@ def normalise_efforts(efforts: Efforts | None) -> list[tuple[str, float, float]]
     ``start`` and ``end``; times may be Timestamps, datetimes or ISO strings
     (naive ones are taken as UTC).
     """
+    return [(kind, start, end) for kind, start, end, _ in _efforts_with_also(efforts)]
+
+
+def _efforts_with_also(efforts: Efforts | None,
+                       ) -> list[tuple[str, float, float, tuple[str, ...]]]:
     if efforts is None:
         return []
-    if isinstance(efforts, pd.DataFrame):
-        rows: Iterable[Any] = efforts.to_dict("records")
-    else:
-        rows = efforts
+    rows: Iterable[Any] = (efforts.to_dict("records") if isinstance(efforts, pd.DataFrame)
+                           else efforts)
     out = []
     for row in rows:
         if isinstance(row, Mapping):
             kind, start, end = row["kind"], row["start"], row["end"]
+            also = tuple(row.get("also") or ())
         else:
             kind, start, end = row.kind, row.start, row.end
-        out.append((str(kind), _seconds(start), _seconds(end)))
+            also = tuple(getattr(row, "also", ()) or ())
+        out.append((str(kind), _seconds(start), _seconds(end), also))
     return out
 
 
-def match_efforts(true: Efforts, predicted: Efforts,
-                  kinds: Iterable[str] = KINDS) -> EffortMatch:
-    """Match detected efforts to true ones, one-to-one, per kind.
+def match_efforts(true: Efforts, predicted: Efforts, kinds: Iterable[str] = KINDS,
+                  *, strict: bool = False) -> EffortMatch:
+    """Match detected efforts to true ones, one-to-one.
 
     Parameters
     ----------
     true, predicted
         Efforts with ``kind``, ``start`` and ``end`` (see
-        :func:`normalise_efforts`). Efforts of kinds not in ``kinds`` are
-        ignored.
+        :func:`normalise_efforts`); a true effort may list other kinds it is
+        too in ``also`` (a sprint up a hill), which a prediction may match.
+        Efforts of kinds not in ``kinds`` are ignored.
     kinds
         Kinds to score.
+    strict
+        Ignore ``also``: a true effort matches only its own kind.
 
     Returns
     -------
     EffortMatch
-        Matches and per-kind counts; ``.work`` is the headline.
+        Matches and per-kind counts (a match counts for the true kind); ``.work``
+        is the headline.
     """
     wanted = tuple(kinds)
-    t = normalise_efforts(true)
+    t = _efforts_with_also(true)
     p = normalise_efforts(predicted)
+    pairs = []
+    for i, (kind, s1, e1, also) in enumerate(t):
+        if kind not in wanted:
+            continue
+        accepted = {kind} if strict else {kind, *also}
+        for j, (kind_p, s2, e2) in enumerate(p):
+            if kind_p not in accepted or kind_p not in wanted:
+                continue
+            overlap = min(e1, e2) - max(s1, s2)
+            if overlap > 0 and overlap >= 0.5 * (e1 - s1) and overlap >= 0.5 * (e2 - s2):
+                pairs.append((-overlap, abs(s1 - s2), i, j, overlap))
+    pairs.sort()
+    used_t: set[int] = set()
+    used_p: set[int] = set()
     matches: list[Match] = []
+    for _, _, i, j, overlap in pairs:
+        if i in used_t or j in used_p:
+            continue
+        used_t.add(i)
+        used_p.add(j)
+        matches.append(Match(t[i][0], i, j, overlap))
     per_kind: dict[str, PRF] = {}
     for kind in wanted:
-        ti = [i for i, e in enumerate(t) if e[0] == kind]
-        pi = [j for j, e in enumerate(p) if e[0] == kind]
-        pairs = []
-        for i in ti:
-            _, s1, e1 = t[i]
-            for j in pi:
-                _, s2, e2 = p[j]
-                overlap = min(e1, e2) - max(s1, s2)
-                if overlap > 0 and overlap >= 0.5 * (e1 - s1) and overlap >= 0.5 * (e2 - s2):
-                    pairs.append((-overlap, abs(s1 - s2), i, j, overlap))
-        pairs.sort()
-        used_t: set[int] = set()
-        used_p: set[int] = set()
-        for _, _, i, j, overlap in pairs:
-            if i in used_t or j in used_p:
-                continue
-            used_t.add(i)
-            used_p.add(j)
-            matches.append(Match(kind, i, j, overlap))
-        tp = len(used_t)
-        per_kind[kind] = PRF(tp, len(pi) - tp, len(ti) - tp)
+        tp = sum(1 for m in matches if m.kind == kind)
+        n_true = sum(1 for e in t if e[0] == kind)
+        fp = sum(1 for j, e in enumerate(p) if e[0] == kind and j not in used_p)
+        per_kind[kind] = PRF(tp, fp, n_true - tp)
     return EffortMatch(tuple(matches), per_kind)
 
 
@@ -270,7 +282,8 @@ def _balanced(right: Mapping[str, int], total: Mapping[str, int]) -> float:
 
 
 def score_synthetic(truth: Sequence[Mapping[str, Any]],
-                    predictions: Mapping[str, Mapping[str, Any]]) -> SyntheticScore:
+                    predictions: Mapping[str, Mapping[str, Any]], *,
+                    strict: bool = False) -> SyntheticScore:
     """Score predictions on a synthetic set.
 
     Parameters
@@ -281,6 +294,9 @@ def score_synthetic(truth: Sequence[Mapping[str, Any]],
     predictions
         ``{file: {"primary": str, "efforts": [...]}}`` keyed by the truth's
         ``file`` (its name or stem also work).
+    strict
+        Ignore the truth's alternatives (``also`` of an effort, ``primary_also``
+        of a run): a sprint up a hill must be called a hill.
     """
     missing: list[str] = []
     confusion: dict[str, dict[str, int]] = {}
@@ -300,9 +316,10 @@ def score_synthetic(truth: Sequence[Mapping[str, Any]],
         confusion.setdefault(expected, {})
         confusion[expected][got] = confusion[expected].get(got, 0) + 1
         total[expected] = total.get(expected, 0) + 1
-        ok = got == expected
+        ok = got == expected or (not strict and got in entry.get("primary_also", ()))
         right[expected] = right.get(expected, 0) + int(ok)
-        result = match_efforts(entry["efforts"], pred.get("efforts") or [], KINDS)
+        result = match_efforts(entry["efforts"], pred.get("efforts") or [], KINDS,
+                               strict=strict)
         for kind, prf in result.per_kind.items():
             per_kind[kind] = per_kind[kind] + prf
         matches.extend(result.matches)
@@ -612,3 +629,41 @@ def score_labels(labels: Sequence[LabelRow],
         easy_fp_share=_share(easy_fp, easy_total),
         details=details,
     )
+
+
+# --- choosing thresholds on one athlete, checking them on another ---------------------------
+
+#: The thresholds the cross-athlete check chooses among (three values each, the shipped one
+#: in the middle): how hard work must be for the athlete, how much a rep must stand out
+#: from its recoveries, how fast a stride is, and how much GPS altitude must rise.
+RULE_GRID: dict[str, tuple[float, ...]] = {
+    "work_x_threshold": (0.80, 0.85, 0.90),
+    "rep_contrast": (1.2, 1.3, 1.4),
+    "stride_x_easy": (1.5, 1.6, 1.7),
+    "gps_climb_min_m": (6.0, 10.0, 14.0),
+}
+
+#: Metrics of :class:`LabelScore` that the objective averages, and whether higher is better.
+OBJECTIVE_METRICS: tuple[tuple[str, bool], ...] = (
+    ("balanced_primary_accuracy", True), ("required_recall", True), ("count_accuracy", True),
+    ("rep_time_accuracy", True), ("easy_fp_share", False),
+)
+
+
+def objective(score: LabelScore) -> float:
+    """One number to choose thresholds by: the mean of the label metrics, the easy-run
+    false-positive share counted as ``1 - share`` (metrics no row asks for are left out)."""
+    values = []
+    for name, higher in OBJECTIVE_METRICS:
+        value = getattr(score, name)
+        if value is not None:
+            values.append(value if higher else 1.0 - value)
+    return sum(values) / len(values) if values else 0.0
+
+
+def rule_grid(grid: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
+    """Every combination of the grid's values, as keyword arguments of ``EffortRules.replace``."""
+    combos: list[dict[str, float]] = [{}]
+    for name, values in grid.items():
+        combos = [{**c, name: float(v)} for c in combos for v in values]
+    return combos

@@ -9,12 +9,16 @@ import pytest
 
 from legday.evaluation import (
     PRF,
+    RULE_GRID,
     CountRule,
     LabelRow,
+    LabelScore,
     load_labels,
     match_efforts,
     match_rep_times,
+    objective,
     parse_counts,
+    rule_grid,
     score_labels,
     score_synthetic,
 )
@@ -42,6 +46,20 @@ def test_exact_overlap_matches() -> None:
     assert result.work.f1 == 1.0
     assert result.per_kind["steady"] == PRF(1, 0, 0)
     assert len(result.matches) == 4
+
+
+def test_a_sprint_up_a_hill_matches_a_sprint_unless_strict() -> None:
+    uphill = [{**e, "also": ["sprint"]} for e in reps("hill", 4, 12)]
+    called_sprints = reps("sprint", 4, 12)
+    result = match_efforts(uphill, called_sprints)
+    assert result.per_kind["hill"] == PRF(4, 0, 0)
+    assert result.per_kind["sprint"] == PRF(0, 0, 0)
+    assert result.work == PRF(4, 0, 0)
+    strict = match_efforts(uphill, called_sprints, strict=True)
+    assert strict.per_kind["hill"] == PRF(0, 0, 4)
+    assert strict.per_kind["sprint"] == PRF(0, 4, 0)
+    # A flat interval is not a sprint up a hill either way.
+    assert match_efforts(uphill, reps("interval", 4, 12)).work == PRF(0, 4, 4)
 
 
 def test_forty_percent_overlap_does_not_match() -> None:
@@ -262,3 +280,24 @@ def test_synthetic_truth_scored_against_itself_is_perfect() -> None:
     assert score.primary_accuracy == 1.0
     assert score.efforts.work.f1 == 1.0
     assert all(prf.f1 == 1.0 for prf in score.efforts.per_kind.values())
+
+
+# --- choosing thresholds -------------------------------------------------------------------
+
+def test_objective_averages_the_metrics_with_the_easy_share_inverted() -> None:
+    score = LabelScore(n_rows=4, missing=(), balanced_primary_accuracy=0.9,
+                       primary_accuracy=0.9, per_class={}, required_recall=1.0,
+                       count_accuracy=0.8, rep_time_accuracy=None, easy_fp_share=0.1)
+    assert objective(score) == pytest.approx((0.9 + 1.0 + 0.8 + 0.9) / 4)
+
+
+def test_the_rule_grid_holds_every_combination_and_the_shipped_rules() -> None:
+    from legday.efforts import RULES
+
+    combos = rule_grid(RULE_GRID)
+    assert len(combos) == 3 ** len(RULE_GRID)
+    assert len({tuple(sorted(c.items())) for c in combos}) == len(combos)
+    shipped = {name: getattr(RULES, name) for name in RULE_GRID}
+    assert shipped in combos
+    # The shipped value sits in the middle of each range, so both directions are tried.
+    assert all(values[1] == shipped[name] for name, values in RULE_GRID.items())

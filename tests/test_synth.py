@@ -338,9 +338,14 @@ def test_generate_set(tmp_path: Path) -> None:
         assert set(e) >= {"file", "workout", "primary", "efforts"}
         assert e["primary"] == EXPECTED_PRIMARY[e["workout"]]
         for eff in e["efforts"]:
-            assert set(eff) == {"kind", "start", "end"}
+            # Sprints up a hill are hill efforts and sprints, as the real labels write them.
+            uphill_sprint = e["workout"] == "hill_sprints" and eff["kind"] == "hill"
+            assert set(eff) == ({"kind", "start", "end", "also"} if uphill_sprint
+                                else {"kind", "start", "end"})
+            assert eff.get("also", ["sprint"]) == ["sprint"]
             assert eff["start"].endswith("Z") and eff["end"].endswith("Z")
             pd.Timestamp(eff["start"])
+        assert e["primary_also"] == (["sprint"] if e["workout"] == "hill_sprints" else [])
     again = generate_set(tmp_path / "again", n=3, seed=3)
     assert again == entries[:3]
 

@@ -49,7 +49,7 @@ from legday.efforts.describe import (
     fmt_duration,
     fmt_pace,
 )
-from legday.efforts.judge import judge
+from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.model import Activity, iso_utc
@@ -204,7 +204,7 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     for bout in bouts:
         measure(run, bout)
     surroundings(run, bouts)
-    work = judge(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
+    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
     describe_work(run, work, profile.top_speed_mps)
     return assemble(run, work), notes
 

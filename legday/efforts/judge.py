@@ -22,7 +22,7 @@ from legday.gap import gap_factor
 from legday.model import haversine_m
 
 
-def judge(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
+def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
           threshold_speed_mps: float) -> list[Bout]:
     """Give the bouts their kinds; returns the work efforts (hills included) in time order.
 

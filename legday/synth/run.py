@@ -27,20 +27,29 @@ def iso_z(ts: pd.Timestamp) -> str:
 
 @dataclass(frozen=True)
 class Effort:
-    """A true effort: ``kind`` from ``start`` (inclusive) to ``end`` (exclusive)."""
+    """A true effort: ``kind`` from ``start`` (inclusive) to ``end`` (exclusive).
+
+    ``also`` lists kinds the effort is too, as the real labels write ``hill|sprint``:
+    a sprint up a hill is a hill effort and a sprint.
+    """
 
     kind: str
     start: pd.Timestamp
     end: pd.Timestamp
+    also: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:
         """Length of the effort. [s]"""
         return float((self.end - self.start).total_seconds())
 
-    def to_dict(self) -> dict[str, str]:
-        """``{"kind", "start", "end"}`` with ISO-8601 UTC times."""
-        return {"kind": self.kind, "start": iso_z(self.start), "end": iso_z(self.end)}
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "start", "end"}`` with ISO-8601 UTC times, and ``also`` when set."""
+        out: dict[str, Any] = {"kind": self.kind, "start": iso_z(self.start),
+                               "end": iso_z(self.end)}
+        if self.also:
+            out["also"] = list(self.also)
+        return out
 
 
 @dataclass(frozen=True)
@@ -122,11 +131,19 @@ class SyntheticRun:
             "file": file,
             "workout": self.workout,
             "primary": self.primary,
+            "primary_also": self.primary_also,
             "efforts": [e.to_dict() for e in self.efforts],
             "description": self.description,
             "format": file.rsplit(".", 1)[-1].lower(),
             "device": self.device_summary(),
         }
+
+    @property
+    def primary_also(self) -> list[str]:
+        """Other primaries that are right too: ``sprint`` when every effort of the primary
+        kind is a sprint up a hill."""
+        alike = [set(e.also) for e in self.efforts if e.kind == self.primary]
+        return sorted(set.intersection(*alike)) if alike else []
 
     def device_summary(self) -> dict[str, object]:
         """The device settings that shaped this file (laps as actually recorded)."""
@@ -160,13 +177,16 @@ def truth_efforts(plan: WorkoutPlan, bounds: tuple[tuple[int, int], ...], n: int
     for seg, (a, b) in zip(plan.segments, bounds, strict=True):
         if b <= a:
             continue
-        if spans and spans[-1][0] == seg.kind:
+        # A sprint up a hill is both, as the real labels write it (``hill|sprint``).
+        also = ("sprint",) if seg.kind == "hill" and seg.sprint else ()
+        if spans and spans[-1][0] == seg.kind and spans[-1][3] == also:
             spans[-1][2] = b
         else:
-            spans.append([seg.kind, a, b])
+            spans.append([seg.kind, a, b, also])
     spans[-1][2] = n - 1
     return tuple(Effort(str(k), start_utc + pd.Timedelta(seconds=int(a)),
-                        start_utc + pd.Timedelta(seconds=int(b))) for k, a, b in spans)
+                        start_utc + pd.Timedelta(seconds=int(b)), also)
+                 for k, a, b, also in spans)
 
 
 def generate_run(workout: str, *, seed: int, athlete: Athlete | None = None,
