@@ -18,7 +18,7 @@ Estimates (each run first prepared by :func:`legday.cleaning.prepare_run`):
   2.3 x easy speed (the lowest ratio of recreational runners is about 2).
 - **threshold speed**: 0.97 x the best 20-minute mean speed (elapsed time,
   outdoors), never below 1.15 x easy speed (runs rarely contain a full
-  threshold effort). It is reported, not used by the rules.
+  threshold effort). Work efforts must reach a share of it (docs/efforts.md).
 - **max heart rate**: the highest 10-s median heart rate seen; **resting
   heart rate**: the lowest 5th percentile seen, an upper bound of the true
   resting rate (watches are not worn at rest during a run).
@@ -49,6 +49,8 @@ EASY_BELOW_SHARE = 0.25
 TOP_FLOOR_X_EASY = 2.3
 #: Threshold speed is never below this multiple of easy speed. [1]
 THRESHOLD_FLOOR_X_EASY = 1.15
+#: The best 20 minutes need a trusted distance for at least this share of samples. [1]
+TRUSTED_SHARE = 0.95
 
 DEFAULT = "default"
 SET_BY_YOU = "set by you"
@@ -253,14 +255,17 @@ def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
                       window_s: float) -> float:
     """Best mean speed over ``window_s`` of elapsed time (pauses count as standing). [m/s]
 
-    Only windows whose samples all have a trusted distance (``ok``) count.
+    Only windows with a trusted distance (``ok``) at :data:`TRUSTED_SHARE` of their
+    samples count: a few seconds without GPS fix at the start of a race do not
+    disqualify it.
     """
     if len(t_s) < 2 or t_s[-1] - t_s[0] < window_s:
         return float("nan")
+    start = np.arange(len(t_s))
     end = np.searchsorted(t_s, t_s + window_s, side="right") - 1
     full = t_s[end] - t_s >= window_s - 1.0
     bad = np.concatenate(([0], np.cumsum(~ok)))
-    clean = bad[end + 1] - bad[np.arange(len(t_s))] == 0
+    clean = bad[end + 1] - bad[start] <= (1.0 - TRUSTED_SHARE) * (end + 1 - start)
     sel = full & clean
     if not sel.any():
         return float("nan")

@@ -25,7 +25,8 @@ point every 1-10 s) and 1 Hz files give the same answer:
    :data:`GRADE_WINDOW_M` distance window, clamped to +/- 30 %.
    Elevation gain uses a hysteresis of :data:`GAIN_HYSTERESIS_M` as Runalyze
    does: a climb counts once it exceeds the threshold from the last low.
-6. **Grade-adjusted speed** from Minetti's cost of running (:mod:`legday.gap`).
+6. **Grade-adjusted speed** from the ACSM running equation's cost of a grade
+   (:mod:`legday.gap`).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from legday.calibration import AthleteProfile
 from legday.cli import main
 from legday.efforts import (
     EFFORT_COLUMNS,
@@ -33,13 +34,21 @@ Segment = tuple[float, float] | tuple[float, float, float]
 def make_activity(segments: Sequence[Segment], *, stops: Sequence[tuple[float, float]] = (),
                   smart: bool = False, frozen: Sequence[tuple[float, float]] = (),
                   sport: Sport = Sport.RUN, laps: Sequence[tuple[float, float, str]] = (),
-                  seed: int = 0) -> Activity:
+                  seed: int = 0, every_s: int = 1, gps_altitude: bool = False,
+                  cadence_lag_s: int = 0, cadence_override: Sequence[tuple[float, float, float]]
+                  = (), elevation_bumps: Sequence[tuple[float, float, float]] = ()) -> Activity:
     """A run from segments, sampled every second (or irregularly with ``smart``).
 
     Descending segments run back along the road (the way hill repeats go down).
     ``stops`` are watch stops ``(from_s, to_s)``: no samples, timer events.
     ``frozen`` are spans where distance does not move and there is no GPS (an
-    indoor track). ``laps`` are ``(start_s, end_s, trigger)``.
+    indoor track). ``laps`` are ``(start_s, end_s, trigger)``. ``every_s``
+    records a point every so many seconds (smart recording at a steady pace);
+    ``gps_altitude`` roughens the elevation by a metre, as GPS altitude is;
+    ``cadence_lag_s`` reports the cadence as a trailing average over that many
+    seconds (as watches do); ``cadence_override`` sets the cadence over
+    ``(from_s, to_s, spm)``; ``elevation_bumps`` add ``(from_s, to_s, metres)``
+    of altitude that comes and goes (a GPS altitude bump).
     """
     rng = np.random.default_rng(seed)
     speed = np.concatenate([np.full(int(seg[0]), seg[1], dtype=float) for seg in segments])
@@ -50,7 +59,18 @@ def make_activity(segments: Sequence[Segment], *, stops: Sequence[tuple[float, f
     step = speed * (1 + rng.normal(0, 0.01, n))
     dist = np.cumsum(step)
     elev = 100.0 + np.cumsum(step * grade)
+    if gps_altitude:
+        elev = elev + rng.normal(0, 1.0, n)
+    for a, b, metres in elevation_bumps:
+        sel = (t >= a) & (t < b)
+        elev[sel] += metres * np.sin(np.pi * (t[sel] - a) / (b - a))
     cadence = np.where(speed >= 2.0, 145.0 + 9.0 * speed, np.where(speed > 0.3, 110.0, 0.0))
+    for a, b, spm in cadence_override:
+        cadence[(t >= a) & (t < b)] = spm
+    if cadence_lag_s:
+        cs = np.concatenate(([0.0], np.cumsum(cadence)))
+        lo = np.maximum(np.arange(n) + 1 - cadence_lag_s, 0)
+        cadence = (cs[np.arange(n) + 1] - cs[lo]) / (np.arange(n) + 1 - lo)
     cadence = np.round(cadence + rng.normal(0, 1.0, n))
     target = 90.0 + 20.0 * speed * gap_factor(grade)
     hr = np.empty(n)
@@ -74,6 +94,8 @@ def make_activity(segments: Sequence[Segment], *, stops: Sequence[tuple[float, f
     keep = np.ones(n, dtype=bool)
     for a, b in stops:
         keep &= ~((t > a) & (t < b))
+    if every_s > 1:
+        keep &= (t % every_s == 0) | (t == n - 1)
     if smart:
         gaps = rng.integers(1, 8, size=n)
         chosen = np.zeros(n, dtype=bool)
@@ -134,6 +156,16 @@ def interval_session(reps: int = 6, rep_s: int = 120, rest_s: int = 60) -> list[
     return segs
 
 
+def alternate(work: Segment, rest: Segment, n: int) -> list[Segment]:
+    """``n`` work segments with ``rest`` between them."""
+    out: list[Segment] = []
+    for i in range(n):
+        out.append(work)
+        if i < n - 1:
+            out.append(rest)
+    return out
+
+
 # --- sprints ---------------------------------------------------------------------------
 
 def test_200m_at_7mps_inside_an_easy_run_is_exactly_one_sprint_with_its_bounds():
@@ -160,6 +192,33 @@ def test_strides_after_an_easy_run_make_a_sprint_session():
     assert result.primary == EffortKind.SPRINT
 
 
+def test_200m_reps_with_1_min_jogs_are_intervals_and_with_full_recoveries_sprints():
+    short_rests = [(900, EASY)] + alternate((29, 6.9), (70, 2.6), 6) + [(600, EASY)]
+    counts = classify_run(make_activity(short_rests)).counts()
+    assert counts.get("interval") == 6 and "sprint" not in counts
+    full_rests = [(900, EASY)] + alternate((29, 6.9), (240, 1.3), 4) + [(600, EASY)]
+    counts = classify_run(make_activity(full_rests)).counts()
+    assert counts.get("sprint") == 4 and "interval" not in counts
+
+
+def test_strides_recorded_every_4_s_with_a_lagging_cadence_are_found():
+    # A Forerunner 235/55 keeps a point every 4-5 s and reports the cadence late.
+    segs = [(1200, EASY)] + alternate((14, 7.0), (90, 1.5), 6) + [(300, EASY)]
+    result = classify_run(make_activity(segs, every_s=4, cadence_lag_s=10))
+    assert result.counts().get("sprint") == 6
+    assert result.primary == EffortKind.SPRINT
+
+
+def test_a_gps_altitude_bump_during_flat_strides_makes_no_hill():
+    # GPS altitude rises by metres while the watch moves fast, and falls back after.
+    segs = [(1200, EASY)] + alternate((18, 6.5), (75, 2.2), 6) + [(300, EASY)]
+    bumps = [(1200.0 + i * 93, 1200.0 + i * 93 + 30, 6.0) for i in range(6)]
+    result = classify_run(make_activity(segs, gps_altitude=True, elevation_bumps=bumps))
+    counts = result.counts()
+    assert counts.get("sprint") == 6 and "hill" not in counts
+    assert any("GPS-like elevation" in note for note in result.notes)
+
+
 # --- hills -----------------------------------------------------------------------------
 
 def test_climbs_at_6pct_well_above_easy_are_hills_and_the_jog_down_is_recovery():
@@ -173,6 +232,35 @@ def test_climbs_at_6pct_well_above_easy_are_hills_and_the_jog_down_is_recovery()
     assert abs(hills["duration_s"].iloc[0] - 120) <= 10
     assert (hills["grade_pct"] > 4).all()
     assert result.primary == EffortKind.HILL
+
+
+def test_a_steep_hilly_easy_run_is_steady_and_says_how_much_it_climbed():
+    # Easy effort on steep ground: runners slow to about easy / (1 + 4.5 grade) uphill.
+    segs: list[Segment] = [(300, EASY)]
+    for grade in (0.10, 0.15, 0.12, 0.20, 0.10):
+        segs += [(150, 1.05 * EASY / (1 + 4.5 * grade), grade), (240, EASY)]
+    segs.append((300, EASY))
+    result = classify_run(make_activity(segs))
+    assert result.primary == EffortKind.STEADY
+    assert "hill" not in result.counts()
+    climbed = result.efforts["elevation_gain_m"].sum()
+    assert climbed > 80
+    assert result.headline() == f"steady, hilly: {climbed:.0f} m up"
+
+
+def test_one_hard_climb_is_not_a_hill_session():
+    result = classify_run(make_activity([(900, EASY), (120, 3.3, 0.06), (900, EASY)]))
+    assert result.primary == EffortKind.STEADY and "hill" not in result.counts()
+
+
+def test_tempo_laps_over_a_hill_are_not_hill_repeats():
+    # Up and back down the same road four times at tempo: no recovery, no repeats.
+    segs: list[Segment] = [(600, EASY)]
+    for _ in range(4):
+        segs += [(120, 3.6, 0.06), (100, 4.3, -0.06)]
+    segs.append((600, EASY))
+    result = classify_run(make_activity(segs))
+    assert "hill" not in result.counts()
 
 
 def test_an_easy_rolling_run_stays_steady():
@@ -196,6 +284,34 @@ def test_six_times_2_min_fast_with_1_min_jogs_gives_6_intervals_and_5_recoveries
     reps = result.efforts[result.efforts["kind"] == "interval"]
     assert ((reps["duration_s"] - 120).abs() <= 6).all()
     assert "6 x 2:00" in reps["why"].iloc[0] and "jogs" in reps["why"].iloc[0]
+
+
+def test_a_gps_dip_inside_a_rep_does_not_cut_it_in_two():
+    # 25 s of slow GPS speed in the middle of each rep while the legs keep their cadence.
+    segs: list[Segment] = [(600, EASY)]
+    dips = []
+    t = 600
+    for i in range(6):
+        segs += [(60, 4.3), (25, 2.5), (60, 4.3)]
+        dips.append((float(t + 60), float(t + 85), 145.0 + 9.0 * 4.3))
+        t += 145
+        if i < 5:
+            segs.append((60, 2.3))
+            t += 60
+    segs.append((600, EASY))
+    result = classify_run(make_activity(segs, cadence_override=dips))
+    assert result.counts().get("interval") == 6
+    reps = result.efforts[result.efforts["kind"] == "interval"]
+    assert ((reps["duration_s"] - 145).abs() <= 8).all()
+
+
+def test_reps_with_standing_rests_are_judged_against_the_athletes_easy_pace():
+    # 4 x 5 min with standing rests: the file has no easy running of its own.
+    act = make_activity(alternate((300, 4.8), (240, 0.0), 4))
+    athlete = AthleteProfile(easy_speed_mps=3.2, threshold_speed_mps=4.4, top_speed_mps=8.0)
+    result = classify_run(act, athlete)
+    assert result.counts().get("interval") == 4
+    assert result.primary == EffortKind.INTERVAL
 
 
 def test_a_25_min_tempo_stays_steady():

@@ -279,18 +279,16 @@ def _split_levels(x: FloatArray, a: int, b: int, rules: EffortRules,
 
 
 def _trim_levels(run: RunArrays, a: int, b: int) -> list[tuple[int, int]]:
-    """Cut the parts of a bout whose level is below the work threshold (a warm-up
-    that drifted into the first rep, a cool-down after the last)."""
+    """Cut the ends of a bout whose level is below the work threshold: a warm-up that
+    drifted into the first rep, a cool-down after the last. A low stretch inside
+    stays: the bout was joined across it on purpose (a GPS dip, a short slowdown)."""
     enter = run.rules.enter_x_easy * run.easy
-    out: list[tuple[int, int]] = []
-    for pa, pb in _split_levels(run.x, a, b, run.rules):
-        if float(run.x[pa:pb].mean()) < enter:
-            continue
-        if out and out[-1][1] == pa:
-            out[-1] = (out[-1][0], pb)
-        else:
-            out.append((pa, pb))
-    return out
+    pieces = [(float(run.x[pa:pb].mean()) >= enter, pa, pb)
+              for pa, pb in _split_levels(run.x, a, b, run.rules)]
+    high = [i for i, (ok, _, _) in enumerate(pieces) if ok]
+    if not high:
+        return []
+    return [(pieces[high[0]][1], pieces[high[-1]][2])]
 
 
 def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int]]:
