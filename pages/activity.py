@@ -13,8 +13,9 @@ import streamlit as st
 from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
 from legday.cleaning import prepare_run
 from legday.efforts import EFFORT_COLUMNS
+from legday.library import view_owner
 from legday.model import RUNNING_SPORTS, Activity, Sport
-from legday.store import Context, ShareContext, data_version, list_activities, load_activity
+from legday.store import Context, data_version, list_activities, load_activity
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
@@ -24,13 +25,15 @@ QUERY_KEY = "activity"
 
 
 @st.cache_resource(show_spinner="Loading the run…", max_entries=16)
-def _prepared(_ctx: Context, key: tuple[Any, ...]) -> tuple[Activity, pd.DataFrame]:
+def _prepared(_ctx: Context, viewer: str, activity_id: int,
+              version: str) -> tuple[Activity, pd.DataFrame]:
     """The stored activity (trimmed in a shared view) and its 1-s prepared samples.
 
-    ``key`` is (athlete, share, activity id, data version): a shared view never
-    gets the owner's untrimmed samples from the cache, and new data rebuilds it.
+    Keyed on the viewer (database, athlete, share link), so a shared view never gets
+    the owner's untrimmed samples from the cache, and on the data version, which
+    follows the privacy trim and zones too: a new zone hides its points at once.
     """
-    activity = load_activity(_ctx, int(key[2]))
+    activity = load_activity(_ctx, activity_id)
     return activity, prepare_run(activity)
 
 
@@ -107,8 +110,7 @@ if sport not in RUNNING_SPORTS:
             f"into efforts, so it is not classified.{where}", icon=":material/info:")
     st.stop()
 
-share_id = ctx.share_id if isinstance(ctx, ShareContext) else None
-activity, prepared = _prepared(ctx, (ctx.athlete_id, share_id, chosen, data_version(ctx)))
+activity, prepared = _prepared(ctx, view_owner(ctx), chosen, data_version(ctx))
 efforts_all = library(access).efforts
 efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
 efforts = efforts.sort_values("start").reset_index(drop=True)

@@ -602,8 +602,9 @@ def data_version(ctx: Context) -> str:
     """A short string that changes whenever what ``ctx`` can see changes.
 
     Counts and largest ids of activities, efforts and strength entries, the
-    coach notes and the settings: cheap enough to ask on every page view, so
-    caches of the analysed season know when to rebuild.
+    coach notes, the settings and the privacy zones: cheap enough to ask on every
+    page view, so caches of the analysed season, and of what a shared view may
+    show, know when to rebuild.
     """
     with ctx.store.sessions() as session:
         readable(ctx, session)
@@ -614,6 +615,10 @@ def data_version(ctx: Context) -> str:
                     table.athlete_id == ctx.athlete_id)).one()
             parts += [count, top]
         parts.append(_load_settings(session, ctx.athlete_id))
+        parts.append(session.execute(
+            select(PrivacyZoneRow.id, PrivacyZoneRow.lat, PrivacyZoneRow.lon,
+                   PrivacyZoneRow.radius_m).where(PrivacyZoneRow.athlete_id == ctx.athlete_id)
+            .order_by(PrivacyZoneRow.id)).all())
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     return digest.hexdigest()[:16]
 

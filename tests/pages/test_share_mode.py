@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from legday.model import haversine_m
 from legday.store import create_share, open_store, revoke_share
-from legday.ui.state import ENV_SAMPLE, SAMPLE_ATHLETE
-from tests.pages.conftest import APP, TIMEOUT_S
+from legday.ui.state import ENV_SAMPLE, LOCAL_ATHLETE, SAMPLE_ATHLETE
+from tests.pages.conftest import APP, TIMEOUT_S, figures, values
 
 SHARED_PAGES = ("pages/overview.py", "pages/activity.py", "pages/overload.py",
                 "pages/imbalance.py")
@@ -152,3 +154,40 @@ def test_hosted_mode_signed_in_sees_only_their_own_empty_library(monkeypatch, sa
     assert any(b.label == "Sign out" for b in at.sidebar.button)
     assert any("No activities yet" in i.value for i in at.info)  # not the sample athlete's
     assert not at.get("plotly_chart")
+
+
+def _track(at) -> tuple[np.ndarray, np.ndarray]:
+    """The positions the Activity page's map draws."""
+    track = figures(at)[0]
+    lat = np.concatenate([values(t["lat"]) for t in track["data"]])
+    lon = np.concatenate([values(t["lon"]) for t in track["data"]])
+    shown = np.isfinite(lat) & np.isfinite(lon)
+    return lat[shown], lon[shown]
+
+
+def test_a_privacy_zone_reaches_the_next_coach_at_once(make_app, own_copy):
+    store = open_store(own_copy)
+    link = create_share(store.athlete(LOCAL_ATHLETE), days=5, label="Coach Kim")
+    store.close()
+    coach = make_app(own_copy, "pages/activity.py", sample=False,
+                     query={"share": link.token})
+    assert not coach.exception
+    activity = coach.query_params["activity"]
+    lat, lon = _track(coach)
+    centre_lat, centre_lon = float(lat[len(lat) // 2]), float(lon[len(lon) // 2])
+
+    athlete = make_app(own_copy, "pages/sharing.py", sample=False)
+    athlete.number_input(key="zone_lat").set_value(centre_lat)
+    athlete.number_input(key="zone_lon").set_value(centre_lon)
+    athlete.number_input(key="zone_radius").set_value(400.0)
+    next(b for b in athlete.button if b.label == "Add zone").click().run()
+    assert "Privacy zone added." in athlete.success[0].value
+
+    fresh = make_app(own_copy, "pages/activity.py", sample=False,
+                     query={"share": link.token, "activity": activity})
+    assert not fresh.exception
+    lat, lon = _track(fresh)
+    assert len(lat) > 100  # the rest of the run is still drawn
+    away = haversine_m(lat, lon, np.full(len(lat), centre_lat), np.full(len(lon), centre_lon))
+    assert away.min() >= 400.0
+

@@ -7,17 +7,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from legday.library import open_library
 from legday.model import SAMPLE_COLUMNS, cumulative_distance_m, haversine_m, make_frame
 from legday.store import (
     Store,
     add_privacy_zone,
     create_share,
+    data_version,
+    delete_privacy_zone,
     import_paths,
     load_activity,
     load_season,
     put_settings,
 )
 from legday.store.privacy import PrivacyZone, hidden_mask, trim_samples
+from legday.summary import stored_summary
 from tests.store.helpers import write_run
 
 M_PER_DEG_LAT = 111_195.0
@@ -108,3 +112,31 @@ def test_shared_samples_contain_no_hidden_point(store: Store, tmp_path: Path):
     assert along[visible].min() >= 600.0 and along[visible].max() <= along[-1] - 600.0
     # The athlete's own view is untouched.
     assert len(load_activity(me, activity_id).samples) == len(full)
+
+
+def test_a_new_zone_reaches_a_coachs_analysed_season_at_once(store: Store, tmp_path: Path):
+    me = store.athlete()
+    import_paths(me, [write_run(tmp_path, "long", seed=3, fmt="gpx")])
+    coach = store.share(create_share(me).token)
+    cache = tmp_path / "cache"
+    before = stored_summary(open_library(coach, cache).activities[0])
+    assert before is not None and before.route is not None
+    route = before.route
+    lat, lon = route.lat_deg[len(route.lat_deg) // 2], route.lon_deg[len(route.lon_deg) // 2]
+    version = data_version(coach)
+
+    zone = add_privacy_zone(me, float(lat), float(lon), 400.0)
+    assert data_version(coach) != version
+    after = stored_summary(open_library(coach, cache).activities[0])
+    assert after is not None and after.route is not None
+    seen = after.route
+    away = haversine_m(seen.lat_deg, seen.lon_deg, np.full(len(seen.lat_deg), lat),
+                       np.full(len(seen.lat_deg), lon))
+    assert away.min() >= 400.0
+
+    with_zone = data_version(coach)
+    delete_privacy_zone(me, int(zone.id or 0))
+    without_zone = data_version(coach)
+    assert without_zone != with_zone
+    put_settings(me, {"privacy_trim_m": 800.0})
+    assert data_version(coach) != without_zone
