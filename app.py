@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from legday.ui.state import get_store, resolve_access, set_current
+from legday.ui.state import get_store, resolve_access, set_current, share_token
 
 st.set_page_config(page_title="legday", page_icon="🦵", layout="wide")
 
@@ -16,7 +16,14 @@ activity = st.Page("pages/activity.py", title="Activity", icon=":material/direct
 overload = st.Page("pages/overload.py", title="Overload", icon=":material/trending_up:")
 imbalance = st.Page("pages/imbalance.py", title="Imbalance", icon=":material/balance:")
 if access.mode == "share":
-    pages = [overview, activity, overload, imbalance]
+    shared = [overview, activity, overload, imbalance]
+    # Links of our own that carry the token, so even one opened in a new tab stays shared.
+    page = st.navigation(shared, position="hidden")
+    with st.sidebar:
+        st.caption(f"legday · {access.athlete} · read-only")
+        for each in shared:
+            st.page_link(each, query_params={"share": share_token() or ""})
+    page.run()
 else:
     pages = [overview, activity, overload, imbalance,
              st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
@@ -24,8 +31,8 @@ else:
                      icon=":material/fitness_center:"),
              st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
              st.Page("pages/sharing.py", title="Sharing", icon=":material/link:")]
-with st.sidebar:
-    st.caption(f"legday · {access.athlete}" + (" · read-only" if access.read_only else ""))
-    if access.mode == "hosted":
-        st.button("Sign out", on_click=st.logout)
-st.navigation(pages).run()
+    with st.sidebar:
+        st.caption(f"legday · {access.athlete}" + (" · read-only" if access.read_only else ""))
+        if access.mode == "hosted":
+            st.button("Sign out", on_click=st.logout)
+    st.navigation(pages).run()

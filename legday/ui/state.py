@@ -2,9 +2,11 @@
 
 Three modes:
 
-- **share**: the URL has ``?share=TOKEN``; a read-only view of one athlete
-  (samples trimmed for privacy by the data layer); a bad link stops the app
-  with a clear message and no data.
+- **share**: the session was opened with ``?share=TOKEN``; a read-only view of
+  one athlete (samples trimmed for privacy by the data layer); a bad link stops
+  the app with a clear message and no data. The token is pinned to the browser
+  session: a sidebar click that drops it from the URL, or any later URL, never
+  turns the session into another view.
 - **hosted**: the Streamlit secrets have an ``[auth]`` section; the athlete
   signs in with ``st.login`` (OpenID Connect) and sees only their own data.
 - **local** (default): one athlete, no login. While their library is empty,
@@ -109,9 +111,27 @@ def _sample_context(_store: Store, store_key: str) -> AthleteContext:
     return ctx
 
 
+_SHARE_TOKEN = "_legday_share_token"
+
+
+def share_token() -> str | None:
+    """The share token this browser session was opened with, if any: kept for the whole
+    session and put back into the URL when a navigation dropped it (so a reload or a
+    copied address still opens the shared view)."""
+    pinned = st.session_state.get(_SHARE_TOKEN)
+    if pinned is None:
+        token = st.query_params.get("share")
+        if not token:
+            return None
+        pinned = st.session_state[_SHARE_TOKEN] = str(token)
+    if st.query_params.get("share") != pinned:
+        st.query_params["share"] = pinned
+    return str(pinned)
+
+
 def resolve_access(store: Store) -> Access:
     """Who is looking. Stops the script (with a message) when they may not look."""
-    token = st.query_params.get("share")
+    token = share_token()
     if token:
         try:
             share = store.share(str(token))

@@ -35,6 +35,28 @@ def _env(url: str, sample: bool) -> None:
 
 
 @pytest.fixture()
+def app_every_run() -> Iterator[None]:
+    """Every AppTest run goes through app.py, as on a running server.
+
+    A server stops treating ``pages/`` as an old-style pages folder once any session
+    ran ``st.navigation``; AppTest starts every run afresh, so after the first run it
+    runs a switched-to page file alone, on the viewer app.py resolved the run before.
+    Tests of what app.py decides on every run (a shared view's navigation) need this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def after_navigation(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = after_navigation  # type: ignore[method-assign]
+    yield
+    PagesManager.__init__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture()
 def make_app() -> Iterator[Callable[..., AppTest]]:
     saved = {k: os.environ.get(k) for k in ("LEGDAY_DATABASE_URL", ENV_SAMPLE, "LEGDAY_CACHE_DIR")}
 

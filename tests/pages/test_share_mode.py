@@ -191,3 +191,73 @@ def test_a_privacy_zone_reaches_the_next_coach_at_once(make_app, own_copy):
     away = haversine_m(lat, lon, np.full(len(lat), centre_lat), np.full(len(lon), centre_lon))
     assert away.min() >= 400.0
 
+
+def _is_shared_view_of(at, label: str) -> None:
+    """The run shows the read-only view of ``label``'s link, with its four pages only."""
+    assert not at.exception
+    assert any(f"Read-only view shared by {label}" in i.value for i in at.info)
+    assert not any("sample season" in i.value for i in at.info)
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert links == ["Overview", "Activity", "Overload", "Imbalance"]
+    for page in PRIVATE_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+#: A widget of each shared page: its kind, key and a value other than the first.
+PAGE_WIDGETS = {"pages/overview.py": ("selectbox", "overview_week", "2026-W33"),
+                "pages/activity.py": ("radio", "profile_x", "time"),
+                "pages/overload.py": ("selectbox", "overload_week", "2026-W33"),
+                "pages/imbalance.py": ("radio", "imbalance_weeks", 8)}
+
+
+@pytest.mark.usefixtures("app_every_run")
+def test_a_navigation_that_drops_the_token_keeps_the_shared_view(make_app, sample_db):
+    token = _link(sample_db)
+    at = make_app(sample_db, query={"share": token})
+    _is_shared_view_of(at, "Coach Kim")
+    for page, (kind, key, value) in PAGE_WIDGETS.items():
+        at.query_params.clear()  # what a click in the sidebar navigation sends
+        at.switch_page(page).run()
+        _is_shared_view_of(at, "Coach Kim")
+        assert at.query_params["share"] == token  # back in the address bar
+        getattr(at, kind)(key=key).set_value(value).run()
+        _is_shared_view_of(at, "Coach Kim")
+        assert getattr(at, kind)(key=key).value == value
+
+
+@pytest.mark.usefixtures("app_every_run")
+def test_a_session_opened_by_a_link_never_becomes_another_view(make_app, sample_db):
+    first = _link(sample_db)
+    store = open_store(sample_db)
+    other = create_share(store.athlete("someone else"), days=5, label="Other athlete").token
+    store.close()
+    at = make_app(sample_db, query={"share": first})
+    _is_shared_view_of(at, "Coach Kim")
+    for query in ({"share": other}, {"share": ""}, {}):
+        at.query_params.clear()
+        at.query_params.update(query)
+        at.switch_page("pages/overview.py").run()
+        _is_shared_view_of(at, "Coach Kim")
+        assert at.query_params["share"] == first
+    revoke_share(open_store(sample_db).athlete(SAMPLE_ATHLETE), first)
+    at.query_params.clear()
+    at.switch_page("pages/activity.py").run()
+    assert "revoked" in at.error[0].value
+    _shows_no_data(at)
+    assert not at.info and not at.sidebar.get("page_link")
+
+
+@pytest.mark.usefixtures("app_every_run")
+def test_a_hosted_shared_view_is_not_sent_to_sign_in_by_a_navigation(monkeypatch, sample_db):
+    monkeypatch.setenv("LEGDAY_DATABASE_URL", sample_db)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.query_params["share"] = _link(sample_db)
+    at.run()
+    _is_shared_view_of(at, "Coach Kim")
+    at.query_params.clear()
+    at.switch_page("pages/overload.py").run()
+    _is_shared_view_of(at, "Coach Kim")
+    assert not any(b.label == "Sign in" for b in at.button)
