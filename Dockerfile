@@ -1,4 +1,5 @@
 # legday dashboard: docker build -t legday . && docker run -p 8501:8501 -e LEGDAY_DATABASE_URL=... legday
+# (with sign-in configured, see docs/deploy.md)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,4 +25,6 @@ USER legday
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
-CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+# Listening on the network: refuses to start without sign-in ([auth] in a mounted
+# secrets.toml) unless LEGDAY_PUBLIC_OWNER=1 accepts it for a private network.
+CMD ["python", "-m", "legday.ui.exposure", "streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]

@@ -14,8 +14,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
+# Without sign-in the dashboard is the owner's to anyone who reaches it: localhost only.
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.address localhost
 
 test: $(STAMP) lint typecheck pytest
 

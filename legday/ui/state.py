@@ -11,7 +11,8 @@ Three modes:
   signs in with ``st.login`` (OpenID Connect) and sees only their own data.
 - **local** (default): one athlete, no login. While their library is empty,
   the embedded sample season is shown (as its own athlete, never mixed with
-  theirs) with a banner saying so.
+  theirs) with a banner saying so. Refused while the server listens beyond this
+  machine (:mod:`legday.ui.exposure`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from legday.store import (
     open_store,
 )
 from legday.store.config import database_url
+from legday.ui.exposure import owner_view_refusal, public_owner_allowed
 from legday.units import Units
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +155,11 @@ def resolve_access(store: Store) -> Access:
         ctx = store.athlete(subject)
         return Access(ctx, "hosted", str(user.get("name") or user.get("email") or subject),
                       settings=get_settings(ctx))
+    refusal = owner_view_refusal(st.get_option("server.address"), has_sign_in=False,
+                                 public_owner=public_owner_allowed())
+    if refusal:
+        st.error(refusal)
+        st.stop()
     ctx = store.athlete(LOCAL_ATHLETE)
     if samples_enabled() and not has_activities(ctx):
         sample = _sample_context(store, str(store.engine.url))

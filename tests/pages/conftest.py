@@ -34,6 +34,14 @@ def _env(url: str, sample: bool) -> None:
     os.environ["LEGDAY_CACHE_DIR"] = str(Path(url.removeprefix("sqlite:///")).parent / "cache")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _listening_on_localhost() -> None:
+    # As `make run` serves it: without sign-in, the owner's view is refused beyond localhost.
+    from streamlit import config
+
+    config.set_option("server.address", "localhost")
+
+
 @pytest.fixture()
 def app_every_run() -> Iterator[None]:
     """Every AppTest run goes through app.py, as on a running server.
