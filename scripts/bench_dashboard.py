@@ -204,8 +204,10 @@ def _week_options(at: Any) -> list[str]:
 def child_app(url: str) -> dict[str, Any]:
     os.environ["LEGDAY_DATABASE_URL"] = url
     os.environ["LEGDAY_SAMPLE"] = "0"
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
+    config.set_option("server.address", "localhost")  # as `make run` serves the owner's view
     timings: list[tuple[str, float, str]] = []
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     t0 = time.perf_counter()
