@@ -3,6 +3,7 @@
 import streamlit as st
 
 from legday.ui.state import get_store, resolve_access, set_current, share_token
+from legday.ui.widgets import literal
 
 st.set_page_config(page_title="legday", page_icon="🦵", layout="wide")
 
@@ -20,7 +21,7 @@ if access.mode == "share":
     # Links of our own that carry the token, so even one opened in a new tab stays shared.
     page = st.navigation(shared, position="hidden")
     with st.sidebar:
-        st.caption(f"legday · {access.athlete} · read-only")
+        st.caption(f"legday · {literal(access.athlete)} · read-only")
         for each in shared:
             st.page_link(each, query_params={"share": share_token() or ""})
     page.run()
@@ -32,7 +33,8 @@ else:
              st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
              st.Page("pages/sharing.py", title="Sharing", icon=":material/link:")]
     with st.sidebar:
-        st.caption(f"legday · {access.athlete}" + (" · read-only" if access.read_only else ""))
+        st.caption(f"legday · {literal(access.athlete)}"
+                   + (" · read-only" if access.read_only else ""))
         if access.mode == "hosted":
             st.button("Sign out", on_click=st.logout)
     st.navigation(pages).run()

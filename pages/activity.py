@@ -17,7 +17,7 @@ from legday.library import view_owner
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, data_version, list_activities, load_activity
 from legday.ui.state import current, library
-from legday.ui.widgets import banners, empty_state
+from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
 from legday.weekly import local_start
 
@@ -81,7 +81,8 @@ if wanted is not None:
     if str(wanted).isdigit() and int(wanted) in labels:
         index = ids.index(int(wanted))
     else:
-        st.warning(f"Activity {wanted!r} is not in this library; showing the newest instead.")
+        st.warning(f"Activity {literal(wanted)} is not in this library; showing the newest "
+                   "instead.")
 chosen = int(st.selectbox("Activity (newest first)", ids, index=index,
                           format_func=lambda i: labels[int(i)], key="activity_pick"))
 if st.query_params.get(QUERY_KEY) != str(chosen):
@@ -89,7 +90,7 @@ if st.query_params.get(QUERY_KEY) != str(chosen):
 
 row = listing[listing["activity_id"] == chosen].iloc[0]
 sport = Sport(str(row["sport"]))
-st.subheader(labels[chosen])
+st.subheader(literal(labels[chosen]))
 
 moving_s = row["moving_s"] if pd.notna(row["moving_s"]) else row["elapsed_s"]
 cards = st.columns(4)

@@ -7,7 +7,14 @@ import streamlit as st
 from legday.charts import season as charts
 from legday.store import add_coach_note
 from legday.ui.state import current, forget_caches, library
-from legday.ui.widgets import VERDICT_WORDS, banners, empty_state, findings_list, week_picker
+from legday.ui.widgets import (
+    VERDICT_WORDS,
+    banners,
+    coach_notes,
+    empty_state,
+    findings_list,
+    week_picker,
+)
 
 store, access = current()
 st.title("Does my running count as leg day?")
@@ -64,5 +71,4 @@ if not notes.empty:
     own = notes[notes["week_start"].astype(str) == str(row["week_start"])]
     if not own.empty:
         st.subheader("Coach notes")
-        for note in own.itertuples():
-            st.markdown(f"> {note.text}  \n— {note.author or 'coach'}")
+        coach_notes(own)

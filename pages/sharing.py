@@ -20,6 +20,7 @@ from legday.store import (
 )
 from legday.store.share import DEFAULT_DAYS, MAX_DAYS
 from legday.ui.state import current, forget_caches, library, own_context
+from legday.ui.widgets import literal
 
 _NEW_URL = "_sharing_new_url"
 _MESSAGE = "_sharing_message"
@@ -78,12 +79,12 @@ else:
     active = [info for info in links if info.status(now) == "active"]
     for info in active:
         text, button = st.columns([4, 1])
-        text.write(f"**{info.label or '(no label)'}**: active until "
+        text.write(f"**{literal(info.label or '(no label)')}**: active until "
                    f"{info.expires_utc:%Y-%m-%d %H:%M} UTC")
         if button.button("Revoke", key=f"revoke_{info.id}"):
             revoke_share(own, info.id)
-            st.session_state[_MESSAGE] = (f"Link {info.label or info.id} revoked: it shows "
-                                          "nothing any more.")
+            st.session_state[_MESSAGE] = (f"Link {literal(info.label or info.id)} revoked: it "
+                                          "shows nothing any more.")
             st.rerun()
 
 st.header("Privacy")
@@ -96,7 +97,7 @@ st.caption("Grey dots: where your latest runs start, for orientation. Inside a z
 
 for zone in zones:
     text, button = st.columns([4, 1])
-    text.write(f"**{zone.name or 'zone'}**: {zone.radius_m:.0f} m around "
+    text.write(f"**{literal(zone.name or 'zone')}**: {zone.radius_m:.0f} m around "
                f"{zone.lat:.5f}, {zone.lon:.5f}")
     if button.button("Delete", key=f"delete_zone_{zone.id}"):
         delete_privacy_zone(own, int(zone.id or 0))
@@ -123,7 +124,7 @@ with st.form("new_zone", clear_on_submit=True):
             st.error(f"Not added: {err}")
         else:
             forget_caches()
-            st.session_state[_MESSAGE] = f"Privacy zone {name.strip() or ''} added.".replace(
+            st.session_state[_MESSAGE] = f"Privacy zone {literal(name.strip())} added.".replace(
                 "  ", " ")
             st.rerun()
 

@@ -32,7 +32,7 @@ from legday.strength.log import (
     write_legday_csv,
 )
 from legday.ui.state import current, forget_caches, own_context
-from legday.ui.widgets import banners, empty_state
+from legday.ui.widgets import banners, empty_state, literal
 
 NEW = "new"
 #: Sessions read from a recording stay as the watch wrote them (delete the activity instead).
@@ -116,7 +116,7 @@ else:
                "mapped working sets, otherwise the region with most sets. Warm-ups are listed "
                "but not counted; a full-body lift counts half to lower and half to upper body.")
     if not missing.empty:
-        names = ", ".join(f"{r.exercise} ({r.count})" for r in missing.itertuples())
+        names = ", ".join(f"{literal(r.exercise)} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
                    f"muscle): {names}.", icon="❓")
 
@@ -268,10 +268,10 @@ if upload is not None:
     try:
         read = _read_csv(upload.name, upload.getvalue())
     except LegdayError as err:
-        st.error(f"{upload.name} cannot be read: {err}")
+        st.error(f"{literal(upload.name)} cannot be read: {literal(err)}")
     else:
-        st.write(f"**{upload.name}** ({read.format} format): {len(read.entries)} entries read, "
-                 f"{len(read.problems)} row(s) with problems.")
+        st.write(f"**{literal(upload.name)}** ({read.format} format): {len(read.entries)} "
+                 f"entries read, {len(read.problems)} row(s) with problems.")
         if read.problems:
             st.warning("These rows are not loaded; the others are.", icon="⚠️")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],

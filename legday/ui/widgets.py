@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Sequence
 
 import pandas as pd
@@ -15,6 +17,22 @@ SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbul
                   "warning": ":material/warning:", "alert": ":material/error:"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
                  "no": "No — not a leg day"}
+_PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
+
+
+def literal(text: object) -> str:
+    """``text`` to put inside Markdown so it shows as typed, on one line: every ASCII
+    punctuation mark backslash-escaped (CommonMark allows that for all of them), so no
+    link, image, heading, emphasis, HTML, LaTeX or Streamlit directive comes of it."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def coach_notes(notes: pd.DataFrame) -> None:
+    """Notes as plain text, never Markdown: a note is someone else's words."""
+    for note in notes.itertuples():
+        with st.container(border=True):
+            st.text(str(note.text))
+            st.caption(f"— {literal(note.author or 'coach')}")
 
 
 def banners(access: Access) -> None:
@@ -26,8 +44,8 @@ def banners(access: Access) -> None:
                 "activities.", icon=":material/science:")
     elif access.mode == "share":
         notes = " You can add coach notes to each week." if access.can_add_notes else ""
-        st.info(f"**Read-only view shared by {access.athlete}.** The start and end of every "
-                f"track are hidden for privacy.{notes}", icon=":material/link:")
+        st.info(f"**Read-only view shared by {literal(access.athlete)}.** The start and end "
+                f"of every track are hidden for privacy.{notes}", icon=":material/link:")
 
 
 def empty_state(message: str) -> None:

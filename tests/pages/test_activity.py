@@ -3,6 +3,8 @@ an empty library."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -79,6 +81,17 @@ def test_a_run_named_in_the_url_shows_its_efforts_shaded_and_its_laps(make_app, 
     axes = figures(at)[1]["layout"]
     bottom = max((k for k in axes if k.startswith("xaxis")), key=lambda k: k[5:] or "1")
     assert axes[bottom]["title"]["text"] == "moving time (min)"
+
+
+def test_a_link_with_markdown_for_an_activity_shows_it_as_typed(make_app, sample_db):
+    # Sent to the athlete as a link, Markdown here would make their browser fetch the image.
+    hostile = "![pixel](https://tracker.example/pixel.png)"
+    at = make_app(sample_db, page=PAGE, query={"activity": hostile})
+    assert not at.exception
+    (warning,) = at.warning
+    assert "not in this library" in warning.value
+    assert "tracker.example" not in warning.value and "![" not in warning.value
+    assert re.sub(r"\\(.)", r"\1", warning.value).startswith(f"Activity {hostile} is not")
 
 
 def test_a_strength_activity_is_said_not_to_be_classified(make_app, sample_db):

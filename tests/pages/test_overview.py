@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from legday.store import create_share, open_store
 from legday.ui.state import SAMPLE_ATHLETE
 
@@ -33,15 +35,35 @@ def test_an_empty_library_says_what_to_do(make_app, empty_db):
     assert not at.get("plotly_chart")
 
 
-def test_a_coach_adds_a_note_through_a_link_that_allows_it(make_app, sample_db):
+#: A note (and a link label) that Markdown would turn into a heading, an image the
+#: browser fetches, a link, HTML, emphasis, LaTeX and a coloured directive.
+HOSTILE = ("# Heading\n![pixel](https://tracker.example/pixel.png) [click](https://tracker.example)"
+           " <img src='https://tracker.example/x.png'> **bold** $x^2$ :red[red]")
+#: Elements whose text Streamlit renders as Markdown.
+MARKDOWN_ELEMENTS = ("markdown", "caption", "info", "warning", "error", "success", "title",
+                     "header", "subheader")
+
+
+def _rendered_as_markdown(at) -> list[str]:
+    return [str(e.value) for kind in MARKDOWN_ELEMENTS for e in getattr(at, kind)]
+
+
+def test_a_coach_note_shows_as_plain_text_to_coach_and_athlete(make_app, sample_db):
     store = open_store(sample_db)
-    link = create_share(store.athlete(SAMPLE_ATHLETE), days=5, label="Coach Kim",
-                        allow_notes=True)
+    link = create_share(store.athlete(SAMPLE_ATHLETE), days=5, label=HOSTILE, allow_notes=True)
     store.close()
-    at = make_app(sample_db, query={"share": link.token})
-    assert not at.exception
-    assert "Read-only view shared by Coach Kim" in at.info[0].value
-    at.text_area[0].input("Great hill session, keep the Monday legs off.")
-    at.button[0].click().run()
-    assert not at.exception
-    assert any("Great hill session" in m.value for m in at.markdown)
+    coach = make_app(sample_db, query={"share": link.token})
+    assert not coach.exception
+    week = coach.selectbox(key="overview_week").value
+    coach.text_area[0].input(HOSTILE)
+    coach.button[0].click().run()
+    athlete = make_app(sample_db)
+    athlete.selectbox(key="overview_week").set_value(week).run()
+    for at in (coach, athlete):
+        assert not at.exception
+        assert HOSTILE.strip() in [t.value for t in at.text]  # shown as typed
+        unescaped = [re.sub(r"\\.", "", body) for body in _rendered_as_markdown(at)]
+        assert not [body for body in unescaped
+                    if any(raw in body for raw in ("tracker.example", "![", "](", "<img", "#"))]
+    shown = " ".join(_rendered_as_markdown(coach))
+    assert "Read-only view shared by" in shown and "\\!\\[pixel\\]" in shown  # label escaped
