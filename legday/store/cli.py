@@ -18,13 +18,22 @@ import pandas as pd
 
 from legday.errors import LegdayError
 from legday.model import iso_utc
+from legday.store.errors import StoreError
 from legday.store.importer import ImportEvent, import_paths
 from legday.store.repo import Store, create_share, list_shares, open_store, revoke_share
-from legday.store.share import DEFAULT_DAYS
+from legday.store.share import DEFAULT_DAYS, checked_days
 
 
 def _store(args: argparse.Namespace) -> Store:
     return open_store(args.db)
+
+
+def _days(text: str) -> float:
+    """``--days``: a number of days a link may last (a usage error otherwise)."""
+    try:
+        return checked_days(float(text))
+    except (ValueError, StoreError) as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def _iso(value: Any) -> str | None:
@@ -169,8 +178,8 @@ def register(subparsers: Any) -> None:
     sub = share.add_subparsers(dest="share_command", required=True)
     create = sub.add_parser("create", help="create a link (the token is shown once)")
     _common(create)
-    create.add_argument("--days", type=float, default=DEFAULT_DAYS,
-                        help=f"valid for N days (default {DEFAULT_DAYS})")
+    create.add_argument("--days", type=_days, default=DEFAULT_DAYS,
+                        help=f"valid for N days, at least 1 minute (default {DEFAULT_DAYS})")
     create.add_argument("--label", default=None, help="a name for the link, e.g. the coach")
     create.add_argument("--notes", action="store_true", help="let the coach add weekly notes")
     listing = sub.add_parser("list", help="list links (active, expired, revoked)")

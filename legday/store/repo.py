@@ -656,8 +656,7 @@ def create_share(ctx: Context, days: float = tokens.DEFAULT_DAYS, label: str | N
                  allow_notes: bool = False) -> tokens.ShareLink:
     """A new share link; its token is in the result and nowhere else."""
     ctx = writable(ctx, "creating a share link")
-    if not 0 < days <= tokens.MAX_DAYS:
-        raise StoreError(f"a share link lasts between 1 minute and {tokens.MAX_DAYS} days")
+    days = tokens.checked_days(days)
     token = tokens.new_token()
     now = ctx.store.now()
     with ctx.store.sessions.begin() as session:

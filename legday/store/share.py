@@ -9,6 +9,7 @@ comparison in Python.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +19,25 @@ from legday.store.errors import (
     ShareLinkExpired,
     ShareLinkRevoked,
     ShareLinkUnknown,
+    StoreError,
 )
 
 TOKEN_BYTES = 32
 DEFAULT_DAYS = 30
+#: Shortest validity a link may be given: one minute. [days]
+MIN_DAYS = 1 / (24 * 60)
 #: Longest validity a link may be given. [days]
 MAX_DAYS = 366
+
+
+def checked_days(days: float) -> float:
+    """``days`` when it is a validity a link may have, else :class:`StoreError`
+    (NaN, infinities, zero, negative and sub-minute values included)."""
+    days = float(days)
+    if not (math.isfinite(days) and MIN_DAYS <= days <= MAX_DAYS):
+        raise StoreError(f"a share link lasts between 1 minute ({MIN_DAYS:.6f} days) and "
+                         f"{MAX_DAYS} days, not {days:g}")
+    return days
 
 
 def new_token() -> str:
@@ -96,5 +110,5 @@ class ShareInfo:
         return "active"
 
 
-__all__ = ["ShareInfo", "ShareLink", "ShareLinkUnknown", "check_valid", "new_token",
-           "share_url", "token_hash"]
+__all__ = ["ShareInfo", "ShareLink", "ShareLinkUnknown", "check_valid", "checked_days",
+           "new_token", "share_url", "token_hash"]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from legday.store.cli import main
 from tests.conftest import ROOT
@@ -55,6 +56,25 @@ def test_share_create_list_revoke(database: Database):
     code, out = run("share", "list", "--json", "--db", database.url)
     assert json.loads(out)[0]["status"] == "revoked"
     assert run("share", "revoke", "--db", database.url, "999") == (1, "")
+
+
+@pytest.mark.parametrize("days", ["1e-9", "0.0005", "0", "-1", "nan", "inf", "-inf", "367",
+                                  "seven"])
+def test_share_create_refuses_a_link_shorter_than_a_minute(database: Database, days: str,
+                                                           capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exit_code:
+        run("share", "create", "--json", "--db", database.url, "--days", days)
+    assert exit_code.value.code == 2  # a usage error, like any other bad argument
+    assert "--days" in capsys.readouterr().err
+    assert run("share", "list", "--json", "--db", database.url) == (0, "[]\n")
+
+
+def test_share_create_takes_a_one_minute_link(database: Database):
+    code, _out = run("share", "create", "--json", "--db", database.url, "--days", "0.000695")
+    assert code == 0
+    (listed,) = json.loads(run("share", "list", "--json", "--db", database.url)[1])
+    lasts = pd.Timestamp(listed["expires"]) - pd.Timestamp(listed["created"])
+    assert lasts.total_seconds() == pytest.approx(0.000695 * 86400, abs=1e-3)
 
 
 def test_runs_as_a_module(tmp_path: Path):

@@ -14,6 +14,7 @@ from legday.store import (
     ShareLinkRevoked,
     ShareLinkUnknown,
     Store,
+    StoreError,
     create_share,
     list_activities,
     list_shares,
@@ -45,6 +46,26 @@ def test_default_expiry_is_30_days(store: Store, clock: Clock):
     with pytest.raises(ShareLinkExpired, match="expired on"):
         store.share(link.token)
     assert [s.status(clock.now) for s in list_shares(me)] == ["expired"]
+
+
+@pytest.mark.parametrize("days", [1e-9, 0.0005, 0.0, -1.0, float("nan"), float("inf"),
+                                  float("-inf"), 366.5])
+def test_a_link_shorter_than_a_minute_or_not_a_length_is_refused(store: Store, days: float):
+    me = store.athlete()
+    with pytest.raises(StoreError, match="between 1 minute"):
+        create_share(me, days=days)
+    assert list_shares(me) == []
+
+
+def test_a_one_minute_link_lasts_one_minute(store: Store, clock: Clock):
+    me = store.athlete()
+    link = create_share(me, days=1 / 1440)
+    assert (link.expires_utc - clock.now).total_seconds() == pytest.approx(60.0)
+    clock.advance(seconds=59)
+    store.share(link.token)
+    clock.advance(seconds=1)
+    with pytest.raises(ShareLinkExpired):
+        store.share(link.token)
 
 
 def test_an_open_view_closes_when_the_link_expires_or_is_revoked(store: Store, clock: Clock):
