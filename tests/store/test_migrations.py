@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from legday.store import Store, import_paths, list_activities, open_store
 from legday.store.db import make_engine
 from legday.store.migrations import current_revision, downgrade, upgrade
 from legday.store.models import Base
+from tests.conftest import ROOT
 from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
@@ -59,3 +64,74 @@ def test_opening_again_keeps_the_data(database: Database, tmp_path: Path):
         assert len(list_activities(again.athlete())) == 1
     finally:
         again.close()
+
+
+#: One app start: open (and so migrate) the store at the URL given, logging each statement
+#: before it runs.
+START = """
+import logging, sys
+logging.basicConfig(stream=sys.stderr, format="%(message)s")
+logging.getLogger("sqlalchemy.engine.Engine").setLevel(logging.INFO)
+from legday.store import open_store
+open_store(sys.argv[1]).close()
+"""
+#: Statements that need what the test holds: the migration lock, or the version table.
+WAITS_HERE = ("pg_advisory_xact_lock", "BEGIN IMMEDIATE", "CREATE TABLE alembic_version")
+
+
+class Start:
+    """One process opening the store; ``waiting`` is set once it logged a statement that
+    must wait for the test's transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", START, url], env={**os.environ, "PYTHONPATH": str(ROOT)},
+            text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.log: list[str] = []
+        self.waiting = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.log.append(line)
+            if any(marker in line for marker in WAITS_HERE):
+                self.waiting.set()
+        self.waiting.set()  # ended: nothing more to wait for
+
+    def finish(self) -> int:
+        code = self.process.wait(timeout=300)
+        self.reader.join()
+        return code
+
+
+def test_two_processes_starting_together_on_an_empty_database_both_start(database: Database):
+    """Both starts are held where they need the database (an uncommitted alembic_version is
+    in their way) and let go together: without a lock around the migrations, one of them
+    died on the duplicate alembic_version (PostgreSQL) or first table (SQLite)."""
+    engine = make_engine(database.url)
+    blocker = engine.connect()
+    if database.backend == "sqlite":
+        blocker.exec_driver_sql("BEGIN IMMEDIATE")
+    blocker.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    starts = [Start(database.url) for _ in range(2)]
+    try:
+        for start in starts:
+            assert start.waiting.wait(timeout=300), "a start never reached the database"
+            assert start.process.poll() is None, "".join(start.log[-20:])
+        blocker.rollback()
+        blocker.close()
+        codes = [start.finish() for start in starts]
+    finally:
+        for start in starts:
+            start.process.kill()
+        blocker.close()
+    assert codes == [0, 0], ["".join(start.log[-15:]) for start in starts]
+    try:
+        assert current_revision(engine) == "0001"
+        assert _tables(engine) == TABLES
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    finally:
+        engine.dispose()
