@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from legday.charts import season as season_charts
+from legday.csv_export import csv_text
 from legday.library import Library
 from legday.season import Season, json_value
 from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
@@ -35,20 +35,18 @@ def weekly_csv(season: Season, weeks: int | None = None) -> str:
     table = last_weeks(season, weeks)
     rows = []
     for label, week in table.iterrows():
-        row: dict[str, object] = {"week": label}
+        row: list[object] = [label]
         for column, value in week.items():
             name = str(column)
             if name == "findings":
-                row[name] = "; ".join(f"{f.code}: {f.message}" for f in value
-                                      if f.code != "leg_day")
+                row.append("; ".join(f"{f.code}: {f.message}" for f in value
+                                     if f.code != "leg_day"))
             elif name == "leg_day_reasons":
-                row[name] = "; ".join(value)
+                row.append("; ".join(value))
             else:
-                row[name] = json_value(name, value)
+                row.append(json_value(name, value))
         rows.append(row)
-    out = io.StringIO()
-    pd.DataFrame(rows, columns=["week", *map(str, table.columns)]).to_csv(out, index=False)
-    return out.getvalue()
+    return csv_text(["week", *map(str, table.columns)], rows)
 
 
 def _figure_html(fig: go.Figure, first: bool) -> str:

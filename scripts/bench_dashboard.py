@@ -22,7 +22,6 @@ Prints a table with each time against its target. Not a test: it prints figures.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -45,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from data.samples.make_season import ATHLETE, PHONE, PLACE, WATCH  # noqa: E402
+from legday.csv_export import csv_text  # noqa: E402
+from legday.strength.log import LEGDAY_COLUMNS  # noqa: E402
 from legday.synth import generate_run, write_fit, write_gpx  # noqa: E402
 
 DEFAULT_CACHE = Path("/tmp/legday-bench")
@@ -113,20 +114,16 @@ def write_run(args: tuple[PlannedRun, str]) -> str:
 
 def write_strength_log(path: Path, first: dt.date, last: dt.date) -> int:
     """Two sessions a week (legs on Monday, upper body on Friday) in legday's CSV format."""
-    rows = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["date", "exercise", "sets", "reps", "weight_kg", "rpe",
-                         "duration_min", "notes"])
-        monday = first
-        while monday <= last:
-            for day, exercises in ((0, LEGS), (4, UPPER)):
-                date = (monday + dt.timedelta(days=day)).isoformat()
-                for name, sets, reps, weight in exercises:
-                    writer.writerow([date, name, sets, reps, f"{weight:g}", 7, "", ""])
-                    rows += 1
-            monday += dt.timedelta(weeks=1)
-    return rows
+    rows: list[list[object]] = []
+    monday = first
+    while monday <= last:
+        for day, exercises in ((0, LEGS), (4, UPPER)):
+            date = (monday + dt.timedelta(days=day)).isoformat()
+            rows += [[date, name, sets, reps, f"{weight:g}", 7, "", ""]
+                     for name, sets, reps, weight in exercises]
+        monday += dt.timedelta(weeks=1)
+    path.write_text(csv_text(LEGDAY_COLUMNS, rows), encoding="utf-8", newline="")
+    return len(rows)
 
 
 def build_files(cache: Path, n: int) -> tuple[Path, Path]:

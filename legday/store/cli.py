@@ -139,7 +139,7 @@ def _write_analysis(args: argparse.Namespace, out: TextIO, kind: str) -> int:
         text = weekly_csv(library.season, args.weeks)
         payload = {"csv": target, "weeks": weeks}
         line = f"wrote {target}: {weeks} weeks"
-    Path(target).write_text(text, encoding="utf-8")
+    Path(target).write_text(text, encoding="utf-8", newline="")
     if args.json:
         json.dump(payload, out)
         out.write("\n")

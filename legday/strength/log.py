@@ -22,6 +22,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from legday.csv_export import csv_text, restore_formula
 from legday.errors import StrengthImportError
 from legday.model import Activity, Sport
 from legday.strength.catalogue import Catalogue, garmin_exercise_name, load_catalogue
@@ -378,7 +379,9 @@ def _read_legday(table: _Csv) -> StrengthImport:
             lambda: _rpe(get("rpe")),
             lambda: _number(get("duration_min"), "duration_min"),
         )
-        exercise, notes = _text(get("exercise")), _text(get("notes"))
+        # Text this module wrote is neutralised against spreadsheet formulas: undo that.
+        exercise, notes = (_text(restore_formula(get(column) or ""))
+                           for column in ("exercise", "notes"))
         if exercise is None and math.isnan(duration):
             raise _Bad("no exercise: a session without exercises needs duration_min")
         if exercise is None:
@@ -399,25 +402,25 @@ def write_legday_csv(entries: pd.DataFrame, target: str | Path | IO[str]) -> Non
     """Write entries in legday's CSV format, in the frame's order.
 
     Warm-up entries get :data:`WARMUP_TAG` at the start of their notes, so
-    reading the file back gives the same entries.
+    reading the file back gives the same entries. Text a spreadsheet would run as
+    a formula is neutralised (:mod:`legday.csv_export`); reading undoes it.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LEGDAY_COLUMNS)
+    rows = []
     for row in entries.to_dict("records"):
         notes = row["notes"] if isinstance(row["notes"], str) else ""
         if row["is_warmup"] and not notes.startswith(WARMUP_TAG):
             notes = f"{WARMUP_TAG} {notes}".strip()
-        writer.writerow([
+        rows.append([
             pd.Timestamp(row["date"]).date().isoformat(),
             row["exercise"] if isinstance(row["exercise"], str) else "",
             *(_fmt(row[c]) for c in ("sets", "reps", "weight_kg", "rpe", "duration_min")),
             notes,
         ])
+    text = csv_text(LEGDAY_COLUMNS, rows)
     if isinstance(target, str | Path):
-        Path(target).write_text(buffer.getvalue(), encoding="utf-8")
+        Path(target).write_text(text, encoding="utf-8", newline="")
     else:
-        target.write(buffer.getvalue())
+        target.write(text)
 
 
 def _fmt(value: float) -> str:

