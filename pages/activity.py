@@ -122,7 +122,11 @@ if access.mode == "share":
     st.caption(f"Shared view: the first and last {trim:.0f} m of the track, and any privacy "
                "zone, are not shown; the charts and numbers below start and end there too.")
 
-if prepared.empty:
+if prepared.empty and access.mode == "share" and row["points"]:
+    st.info("All of this run lies in its hidden start and end or in a privacy zone (a track "
+            "session close to home, say): there is no track or profile to show here.",
+            icon=":material/visibility_off:")
+elif prepared.empty:
     st.info("This run has no recorded samples (a summary row only, e.g. from a Strava CSV): "
             "there is no track or profile to draw, and it counts as steady running.",
             icon=":material/inbox:")

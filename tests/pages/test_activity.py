@@ -9,8 +9,15 @@ import numpy as np
 import pandas as pd
 
 from legday.model import haversine_m
-from legday.store import create_share, list_activities, load_activity, load_efforts, open_store
-from legday.ui.state import SAMPLE_ATHLETE
+from legday.store import (
+    create_share,
+    list_activities,
+    load_activity,
+    load_efforts,
+    open_store,
+    put_settings,
+)
+from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.pages.conftest import chart_titles, figures, values
 
 PAGE = "pages/activity.py"
@@ -132,6 +139,19 @@ def test_a_shared_view_shows_nothing_within_500_m_of_the_start(make_app, sample_
     near = haversine_m(lat, lon, np.full(len(lat), start_lat), np.full(len(lon), start_lon))
     assert near.min() >= 500.0
     assert len(at.dataframe[0].value) >= 1
+
+
+def test_a_run_hidden_whole_from_a_coach_says_so(make_app, own_copy):
+    store = open_store(own_copy)
+    owner = store.athlete(LOCAL_ATHLETE)
+    put_settings(owner, {"privacy_trim_m": 5000.0})  # longer than half of any sample run
+    link = create_share(owner, days=5, label="Coach Kim")
+    store.close()
+    at = make_app(own_copy, page=PAGE, sample=False, query={"share": link.token})
+    assert not at.exception
+    assert any("lies in its hidden start and end" in i.value for i in at.info)
+    assert not any("no recorded samples" in i.value for i in at.info)
+    assert chart_titles(at) == []
 
 
 def test_an_empty_library_says_what_to_do(make_app, empty_db):
