@@ -128,7 +128,8 @@ def wait_idle(page: object, timeout_ms: int = 90_000) -> None:
     """Wait until Streamlit has finished the script run and drawn what it sent.
 
     The status widget says "Running…" while the script runs; element skeletons
-    stand in for elements not drawn yet; Plotly charts draw last.
+    stand in for elements not drawn yet, and elements of the run before stay on
+    the page, marked stale, until the new run replaces them; Plotly charts draw last.
     """
     from playwright.sync_api import Page
 
@@ -140,7 +141,8 @@ def wait_idle(page: object, timeout_ms: int = 90_000) -> None:
     idle = ("() => { const w = document.querySelector(\"[data-testid='stStatusWidget']\");"
             " const running = w && w.innerText.includes('Running');"
             " const skeletons = document.querySelectorAll(\"[data-testid='stSkeleton']\");"
-            " return !running && skeletons.length === 0; }")
+            " const stale = document.querySelectorAll(\"[data-stale='true']\");"
+            " return !running && skeletons.length === 0 && stale.length === 0; }")
     for _ in range(2):  # a rerun can start right after the first idle moment
         page.wait_for_function(idle, timeout=timeout_ms)
         page.wait_for_timeout(700)
@@ -155,5 +157,15 @@ def screenshot(page: object, name: str) -> Path:
     assert isinstance(page, Page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # Streamlit scrolls inside its main area, so a "full page" is one window high: make the
+    # window as tall as the content for the picture.
+    viewport = page.viewport_size or {"width": 1400, "height": 1000}
+    height = int(page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll(\"[data-testid='stMain'], "
+        "[data-testid='stAppViewContainer'], [data-testid='stSidebarContent']\")]"
+        ".map(e => e.scrollHeight), window.innerHeight)"))
+    page.set_viewport_size({"width": viewport["width"], "height": min(height, 12_000)})
+    page.wait_for_timeout(500)  # charts redraw for the new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
     return path

@@ -67,7 +67,8 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
         text = _text(page)
         assert "Read-only view shared by Coach Kim" in text, text[:500]
         assert page.locator("[data-testid='stFileUploader']").count() == 0
-        nav = str(page.inner_text("[data-testid='stSidebarNav']"))
+        nav = str(page.inner_text("[data-testid='stSidebar']"))
+        assert "Overview" in nav and "Imbalance" in nav
         assert "Upload" not in nav and "Settings" not in nav and "Sharing" not in nav
         screenshot(page, f"shared-{name}")
 
