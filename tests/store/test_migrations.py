@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, text
 
 from legday.store import Store, import_paths, list_activities, open_store
@@ -134,4 +135,21 @@ def test_two_processes_starting_together_on_an_empty_database_both_start(databas
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_a_start_on_a_current_schema_waits_for_no_writer(database: Database):
+    open_store(database.url).close()
+    engine = make_engine(database.url)
+    writer = engine.connect()
+    writer.exec_driver_sql("BEGIN IMMEDIATE")  # a long import holding the write lock
+    writer.exec_driver_sql("INSERT INTO athletes (name, created_utc) VALUES ('x', '2025-01-01')")
+    try:
+        store = open_store(database.url)  # waited 30 s for the lock, then failed, before
+        assert current_revision(store.engine) == "0001"
+        store.close()
+    finally:
+        writer.rollback()
+        writer.close()
         engine.dispose()

@@ -24,8 +24,25 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``, keeping existing data."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema to ``revision``, keeping existing data.
+
+    A schema already at head is left alone without taking the migration lock
+    (``env.py``): a start then waits for no one, not even a long import that
+    holds SQLite's write lock.
+    """
+    config = alembic_config(engine)
+    if revision == "head" and _at_head(engine, config):
+        return
+    command.upgrade(config, revision)
+
+
+def _at_head(engine: Engine, config: Config) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == set(ScriptDirectory.from_config(config).get_heads())
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
