@@ -106,7 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal:
         print(f"legday: refusing to start. {refusal}", file=sys.stderr)
         return REFUSED
-    os.execvp(command[0], command)
+    try:
+        os.execvp(command[0], command)
+    except OSError as err:
+        print(f"legday: cannot run {command[0]}: {err.strerror}", file=sys.stderr)
+        return 127
 
 
 if __name__ == "__main__":
