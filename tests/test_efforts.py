@@ -505,3 +505,22 @@ def test_a_fresh_synthetic_set_is_classified_well(tmp_path: Path):
     score = score_synthetic(truth, predictions)
     assert score.primary_accuracy >= 0.9
     assert score.efforts.work.f1 >= 0.85
+
+
+def test_every_threshold_is_documented_with_its_value():
+    """docs/efforts.md gives each rule's value; it must be the one the code uses."""
+    import dataclasses
+
+    from legday.efforts import RULES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "efforts.md").read_text()
+
+    def shown(value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(shown(v) for v in value)
+        return format(value, ".10g") if isinstance(value, float) else str(value)
+
+    missing = [f"`{f.name}` = {shown(getattr(RULES, f.name))}"
+               for f in dataclasses.fields(RULES)
+               if f"`{f.name}` = {shown(getattr(RULES, f.name))}" not in docs]
+    assert missing == []
