@@ -1,16 +1,20 @@
-"""Importing files into the store: idempotent, duplicate-aware, one transaction per activity.
+"""Importing files into the store: streaming, parallel, idempotent, duplicate-aware.
 
 Rules (docs/storage.md):
 
-- the same file again (same :func:`legday.model.content_id`) adds nothing;
+- a file stored before (the same bytes: SHA-256, table ``imported_files``) is
+  skipped before it is decoded;
+- the same activity again (same :func:`legday.model.content_id`) adds nothing;
 - the same session from two sources (a Garmin FIT and its Strava copy) is one
   activity: same sport family, start within :data:`DUPLICATE_START_S` and
   distance within :data:`DUPLICATE_DISTANCE_SHARE` (start alone when either
   has no distance). The copy is reported as a duplicate; when the stored one
   has no samples (a Strava row without a file) the recording replaces it;
-- each activity is classified first (outside the transaction), then stored
-  with its efforts and strength entries in its own transaction, so a killed
-  import leaves every committed activity whole and nothing half-stored.
+- files are found one at a time (:mod:`legday.store.pipeline`: an export is
+  never held in memory whole), read and classified in worker processes, and
+  stored by this process alone as they come, each file's activities with their
+  efforts, strength entries and the file's hash in one transaction, so a killed
+  import leaves every committed file whole and nothing half-stored.
 
 Strength CSV logs (Strong, Hevy, legday's own) are given as ``.csv`` files: any
 ``.csv`` path that is not a Strava ``activities.csv`` is read as a strength log.
@@ -18,9 +22,13 @@ Strength CSV logs (Strong, Hevy, legday's own) are given as ``.csv`` files: any
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +38,30 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.calibration import AthleteProfile
-from legday.efforts import classify_activities, empty_efforts
+from legday.efforts import classify_activities
 from legday.errors import LegdayError
-from legday.io import ReadFailure, ReadResult, read_paths, read_upload
-from legday.model import Activity, Sport
-from legday.store.frames import encode_frame
+from legday.io import ReadFailure, ReadResult
+from legday.model import Sport
+from legday.store.jobmodels import ImportedFile
 from legday.store.models import ActivityRow, EffortRow
+from legday.store.pipeline import (
+    Decoder,
+    ExportDone,
+    FileUnit,
+    Item,
+    PreparedActivity,
+    PreparedFile,
+    Refusal,
+    Source,
+    StrengthLog,
+    is_strength_log_name,
+    iter_items,
+    prepare_activity,
+    refusal_of,
+)
 from legday.store.repo import (
+    AthleteContext,
     Context,
-    activity_distance_m,
     base_profile,
     delete_children,
     effort_rows,
@@ -49,7 +72,7 @@ from legday.store.repo import (
     strength_rows,
     writable,
 )
-from legday.strength.log import entries_from_activity, read_strength_csv
+from legday.strength.log import read_strength_csv
 from legday.summary import SUMMARY_KEY, summarize, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
@@ -100,6 +123,14 @@ class ImportReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     activity_ids: list[int] = field(default_factory=list)
     strength_entries: int = 0
+    #: Files recognised by their content hash and not decoded again.
+    files_skipped: int = 0
+    #: Where the time went [s]: read, classify and encode are summed over the worker
+    #: processes; store is the writer's; wall is the whole import.
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("read_s", "classify_s", "encode_s", "store_s", "wall_s"), 0.0))
+    #: Samples decoded (the classifier's input).
+    samples: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The ``import --json`` object."""
@@ -108,138 +139,187 @@ class ImportReport:
                 "activity_ids": list(self.activity_ids)}
 
 
-def entries_of(activity: Activity) -> pd.DataFrame | None:
-    """Strength entries read from an activity (sets, or a Strava strength row)."""
-    if activity.sport is not Sport.STRENGTH:
-        return None
-    entries = entries_from_activity(activity)
-    return entries if len(entries) else None
+def same_file_ids(session: Session, athlete_id: int, digest: str) -> list[int] | None:
+    """The activities a file with this content hash gave when it was stored, if it was."""
+    ids = session.scalar(select(ImportedFile.activity_ids).where(
+        ImportedFile.athlete_id == athlete_id, ImportedFile.sha256 == digest))
+    return None if ids is None else [int(i) for i in ids]
 
 
-def classify(activity: Activity, profile: AthleteProfile | None) -> tuple[pd.DataFrame,
-                                                                           str | None]:
-    """Efforts and primary kind of one activity (none for sports that are not running)."""
-    if not activity.is_running or len(activity.samples) < 2:
-        return empty_efforts(), None
-    result = classify_activities([activity], profile)[0]
-    return result.efforts, None if result.primary is None else str(result.primary)
-
-
-def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
-    """Column values of an :class:`ActivityRow` for ``activity``; ``extra`` gets its
-    :mod:`legday.summary` (so opening the season decodes no samples)."""
-    return dict(
-        content_id=activity.id, source=activity.source, member=activity.member,
-        format=activity.format, sport=activity.sport.value,
-        sport_original=activity.sport_original, sub_sport_original=activity.sub_sport_original,
-        name=activity.name, device_manufacturer=activity.device.manufacturer,
-        device_product=activity.device.product,
-        start_utc=start_of(activity),
-        utc_offset_s=activity.utc_offset_s, elapsed_s=activity.duration_s,
-        moving_s=activity.moving_s, distance_m=activity_distance_m(activity),
-        points=activity.points, has_hr=activity.has_hr, has_position=activity.has_position,
-        partial=activity.partial, primary_kind=primary, fixes=list(activity.fixes),
-        extra=json_safe({**activity.extra, SUMMARY_KEY: to_json(summarize(activity))}),
-        samples=encode_frame(activity.samples),
-        laps=encode_frame(activity.laps), timer_events=encode_frame(activity.timer_events),
-        sets=encode_frame(activity.sets))
-
-
-def find_duplicate(session: Session, athlete_id: int, activity: Activity) -> ActivityRow | None:
+def find_duplicate(session: Session, athlete_id: int,
+                   activity: PreparedActivity) -> ActivityRow | None:
     """The stored activity ``activity`` repeats (same file, or same session), if any."""
     same_file = session.scalar(select(ActivityRow).where(
-        ActivityRow.athlete_id == athlete_id, ActivityRow.content_id == activity.id))
+        ActivityRow.athlete_id == athlete_id, ActivityRow.content_id == activity.content_id))
     if same_file is not None:
         return same_file
-    start = start_of(activity)
+    start = activity.start_utc
     if start is None:
         return None
-    start_ts = pd.Timestamp(start)
     window = timedelta(seconds=DUPLICATE_START_S)
     candidates = session.scalars(select(ActivityRow).where(
         ActivityRow.athlete_id == athlete_id, ActivityRow.start_utc >= start - window,
         ActivityRow.start_utc <= start + window))
-    dist = activity_distance_m(activity)
     for row in candidates:
         stored = None if row.start_utc is None else pd.Timestamp(row.start_utc)
-        if same_session(activity.sport, start_ts, dist, row.sport, stored, row.distance_m):
+        if same_session(activity.sport, pd.Timestamp(start), activity.distance_m, row.sport,
+                        stored, row.distance_m):
             return row
     return None
 
 
-def start_of(activity: Activity) -> datetime | None:
-    """Start time: the file's, else the first sample's."""
-    start = activity.start_utc
-    if start is None and len(activity.samples):
-        start = activity.samples["time"].iloc[0]
-    return None if start is None else pd.Timestamp(start).to_pydatetime()
-
-
-def store_activity(session: Session, athlete_id: int, activity: Activity,
-                   efforts: pd.DataFrame, primary: str | None,
+def store_activity(session: Session, athlete_id: int, activity: PreparedActivity,
                    replace: ActivityRow | None = None) -> tuple[int, int]:
     """Insert (or, with ``replace``, overwrite in place) one activity with its efforts
     and strength entries; returns the activity id and the number of strength entries
     added. The caller owns the transaction."""
-    fields = activity_fields(activity, primary)
     if replace is None:
         row = ActivityRow(athlete_id=athlete_id, imported_utc=pd.Timestamp.now("UTC")
-                          .to_pydatetime(), **fields)
+                          .to_pydatetime(), **activity.fields)
         session.add(row)
         session.flush()
     else:
         row = replace
-        for name, value in fields.items():
+        for name, value in activity.fields.items():
             setattr(row, name, value)
         delete_children(session, athlete_id, [row.id])
         session.flush()
-    session.add_all(effort_rows(athlete_id, row.id, efforts))
-    entries = entries_of(activity)
+    session.add_all(effort_rows(athlete_id, row.id, activity.efforts))
     added = 0
-    if entries is not None:
-        added = insert_strength(session, athlete_id, strength_rows(athlete_id, entries, row.id))
+    if activity.entries is not None:
+        added = insert_strength(session, athlete_id,
+                                strength_rows(athlete_id, activity.entries, row.id))
     return row.id, added
 
 
-def _replaces(existing: ActivityRow, activity: Activity) -> bool:
+def _replaces(existing: ActivityRow, activity: PreparedActivity) -> bool:
     # A Strava row without a file gives way to the recording of the same session.
     return existing.points == 0 and activity.points > 0
 
 
-def _duplicate(report: ImportReport, activity: Activity, existing_id: int | None,
-               why: str) -> ImportEvent:
-    report.duplicates += 1
-    return ImportEvent(activity.label, "duplicate", existing_id, why)
+class Writer:
+    """The one writer of an import: stores each file's activities in one transaction
+    (with the file's content hash), so a killed import leaves whole files or nothing."""
+
+    def __init__(self, ctx: Context, progress: Progress | None) -> None:
+        self.ctx = writable(ctx, "importing files")
+        self.progress = progress
+        self.report = ImportReport()
+        #: Per Strava export, the activities it gave (their UTC offsets are filled together).
+        self.exports: dict[str, list[int]] = {}
+
+    def emit(self, event: ImportEvent) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+    def refuse(self, refusal: Refusal) -> None:
+        self.report.errors.append({"file": refusal.label,
+                                   "error": refusal.message.splitlines()[0]})
+        self.emit(ImportEvent(refusal.label, "error", None, refusal.message))
+
+    def known_file(self, unit: FileUnit) -> bool:
+        """Skip a file stored before (same bytes): True when it was, and reported so."""
+        if unit.digest is None:
+            return False
+        with self.ctx.store.sessions() as session:
+            ids = same_file_ids(session, self.ctx.athlete_id, unit.digest)
+        if ids is None:
+            return False
+        self.report.files_skipped += 1
+        self.report.duplicates += len(ids)
+        if unit.export is not None:
+            self.exports.setdefault(unit.export, []).extend(ids)
+        self.emit(ImportEvent(unit.label, "duplicate", ids[0] if ids else None,
+                              "the same file is stored already"))
+        return True
+
+    def store(self, unit: FileUnit | None, prepared: PreparedFile) -> None:
+        """Store what one file gave, then report it."""
+        started = time.perf_counter()
+        try:
+            events, ids, added = self._store(unit, prepared)
+        except IntegrityError:
+            # Another import stored the same file in the meantime: it is whole, so all of
+            # this file's activities are duplicates now.
+            events, ids, added = self._store(unit, prepared)
+        timings = self.report.timings
+        timings["store_s"] += time.perf_counter() - started
+        timings["read_s"] += prepared.read_s
+        timings["classify_s"] += prepared.classify_s
+        timings["encode_s"] += prepared.encode_s
+        self.report.samples += prepared.samples
+        self.report.strength_entries += added
+        if unit is not None and unit.export is not None:
+            self.exports.setdefault(unit.export, []).extend(ids)
+        for refusal in prepared.refusals:
+            self.refuse(refusal)
+        for event in events:
+            if event.status == "imported":
+                self.report.imported += 1
+                assert event.activity_id is not None
+                self.report.activity_ids.append(event.activity_id)
+            else:
+                self.report.duplicates += 1
+            self.emit(event)
+
+    def _store(self, unit: FileUnit | None, prepared: PreparedFile,
+               ) -> tuple[list[ImportEvent], list[int], int]:
+        athlete_id = self.ctx.athlete_id
+        events: list[ImportEvent] = []
+        ids: list[int] = []
+        added = 0
+        with self.ctx.store.sessions.begin() as session:
+            for activity in prepared.activities:
+                existing = find_duplicate(session, athlete_id, activity)
+                if existing is None:
+                    activity_id, more = store_activity(session, athlete_id, activity)
+                    events.append(ImportEvent(activity.label, "imported", activity_id))
+                else:
+                    activity_id, more = existing.id, 0
+                    if _replaces(existing, activity):
+                        _, more = store_activity(session, athlete_id, activity, existing)
+                    events.append(ImportEvent(
+                        activity.label, "duplicate", existing.id,
+                        f"same session as stored activity {existing.id}"))
+                ids.append(activity_id)
+                added += more
+            if unit is not None and unit.digest is not None and ids:
+                session.add(ImportedFile(athlete_id=athlete_id, sha256=unit.digest,
+                                         name=unit.label, activity_ids=ids,
+                                         imported_utc=self.ctx.store.now()))
+        return events, ids, added
+
+    def strength_log(self, log: StrengthLog) -> None:
+        try:
+            event = _strength_csv(self.ctx, log.path, log.shown, self.report)
+        except LegdayError as err:
+            self.report.errors.append({"file": log.shown, "error": str(err)})
+            event = ImportEvent(log.shown, "error", None, str(err))
+        self.emit(event)
+
+    def export_done(self, done: ExportDone) -> None:
+        fill_export_offsets(self.ctx, self.exports.pop(done.export, []))
 
 
-def _import_one(ctx: Context, activity: Activity, profile: AthleteProfile | None,
-                report: ImportReport) -> ImportEvent:
-    # A cheap look first: a duplicate is not worth classifying.
-    with ctx.store.sessions() as session:
-        existing = find_duplicate(session, ctx.athlete_id, activity)
-        if existing is not None and not _replaces(existing, activity):
-            return _duplicate(report, activity, existing.id,
-                              f"same session as stored activity {existing.id}")
-    efforts, primary = classify(activity, profile)
-    try:
-        with ctx.store.sessions.begin() as session:
-            existing = find_duplicate(session, ctx.athlete_id, activity)
-            if existing is None:
-                activity_id, added = store_activity(session, ctx.athlete_id, activity, efforts,
-                                                    primary)
-                report.imported += 1
-                report.strength_entries += added
-                report.activity_ids.append(activity_id)
-                return ImportEvent(activity.label, "imported", activity_id)
-            if _replaces(existing, activity):
-                _, added = store_activity(session, ctx.athlete_id, activity, efforts, primary,
-                                          existing)
-                report.strength_entries += added
-            return _duplicate(report, activity, existing.id,
-                              f"same session as stored activity {existing.id}")
-    except IntegrityError:
-        # Another import stored the same file in the meantime.
-        return _duplicate(report, activity, None, "stored concurrently")
+def fill_export_offsets(ctx: AthleteContext, activity_ids: list[int]) -> int:
+    """Give the activities of one Strava export without a UTC offset the offset of the
+    export's activity nearest in time (as legday.io.strava does when it reads a whole
+    export); returns how many were given one."""
+    if not activity_ids:
+        return 0
+    with ctx.store.sessions.begin() as session:
+        rows = list(session.scalars(select(ActivityRow).where(
+            ActivityRow.athlete_id == ctx.athlete_id, ActivityRow.id.in_(activity_ids))))
+        known = [(r.start_utc, r.utc_offset_s) for r in rows
+                 if r.utc_offset_s is not None and r.start_utc is not None]
+        filled = 0
+        for row in rows:
+            if known and row.utc_offset_s is None and row.start_utc is not None:
+                start = row.start_utc
+                row.utc_offset_s = min(known, key=lambda k: abs((k[0] - start)
+                                                                .total_seconds()))[1]
+                filled += 1
+    return filled
 
 
 def _strength_csv(ctx: Context, source: Path | bytes, shown: str,
@@ -255,56 +335,100 @@ def _strength_csv(ctx: Context, source: Path | bytes, shown: str,
                        f"{added} strength entries added")
 
 
-def is_strength_csv(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() == ".csv" and path.name != "activities.csv"
+def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None = None, *,
+                 decoder: Decoder | None = None) -> ImportReport:
+    """Store what :func:`legday.store.pipeline.iter_items` finds, as it is found.
+
+    Files already stored (same bytes) are skipped before decoding; the others are
+    decoded and classified by ``decoder`` (a process pool) a few at a time, and
+    stored in the order found by this process alone, one transaction per file.
+    """
+    started = time.perf_counter()
+    writer = Writer(ctx, progress)
+    own = decoder is None
+    decoder = decoder or Decoder()
+    profile = base_profile(writer.ctx)
+    pending: deque[tuple[Item, Future[PreparedFile] | None]] = deque()
+    try:
+        for item in items:
+            task = None
+            if isinstance(item, FileUnit) and not writer.known_file(item):
+                task = decoder.submit(item, profile)
+            elif isinstance(item, FileUnit):
+                continue
+            pending.append((item, task))
+            while pending and (len(pending) > decoder.window or _ready(pending[0][1])):
+                _finish(writer, decoder, profile, *pending.popleft())
+        while pending:
+            _finish(writer, decoder, profile, *pending.popleft())
+    finally:
+        for _item, task in pending:
+            if task is not None:
+                task.cancel()
+        if own:
+            decoder.close()
+    writer.report.timings["wall_s"] = time.perf_counter() - started
+    return writer.report
+
+
+def _ready(task: Future[PreparedFile] | None) -> bool:
+    return task is None or task.done()
+
+
+def _finish(writer: Writer, decoder: Decoder, profile: AthleteProfile | None, item: Item,
+            task: Future[PreparedFile] | None) -> None:
+    if isinstance(item, FileUnit):
+        assert task is not None
+        writer.store(item, decoder.result(item, task, profile))
+    elif isinstance(item, Refusal):
+        writer.refuse(item)
+    elif isinstance(item, StrengthLog):
+        writer.strength_log(item)
+    else:
+        writer.export_done(item)
 
 
 def import_results(ctx: Context, results: Iterable[ReadResult | tuple[Path | bytes, str]],
                    progress: Progress | None = None) -> ImportReport:
-    """Store activities already read (and strength CSVs given as ``(path or bytes, name)``)."""
-    ctx = writable(ctx, "importing files")
-    profile = base_profile(ctx)
-    report = ImportReport()
+    """Store activities already read (and strength CSVs given as ``(path or bytes, name)``),
+    classifying them in this process."""
+    writer = Writer(ctx, progress)
+    profile = base_profile(writer.ctx)
     for result in results:
         if isinstance(result, tuple):
             try:
-                event = _strength_csv(ctx, result[0], result[1], report)
+                event = _strength_csv(writer.ctx, result[0], result[1], writer.report)
             except LegdayError as err:
-                report.errors.append({"file": result[1], "error": str(err)})
+                writer.report.errors.append({"file": result[1], "error": str(err)})
                 event = ImportEvent(result[1], "error", None, str(err))
+            writer.emit(event)
         elif isinstance(result, ReadFailure):
-            label = f"{result.file}!{result.member}" if result.member else result.file
-            report.errors.append({"file": label, "error": result.message.splitlines()[0]})
-            event = ImportEvent(label, "error", None, result.message)
+            writer.refuse(refusal_of(result))
         else:
-            event = _import_one(ctx, result, profile, report)
-        if progress is not None:
-            progress(event)
-    return report
+            prepared = PreparedFile()
+            prepare_activity(result, profile, prepared)
+            writer.store(None, prepared)
+    return writer.report
 
 
-def _path_results(paths: Sequence[str | Path],
-                  ) -> Iterator[ReadResult | tuple[Path | bytes, str]]:
-    for path in paths:
-        path = Path(path)
-        if is_strength_csv(path):
-            yield path, str(path)
-        else:
-            yield from read_paths([path])
+def is_strength_csv(path: Path) -> bool:
+    return path.is_file() and is_strength_log_name(path.name)
 
 
-def import_paths(ctx: Context, paths: Sequence[str | Path],
-                 progress: Progress | None = None) -> ImportReport:
+def import_paths(ctx: Context, paths: Sequence[str | Path], progress: Progress | None = None,
+                 *, decoder: Decoder | None = None) -> ImportReport:
     """Store the activities in files, folders, zips and Strava exports, and strength CSVs."""
-    return import_results(ctx, _path_results(paths), progress)
+    sources = [Source(Path(p), str(p)) for p in paths]
+    return import_items(ctx, iter_items(sources), progress, decoder=decoder)
 
 
 def import_upload(ctx: Context, name: str, data: bytes,
                   progress: Progress | None = None) -> ImportReport:
     """Store an uploaded file's activities (a zip or Strava export zip, or one file)."""
-    if name.lower().endswith(".csv") and Path(name).name != "activities.csv":
-        return import_results(ctx, [(data, name)], progress)
-    return import_results(ctx, read_upload(data, name=name), progress)
+    with tempfile.TemporaryDirectory(prefix="legday-upload-") as spool:
+        path = Path(spool) / "upload"
+        path.write_bytes(data)
+        return import_items(ctx, iter_items([Source(path, name)]), progress)
 
 
 @dataclass(frozen=True)
@@ -349,5 +473,6 @@ def reclassify(ctx: Context, profile_overrides: dict[str, float | None] | None =
     return ReclassifyReport(len(runs), before, after, changed)
 
 
-__all__ = ["ImportEvent", "ImportReport", "ReclassifyReport", "import_paths", "import_results",
-           "import_upload", "reclassify", "same_session", "sport_family"]
+__all__ = ["ImportEvent", "ImportReport", "ReclassifyReport", "Writer", "import_items",
+           "import_paths", "import_results", "import_upload", "reclassify", "same_session",
+           "sport_family"]

@@ -20,7 +20,8 @@ from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
-          "coach_notes", "privacy_zones"}
+          "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
+          "import_job_chunks"}
 
 
 def _tables(engine) -> set[str]:
@@ -33,7 +34,7 @@ def test_upgrade_from_empty_downgrade_and_upgrade_again(database: Database):
         assert _tables(engine) == set() and current_revision(engine) is None
         upgrade(engine)
         assert _tables(engine) == TABLES == set(Base.metadata.tables)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002_import_jobs"
         downgrade(engine, "base")
         assert _tables(engine) == set() and current_revision(engine) is None
         upgrade(engine)

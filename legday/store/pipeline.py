@@ -1,0 +1,542 @@
+"""The import pipeline's first half: find the files, hash them, decode and classify them.
+
+:func:`iter_items` walks what the user gave (files, folders, zips, Strava and
+Garmin exports, uploads spooled to disk) the way :mod:`legday.io.archive` does,
+but lazily and without decoding: it yields one :class:`FileUnit` per activity
+file (its raw bytes and their SHA-256), so the writer can skip a file it
+stored before without decoding it. :func:`prepare` is what a worker process
+does with a unit: read it with :mod:`legday.io`, classify it with
+:mod:`legday.efforts` and encode the row the writer will store, timing each
+step. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from legday.calibration import AthleteProfile
+from legday.efforts import classify_activities, empty_efforts
+from legday.errors import CorruptFile, LimitExceeded, NotAnActivity, UnsupportedFormat
+from legday.io import DEFAULT_LIMITS, Limits, ReadFailure, ReadResult, read_payload
+from legday.io.archive import Entry, _base, _Budget, _is_junk, _looks_like_activity
+from legday.io.detect import sniff
+from legday.io.strava import CSV_NAME, find_export_roots, iter_export, read_activities_csv
+from legday.model import Activity, Sport
+from legday.store.frames import encode_frame
+from legday.store.repo import activity_distance_m, json_safe
+from legday.strength.log import entries_from_activity
+from legday.summary import SUMMARY_KEY, summarize, to_json
+
+log = logging.getLogger(__name__)
+
+
+# --- what the walk yields --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportRow:
+    """A Strava ``activities.csv`` row, as a one-row CSV the reader reads like the whole one."""
+
+    csv_bytes: bytes
+    csv_shown: str
+    csv_member: str | None
+    filename: str | None  # the export's path of the file the row names, None without one
+
+
+@dataclass(frozen=True)
+class FileUnit:
+    """One activity file (or a Strava row without a file) to decode: the work of one task."""
+
+    shown: str
+    member: str | None
+    data: bytes  # raw bytes as found (gzipped or not); empty for a row without a file
+    digest: str | None  # SHA-256 of ``data``, None for a row without a file
+    row: ExportRow | None = None
+    export: str | None = None  # the Strava export it belongs to (offsets are shared there)
+
+    @property
+    def label(self) -> str:
+        return f"{self.shown}!{self.member}" if self.member else self.shown
+
+
+@dataclass(frozen=True)
+class StrengthLog:
+    """A strength CSV given at the top level (read by the writer itself: it is small)."""
+
+    path: Path
+    shown: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Something that gave no activity, with its one-line reason."""
+
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    """Every unit of one Strava export has been yielded."""
+
+    export: str
+
+
+Item = FileUnit | StrengthLog | Refusal | ExportDone
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file or folder on disk, reported as ``shown`` (an upload's name, or the path)."""
+
+    path: Path
+    shown: str
+
+
+def file_digest(data: bytes) -> str:
+    """The content hash a file is recognised by before decoding."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_strength_log_name(name: str) -> bool:
+    """Any ``.csv`` but a Strava ``activities.csv`` is read as a strength log."""
+    return name.lower().endswith(".csv") and Path(name).name != CSV_NAME
+
+
+def refusal_of(failure: ReadFailure) -> Refusal:
+    label = f"{failure.file}!{failure.member}" if failure.member else failure.file
+    return Refusal(label, failure.message)
+
+
+# --- walking sources (mirrors legday.io.archive and legday.io.strava, without decoding) ------
+
+def iter_items(sources: list[Source], *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Everything to import in ``sources``, in the order legday.io reads it, one file at a time
+    (a zip is read member by member from disk; nothing is decoded)."""
+    for source in sources:
+        yield from _source_items(source, limits)
+
+
+def _source_items(source: Source, limits: Limits) -> Iterator[Item]:
+    path, shown = source.path, source.shown
+    if path.is_dir():
+        yield from _folder_items(path, shown, limits)
+        return
+    if is_strength_log_name(shown) and path.is_file():
+        yield StrengthLog(path, shown)
+        return
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        yield Refusal(shown, str(UnsupportedFormat(path.name, f"cannot open ({exc.strerror})")))
+        return
+    if size > max(limits.max_file_bytes, limits.max_archive_bytes):
+        yield Refusal(shown, str(LimitExceeded(Path(shown).name, "too large to read safely")))
+        return
+    if sniff(head, shown) == "zip":
+        with path.open("rb") as handle:
+            yield from _zip_items(handle, shown, limits, _Budget(limits), 1, "")
+        return
+    yield _unit(shown, None, path.read_bytes())
+
+
+def _unit(shown: str, member: str | None, data: bytes, row: ExportRow | None = None,
+          export: str | None = None) -> FileUnit:
+    return FileUnit(shown, member, data, file_digest(data), row, export)
+
+
+def _folder_items(folder: Path, shown: str, limits: Limits) -> Iterator[Item]:
+    entries = [Entry(path=p.relative_to(folder).as_posix(), size=p.stat().st_size,
+                     read=_file_reader(p), shown=str(Path(shown) / p.relative_to(folder)),
+                     member=None)
+               for p in sorted(p for p in folder.rglob("*") if p.is_file())]
+    unlimited = _Budget(Limits(max_file_bytes=limits.max_file_bytes, max_archive_bytes=2**62,
+                               max_members=2**62, max_depth=limits.max_depth))
+    yield from _walk(entries, shown, limits, unlimited, 0, in_archive=False)
+
+
+def _file_reader(path: Path) -> Any:
+    def read(n: int) -> bytes:
+        with path.open("rb") as handle:
+            return handle.read(n)
+    return read
+
+
+def _zip_items(handle: BinaryIO, shown: str, limits: Limits, budget: _Budget, depth: int,
+               prefix: str) -> Iterator[Item]:
+    if depth > limits.max_depth:
+        yield Refusal(_label(shown, prefix.rstrip("!") or None),
+                      str(LimitExceeded(_base(shown),
+                                        f"archives nested deeper than {limits.max_depth}")))
+        return
+    try:
+        archive = zipfile.ZipFile(handle)
+        infos = sorted((i for i in archive.infolist() if not i.is_dir()),
+                       key=lambda i: i.filename)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        yield Refusal(_label(shown, prefix.rstrip("!") or None),
+                      str(CorruptFile(_base(prefix.rstrip("!") or shown),
+                                      "the zip archive is damaged")))
+        return
+    with archive:
+        entries = [Entry(path=i.filename, size=i.file_size, read=_member_reader(archive, i),
+                         shown=shown, member=prefix + i.filename) for i in infos]
+        yield from _walk(entries, shown, limits, budget, depth, in_archive=True)
+
+
+def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    def read(n: int) -> bytes:
+        with archive.open(info) as member:
+            return member.read(n)
+    return read
+
+
+def _label(shown: str, member: str | None) -> str:
+    return f"{shown}!{member}" if member else shown
+
+
+def _walk(entries: list[Entry], shown: str, limits: Limits, budget: _Budget, depth: int,
+          *, in_archive: bool) -> Iterator[Item]:
+    found = 0
+    entries = [e for e in entries if not _is_junk(e.path)]
+    by_path = {e.path: e for e in entries}
+    consumed: set[str] = set()
+    for root in find_export_roots(list(by_path)):
+        for item in _export_items(root, by_path, consumed, limits):
+            found += not isinstance(item, ExportDone)
+            yield item
+    for entry in entries:
+        if entry.path in consumed:
+            continue
+        try:
+            for item in _entry_items(entry, limits, budget, depth):
+                found += 1
+                yield item
+        except LimitExceeded as err:
+            yield Refusal(_label(entry.shown, entry.member), str(err))
+            if in_archive:
+                return
+        except Exception:  # a damaged member must not stop the others
+            name = _base(entry.member or entry.shown)
+            yield Refusal(_label(entry.shown, entry.member),
+                          str(CorruptFile(name, "cannot be extracted from the archive")))
+    if found == 0 and depth <= 1:
+        yield Refusal(shown, str(NotAnActivity(_base(shown),
+                                               "no FIT, GPX or TCX activity files found in it")))
+
+
+def _entry_items(entry: Entry, limits: Limits, budget: _Budget, depth: int) -> Iterator[Item]:
+    head = entry.read(4096)
+    fmt = sniff(head, entry.path)
+    if fmt is None or fmt == "csv":
+        if _looks_like_activity(entry.path):  # the reader gives the reason it is refused
+            yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1))
+        return
+    if fmt == "zip":
+        if not entry.path.lower().endswith(".zip"):
+            return  # zip-based documents (.kmz, .docx, ...) are not activity archives
+        if entry.member is None:  # a zip lying in a folder starts its own budget
+            budget, depth = _Budget(limits), 0
+        budget.take(_base(entry.member or entry.shown), entry.size)
+        if entry.size > limits.max_archive_bytes:
+            raise LimitExceeded(_base(entry.member or entry.shown),
+                                "nested archive too large to read safely")
+        data = entry.read(limits.max_archive_bytes + 1)
+        prefix = (entry.member + "!") if entry.member is not None else ""
+        yield from _zip_items(io.BytesIO(data), entry.shown, limits, budget, depth + 1, prefix)
+        return
+    budget.take(_base(entry.member or entry.shown), entry.size)
+    yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1))
+
+
+def _export_items(root: str, by_path: dict[str, Entry], consumed: set[str],
+                  limits: Limits) -> Iterator[Item]:
+    """A Strava export row by row: each row's file with a one-row copy of the CSV."""
+    csv_entry = by_path[root + CSV_NAME]
+    payload = csv_entry.read(limits.max_file_bytes + 1)
+    if read_activities_csv(payload) is None:
+        return  # some other activities.csv: the normal walk reads around it
+    consumed.update(p for p in by_path if p.startswith(root))
+    export = _label(csv_entry.shown, csv_entry.member)
+    reader = csv.reader(io.StringIO(payload.decode("utf-8-sig", errors="replace")))
+    header = next(reader)
+    filename_at = {name.strip(): i for i, name in enumerate(header)}.get("Filename")
+    named: set[str] = set()
+    for raw in reader:
+        if not any(cell.strip() for cell in raw):
+            continue
+        filename = (raw[filename_at].strip()
+                    if filename_at is not None and filename_at < len(raw) else "")
+        entry = by_path.get(root + filename) if filename else None
+        row = ExportRow(_one_row_csv(header, raw), csv_entry.shown, csv_entry.member,
+                        filename if entry is not None else None)
+        if entry is None:
+            yield FileUnit(csv_entry.shown, csv_entry.member, b"", None, row, export)
+            continue
+        named.add(entry.path)
+        yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1), row,
+                    export)
+    for path in sorted(by_path):
+        if path.startswith(root + "activities/") and path not in named:
+            entry = by_path[path]
+            yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1),
+                        export=export)
+    yield ExportDone(export)
+
+
+def _one_row_csv(header: list[str], raw: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerow(raw)
+    return buffer.getvalue().encode("utf-8")
+
+
+# --- what a worker does with a unit -------------------------------------------------------------
+
+@dataclass
+class PreparedActivity:
+    """One activity ready to store: the row's values, its efforts and strength entries."""
+
+    label: str
+    content_id: str
+    sport: str
+    start_utc: datetime | None
+    distance_m: float | None
+    points: int
+    utc_offset_s: float | None
+    fields: dict[str, Any]
+    efforts: pd.DataFrame
+    entries: pd.DataFrame | None
+
+
+@dataclass
+class PreparedFile:
+    """What one unit gave: activities to store, refusals, and where the time went."""
+
+    activities: list[PreparedActivity] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    read_s: float = 0.0
+    classify_s: float = 0.0
+    encode_s: float = 0.0
+    samples: int = 0
+
+
+def read_unit(unit: FileUnit, limits: Limits = DEFAULT_LIMITS) -> list[ReadResult]:
+    """Decode one unit with legday.io (a Strava row through the export reader)."""
+    if unit.row is None:
+        return list(read_payload(unit.data, shown=unit.shown, member=unit.member,
+                                 limits=limits))
+    row = unit.row
+    entries = {CSV_NAME: Entry(CSV_NAME, len(row.csv_bytes), _bytes_reader(row.csv_bytes),
+                               row.csv_shown, row.csv_member)}
+    if row.filename is not None:
+        entries[row.filename] = Entry(row.filename, len(unit.data), _bytes_reader(unit.data),
+                                      unit.shown, unit.member)
+    return list(iter_export("", entries, set(), limits=limits))
+
+
+def _bytes_reader(data: bytes) -> Any:
+    return lambda n: data[:n]
+
+
+def classify(activity: Activity, profile: AthleteProfile | None) -> tuple[pd.DataFrame,
+                                                                           str | None]:
+    """Efforts and primary kind of one activity (none for sports that are not running)."""
+    if not activity.is_running or len(activity.samples) < 2:
+        return empty_efforts(), None
+    result = classify_activities([activity], profile)[0]
+    return result.efforts, None if result.primary is None else str(result.primary)
+
+
+def entries_of(activity: Activity) -> pd.DataFrame | None:
+    """Strength entries read from an activity (sets, or a Strava strength row)."""
+    if activity.sport is not Sport.STRENGTH:
+        return None
+    entries = entries_from_activity(activity)
+    return entries if len(entries) else None
+
+
+def start_of(activity: Activity) -> datetime | None:
+    """Start time: the file's, else the first sample's."""
+    start = activity.start_utc
+    if start is None and len(activity.samples):
+        start = activity.samples["time"].iloc[0]
+    return None if start is None else pd.Timestamp(start).to_pydatetime()
+
+
+def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
+    """Column values of an ``ActivityRow`` for ``activity``; ``extra`` gets its
+    :mod:`legday.summary` (so opening the season decodes no samples)."""
+    return dict(
+        content_id=activity.id, source=activity.source, member=activity.member,
+        format=activity.format, sport=activity.sport.value,
+        sport_original=activity.sport_original, sub_sport_original=activity.sub_sport_original,
+        name=activity.name, device_manufacturer=activity.device.manufacturer,
+        device_product=activity.device.product,
+        start_utc=start_of(activity),
+        utc_offset_s=activity.utc_offset_s, elapsed_s=activity.duration_s,
+        moving_s=activity.moving_s, distance_m=activity_distance_m(activity),
+        points=activity.points, has_hr=activity.has_hr, has_position=activity.has_position,
+        partial=activity.partial, primary_kind=primary, fixes=list(activity.fixes),
+        extra=json_safe({**activity.extra, SUMMARY_KEY: to_json(summarize(activity))}),
+        samples=encode_frame(activity.samples),
+        laps=encode_frame(activity.laps), timer_events=encode_frame(activity.timer_events),
+        sets=encode_frame(activity.sets))
+
+
+def prepare_activity(activity: Activity, profile: AthleteProfile | None,
+                     out: PreparedFile) -> None:
+    """Classify and encode one activity read already, adding it (and the time) to ``out``."""
+    t0 = time.perf_counter()
+    efforts, primary = classify(activity, profile)
+    t1 = time.perf_counter()
+    fields = activity_fields(activity, primary)
+    out.activities.append(PreparedActivity(
+        activity.label, activity.id, activity.sport.value, fields["start_utc"],
+        fields["distance_m"], activity.points, activity.utc_offset_s, fields, efforts,
+        entries_of(activity)))
+    out.classify_s += t1 - t0
+    out.encode_s += time.perf_counter() - t1
+    out.samples += len(activity.samples)
+
+
+def prepare(unit: FileUnit, profile: AthleteProfile | None) -> PreparedFile:
+    """Read, classify and encode one unit (runs in a worker process)."""
+    out = PreparedFile()
+    t0 = time.perf_counter()
+    results = read_unit(unit)
+    out.read_s = time.perf_counter() - t0
+    for result in results:
+        if isinstance(result, ReadFailure):
+            out.refusals.append(refusal_of(result))
+        else:
+            prepare_activity(result, profile, out)
+    return out
+
+
+# --- the worker processes ---------------------------------------------------------------------
+
+#: Worker processes for decoding (default: one per core).
+ENV_WORKERS = "LEGDAY_IMPORT_WORKERS"
+#: Units in flight per worker: enough to keep every worker busy while the writer stores.
+UNITS_PER_WORKER = 3
+
+
+def default_workers() -> int:
+    explicit = os.environ.get(ENV_WORKERS, "").strip()
+    return max(1, int(explicit)) if explicit.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    # A worker whose importer was killed (kill -9) must not linger as an orphan.
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="legday-parent-watch").start()
+
+
+def make_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool for :func:`prepare`. Forked when this process runs one thread (fast:
+    nothing to import again); from a fork server otherwise (the app, a queue worker), since
+    forking a threaded process is unsafe."""
+    if sys.platform != "linux" or threading.active_count() == 1:
+        method = "fork" if sys.platform == "linux" else None
+        context = multiprocessing.get_context(method)
+        parent = os.getpid()
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["legday.store.pipeline"])
+        parent = 0  # the fork server's pid, known to the worker as its parent
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(parent,))
+
+
+def _init_worker(parent_pid: int) -> None:
+    _watch_parent(parent_pid or os.getppid())
+
+
+class Decoder:
+    """Runs :func:`prepare` on units: in a process pool, or here with one worker.
+
+    A pool whose worker died (a reader crashing the interpreter) is replaced, and the
+    unit tried once more before it is refused.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def window(self) -> int:
+        """Units in flight at most."""
+        return UNITS_PER_WORKER * self.workers
+
+    def submit(self, unit: FileUnit, profile: AthleteProfile | None) -> Future[PreparedFile]:
+        if self.workers <= 1:
+            done: Future[PreparedFile] = Future()
+            try:
+                done.set_result(prepare(unit, profile))
+            except Exception as exc:
+                done.set_exception(exc)
+            return done
+        if self._pool is None:
+            self._pool = make_pool(self.workers)
+        try:
+            return self._pool.submit(prepare, unit, profile)
+        except BrokenProcessPool:
+            self._pool = make_pool(self.workers)
+            return self._pool.submit(prepare, unit, profile)
+
+    def result(self, unit: FileUnit, task: Future[PreparedFile],
+               profile: AthleteProfile | None) -> PreparedFile:
+        """The unit's prepared file; a crash or a bug refuses the unit with a one-line reason
+        (the traceback goes to the log)."""
+        try:
+            return task.result()
+        except BrokenProcessPool:
+            try:
+                return self.submit(unit, profile).result()
+            except BrokenProcessPool:
+                log.error("a worker process died while reading %s", unit.label)
+                return _crashed(unit, "the reader crashed on it")
+        except Exception as exc:
+            log.exception("importing %s failed", unit.label)
+            return _crashed(unit, f"unexpected problem while importing it "
+                                  f"({type(exc).__name__})")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _crashed(unit: FileUnit, why: str) -> PreparedFile:
+    name = _base(unit.member or unit.shown)
+    return PreparedFile(refusals=[Refusal(unit.label, f"{name}: {why}")])
+
+
+__all__ = ["Decoder", "ExportDone", "ExportRow", "FileUnit", "Item", "PreparedActivity",
+           "PreparedFile", "Refusal", "Source", "StrengthLog", "activity_fields", "classify",
+           "entries_of", "file_digest", "iter_items", "make_pool", "prepare",
+           "prepare_activity", "read_unit", "start_of"]
