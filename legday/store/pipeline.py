@@ -456,13 +456,14 @@ def _watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="legday-parent-watch").start()
 
 
-def make_pool(workers: int) -> ProcessPoolExecutor:
+def make_pool(workers: int, start_method: str | None = None) -> ProcessPoolExecutor:
     """A process pool for :func:`prepare`. Forked when this process runs one thread (fast:
     nothing to import again); from a fork server otherwise (the app, a queue worker), since
     forking a threaded process is unsafe."""
-    if sys.platform != "linux" or threading.active_count() == 1:
-        method = "fork" if sys.platform == "linux" else None
-        context = multiprocessing.get_context(method)
+    if start_method is None and sys.platform == "linux":
+        start_method = "fork" if threading.active_count() == 1 else "forkserver"
+    if start_method != "forkserver":
+        context = multiprocessing.get_context(start_method)
         parent = os.getpid()
     else:
         context = multiprocessing.get_context("forkserver")
@@ -483,8 +484,9 @@ class Decoder:
     unit tried once more before it is refused.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, start_method: str | None = None) -> None:
         self.workers = workers or default_workers()
+        self.start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -501,11 +503,11 @@ class Decoder:
                 done.set_exception(exc)
             return done
         if self._pool is None:
-            self._pool = make_pool(self.workers)
+            self._pool = make_pool(self.workers, self.start_method)
         try:
             return self._pool.submit(prepare, unit, profile)
         except BrokenProcessPool:
-            self._pool = make_pool(self.workers)
+            self._pool = make_pool(self.workers, self.start_method)
             return self._pool.submit(prepare, unit, profile)
 
     def result(self, unit: FileUnit, task: Future[PreparedFile],

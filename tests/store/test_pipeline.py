@@ -1,0 +1,214 @@
+"""The streaming import: the walk finds what legday.io reads, files are committed as they are
+read, stored files are skipped before decoding, and a crashing reader refuses one file only."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from legday.io import ReadFailure, read_paths
+from legday.model import Activity
+from legday.store import Store, import_paths, list_activities, load_efforts, pipeline
+from legday.store.importer import import_items
+from legday.store.pipeline import Decoder, FileUnit, Refusal, Source, StrengthLog, iter_items
+from tests.conftest import REALDATA, require_realdata
+from tests.io.helpers import gpx_text, zip_bytes
+from tests.store.helpers import write_run, write_season
+
+STRAVA = "bulk/stravaexport__slalom007"
+BULK_ZIPS = sorted(p.name for p in (REALDATA / "bulk").glob("*.zip")) or ["<missing corpus>"]
+
+
+def _key(result: Activity | ReadFailure | Refusal) -> tuple[object, ...]:
+    if isinstance(result, Refusal):
+        return ("refused", result.label, result.message)
+    if isinstance(result, ReadFailure):
+        label = f"{result.file}!{result.member}" if result.member else result.file
+        return ("refused", label, result.message)
+    return ("activity", result.source, result.member, result.id, result.sport.value,
+            result.name, result.start_utc, result.points, result.partial)
+
+
+def _walked(paths: list[Path]) -> list[tuple[object, ...]]:
+    out = []
+    for item in iter_items([Source(p, str(p)) for p in paths]):
+        if isinstance(item, FileUnit):
+            out.extend(_key(r) for r in pipeline.read_unit(item))
+        elif isinstance(item, Refusal):
+            out.append(_key(item))
+        elif isinstance(item, StrengthLog):
+            out.append(("strength", item.shown))
+    return out
+
+
+def _read(paths: list[Path]) -> list[tuple[object, ...]]:
+    return [_key(r) for r in read_paths(paths)]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", BULK_ZIPS)
+def test_the_walk_finds_what_legday_io_reads_in_every_corpus_zip(name: str):
+    path = require_realdata() / "bulk" / name
+    expected = _read([path])
+    assert expected
+    assert _walked([path]) == expected
+
+
+def _mini_export(root: Path, n_files: int) -> Path:
+    """A real Strava export cut to ``n_files`` rows with files, one row without, and a file
+    no row names."""
+    source = require_realdata() / STRAVA
+    with (source / "activities.csv").open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = list(reader)
+    at = header.index("Filename")
+    with_file = [r for r in rows if r[at].endswith(".fit.gz")][:n_files + 1]
+    without = [r for r in rows if not r[at].strip()][:1]
+    assert with_file and without
+    export = root / "export"
+    (export / "activities").mkdir(parents=True)
+    unnamed = with_file.pop()
+    with (export / "activities.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows([*with_file, *without])
+    for row in [*with_file, unnamed]:
+        shutil.copy(source / row[at], export / row[at])
+    (export / "activities" / ".DS_Store").write_bytes(b"junk")
+    return export
+
+
+@pytest.mark.corpus
+def test_the_walk_reads_a_strava_export_as_legday_io_does_folder_and_zip(tmp_path: Path):
+    export = _mini_export(tmp_path, 3)
+    members = {p.relative_to(export).as_posix(): p.read_bytes()
+               for p in export.rglob("*") if p.is_file()}
+    zipped = tmp_path / "export.zip"
+    zipped.write_bytes(zip_bytes(members))
+    for path in (export, zipped):
+        expected = _read([path])
+        assert [k[0] for k in expected].count("activity") == 5  # 3 named, 1 row only, 1 unnamed
+        assert _walked([path]) == expected
+
+
+def test_the_walk_matches_legday_io_on_nested_zips_junk_and_broken_files(tmp_path: Path):
+    tree = tmp_path / "tree"
+    (tree / "inner").mkdir(parents=True)
+    write_run(tree / "inner", "easy", seed=1)
+    (tree / "broken.fit").write_bytes(b"no activity in here" * 20)
+    (tree / "notes.txt").write_text("hello")
+    (tree / "map.kmz").write_bytes(zip_bytes({"doc.kml": b"<kml/>"}))
+    inner = zip_bytes({"deep/run.gpx": gpx_text().encode(),
+                       "__MACOSX/deep/._run.gpx": b"\0\5\26\7",
+                       "deep/run2.gpx.gz": gzip.compress(gpx_text(start="2025-03-04T08:00:00Z")
+                                                         .encode())})
+    (tree / "bundle.zip").write_bytes(zip_bytes({"garmin/inner.zip": inner,
+                                                 "garmin/empty.tcx": b""}))
+    (tmp_path / "nothing.zip").write_bytes(zip_bytes({"readme.txt": b"no runs"}))
+    log = tmp_path / "log.csv"
+    log.write_text("date,exercise,sets,reps,weight_kg\n2025-03-01,Back squat,3,5,100\n")
+    paths = [tree, tmp_path / "nothing.zip"]
+    expected = _read(paths)
+    assert {k[0] for k in expected} == {"activity", "refused"}
+    assert _walked(paths) == expected
+    assert _walked([log]) == [("strength", str(log))]
+
+
+@pytest.mark.corpus
+def test_a_strava_export_is_stored_with_legday_io_values_and_offsets(store: Store,
+                                                                       tmp_path: Path):
+    export = _mini_export(tmp_path, 3)
+    me = store.athlete()
+    report = import_paths(me, [export])
+    assert (report.imported, report.errors) == (5, [])
+    stored = list_activities(me).set_index("content_id")
+    for activity in read_paths([export]):
+        assert isinstance(activity, Activity)
+        row = stored.loc[activity.id]
+        assert (row["name"] if isinstance(row["name"], str) else None) == activity.name
+        assert row["sport"] == activity.sport.value
+        # The row without a file borrows the offset of the export's nearest activity.
+        assert activity.utc_offset_s is not None
+        assert row["utc_offset_s"] == activity.utc_offset_s
+
+
+def test_activities_are_committed_as_they_are_read(store: Store, tmp_path: Path):
+    paths = write_season(tmp_path, 12)
+    me = store.athlete()
+    decoder = Decoder(workers=2)
+    walked = 0
+
+    def counted():
+        nonlocal walked
+        for item in iter_items([Source(p, str(p)) for p in paths]):
+            walked += 1
+            yield item
+
+    first_commit: list[tuple[int, int]] = []
+
+    def on_event(event):
+        if not first_commit:
+            first_commit.append((walked, len(list_activities(me))))
+
+    try:
+        report = import_items(me, counted(), on_event, decoder=decoder)
+    finally:
+        decoder.close()
+    assert report.imported == 12
+    files_read_then, stored_then = first_commit[0]
+    assert stored_then == 1  # stored (committed) when reported
+    assert files_read_then <= decoder.window + 1 < len(paths)  # long before the walk ended
+
+
+def test_stored_files_are_skipped_before_decoding(store: Store, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    paths = write_season(tmp_path, 3)
+    me = store.athlete()
+    first = import_paths(me, paths, decoder=Decoder(workers=1))
+    assert (first.imported, first.files_skipped) == (3, 0)
+    decoded: list[str] = []
+    original = pipeline.read_unit
+    monkeypatch.setattr(pipeline, "read_unit",
+                        lambda unit, *a: decoded.append(unit.label) or original(unit, *a))
+    again = import_paths(me, [*paths, write_run(tmp_path, "tempo", seed=9)],
+                         decoder=Decoder(workers=1))
+    assert (again.imported, again.duplicates, again.files_skipped) == (1, 3, 3)
+    assert decoded == [str(tmp_path / "tempo_9.fit")]
+    # The same bytes under another name are recognised too.
+    copy = tmp_path / "copy.gpx"
+    copy.write_bytes(paths[0].read_bytes())
+    assert import_paths(me, [copy], decoder=Decoder(workers=1)).files_skipped == 1
+    assert len(decoded) == 1
+
+
+def test_a_reader_that_kills_its_worker_refuses_that_file_only(store: Store, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    paths = write_season(tmp_path, 3)
+    boom = tmp_path / "boom.gpx"
+    boom.write_text(gpx_text(start="2025-04-01T08:00:00Z"))
+    original = pipeline.read_unit
+
+    def crashing(unit, *args):
+        if "boom" in unit.shown:
+            os._exit(3)  # what a panicking native reader does to its process
+        return original(unit, *args)
+
+    monkeypatch.setattr(pipeline, "read_unit", crashing)  # forked workers inherit it
+    me = store.athlete()
+    decoder = Decoder(workers=2, start_method="fork")
+    try:
+        report = import_paths(me, [paths[0], boom, *paths[1:]], decoder=decoder)
+    finally:
+        decoder.close()
+    assert report.imported == 3
+    assert [e["file"] for e in report.errors] == [str(boom)]
+    assert report.errors[0]["error"] == "boom.gpx: the reader crashed on it"
+    stored = list_activities(me)
+    assert len(stored) == 3
+    assert set(load_efforts(me)["activity_id"]) == set(stored["activity_id"])
