@@ -53,17 +53,38 @@ def _refusals_to_stderr(command: Callable[[argparse.Namespace, TextIO], int],
     return run
 
 
+def _progress_bar(args: argparse.Namespace) -> Any:
+    """A progress bar on the terminal (stderr), none with ``--json`` or when redirected."""
+    if args.json or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    from legday.store.pipeline import estimate_paths
+
+    return tqdm(total=estimate_paths(args.paths), unit="file", file=sys.stderr,
+                dynamic_ncols=True, desc="importing")
+
+
 @_refusals_to_stderr
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     store = _store(args)
+    bar = _progress_bar(args)
     try:
         ctx = store.athlete(args.athlete)
 
         def show(event: ImportEvent) -> None:
-            if not args.json:
-                note = f" ({event.message.splitlines()[0]})" if event.message else ""
-                out.write(f"{event.status:9}  {event.label}{note}\n")
+            if args.json:
+                return
+            note = f" ({event.message.splitlines()[0]})" if event.message else ""
+            line = f"{event.status:9}  {event.label}{note}"
+            if bar is None:
+                out.write(line + "\n")
                 out.flush()
+                return
+            bar.write(line, file=out)
+            if bar.n + 1 > bar.total:
+                bar.total = bar.n + 1
+            bar.update(1)
 
         report = import_paths(ctx, args.paths, progress=show)
         if report.imported or report.strength_entries:
@@ -72,6 +93,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
             open_library(ctx, library_cache_dir())
     finally:
+        if bar is not None:
+            bar.close()
         store.close()
     if args.json:
         json.dump(report.to_dict(), out)
@@ -80,6 +103,24 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"\n{report.imported} imported, {report.duplicates} duplicates, "
                   f"{report.strength_entries} strength entries, {len(report.errors)} errors\n")
     return 1 if report.errors else 0
+
+
+def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    """Run hosted import jobs (PostgreSQL) until stopped."""
+    import logging
+
+    from legday.store.config import database_url
+    from legday.store.queue import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    url = database_url(args.db)
+    if not url.startswith("postgresql"):
+        print("error: the worker needs a PostgreSQL database (LEGDAY_DATABASE_URL or --db); "
+              "with SQLite the app runs imports itself", file=sys.stderr)
+        return 2
+    run_worker(url, concurrency=args.concurrency, heartbeat_s=args.heartbeat_s,
+               stalled_after_s=args.stalled_after_s, workers=args.processes)
+    return 0
 
 
 @_refusals_to_stderr
@@ -168,12 +209,26 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``import``, ``share``, ``report`` and ``export`` to an argparse subparsers object."""
+    """Add ``import``, ``worker``, ``share``, ``report`` and ``export`` to an argparse
+    subparsers object."""
     imp = subparsers.add_parser("import", help="store activities and strength logs")
     imp.add_argument("paths", nargs="+", metavar="PATH",
                      help="FIT/GPX/TCX files, folders, zips, Strava exports, strength .csv logs")
     _common(imp)
     imp.set_defaults(func=cmd_import)
+    worker = subparsers.add_parser("worker", help="run hosted import jobs (PostgreSQL) until "
+                                                  "stopped")
+    worker.add_argument("--db", default=None, metavar="URL",
+                        help="database URL (default: LEGDAY_DATABASE_URL or the secrets)")
+    worker.add_argument("--concurrency", type=int, default=1, metavar="N",
+                        help="jobs run at once (default 1: each job already uses every core)")
+    worker.add_argument("--processes", type=int, default=None, metavar="N",
+                        help="decoding processes per job (default: one per core)")
+    worker.add_argument("--heartbeat-s", type=float, default=10.0, metavar="S",
+                        help="seconds between heartbeats (default 10)")
+    worker.add_argument("--stalled-after-s", type=float, default=30.0, metavar="S",
+                        help="retry the jobs of a worker silent this long (default 30)")
+    worker.set_defaults(func=cmd_worker)
     share = subparsers.add_parser("share", help="read-only links for a coach")
     sub = share.add_subparsers(dest="share_command", required=True)
     create = sub.add_parser("create", help="create a link (the token is shown once)")

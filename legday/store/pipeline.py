@@ -125,6 +125,44 @@ def refusal_of(failure: ReadFailure) -> Refusal:
     return Refusal(label, failure.message)
 
 
+# --- estimates for progress bars (tables of contents only, nothing is read) --------------------
+
+_ACTIVITY_NAMES = (".fit", ".gpx", ".tcx", ".gz")
+
+
+def estimate_items(data: BinaryIO, name: str) -> int:
+    """Activity files in one file or upload: a zip's table of contents counted, else 1."""
+    if is_strength_log_name(name):
+        return 1
+    data.seek(0)
+    try:
+        with zipfile.ZipFile(data) as archive:
+            names = [i.filename.lower() for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 1
+    finally:
+        data.seek(0)
+    return max(1, sum(n.endswith(_ACTIVITY_NAMES) and not _is_junk(n) for n in names))
+
+
+def estimate_paths(paths: list[str]) -> int:
+    """Activity files in files, folders and zips on disk (for a progress bar's total)."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() == ".zip":
+                try:
+                    with file.open("rb") as handle:
+                        total += estimate_items(handle, file.name)
+                except OSError:
+                    total += 1
+            elif file.name.lower().endswith(_ACTIVITY_NAMES) or not path.is_dir():
+                total += 1
+    return max(total, 1)
+
+
 # --- walking sources (mirrors legday.io.archive and legday.io.strava, without decoding) ------
 
 def iter_items(sources: list[Source], *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
