@@ -1,9 +1,14 @@
-"""Upload: drop watch exports and strength logs into the library, then browse what is stored."""
+"""Upload: drop watch exports and strength logs into the library, then browse what is stored.
+
+Dropped files are handed to an import job (legday.store.jobs) and the page returns at once;
+the progress panel follows the job across reruns and page switches, and the job carries on
+when the tab is closed.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import logging
 from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
@@ -11,18 +16,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from legday.errors import LegdayError
 from legday.library import library_cache_dir, open_library
-from legday.store import ImportEvent, StoreError, import_upload, list_activities
+from legday.store import list_activities
+from legday.store.jobs import RESULT_COLUMNS, JobStatus, job_status, recent_jobs, start_import
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
 
-#: ImportEvent.status -> what the table says.
-STATUS_WORDS = {"imported": "read", "duplicate": "duplicate", "error": "refused"}
-RESULT_COLUMNS = ["file", "item", "kind", "status", "reason", "activity_id"]
-#: Files already stored in this browser session: (name, sha256) -> their result rows.
+log = logging.getLogger(__name__)
+
+#: Files handed to a job in this browser session: (name, sha256) -> job id.
 DONE_KEY = "upload_done"
+#: Jobs whose stored activities the views were refreshed for.
+SEEN_KEY = "upload_jobs_seen"
 ANY_KIND = "any"
 KINDS = [ANY_KIND, "interval", "hill", "sprint", "steady", "none"]
 
@@ -32,59 +38,107 @@ banners(access)
 if access.mode == "share":
     st.info("A shared view is read-only: nothing can be uploaded here.", icon=":material/link:")
     st.stop()
+own = own_context(store, access)
 
 
-def _is_strength_log(name: str) -> bool:
-    return name.lower().endswith(".csv") and PurePath(name).name != "activities.csv"
-
-
-def _one_line(text: str | None) -> str:
-    return "; ".join(line.strip() for line in (text or "").splitlines() if line.strip())
-
-
-def _import(name: str, data: bytes, on_event: Callable[[ImportEvent], None],
-            ) -> list[dict[str, Any]]:
-    """Store one uploaded file; one result row per activity, file or refused CSV row."""
-    kind = "strength log" if _is_strength_log(name) else "activity"
-    rows: list[dict[str, Any]] = []
-
-    def record(event: ImportEvent) -> None:
-        status = STATUS_WORDS.get(event.status, event.status)
-        reason = _one_line(event.message)
-        if status == "duplicate":
-            reason = ("every entry is already stored" if kind == "strength log"
-                      else f"already in the library: {reason}")
-        rows.append({"file": name, "item": event.label, "kind": kind, "status": status,
-                     "reason": reason or None, "activity_id": event.activity_id})
-        on_event(event)
-
+def _hand_off(files: list[tuple[tuple[str, str], Any]]) -> int | None:
+    """Start a job for the files; None (and a one-line reason shown) when it cannot start."""
     try:
-        report = import_upload(own_context(store, access), name, data, progress=record)
-    except (LegdayError, StoreError) as err:
-        return [{"file": name, "item": name, "kind": kind, "status": "refused",
-                 "reason": _one_line(str(err)), "activity_id": None}]
-    # Errors that are not events of their own: the bad rows of a strength log.
-    told = {(r["item"], r["reason"]) for r in rows if r["status"] == "refused"}
-    for error in report.errors:
-        reason = _one_line(error.get("error"))
-        if not any(item == error.get("file") and (told_reason or "").startswith(reason)
-                   for item, told_reason in told):
-            rows.append({"file": name, "item": error.get("file", name), "kind": kind,
-                         "status": "refused", "reason": reason, "activity_id": None})
-    return rows
+        return start_import(own, [(key[0], upload) for key, upload in files])
+    except Exception as err:  # the traceback goes to the log, the user gets one line
+        log.exception("could not start an import job")
+        st.error(f"The files could not be handed to an import: {type(err).__name__}. "
+                 "Try again; the server log has the details.", icon=":material/error:")
+        return None
 
 
-def _mark_partial(rows: list[dict[str, Any]]) -> None:
-    """Stored activities the reader could only partly read say so."""
-    ids = {r["activity_id"] for r in rows if r["status"] == "read" and r["activity_id"]}
-    if not ids:
+def _time_left(status: JobStatus) -> str:
+    seconds = status.seconds_left(store.now())
+    if status.status == "queued":
+        return "waiting to start"
+    return "estimating…" if seconds is None else f"about {fmt_duration(seconds)} left"
+
+
+def _show_job(status: JobStatus) -> None:
+    total = max(status.items_total, 1)
+    if status.status == "failed":
+        st.error(f"Import {status.id} stopped: {status.error}", icon=":material/error:")
+    label = (f"Import {status.id}: {status.items_done} / {status.items_total} files"
+             + ("" if status.is_over else f" — {_time_left(status)}"))
+    st.progress(min(status.items_done / total, 1.0), text=label)
+    done, dupes, refused = st.columns(3)
+    done.metric("Activities stored", status.stored)
+    dupes.metric("Already stored", status.duplicates)
+    refused.metric("Refused", status.refused)
+    if status.refusals:
+        with st.expander(f"Refused ({len(status.refusals)}), with reasons"):
+            for row in status.refusals:
+                st.markdown(f"- **{PurePath(str(row['item'])).name}**: {row['reason']}")
+
+
+def _refresh_after(jobs: list[JobStatus]) -> bool:
+    """True when one of this session's jobs has just ended, so the page reruns to show its
+    results; when it stored something, the views rebuild first (and the sample season gives
+    way to the athlete's own library)."""
+    seen: set[int] = st.session_state.setdefault(SEEN_KEY, set())
+    mine = set(st.session_state.get(DONE_KEY, {}).values())
+    ended = [j for j in jobs if j.is_over and j.id not in seen and j.id in mine]
+    seen.update(j.id for j in ended)
+    if not ended:
+        return False
+    if not any(j.stored for j in ended):
+        return True
+    forget_caches()
+    set_current(store, resolve_access(store))
+    with st.spinner("Analysing your season…"):
+        open_library(own, library_cache_dir())
+    return True
+
+
+def _my_jobs() -> list[JobStatus]:
+    """This session's jobs, and any other import of the athlete still running."""
+    mine = set(st.session_state.get(DONE_KEY, {}).values())
+    found = {j.id: j for j in recent_jobs(own) if not j.is_over or j.id in mine}
+    for job_id in mine - set(found):
+        status = job_status(own, job_id)
+        if status is not None:
+            found[job_id] = status
+    return [found[i] for i in sorted(found)]
+
+
+@st.fragment(run_every=1.0)
+def progress_panel() -> None:
+    jobs = _my_jobs()
+    if not jobs:
         return
-    stored = list_activities(own_context(store, access))
-    partial = set(stored.loc[stored["partial"].fillna(False).astype(bool), "activity_id"])
-    for row in rows:
-        if row["status"] == "read" and row["activity_id"] in partial:
-            row["status"] = "partial"
-            row["reason"] = row["reason"] or "read in part (see the activity's fixes)"
+    running = [j for j in jobs if not j.is_over]
+    st.subheader("Imports" if running else "Last imports")
+    for status in jobs:
+        if not status.is_over or status.id in set(st.session_state.get(DONE_KEY, {}).values()):
+            _show_job(status)
+    if running:
+        st.caption("Imports carry on in the background: switch pages or close the tab, and "
+                   "come back here to see how far they got.")
+    if _refresh_after(jobs):
+        st.rerun()
+
+
+def _results(keys: list[tuple[str, str]], handed: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """The result rows of the dropped files, file by file (from their jobs)."""
+    rows: list[dict[str, Any]] = []
+    statuses: dict[int, JobStatus | None] = {}
+    for name, digest in keys:
+        job_id = handed.get((name, digest))
+        if job_id is None:
+            continue
+        if job_id not in statuses:
+            statuses[job_id] = job_status(own, job_id)
+        status = statuses[job_id]
+        for file in status.files if status is not None else []:
+            if file.name == name:
+                rows.extend(file.rows)
+                break
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
 if access.is_sample:
@@ -92,71 +146,56 @@ if access.is_sample:
                 "mixed into the sample season; as soon as your library holds an activity, every "
                 "page shows your training instead of the sample.")
 st.write("Drop FIT, GPX or TCX files (also gzipped), zips, a whole Strava or Garmin bulk "
-         "export, or a strength log (legday, Strong or Hevy CSV). Many at once is fine.")
+         "export, or a strength log (legday, Strong or Hevy CSV). Many at once is fine: they "
+         "are imported in the background.")
 uploads = st.file_uploader("Files to add", accept_multiple_files=True, key="uploads",
                            type=["fit", "gpx", "tcx", "gz", "zip", "csv"])
 
-done: dict[tuple[str, str], list[dict[str, Any]]] = st.session_state.setdefault(DONE_KEY, {})
+handed: dict[tuple[str, str], int] = st.session_state.setdefault(DONE_KEY, {})
+keys: list[tuple[str, str]] = []
+if uploads:
+    fresh = []
+    for upload in uploads:
+        key = (upload.name, hashlib.sha256(upload.getbuffer()).hexdigest())
+        keys.append(key)
+        if key not in handed:
+            fresh.append((key, upload))
+    if fresh:
+        job_id = _hand_off(fresh)
+        if job_id is not None:
+            handed.update({key: job_id for key, _upload in fresh})
+
+progress_panel()
+
 if not uploads:
     st.info("No files yet. Drop some above: each activity is read, classified and stored, "
             "and the same file or session is never stored twice.")
 else:
-    files = [(u.name, u.getvalue()) for u in uploads]
-    keyed = [((name, hashlib.sha256(data).hexdigest()), data) for name, data in files]
-    new = [(key, data) for key, data in keyed if key not in done]
-    if new:
-        with st.status(f"Reading {len(new)} file(s)…", expanded=True) as status:
-            bar = st.progress(0.0)
-            counter = {"n": 0}
-
-            def _progress(event: ImportEvent) -> None:
-                counter["n"] += 1
-                status.update(label=f"Reading… {counter['n']} item(s) so far, "
-                                    f"latest {PurePath(event.label).name} "
-                                    f"({STATUS_WORDS.get(event.status, event.status)})")
-
-            fresh: list[dict[str, Any]] = []
-            for i, ((name, digest), data) in enumerate(new, start=1):
-                bar.progress((i - 1) / len(new), text=f"{name} ({i}/{len(new)})")
-                rows = _import(name, data, _progress)
-                fresh.extend(rows)
-                done[(name, digest)] = rows
-            bar.progress(1.0, text="Done")
-            _mark_partial(fresh)
-            status.update(label=f"Read {len(new)} file(s)", state="complete", expanded=False)
-        if any(r["status"] in ("read", "partial") for r in fresh):
-            # The library changed, and after a first upload so did whose it is (the sample
-            # season gives way): resolve the viewer again even where app.py does not rerun.
-            forget_caches()
-            set_current(store, resolve_access(store))
-            with st.spinner("Analysing your season…"):
-                open_library(own_context(store, access), library_cache_dir())
-            st.rerun()
-
-    table = pd.DataFrame([row for key, _ in keyed for row in done[key]], columns=RESULT_COLUMNS)
-    activities = table[table["kind"] == "activity"]
-    counts = activities["status"].value_counts()
-    logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
-    message = (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
-               f"({int(counts.get('partial', 0))} partial), "
-               f"{int(counts.get('duplicate', 0))} duplicates skipped, "
-               f"{int((table['status'] == 'refused').sum())} refused"
-               + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
-    (st.warning if (table["status"] == "refused").any() else st.success)(message)
-    st.dataframe(
-        table, key="results", hide_index=True, width="stretch",
-        column_config={
-            "item": st.column_config.TextColumn("activity or member"),
-            "reason": st.column_config.TextColumn("reason", width="large"),
-            "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
-        })
-    st.caption("**duplicate**: the same file, or the same session from another source (same "
-               "sport, start within 60 s, distance within 2 %), is already stored and was "
-               "skipped. **refused**: could not be read, with the reason. **partial**: stored, "
-               "but only part of the file could be read.")
+    table = _results(keys, handed)
+    if len(table):
+        activities = table[table["kind"] == "activity"]
+        counts = activities["status"].value_counts()
+        logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
+        message = (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
+                   f"({int(counts.get('partial', 0))} partial), "
+                   f"{int(counts.get('duplicate', 0))} duplicates skipped, "
+                   f"{int((table['status'] == 'refused').sum())} refused"
+                   + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
+        (st.warning if (table["status"] == "refused").any() else st.success)(message)
+        st.dataframe(
+            table, key="results", hide_index=True, width="stretch",
+            column_config={
+                "item": st.column_config.TextColumn("activity or member"),
+                "reason": st.column_config.TextColumn("reason", width="large"),
+                "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
+            })
+        st.caption("**duplicate**: the same file, or the same session from another source "
+                   "(same sport, start within 60 s, distance within 2 %), is already stored "
+                   "and was skipped. **refused**: could not be read, with the reason. "
+                   "**partial**: stored, but only part of the file could be read.")
     if st.button("Forget these results", key="forget_results",
                  help="Lets the same files be uploaded again (they will show as duplicates)."):
-        done.clear()
+        handed.clear()
         st.rerun()
 
 

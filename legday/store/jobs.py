@@ -390,6 +390,8 @@ class LocalRunner:
                 run_job(store, job_id, self.decoder)
             except Exception:  # the runner outlives any one job
                 log.exception("local import job %s could not run", job_id)
+            if self.jobs.empty():
+                self.decoder.close()  # no idle worker processes between uploads
 
 
 def abandoned_jobs(store: Store, runner: str) -> list[int]:

@@ -4,14 +4,16 @@ never re-import, and the library is listed with filters, in local time and the c
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import time
 
 import pandas as pd
 import pytest
+from sqlalchemy import func, select
 
-import legday.store
-import legday.store.importer as store_api
 from legday.store import list_activities, open_store, put_settings
+from legday.store.jobmodels import ImportJob
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.io.helpers import gpx_text, zip_bytes
 
@@ -19,10 +21,39 @@ PAGE = "pages/upload.py"
 
 
 def _upload(at, files):
+    """Drop files, wait for the import job they start, and let the page show its results."""
     uploader = at.get("file_uploader")[0]
     uploader.set_value(files).run()
     assert not at.exception
+    _wait_for_jobs(os.environ["LEGDAY_DATABASE_URL"])
+    at.run()
+    assert not at.exception
     return at
+
+
+def _wait_for_jobs(url: str, timeout_s: float = 120) -> None:
+    store = open_store(url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            with store.sessions() as session:
+                running = session.scalar(select(func.count()).select_from(ImportJob).where(
+                    ImportJob.status.in_(("queued", "running"))))
+            if not running:
+                return
+            assert time.monotonic() < deadline, "the import job did not finish"
+            time.sleep(0.05)
+    finally:
+        store.close()
+
+
+def _jobs(url: str) -> int:
+    store = open_store(url)
+    try:
+        with store.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(ImportJob)) or 0)
+    finally:
+        store.close()
 
 
 def _results(at):
@@ -73,32 +104,24 @@ def test_uploads_are_stored_one_row_per_activity_with_refused_reasons(make_app, 
     assert list(library["sport"]) == ["run", "run"]
 
 
-def test_a_rerun_does_not_import_again_and_a_copy_is_a_duplicate(make_app, empty_db,
-                                                                   monkeypatch):
-    calls: list[str] = []
-
-    def counted(ctx, name, data, progress=None):
-        calls.append(name)
-        return store_api.import_upload(ctx, name, data, progress=progress)
-
-    monkeypatch.setattr(legday.store, "import_upload", counted)
+def test_a_rerun_does_not_import_again_and_a_copy_is_a_duplicate(make_app, empty_db):
     at = make_app(empty_db, PAGE, sample=False)
     run = gpx_text().encode()
     _upload(at, [("run.gpx", run, "application/gpx+xml")])
     assert list(_results(at)["status"]) == ["read"]
-    assert calls == ["run.gpx"]
+    assert _jobs(empty_db) == 1
     at.run()  # a rerun with the same files: results kept, nothing re-imported
     assert not at.exception
     assert list(_results(at)["status"]) == ["read"]
-    assert calls == ["run.gpx"]
-    # The same bytes under another name are read again, and skipped as a duplicate.
+    assert _jobs(empty_db) == 1
+    # The same bytes under another name go to a new job, and are skipped as a duplicate.
     _upload(at, [("run.gpx", run, "application/gpx+xml"),
                  ("copy of run.gpx", run, "application/gpx+xml")])
     results = _results(at)
     assert list(results["status"]) == ["read", "duplicate"]
     assert "already in the library" in results["reason"].iloc[1]
     assert "1 duplicates skipped" in at.success[0].value
-    assert calls == ["run.gpx", "copy of run.gpx"]
+    assert _jobs(empty_db) == 2
     assert _stored(empty_db) == 1
 
 
@@ -210,3 +233,37 @@ def test_an_upload_after_the_dates_shown_is_listed_too(make_app, season_db):
     library = _library(at)
     assert len(library) == total + 1
     assert str(library["start (local)"].iloc[0]).startswith("2027-01-05 08:00")
+
+
+def test_the_progress_panel_shows_files_done_stored_and_refused_with_reasons(make_app,
+                                                                              empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    bundle = zip_bytes({"a/run2.gpx": gpx_text(start="2025-03-02T08:00:00Z").encode(),
+                        "a/notes.gpx": b"<gpx><trk><trkseg><trkpt"})
+    _upload(at, [("bundle.zip", bundle, "application/zip")])
+    (bar,) = at.get("progress")
+    assert "2 / 2 files" in bar.proto.text and bar.proto.value == 100
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Activities stored"], metrics["Already stored"], metrics["Refused"]) == (
+        "1", "0", "1")
+    reasons = [m.value for m in at.expander[0].markdown]
+    assert len(reasons) == 1 and reasons[0].startswith("- **notes.gpx**: notes.gpx")
+    assert "Traceback" not in reasons[0]
+
+
+def test_a_job_that_cannot_start_shows_one_line_and_no_traceback(make_app, empty_db,
+                                                                  monkeypatch):
+    import legday.store.jobs
+
+    def broken(ctx, uploads):
+        raise OSError("disk full\nTraceback (most recent call last): ...")
+
+    monkeypatch.setattr(legday.store.jobs, "start_import", broken)
+    at = make_app(empty_db, PAGE, sample=False)
+    at.get("file_uploader")[0].set_value([("run.gpx", gpx_text().encode(),
+                                           "application/gpx+xml")]).run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("The files could not be handed to an import: OSError.")
+    assert "Traceback" not in error.value and "\n" not in error.value
+    assert _stored(empty_db) == 0
