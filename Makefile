@@ -32,6 +32,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench_read.py
 	$(PY) scripts/bench_classify.py
+	$(PY) scripts/bench_import.py
 
 bench-store: $(STAMP)
 	$(PY) scripts/bench_store.py

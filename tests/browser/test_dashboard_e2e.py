@@ -35,11 +35,12 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
     page.goto(f"{app_url}/upload")
     wait_idle(page)
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(f) for f in files])
-    wait_idle(page)
-    page.wait_for_timeout(1500)
+    # The files go to a background import job; its progress panel follows it to the end.
+    page.wait_for_selector("text=/Import \\d+: \\d+ \\/ 2 files/", timeout=60_000)
+    page.wait_for_selector("text=/2 imported/", timeout=120_000)
     wait_idle(page)
     body = _text(page)
-    assert "2 imported" in body or body.count("imported") >= 2, body[:2000]
+    assert "Import 1: 2 / 2 files" in body and "Activities stored" in body, body[:2000]
     screenshot(page, "upload")
 
     for name in PAGES:
