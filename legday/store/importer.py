@@ -239,8 +239,8 @@ class Writer:
         try:
             events, ids, added = self._store(unit, prepared)
         except IntegrityError:
-            # Another import stored the same file in the meantime: it is whole, so all of
-            # this file's activities are duplicates now.
+            # Another import stored the same file or activity in the meantime: its commit
+            # was whole, so on a second look they are duplicates.
             events, ids, added = self._store(unit, prepared)
         timings = self.report.timings
         timings["store_s"] += time.perf_counter() - started
@@ -283,7 +283,8 @@ class Writer:
                         f"same session as stored activity {existing.id}"))
                 ids.append(activity_id)
                 added += more
-            if unit is not None and unit.digest is not None and ids:
+            if unit is not None and unit.digest is not None and ids and same_file_ids(
+                    session, athlete_id, unit.digest) is None:
                 session.add(ImportedFile(athlete_id=athlete_id, sha256=unit.digest,
                                          name=unit.label, activity_ids=ids,
                                          imported_utc=self.ctx.store.now()))

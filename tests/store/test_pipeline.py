@@ -212,3 +212,22 @@ def test_a_reader_that_kills_its_worker_refuses_that_file_only(store: Store, tmp
     stored = list_activities(me)
     assert len(stored) == 3
     assert set(load_efforts(me)["activity_id"]) == set(stored["activity_id"])
+
+
+def test_two_imports_of_the_same_files_at_once_store_each_once(database, tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from legday.store import open_store
+
+    paths = write_season(tmp_path, 6)
+    stores = [open_store(database.url) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            reports = list(pool.map(
+                lambda s: import_paths(s.athlete(), paths, decoder=Decoder(workers=1)), stores))
+        assert sum(r.imported for r in reports) == 6
+        assert all(r.imported + r.duplicates == 6 and not r.errors for r in reports)
+        assert len(list_activities(stores[0].athlete())) == 6
+    finally:
+        for store in stores:
+            store.close()
