@@ -69,10 +69,10 @@ def timed_import(url: str, paths: list[Path]) -> tuple[ImportReport, float]:
         store.close()
 
 
-def split(report: ImportReport) -> str:
-    t = report.timings
+def split(t: dict[str, float], samples: int) -> str:
+    """Where an import's time went (worker seconds summed over the pool)."""
     cpu = t["read_s"] + t["classify_s"] + t["encode_s"]
-    rate = report.samples / t["classify_s"] if t["classify_s"] else 0.0
+    rate = samples / t["classify_s"] if t["classify_s"] else 0.0
     return (f"worker CPU {cpu:.1f} s = read {t['read_s']:.1f} s + classify "
             f"{t['classify_s']:.1f} s ({rate / 1e3:.0f}k samples/s) + summary/encode "
             f"{t['encode_s']:.1f} s; writer store {t['store_s']:.1f} s")
@@ -82,7 +82,8 @@ def season_child(url: str, folder: str) -> None:
     """Runs in the child: import the season, print the report as JSON."""
     report, seconds = timed_import(url, [Path(folder)])
     print(json.dumps({"seconds": seconds, "imported": report.imported,
-                      "errors": len(report.errors), "timings": report.timings}))
+                      "errors": len(report.errors), "timings": report.timings,
+                      "samples": report.samples}))
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -122,6 +123,7 @@ def measure_season(n: int, cache: Path, tmp: Path) -> None:
     print(f"season import: {result['imported']} stored, {result['errors']} refused in "
           f"{result['seconds']:.1f} s (target < {SEASON_TARGET_S:.0f} s); peak RSS of the "
           f"import and its workers {peak / MB:.0f} MB (target < {SEASON_TARGET_RSS_MB} MB)")
+    print(f"  where the time went: {split(result['timings'], result['samples'])}")
 
 
 def main() -> None:
@@ -146,7 +148,7 @@ def main() -> None:
         print(f"legday import of the export: {report.imported} stored, {len(report.errors)} "
               f"refused in {seconds:.1f} s: {base_s / seconds:.1f}x plain fitparse reading "
               f"(target >= {IMPORT_TARGET_RATIO:.0f}x)")
-        print(f"  where the time went: {split(report)}")
+        print(f"  where the time went: {split(report.timings, report.samples)}")
         again, again_s = timed_import(url, [args.export])
         print(f"re-import of the export: {again.files_skipped} files skipped by content hash, "
               f"{again.imported} stored, in {again_s:.2f} s (target < {REIMPORT_TARGET_S:.0f} s)")
