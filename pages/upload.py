@@ -18,7 +18,14 @@ import streamlit as st
 
 from legday.library import library_cache_dir, open_library
 from legday.store import list_activities
-from legday.store.jobs import RESULT_COLUMNS, JobStatus, job_status, recent_jobs, start_import
+from legday.store.jobs import (
+    RESULT_COLUMNS,
+    JobStatus,
+    job_status,
+    recent_jobs,
+    resume_jobs,
+    start_import,
+)
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
@@ -39,6 +46,7 @@ if access.mode == "share":
     st.info("A shared view is read-only: nothing can be uploaded here.", icon=":material/link:")
     st.stop()
 own = own_context(store, access)
+resume_jobs(store)  # an upload interrupted by a restart of the app carries on
 
 
 def _hand_off(files: list[tuple[tuple[str, str], Any]]) -> int | None:
@@ -108,6 +116,7 @@ def _my_jobs() -> list[JobStatus]:
 
 @st.fragment(run_every=1.0)
 def progress_panel() -> None:
+    resume_jobs(store)
     jobs = _my_jobs()
     if not jobs:
         return

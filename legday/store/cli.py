@@ -105,6 +105,18 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_run_jobs(args: argparse.Namespace, out: TextIO) -> int:
+    """The local runner: the app starts it to run this database's queued import jobs."""
+    import logging
+
+    from legday.store.config import database_url
+    from legday.store.jobs import serve_local_jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve_local_jobs(database_url(args.db))
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     """Run hosted import jobs (PostgreSQL) until stopped."""
     import logging
@@ -229,6 +241,12 @@ def register(subparsers: Any) -> None:
     worker.add_argument("--stalled-after-s", type=float, default=30.0, metavar="S",
                         help="retry the jobs of a worker silent this long (default 30)")
     worker.set_defaults(func=cmd_worker)
+    run_jobs = subparsers.add_parser("run-jobs", help="run the local import jobs waiting in "
+                                                      "the database, then exit (the app "
+                                                      "starts it)")
+    run_jobs.add_argument("--db", default=None, metavar="URL",
+                          help="database URL (default: LEGDAY_DATABASE_URL or local SQLite)")
+    run_jobs.set_defaults(func=cmd_run_jobs)
     share = subparsers.add_parser("share", help="read-only links for a coach")
     sub = share.add_subparsers(dest="share_command", required=True)
     create = sub.add_parser("create", help="create a link (the token is shown once)")

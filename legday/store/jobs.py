@@ -4,9 +4,10 @@
 ``import_job_chunks``, so a worker on another machine can read them), creates
 an ``import_jobs`` row and hands its id to a runner, then returns at once:
 
-- **local** (SQLite, ``make run``): :class:`LocalRunner`, a thread of the app's
-  own process running one job at a time on a process pool; a job left running
-  by a stopped app is resumed when the app starts again;
+- **local** (SQLite, ``make run``): :class:`LocalRunner` starts a runner process
+  beside the app (:func:`serve_local_jobs`) that runs the jobs one at a time on
+  a process pool and exits when idle; a job left running by a stopped app is
+  taken up again when the Upload page next opens;
 - **queue** (PostgreSQL): a procrastinate task (:mod:`legday.store.queue`),
   run by ``python -m legday worker`` processes on any machine.
 
@@ -24,7 +25,8 @@ import hashlib
 import io
 import logging
 import os
-import queue
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -357,41 +359,83 @@ def run_job(store: Store, job_id: int, decoder: Decoder | None = None) -> JobSta
 
 # --- the local runner ---------------------------------------------------------------------------
 
-class LocalRunner:
-    """Runs the import jobs of one database in this process: a thread that takes jobs one at
-    a time and decodes on a process pool kept for the next job. Started on first use; jobs a
-    stopped app left queued or running are picked up again."""
+#: A local runner process with nothing to do for this long exits. [s]
+RUNNER_IDLE_EXIT_S = 5.0
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.jobs: queue.Queue[int] = queue.Queue()
-        self.decoder = Decoder()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
 
-    def submit(self, job_id: int) -> None:
-        self._ensure_started()
-        self.jobs.put(job_id)
+def claim_next_local(store: Store) -> int | None:
+    """Take the next local job: queued, or running without a heartbeat for
+    :data:`ABANDONED_AFTER_S` (its app stopped). One conditional update, so two runners
+    never take the same job."""
+    for job_id in abandoned_jobs(store, "local"):
+        stale = store.now() - timedelta(seconds=ABANDONED_AFTER_S)
+        with store.sessions.begin() as session:
+            taken = session.execute(update(ImportJob).where(
+                ImportJob.id == job_id,
+                (ImportJob.status == "queued") | ((ImportJob.status == "running")
+                                                  & (ImportJob.heartbeat_utc < stale)))
+                .values(status="running", heartbeat_utc=store.now()))
+            if getattr(taken, "rowcount", 0) == 1:
+                return job_id
+    return None
 
-    def _ensure_started(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, daemon=True,
-                                                name="legday-import-jobs")
-                self._thread.start()
 
-    def _loop(self) -> None:
-        store = Store(self.url, migrate=False)
-        for job_id in abandoned_jobs(store, "local"):
-            self.jobs.put(job_id)
-        while True:
-            job_id = self.jobs.get()
+def serve_local_jobs(url: str, idle_exit_s: float = RUNNER_IDLE_EXIT_S) -> int:
+    """The local runner process: run the database's local jobs one after the other, decoding
+    on a process pool, and exit once idle. Returns how many jobs it ran."""
+    store = Store(url, migrate=False)
+    decoder = Decoder()
+    ran = 0
+    idle_since = time.monotonic()
+    try:
+        while time.monotonic() - idle_since < idle_exit_s:
+            job_id = claim_next_local(store)
+            if job_id is None:
+                time.sleep(0.2)
+                continue
             try:
-                run_job(store, job_id, self.decoder)
+                run_job(store, job_id, decoder)
             except Exception:  # the runner outlives any one job
                 log.exception("local import job %s could not run", job_id)
-            if self.jobs.empty():
-                self.decoder.close()  # no idle worker processes between uploads
+            ran += 1
+            idle_since = time.monotonic()
+    finally:
+        decoder.close()
+        store.close()
+    return ran
+
+
+class LocalRunner:
+    """Starts, beside the app, the process that runs a database's local import jobs
+    (``python -m legday run-jobs``), whenever jobs wait and none runs. The process is the
+    only writer of the jobs, decodes on every core, carries on when the tab (or the app)
+    closes, and exits when idle."""
+
+    def __init__(self, store: Store) -> None:
+        self.url = store.engine.url.render_as_string(hide_password=False)
+        self.store = store
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def is_running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the runner process when jobs wait and it does not run."""
+        with self._lock:
+            if self.is_running or not abandoned_jobs(self.store, "local"):
+                return
+            package_root = str(Path(__file__).resolve().parents[2])
+            env = {**os.environ, "LEGDAY_DATABASE_URL": self.url,
+                   "PYTHONPATH": os.pathsep.join(
+                       p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "legday", "run-jobs"], cwd=package_root, env=env,
+                stdin=subprocess.DEVNULL)
+
+    def submit(self, job_id: int) -> None:
+        self.start()
 
 
 def abandoned_jobs(store: Store, runner: str) -> list[int]:
@@ -414,8 +458,14 @@ def local_runner(store: Store) -> LocalRunner:
     url = store.engine.url.render_as_string(hide_password=False)
     with _RUNNERS_LOCK:
         if url not in _RUNNERS:
-            _RUNNERS[url] = LocalRunner(url)
+            _RUNNERS[url] = LocalRunner(store)
         return _RUNNERS[url]
+
+
+def resume_jobs(store: Store) -> None:
+    """Carry on with local jobs waiting or left by a stopped app (a no-op when hosted)."""
+    if runner_kind(store) == "local":
+        local_runner(store).start()
 
 
 def wait_for(ctx: AthleteContext, job_id: int, timeout_s: float = 600.0) -> JobStatus:
@@ -430,5 +480,6 @@ def wait_for(ctx: AthleteContext, job_id: int, timeout_s: float = 600.0) -> JobS
         time.sleep(0.1)
 
 
-__all__ = ["JobStatus", "LocalRunner", "create_job", "job_status", "local_runner",
-           "recent_jobs", "run_job", "runner_kind", "start_import", "wait_for"]
+__all__ = ["JobStatus", "LocalRunner", "claim_next_local", "create_job", "job_status",
+           "local_runner", "recent_jobs", "resume_jobs", "run_job", "runner_kind",
+           "serve_local_jobs", "start_import", "wait_for"]

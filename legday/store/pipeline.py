@@ -494,10 +494,26 @@ def _watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="legday-parent-watch").start()
 
 
+def _main_is_script() -> bool:
+    """True when ``__main__`` is a script file (Streamlit's page, ``python file.py``): a
+    spawned or fork-server worker would run it again on start."""
+    main = sys.modules.get("__main__")
+    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
+    return spec_name is None and getattr(main, "__file__", None) is not None
+
+
+def can_pool(start_method: str | None = None) -> bool:
+    """A pool can start here: forked (this process runs one thread), or from a fork server
+    when ``__main__`` is safe to import again (``python -m ...``)."""
+    if start_method == "fork" or (start_method is None and threading.active_count() == 1):
+        return True
+    return not _main_is_script()
+
+
 def make_pool(workers: int, start_method: str | None = None) -> ProcessPoolExecutor:
     """A process pool for :func:`prepare`. Forked when this process runs one thread (fast:
-    nothing to import again); from a fork server otherwise (the app, a queue worker), since
-    forking a threaded process is unsafe."""
+    nothing to import again); from a fork server otherwise (a queue worker), since forking a
+    threaded process is unsafe."""
     if start_method is None and sys.platform == "linux":
         start_method = "fork" if threading.active_count() == 1 else "forkserver"
     if start_method != "forkserver":
@@ -516,7 +532,8 @@ def _init_worker(parent_pid: int) -> None:
 
 
 class Decoder:
-    """Runs :func:`prepare` on units: in a process pool, or here with one worker.
+    """Runs :func:`prepare` on units: in a process pool, or here with one worker (or where no
+    pool can start: a threaded process whose ``__main__`` is a script, such as the app).
 
     A pool whose worker died (a reader crashing the interpreter) is replaced, and the
     unit tried once more before it is refused.
@@ -533,7 +550,7 @@ class Decoder:
         return UNITS_PER_WORKER * self.workers
 
     def submit(self, unit: FileUnit, profile: AthleteProfile | None) -> Future[PreparedFile]:
-        if self.workers <= 1:
+        if self.workers <= 1 or (self._pool is None and not can_pool(self.start_method)):
             done: Future[PreparedFile] = Future()
             try:
                 done.set_result(prepare(unit, profile))

@@ -41,6 +41,7 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
     wait_idle(page)
     body = _text(page)
     assert "Import 1: 2 / 2 files" in body and "Activities stored" in body, body[:2000]
+    screenshot(page, "upload-progress")
     screenshot(page, "upload")
 
     for name in PAGES:

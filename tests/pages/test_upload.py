@@ -267,3 +267,26 @@ def test_a_job_that_cannot_start_shows_one_line_and_no_traceback(make_app, empty
     assert error.value.startswith("The files could not be handed to an import: OSError.")
     assert "Traceback" not in error.value and "\n" not in error.value
     assert _stored(empty_db) == 0
+
+
+def test_an_upload_interrupted_by_a_restart_carries_on_when_the_page_opens(make_app, empty_db):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from legday.store.jobs import ABANDONED_AFTER_S, create_job
+
+    store = open_store(empty_db)
+    try:
+        me = store.athlete(LOCAL_ATHLETE)
+        job_id = create_job(me, [("run.gpx", gpx_text().encode())], "local")
+        with store.sessions.begin() as session:  # the app stopped while the job ran
+            session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
+                status="running",
+                heartbeat_utc=store.now() - timedelta(seconds=ABANDONED_AFTER_S + 5)))
+    finally:
+        store.close()
+    at = make_app(empty_db, PAGE, sample=False)
+    assert not at.exception
+    _wait_for_jobs(empty_db)
+    assert _stored(empty_db) == 1
