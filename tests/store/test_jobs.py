@@ -112,7 +112,7 @@ def _worker(url: str, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LEGDAY_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "legday", "worker", "--processes", "1", "--heartbeat-s",
+            [sys.executable, "-m", "legday", "worker", "--processes", "2", "--heartbeat-s",
              "0.5", "--stalled-after-s", "3"], cwd=ROOT, env=env, stdout=out, stderr=out,
             start_new_session=True)  # its own process group: ended with its children
 
