@@ -120,6 +120,7 @@ def run_worker(url: str, *, concurrency: int = 1, heartbeat_s: float = HEARTBEAT
             try:
                 await app.run_worker_async(
                     queues=[QUEUE], concurrency=concurrency, name="legday-import",
+                    delete_jobs="successful",
                     update_heartbeat_interval=heartbeat_s,
                     stalled_worker_timeout=stalled_after_s)
             finally:
