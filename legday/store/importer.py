@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -184,7 +184,10 @@ def store_activity(session: Session, athlete_id: int, activity: PreparedActivity
             setattr(row, name, value)
         delete_children(session, athlete_id, [row.id])
         session.flush()
-    session.add_all(effort_rows(athlete_id, row.id, activity.efforts))
+    if activity.efforts:
+        session.execute(insert(EffortRow), [{**values, "athlete_id": athlete_id,
+                                             "activity_id": row.id}
+                                            for values in activity.efforts])
     added = 0
     if activity.entries is not None:
         added = insert_strength(session, athlete_id,
@@ -241,7 +244,7 @@ class Writer:
         except IntegrityError:
             # Another import stored the same file or activity in the meantime: its commit
             # was whole, so on a second look they are duplicates.
-            events, ids, added = self._store(unit, prepared)
+            events, ids, added = self._store(unit, prepared, second_look=True)
         timings = self.report.timings
         timings["store_s"] += time.perf_counter() - started
         timings["read_s"] += prepared.read_s
@@ -262,8 +265,8 @@ class Writer:
                 self.report.duplicates += 1
             self.emit(event)
 
-    def _store(self, unit: FileUnit | None, prepared: PreparedFile,
-               ) -> tuple[list[ImportEvent], list[int], int]:
+    def _store(self, unit: FileUnit | None, prepared: PreparedFile, *,
+               second_look: bool = False) -> tuple[list[ImportEvent], list[int], int]:
         athlete_id = self.ctx.athlete_id
         events: list[ImportEvent] = []
         ids: list[int] = []
@@ -283,8 +286,8 @@ class Writer:
                         f"same session as stored activity {existing.id}"))
                 ids.append(activity_id)
                 added += more
-            if unit is not None and unit.digest is not None and ids and same_file_ids(
-                    session, athlete_id, unit.digest) is None:
+            if unit is not None and unit.digest is not None and ids and not (
+                    second_look and same_file_ids(session, athlete_id, unit.digest) is not None):
                 session.add(ImportedFile(athlete_id=athlete_id, sha256=unit.digest,
                                          name=unit.label, activity_ids=ids,
                                          imported_utc=self.ctx.store.now()))

@@ -41,7 +41,7 @@ from legday.io.detect import sniff
 from legday.io.strava import CSV_NAME, find_export_roots, iter_export, read_activities_csv
 from legday.model import Activity, Sport
 from legday.store.frames import encode_frame
-from legday.store.repo import activity_distance_m, json_safe
+from legday.store.repo import activity_distance_m, effort_values, json_safe
 from legday.strength.log import entries_from_activity
 from legday.summary import SUMMARY_KEY, summarize, to_json
 
@@ -363,7 +363,7 @@ class PreparedActivity:
     points: int
     utc_offset_s: float | None
     fields: dict[str, Any]
-    efforts: pd.DataFrame
+    efforts: list[dict[str, Any]]  # legday.store.repo.effort_values
     entries: pd.DataFrame | None
 
 
@@ -451,8 +451,8 @@ def prepare_activity(activity: Activity, profile: AthleteProfile | None,
     fields = activity_fields(activity, primary)
     out.activities.append(PreparedActivity(
         activity.label, activity.id, activity.sport.value, fields["start_utc"],
-        fields["distance_m"], activity.points, activity.utc_offset_s, fields, efforts,
-        entries_of(activity)))
+        fields["distance_m"], activity.points, activity.utc_offset_s, fields,
+        effort_values(efforts), entries_of(activity)))
     out.classify_s += t1 - t0
     out.encode_s += time.perf_counter() - t1
     out.samples += len(activity.samples)

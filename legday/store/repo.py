@@ -487,17 +487,23 @@ def load_efforts(ctx: Context, activity_ids: Sequence[int] | None = None) -> pd.
     return frame
 
 
-def effort_rows(athlete_id: int, activity_id: int, efforts: pd.DataFrame) -> list[EffortRow]:
-    """Rows for an efforts frame (:data:`legday.efforts.EFFORT_COLUMNS`)."""
+def effort_values(efforts: pd.DataFrame) -> list[dict[str, Any]]:
+    """Column values of the effort rows of an efforts frame (all but the athlete and the
+    activity): plain values, cheap to send between processes and to insert in bulk."""
     out = []
     for seq, rec in enumerate(efforts.to_dict("records")):
         start, end = _py_datetime(rec["start"]), _py_datetime(rec["end"])
         assert start is not None and end is not None
-        out.append(EffortRow(
-            athlete_id=athlete_id, activity_id=activity_id, seq=seq, kind=str(rec["kind"]),
-            start_utc=start, end_utc=end, why=None if rec["why"] is None else str(rec["why"]),
-            **{c: _float(rec[c]) for c in EFFORT_COLUMNS[3:-1]}))
+        out.append(dict(seq=seq, kind=str(rec["kind"]), start_utc=start, end_utc=end,
+                        why=None if rec["why"] is None else str(rec["why"]),
+                        **{c: _float(rec[c]) for c in EFFORT_COLUMNS[3:-1]}))
     return out
+
+
+def effort_rows(athlete_id: int, activity_id: int, efforts: pd.DataFrame) -> list[EffortRow]:
+    """Rows for an efforts frame (:data:`legday.efforts.EFFORT_COLUMNS`)."""
+    return [EffortRow(athlete_id=athlete_id, activity_id=activity_id, **values)
+            for values in effort_values(efforts)]
 
 
 @dataclass
