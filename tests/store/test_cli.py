@@ -83,3 +83,44 @@ def test_runs_as_a_module(tmp_path: Path):
                            "--db", url], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert set(json.loads(proc.stdout)) >= {"token", "url", "expires"}
+
+
+def _import_on_a_terminal(tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    """``python -m legday import`` with stderr on a pseudo-terminal: (exit code, stdout,
+    what the terminal showed)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    paths = [str(write_run(tmp_path, "easy", seed=s, fmt="gpx",
+                           start=f"2025-03-0{s}T07:00:00Z")) for s in (1, 2, 3)]
+    db = f"sqlite:///{tmp_path / f'cli{len(extra)}.db'}"
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "legday", "import", "--db", db, *extra,
+                              *paths], cwd=ROOT, stdout=subprocess.PIPE, stderr=follower,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out = child.communicate(timeout=120)[0].decode()
+    os.close(leader)
+    return child.returncode, out, shown.decode(errors="replace")
+
+
+def test_import_shows_a_progress_bar_on_a_terminal_and_none_with_json(tmp_path: Path):
+    code, out, terminal = _import_on_a_terminal(tmp_path)
+    assert code == 0 and "3 imported" in out
+    assert "importing: 100%" in terminal and "3/3" in terminal
+    code, out, terminal = _import_on_a_terminal(tmp_path, "--json")
+    assert code == 0 and json.loads(out)["imported"] == 3
+    assert "importing" not in terminal and "%" not in terminal
