@@ -290,3 +290,15 @@ def test_an_upload_interrupted_by_a_restart_carries_on_when_the_page_opens(make_
     assert not at.exception
     _wait_for_jobs(empty_db)
     assert _stored(empty_db) == 1
+
+
+def test_the_progress_panel_is_still_there_after_visiting_another_page(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    _upload(at, [("run.gpx", gpx_text().encode(), "application/gpx+xml")])
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception and not at.get("progress")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    (bar,) = at.get("progress")
+    assert "Import 1: 1 / 1 files" in bar.proto.text
+    assert {m.label: m.value for m in at.metric}["Activities stored"] == "1"
