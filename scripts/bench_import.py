@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from legday.store import open_store  # noqa: E402
 from legday.store.importer import ImportReport, import_paths  # noqa: E402
+from legday.store.pipeline import default_workers  # noqa: E402
 
 EXPORT = ROOT.parent / "shared" / "realdata" / "bulk" / "stravaexport__slalom007"
 DEFAULT_CACHE = Path("/tmp/legday-bench")
@@ -73,9 +74,11 @@ def split(t: dict[str, float], samples: int) -> str:
     """Where an import's time went (worker seconds summed over the pool)."""
     cpu = t["read_s"] + t["classify_s"] + t["encode_s"]
     rate = samples / t["classify_s"] if t["classify_s"] else 0.0
+    busy = cpu / (default_workers() * t["wall_s"]) if t["wall_s"] else 0.0
     return (f"worker CPU {cpu:.1f} s = read {t['read_s']:.1f} s + classify "
             f"{t['classify_s']:.1f} s ({rate / 1e3:.0f}k samples/s) + summary/encode "
-            f"{t['encode_s']:.1f} s; writer store {t['store_s']:.1f} s")
+            f"{t['encode_s']:.1f} s, the {default_workers()} workers busy {busy:.0%} of the "
+            f"time; this process: walk + hash {t['walk_s']:.1f} s, store {t['store_s']:.1f} s")
 
 
 def season_child(url: str, folder: str) -> None:

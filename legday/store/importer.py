@@ -25,7 +25,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -116,6 +116,10 @@ class ImportEvent:
 Progress = Callable[[ImportEvent], None]
 
 
+#: The import's timings [s] (see ImportReport.timings).
+TIMING_KEYS = ("read_s", "classify_s", "encode_s", "walk_s", "store_s", "wall_s")
+
+
 @dataclass
 class ImportReport:
     imported: int = 0
@@ -126,9 +130,9 @@ class ImportReport:
     #: Files recognised by their content hash and not decoded again.
     files_skipped: int = 0
     #: Where the time went [s]: read, classify and encode are summed over the worker
-    #: processes; store is the writer's; wall is the whole import.
-    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("read_s", "classify_s", "encode_s", "store_s", "wall_s"), 0.0))
+    #: processes; walk (finding and hashing files) and store are this process's; wall is
+    #: the whole import.
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(TIMING_KEYS, 0.0))
     #: Samples decoded (the classifier's input).
     samples: int = 0
 
@@ -354,7 +358,7 @@ def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None 
     profile = base_profile(writer.ctx)
     pending: deque[tuple[Item, Future[PreparedFile] | None]] = deque()
     try:
-        for item in items:
+        for item in _timed(items, writer.report.timings):
             task = None
             if isinstance(item, FileUnit) and not writer.known_file(item):
                 task = decoder.submit(item, profile)
@@ -373,6 +377,19 @@ def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None 
             decoder.close()
     writer.report.timings["wall_s"] = time.perf_counter() - started
     return writer.report
+
+
+def _timed(items: Iterable[Item], timings: dict[str, float]) -> Iterator[Item]:
+    """``items``, adding the time spent finding them (walking, unzipping, hashing) to
+    ``timings["walk_s"]``."""
+    found = iter(items)
+    while True:
+        started = time.perf_counter()
+        item = next(found, None)
+        timings["walk_s"] += time.perf_counter() - started
+        if item is None:
+            return
+        yield item
 
 
 def _ready(task: Future[PreparedFile] | None) -> bool:

@@ -38,7 +38,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import delete, select, update
 
-from legday.store.importer import ImportEvent, ImportReport, import_items
+from legday.store.importer import TIMING_KEYS, ImportEvent, ImportReport, import_items
 from legday.store.jobmodels import ImportJob, ImportJobChunk, ImportJobFile
 from legday.store.models import ActivityRow, Athlete
 from legday.store.pipeline import (
@@ -330,7 +330,7 @@ def run_job(store: Store, job_id: int, decoder: Decoder | None = None) -> JobSta
     ctx, files, counts = claimed
     tracker = _Tracker(store, job_id)
     tracker.counts.update(counts)
-    timings = dict.fromkeys(("read_s", "classify_s", "encode_s", "store_s", "wall_s"), 0.0)
+    timings = dict.fromkeys(TIMING_KEYS, 0.0)
     try:
         with tempfile.TemporaryDirectory(prefix="legday-job-") as spool:
             for file in files:
