@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
@@ -47,6 +48,17 @@ if access.mode == "share":
     st.stop()
 own = own_context(store, access)
 resume_jobs(store)  # an upload interrupted by a restart of the app carries on
+
+
+def _guarded(what: str, section: Callable[[], None]) -> None:
+    """Show a part of the page; a failure is logged with its traceback and shown to the user
+    as one line (st.stop and st.rerun pass through: they are no Exception)."""
+    try:
+        section()
+    except Exception as err:
+        log.exception("upload page: %s failed", what.lower())
+        st.error(f"{what} could not be shown ({type(err).__name__}); the server log has the "
+                 "details.", icon=":material/error:")
 
 
 def _hand_off(files: list[tuple[tuple[str, str], Any]]) -> int | None:
@@ -116,6 +128,10 @@ def _my_jobs() -> list[JobStatus]:
 
 @st.fragment(run_every=1.0)
 def progress_panel() -> None:
+    _guarded("The import progress", _progress)
+
+
+def _progress() -> None:
     resume_jobs(store)
     jobs = _my_jobs()
     if not jobs:
@@ -150,6 +166,36 @@ def _results(keys: list[tuple[str, str]], handed: dict[tuple[str, str], int]) ->
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
+def _results_section(keys: list[tuple[str, str]], handed: dict[tuple[str, str], int]) -> None:
+    """The dropped files' result rows, with a summary line and a way to forget them."""
+    table = _results(keys, handed)
+    if len(table):
+        activities = table[table["kind"] == "activity"]
+        counts = activities["status"].value_counts()
+        logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
+        message = (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
+                   f"({int(counts.get('partial', 0))} partial), "
+                   f"{int(counts.get('duplicate', 0))} duplicates skipped, "
+                   f"{int((table['status'] == 'refused').sum())} refused"
+                   + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
+        (st.warning if (table["status"] == "refused").any() else st.success)(message)
+        st.dataframe(
+            table, key="results", hide_index=True, width="stretch",
+            column_config={
+                "item": st.column_config.TextColumn("activity or member"),
+                "reason": st.column_config.TextColumn("reason", width="large"),
+                "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
+            })
+        st.caption("**duplicate**: the same file, or the same session from another source "
+                   "(same sport, start within 60 s, distance within 2 %), is already stored "
+                   "and was skipped. **refused**: could not be read, with the reason. "
+                   "**partial**: stored, but only part of the file could be read.")
+    if st.button("Forget these results", key="forget_results",
+                 help="Lets the same files be uploaded again (they will show as duplicates)."):
+        handed.clear()
+        st.rerun()
+
+
 if access.is_sample:
     st.markdown("Uploading starts **your own library**. Your files are stored for you, never "
                 "mixed into the sample season; as soon as your library holds an activity, every "
@@ -180,32 +226,7 @@ if not uploads:
     st.info("No files yet. Drop some above: each activity is read, classified and stored, "
             "and the same file or session is never stored twice.")
 else:
-    table = _results(keys, handed)
-    if len(table):
-        activities = table[table["kind"] == "activity"]
-        counts = activities["status"].value_counts()
-        logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
-        message = (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
-                   f"({int(counts.get('partial', 0))} partial), "
-                   f"{int(counts.get('duplicate', 0))} duplicates skipped, "
-                   f"{int((table['status'] == 'refused').sum())} refused"
-                   + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
-        (st.warning if (table["status"] == "refused").any() else st.success)(message)
-        st.dataframe(
-            table, key="results", hide_index=True, width="stretch",
-            column_config={
-                "item": st.column_config.TextColumn("activity or member"),
-                "reason": st.column_config.TextColumn("reason", width="large"),
-                "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
-            })
-        st.caption("**duplicate**: the same file, or the same session from another source "
-                   "(same sport, start within 60 s, distance within 2 %), is already stored "
-                   "and was skipped. **refused**: could not be read, with the reason. "
-                   "**partial**: stored, but only part of the file could be read.")
-    if st.button("Forget these results", key="forget_results",
-                 help="Lets the same files be uploaded again (they will show as duplicates)."):
-        handed.clear()
-        st.rerun()
+    _guarded("The results", lambda: _results_section(keys, handed))
 
 
 # --- the library -----------------------------------------------------------------------------
@@ -219,60 +240,65 @@ def _local_starts(frame: pd.DataFrame, timezone: str) -> pd.Series:
     return by_offset.where(offsets.notna(), by_zone)
 
 
-st.header("Library" if not access.is_sample else "Library (the sample season)")
-everything = list_activities(access.ctx)
-if everything.empty:
-    empty_state("Your library is empty. Upload files above and they are listed here.")
-    st.stop()
+def library_section() -> None:
+    """The stored activities, with date, sport and kind filters."""
+    st.header("Library" if not access.is_sample else "Library (the sample season)")
+    everything = list_activities(access.ctx)
+    if everything.empty:
+        empty_state("Your library is empty. Upload files above and they are listed here.")
+        st.stop()
 
-units = access.units
-timezone = access.analysis_settings.timezone
-starts = _local_starts(everything, timezone).dropna()
-first = starts.min().date() if len(starts) else date.today()
-last = starts.max().date() if len(starts) else date.today()
-left, middle, right = st.columns(3)
-# The key follows the library's span, so a new upload outside it widens the range shown.
-picked = left.date_input("Dates", value=(first, last), key=f"library_dates_{first}_{last}")
-sports = middle.multiselect("Sport", sorted(everything["sport"].dropna().unique()),
-                            key="library_sports", placeholder="all sports")
-kind = right.selectbox("Primary effort kind", KINDS, key="library_kind",
-                       help="The run's main effort kind; 'none' for activities that are not "
-                            "classified (not running, or too short).")
+    units = access.units
+    timezone = access.analysis_settings.timezone
+    starts = _local_starts(everything, timezone).dropna()
+    first = starts.min().date() if len(starts) else date.today()
+    last = starts.max().date() if len(starts) else date.today()
+    left, middle, right = st.columns(3)
+    # The key follows the library's span, so a new upload outside it widens the range shown.
+    picked = left.date_input("Dates", value=(first, last), key=f"library_dates_{first}_{last}")
+    sports = middle.multiselect("Sport", sorted(everything["sport"].dropna().unique()),
+                                key="library_sports", placeholder="all sports")
+    kind = right.selectbox("Primary effort kind", KINDS, key="library_kind",
+                           help="The run's main effort kind; 'none' for activities that are not "
+                                "classified (not running, or too short).")
 
-chosen = list_activities(access.ctx, sport=sports or None,
-                         primary=None if kind in (ANY_KIND, "none") else kind)
-if kind == "none":
-    chosen = chosen[chosen["primary"].isna()]
-local = _local_starts(chosen, timezone)
-dates = list(picked) if isinstance(picked, tuple | list) else [picked]
-if dates:
-    since = pd.Timestamp(dates[0])
-    until = pd.Timestamp(dates[-1]) + timedelta(days=1)
-    keep = (local >= since) & (local < until)
-    chosen, local = chosen[keep], local[keep]
+    chosen = list_activities(access.ctx, sport=sports or None,
+                             primary=None if kind in (ANY_KIND, "none") else kind)
+    if kind == "none":
+        chosen = chosen[chosen["primary"].isna()]
+    local = _local_starts(chosen, timezone)
+    dates = list(picked) if isinstance(picked, tuple | list) else [picked]
+    if dates:
+        since = pd.Timestamp(dates[0])
+        until = pd.Timestamp(dates[-1]) + timedelta(days=1)
+        keep = (local >= since) & (local < until)
+        chosen, local = chosen[keep], local[keep]
 
-if chosen.empty:
-    empty_state("No stored activity matches these filters. Widen the dates or clear the sport "
-                "and kind filters.")
-    st.stop()
+    if chosen.empty:
+        empty_state("No stored activity matches these filters. Widen the dates or clear the sport "
+                    "and kind filters.")
+        st.stop()
 
-distance = pd.to_numeric(chosen["distance_m"], errors="coerce")
-listing = pd.DataFrame({
-    "start (local)": local,
-    "sport": chosen["sport"],
-    "name": chosen["name"].fillna(""),
-    "primary kind": chosen["primary"].fillna("—"),
-    f"distance ({units.distance})": distance.map(units.distance_from_m).round(2),
-    "duration": pd.to_numeric(chosen["elapsed_s"], errors="coerce").map(fmt_duration),
-    "heart rate": chosen["has_hr"].fillna(False).astype(bool),
-    "partial": chosen["partial"].fillna(False).astype(bool),
-    "file": [PurePath(str(s)).name + (f" › {m}" if m else "")
-             for s, m in zip(chosen["source"], chosen["member"], strict=True)],
-})
-st.caption(f"{len(listing)} of {len(everything)} stored activities; times are local "
-           f"(the watch's offset, else {timezone}).")
-st.dataframe(
-    listing.iloc[::-1], key="library", hide_index=True, width="stretch",
-    column_config={
-        "start (local)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    distance = pd.to_numeric(chosen["distance_m"], errors="coerce")
+    listing = pd.DataFrame({
+        "start (local)": local,
+        "sport": chosen["sport"],
+        "name": chosen["name"].fillna(""),
+        "primary kind": chosen["primary"].fillna("—"),
+        f"distance ({units.distance})": distance.map(units.distance_from_m).round(2),
+        "duration": pd.to_numeric(chosen["elapsed_s"], errors="coerce").map(fmt_duration),
+        "heart rate": chosen["has_hr"].fillna(False).astype(bool),
+        "partial": chosen["partial"].fillna(False).astype(bool),
+        "file": [PurePath(str(s)).name + (f" › {m}" if m else "")
+                 for s, m in zip(chosen["source"], chosen["member"], strict=True)],
     })
+    st.caption(f"{len(listing)} of {len(everything)} stored activities; times are local "
+               f"(the watch's offset, else {timezone}).")
+    st.dataframe(
+        listing.iloc[::-1], key="library", hide_index=True, width="stretch",
+        column_config={
+            "start (local)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        })
+
+
+_guarded("The library", library_section)

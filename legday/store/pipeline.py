@@ -169,7 +169,12 @@ def iter_items(sources: list[Source], *, limits: Limits = DEFAULT_LIMITS) -> Ite
     """Everything to import in ``sources``, in the order legday.io reads it, one file at a time
     (a zip is read member by member from disk; nothing is decoded)."""
     for source in sources:
-        yield from _source_items(source, limits)
+        try:
+            yield from _source_items(source, limits)
+        except Exception as exc:  # a bug or an archive quirk must not stop the other sources
+            log.exception("walking %s failed", source.shown)
+            yield Refusal(source.shown, f"{Path(source.shown).name}: cannot be read further "
+                                        f"(unexpected problem: {type(exc).__name__})")
 
 
 def _source_items(source: Source, limits: Limits) -> Iterator[Item]:
@@ -234,6 +239,11 @@ def _zip_items(handle: BinaryIO, shown: str, limits: Limits, budget: _Budget, de
         yield Refusal(_label(shown, prefix.rstrip("!") or None),
                       str(CorruptFile(_base(prefix.rstrip("!") or shown),
                                       "the zip archive is damaged")))
+        return
+    except NotImplementedError:  # a zip format feature Python's zipfile does not have
+        yield Refusal(_label(shown, prefix.rstrip("!") or None),
+                      str(UnsupportedFormat(_base(prefix.rstrip("!") or shown),
+                                            "needs a newer zip version than legday opens")))
         return
     with archive:
         entries = [Entry(path=i.filename, size=i.file_size, read=_member_reader(archive, i),
@@ -331,14 +341,22 @@ def _export_items(root: str, by_path: dict[str, Entry], consumed: set[str],
             yield FileUnit(csv_entry.shown, csv_entry.member, b"", None, row, export)
             continue
         named.add(entry.path)
-        yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1), row,
-                    export)
+        yield _export_unit(entry, limits, row, export)
     for path in sorted(by_path):
         if path.startswith(root + "activities/") and path not in named:
-            entry = by_path[path]
-            yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1),
-                        export=export)
+            yield _export_unit(by_path[path], limits, None, export)
     yield ExportDone(export)
+
+
+def _export_unit(entry: Entry, limits: Limits, row: ExportRow | None,
+                 export: str) -> FileUnit | Refusal:
+    try:
+        data = entry.read(limits.max_file_bytes + 1)
+    except Exception:  # e.g. a member needing a newer zip version: that member is refused
+        name = _base(entry.member or entry.shown)
+        return Refusal(_label(entry.shown, entry.member),
+                       str(CorruptFile(name, "cannot be extracted from the archive")))
+    return _unit(entry.shown, entry.member, data, row, export)
 
 
 def _one_row_csv(header: list[str], raw: list[str]) -> bytes:

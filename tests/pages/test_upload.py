@@ -302,3 +302,17 @@ def test_the_progress_panel_is_still_there_after_visiting_another_page(make_app,
     (bar,) = at.get("progress")
     assert "Import 1: 1 / 1 files" in bar.proto.text
     assert {m.label: m.value for m in at.metric}["Activities stored"] == "1"
+
+
+def test_a_failing_library_query_is_one_line_not_a_traceback(make_app, season_db, monkeypatch):
+    import legday.store
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("connection lost\nat /srv/legday/store.py line 12")
+
+    monkeypatch.setattr(legday.store, "list_activities", broken)
+    at = make_app(season_db, PAGE, sample=False)
+    assert not at.exception
+    (error,) = at.error
+    assert error.value == ("The library could not be shown (RuntimeError); the server log has "
+                           "the details.")

@@ -231,3 +231,67 @@ def test_two_imports_of_the_same_files_at_once_store_each_once(database, tmp_pat
     finally:
         for store in stores:
             store.close()
+
+
+def _patched_zip(members: dict[str, bytes], member: str, *, method: int | None = None,
+                 version: int | None = None) -> bytes:
+    """A stored zip whose ``member`` claims a compression ``method`` or a zip ``version``
+    needed to extract it that Python's zipfile does not have (issue 13)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 1, 8, 0, 0)), data)
+    raw = bytearray(buffer.getvalue())
+    wanted = member.encode()
+    # (signature, offset of the name length, offset of the name, offset of the
+    # version needed, offset of the method) for local and central headers
+    for signature, length_at, name_at, version_at, method_at in (
+            (b"PK\x03\x04", 26, 30, 4, 8), (b"PK\x01\x02", 28, 46, 6, 10)):
+        at = raw.find(signature)
+        while at >= 0:
+            length = int.from_bytes(raw[at + length_at:at + length_at + 2], "little")
+            if raw[at + name_at:at + name_at + length] == wanted:
+                if method is not None:
+                    raw[at + method_at:at + method_at + 2] = method.to_bytes(2, "little")
+                if version is not None:
+                    raw[at + version_at:at + version_at + 2] = version.to_bytes(2, "little")
+            at = raw.find(signature, at + 4)
+    return bytes(raw)
+
+
+def _runs(layout: str) -> dict[str, bytes]:
+    runs = {"activities/a.gpx": gpx_text(start="2025-03-01T08:00:00Z").encode(),
+            "activities/b.gpx": gpx_text(start="2025-03-02T08:00:00Z").encode(),
+            "activities/c.gpx": gpx_text(start="2025-03-03T08:00:00Z").encode()}
+    if layout == "strava export":
+        header = "Activity ID,Activity Date,Activity Name,Activity Type,Filename\n"
+        rows = "".join(f"{i},\"Mar {i}, 2025, 8:00:00 AM\",Run {i},Run,{name}\n"
+                       for i, name in enumerate(runs, start=1))
+        runs = {"activities.csv": (header + rows).encode(), **runs}
+    return runs
+
+
+@pytest.mark.parametrize("layout", ["zip", "strava export"])
+def test_a_member_with_an_unknown_compression_is_refused_and_the_rest_stored(
+        store: Store, tmp_path: Path, layout: str):
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(_patched_zip(_runs(layout), "activities/b.gpx", method=99))
+    report = import_paths(store.athlete(), [bundle], decoder=Decoder(workers=1))
+    assert report.imported == 2
+    assert [e["file"] for e in report.errors] == [f"{bundle}!activities/b.gpx"]
+    assert report.errors[0]["error"] == "b.gpx: cannot be extracted from the archive"
+
+
+def test_a_zip_needing_a_newer_version_is_refused_in_one_line_and_the_rest_stored(
+        store: Store, tmp_path: Path):
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(_patched_zip(_runs("zip"), "activities/b.gpx", version=99))
+    other = tmp_path / "other.gpx"
+    other.write_text(gpx_text(start="2025-04-01T08:00:00Z"))
+    report = import_paths(store.athlete(), [bundle, other], decoder=Decoder(workers=1))
+    assert report.imported == 1
+    assert report.errors == [{"file": str(bundle), "error": "bundle.zip: needs a newer zip "
+                                                            "version than legday opens"}]
