@@ -19,6 +19,9 @@ from tests.conftest import ROOT
 from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
+#: The newest migration.
+HEAD = "0002_import_jobs"
+
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
           "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
           "import_job_chunks"}
@@ -34,7 +37,7 @@ def test_upgrade_from_empty_downgrade_and_upgrade_again(database: Database):
         assert _tables(engine) == set() and current_revision(engine) is None
         upgrade(engine)
         assert _tables(engine) == TABLES == set(Base.metadata.tables)
-        assert current_revision(engine) == "0002_import_jobs"
+        assert current_revision(engine) == HEAD
         downgrade(engine, "base")
         assert _tables(engine) == set() and current_revision(engine) is None
         upgrade(engine)
@@ -131,7 +134,7 @@ def test_two_processes_starting_together_on_an_empty_database_both_start(databas
         blocker.close()
     assert codes == [0, 0], ["".join(start.log[-15:]) for start in starts]
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
         assert _tables(engine) == TABLES
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
@@ -148,7 +151,7 @@ def test_a_start_on_a_current_schema_waits_for_no_writer(database: Database):
     writer.exec_driver_sql("INSERT INTO athletes (name, created_utc) VALUES ('x', '2025-01-01')")
     try:
         store = open_store(database.url)  # waited 30 s for the lock, then failed, before
-        assert current_revision(store.engine) == "0001"
+        assert current_revision(store.engine) == HEAD
         store.close()
     finally:
         writer.rollback()
