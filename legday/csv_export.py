@@ -59,3 +59,14 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer.writerow([neutralise_formula(name) for name in header])
     writer.writerows([neutralise_formula(cell) for cell in row] for row in rows)
     return buffer.getvalue()
+
+
+def reader_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """CSV bytes handed straight back to one of legday's own readers, never to a
+    person or a spreadsheet: cells are kept exactly as read (the import pipeline
+    passes a Strava export on row by row this way)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")

@@ -105,14 +105,18 @@ class ActivitySummary:
 
 
 def summarize(activity: Activity, max_gap_s: float = LoadSettings().max_sample_gap_s, *,
-              with_stats: bool = True) -> ActivitySummary:
+              with_stats: bool = True, stats: RunStats | None = None) -> ActivitySummary:
     """The summary of an activity, from its samples (``with_stats=False`` skips the
-    calibration stats, the costly part, when only the load and route are wanted)."""
+    calibration stats, the costly part, when only the load and route are wanted;
+    ``stats`` passes them when already computed, e.g. by
+    :func:`legday.efforts.classify_activities`)."""
     samples = activity.samples
     running = activity.is_running and len(samples) >= 2
+    if running and with_stats and stats is None:
+        stats = run_stats(prepare_arrays(activity))
     return ActivitySummary(
         has_hr=activity.has_hr, heart_rate=heart_rate_time(samples, max_gap_s),
-        stats=run_stats(prepare_arrays(activity)) if running and with_stats else None,
+        stats=stats if running and with_stats else None,
         route=route_signature(samples) if running else None)
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
 from legday.cleaning import prepare_run
-from legday.efforts import EFFORT_COLUMNS
+from legday.efforts import EFFORT_COLUMNS, headline
 from legday.library import view_owner
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, data_version, list_activities, load_activity
@@ -140,6 +140,8 @@ else:
                     key="activity_profile")
 
 st.subheader("Efforts")
+if len(efforts):
+    st.markdown(f"**{headline(_text(row['primary']) or 'steady', efforts)}**")
 if efforts.empty:
     how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
     st.info(f"No efforts are stored for this run.{how}", icon=":material/inbox:")

@@ -95,12 +95,16 @@ class RunClassification:
         The athlete profile the rules used.
     notes
         Sentences about how the run was read (calibration, speed source...).
+    stats
+        The run's calibration stats, computed with the default stride model as
+        :func:`legday.summary.summarize` computes them (None for other sports).
     """
 
     efforts: pd.DataFrame
     primary: EffortKind | None
     profile: AthleteProfile
     notes: list[str] = field(default_factory=list)
+    stats: RunStats | None = None
 
     def counts(self) -> dict[str, int]:
         """Number of efforts of each kind."""
@@ -214,7 +218,7 @@ def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
                     ) -> RunClassification:
     efforts, more = classify_prepared(frame, profile, stats, laps=activity.laps, rules=rules)
     primary = primary_kind(efforts["kind"]) if len(efforts) else EffortKind.STEADY
-    return RunClassification(efforts, primary, profile, notes + more)
+    return RunClassification(efforts, primary, profile, notes + more, stats)
 
 
 def classify_run(activity: Activity, profile: AthleteProfile | None = None,
@@ -264,7 +268,9 @@ def classify_activities(activities: Sequence[Activity], profile: AthleteProfile 
     stats: dict[int, RunStats] = {}
     for i, act in enumerate(activities):
         if act.is_running:
-            frames[i] = prepare_arrays(act, (profile or AthleteProfile()).cadence_model)
+            # The default stride model, as stored summaries are computed: the stats are
+            # what the athlete's stride model is estimated from.
+            frames[i] = prepare_arrays(act)
             stats[i] = run_stats(frames[i])
     estimated = estimate_profile(list(stats.values()), base=profile) if stats else (
         profile or AthleteProfile())

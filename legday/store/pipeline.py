@@ -32,7 +32,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from legday.calibration import AthleteProfile
+from legday.calibration import AthleteProfile, RunStats
+from legday.csv_export import reader_csv
 from legday.efforts import classify_activities, empty_efforts
 from legday.errors import CorruptFile, LimitExceeded, NotAnActivity, UnsupportedFormat
 from legday.io import DEFAULT_LIMITS, Limits, ReadFailure, ReadResult, read_payload
@@ -335,7 +336,7 @@ def _export_items(root: str, by_path: dict[str, Entry], consumed: set[str],
         filename = (raw[filename_at].strip()
                     if filename_at is not None and filename_at < len(raw) else "")
         entry = by_path.get(root + filename) if filename else None
-        row = ExportRow(_one_row_csv(header, raw), csv_entry.shown, csv_entry.member,
+        row = ExportRow(reader_csv(header, [raw]), csv_entry.shown, csv_entry.member,
                         filename if entry is not None else None)
         if entry is None:
             yield FileUnit(csv_entry.shown, csv_entry.member, b"", None, row, export)
@@ -357,14 +358,6 @@ def _export_unit(entry: Entry, limits: Limits, row: ExportRow | None,
         return Refusal(_label(entry.shown, entry.member),
                        str(CorruptFile(name, "cannot be extracted from the archive")))
     return _unit(entry.shown, entry.member, data, row, export)
-
-
-def _one_row_csv(header: list[str], raw: list[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerow(raw)
-    return buffer.getvalue().encode("utf-8")
 
 
 # --- what a worker does with a unit -------------------------------------------------------------
@@ -415,13 +408,15 @@ def _bytes_reader(data: bytes) -> Any:
     return lambda n: data[:n]
 
 
-def classify(activity: Activity, profile: AthleteProfile | None) -> tuple[pd.DataFrame,
-                                                                           str | None]:
-    """Efforts and primary kind of one activity (none for sports that are not running)."""
+def classify(activity: Activity, profile: AthleteProfile | None,
+             ) -> tuple[pd.DataFrame, str | None, RunStats | None]:
+    """Efforts, primary kind and calibration stats of one activity (none for sports
+    that are not running)."""
     if not activity.is_running or len(activity.samples) < 2:
-        return empty_efforts(), None
+        return empty_efforts(), None, None
     result = classify_activities([activity], profile)[0]
-    return result.efforts, None if result.primary is None else str(result.primary)
+    return (result.efforts, None if result.primary is None else str(result.primary),
+            result.stats)
 
 
 def entries_of(activity: Activity) -> pd.DataFrame | None:
@@ -440,9 +435,11 @@ def start_of(activity: Activity) -> datetime | None:
     return None if start is None else pd.Timestamp(start).to_pydatetime()
 
 
-def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
+def activity_fields(activity: Activity, primary: str | None,
+                    stats: RunStats | None = None) -> dict[str, Any]:
     """Column values of an ``ActivityRow`` for ``activity``; ``extra`` gets its
-    :mod:`legday.summary` (so opening the season decodes no samples)."""
+    :mod:`legday.summary` (so opening the season decodes no samples; ``stats`` are
+    the run's calibration stats when the classification computed them)."""
     return dict(
         content_id=activity.id, source=activity.source, member=activity.member,
         format=activity.format, sport=activity.sport.value,
@@ -454,7 +451,8 @@ def activity_fields(activity: Activity, primary: str | None) -> dict[str, Any]:
         moving_s=activity.moving_s, distance_m=activity_distance_m(activity),
         points=activity.points, has_hr=activity.has_hr, has_position=activity.has_position,
         partial=activity.partial, primary_kind=primary, fixes=list(activity.fixes),
-        extra=json_safe({**activity.extra, SUMMARY_KEY: to_json(summarize(activity))}),
+        extra=json_safe({**activity.extra,
+                         SUMMARY_KEY: to_json(summarize(activity, stats=stats))}),
         samples=encode_frame(activity.samples),
         laps=encode_frame(activity.laps), timer_events=encode_frame(activity.timer_events),
         sets=encode_frame(activity.sets))
@@ -464,9 +462,9 @@ def prepare_activity(activity: Activity, profile: AthleteProfile | None,
                      out: PreparedFile) -> None:
     """Classify and encode one activity read already, adding it (and the time) to ``out``."""
     t0 = time.perf_counter()
-    efforts, primary = classify(activity, profile)
+    efforts, primary, stats = classify(activity, profile)
     t1 = time.perf_counter()
-    fields = activity_fields(activity, primary)
+    fields = activity_fields(activity, primary, stats)
     out.activities.append(PreparedActivity(
         activity.label, activity.id, activity.sport.value, fields["start_utc"],
         fields["distance_m"], activity.points, activity.utc_offset_s, fields,

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from legday.efforts import headline
 from legday.model import haversine_m
 from legday.store import (
     create_share,
@@ -66,6 +67,8 @@ def test_the_newest_run_opens_with_map_profile_and_its_stored_efforts(make_app, 
     assert list(table["why"]) == list(stored["why"])
     assert all(isinstance(w, str) and w for w in table["why"])
     assert at.query_params["activity"] == str(newest)
+    # One line says what the run was, and how much a steady run climbed.
+    assert f"**{headline('steady', stored)}**" in [m.value for m in at.markdown]
 
 
 def test_a_run_named_in_the_url_shows_its_efforts_shaded_and_its_laps(make_app, sample_db):
