@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from legday.cleaning import CadenceModel, Columns, column
+from legday.cleaning import CadenceModel, Columns, column, speed_source_is
 
 #: Fields of :class:`AthleteProfile` that carry a source note.
 PROFILE_FIELDS: tuple[str, ...] = ("top_speed_mps", "easy_speed_mps", "threshold_speed_mps",
@@ -304,7 +304,7 @@ def run_stats(frame: Columns) -> RunStats:
     nan = float("nan")
     if len(frame) == 0:
         return RunStats(0.0, nan, nan, nan, nan, nan)
-    from_distance = np.asarray(frame["speed_source"]) == "distance"
+    from_distance = speed_source_is(frame, "distance")
     v = column(frame, "distance_speed_mps")
     gap = column(frame, "gap_speed_mps")
     moving = column(frame, "moving", bool)

@@ -139,14 +139,21 @@ def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
     n = len(samples)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    t = time_ns(samples["time"]).astype(np.float64) / 1e9
+    return _stretch_ids(time_ns(samples["time"]), timer_events, max_gap_s)
+
+
+def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
+                 max_gap_s: float) -> IntArray:
+    n = len(t_ns)
+    t = t_ns.astype(np.float64) / 1e9
     new = np.zeros(n, dtype=bool)
     new[1:] = np.diff(t) > max_gap_s
     paused = np.zeros(n, dtype=bool)
     if len(timer_events):
-        ev = timer_events.sort_values("time", kind="stable")
-        et = time_ns(ev["time"]).astype(np.float64) / 1e9
-        is_stop = (ev["event"] == "stop").to_numpy()
+        ev_ns = time_ns(timer_events["time"])
+        order = np.argsort(ev_ns, kind="stable")
+        et = ev_ns[order].astype(np.float64) / 1e9
+        is_stop = np.asarray(timer_events["event"].to_numpy(dtype=object) == "stop")[order]
         stops = et[is_stop]
         # A stop at or after a sample and before the next one ends the stretch there.
         n_stops_before = np.searchsorted(stops, t, side="left")
@@ -163,13 +170,12 @@ def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     """First and last index of each sample's stretch (stretches are contiguous runs)."""
     n = len(stretch)
-    idx = np.arange(n)
     change = np.ones(n, dtype=bool)
     change[1:] = stretch[1:] != stretch[:-1]
-    starts = np.flatnonzero(change)
+    starts = np.flatnonzero(change).astype(np.int64)
     ends = np.append(starts[1:], n) - 1
-    which = np.searchsorted(starts, idx, side="right") - 1
-    return starts[which].astype(np.int64), ends[which].astype(np.int64)
+    which = np.cumsum(change) - 1
+    return starts[which], ends[which]
 
 
 def _span_nanmean(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
@@ -210,9 +216,12 @@ def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArra
     out = np.empty(n)
     inner = (idx - half >= first) & (idx + half <= last)
     rows = idx[inner]
-    if len(rows):
+    if len(rows) and half == 2 and not np.isnan(v).any():
+        out[inner] = _median5(v)[rows - 2]
+    elif len(rows):
         win = v[rows[:, None] + offsets[None, :]]
-        out[inner] = np.median(win, axis=1) if not np.isnan(win).any() else np.nanmedian(win, 1)
+        out[inner] = (np.partition(win, half, axis=1)[:, half] if not np.isnan(win).any()
+                      else np.nanmedian(win, 1))
     edge = idx[~inner]
     if len(edge):
         pos = edge[:, None] + offsets[None, :]
@@ -223,6 +232,18 @@ def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArra
         hi = np.take_along_axis(win, (k // 2)[:, None], axis=1)[:, 0]
         out[edge] = 0.5 * (lo + hi)
     return out
+
+
+def _median5(v: FloatArray) -> FloatArray:
+    """Median of every 5 consecutive values (``len(v) - 4`` of them), NaN-free input.
+
+    Of two sorted pairs, the larger minimum and the smaller maximum are the middle
+    two of the four; the median of five is the median of those two and the fifth.
+    """
+    a, b, c, d, e = v[:-4], v[1:-3], v[2:-2], v[3:-1], v[4:]
+    lo = np.maximum(np.minimum(a, b), np.minimum(c, d))
+    hi = np.minimum(np.maximum(a, b), np.maximum(c, d))
+    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e))
 
 
 def _grid(t_s: FloatArray, stretch: IntArray) -> tuple[FloatArray, IntArray]:
@@ -389,9 +410,10 @@ def elevation_gain_m(elevation_m: FloatArray, hysteresis_m: float = GAIN_HYSTERE
 class Prepared(dict[str, Any]):
     """The prepared columns as numpy arrays (what :func:`prepare_run` puts in a frame).
 
-    ``attrs`` holds ``elevation_noise_m`` and ``elevation_noisy``. The
-    classifier works on this directly; a DataFrame costs more to build than
-    classifying a run does.
+    ``attrs`` holds ``start_ns`` (the UTC time at ``t_s`` 0, nanoseconds since the
+    epoch), ``elevation_noise_m`` and ``elevation_noisy``. The ``time`` column is
+    built when first asked for. The classifier works on this directly; a
+    DataFrame costs more to build than classifying a run does.
     """
 
     attrs: dict[str, Any]
@@ -399,6 +421,13 @@ class Prepared(dict[str, Any]):
     def __init__(self, data: dict[str, Any], attrs: dict[str, Any]) -> None:
         super().__init__(data)
         self.attrs = attrs
+
+    def __missing__(self, key: str) -> Any:
+        if key != "time" or "t_s" not in self:
+            raise KeyError(key)
+        ns = self.attrs["start_ns"] + np.round(self["t_s"] * 1e9).astype(np.int64)
+        self["time"] = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+        return self["time"]
 
     def __len__(self) -> int:
         return len(self["t_s"]) if "t_s" in self else 0
@@ -467,7 +496,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     t_ns = time_ns(samples["time"])
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns).astype(np.float64) / 1e9
-    stretch = stretch_ids(samples, activity.timer_events, max_gap_s)
+    stretch = _stretch_ids(t_ns, activity.timer_events, max_gap_s)
     grid_t, grid_s = _grid(t, stretch)
     keep = stretch >= 0
     tk = t[keep]
@@ -498,11 +527,8 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     if np.isnan(elev_s).all():
         grade = np.zeros(len(d))
 
-    time_ns_grid = t0_ns + np.round(grid_t * 1e9).astype(np.int64)
-    time = pd.DatetimeIndex(time_ns_grid.view("datetime64[ns]")).tz_localize("UTC")
     speed, source, gap, moving = _fill_from_cadence(v_dist, cad, grid_s, grade, d, model)
     return Prepared({
-        "time": time,
         "t_s": grid_t,
         "stretch": grid_s,
         "distance_m": d,
@@ -519,10 +545,17 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         "lon": _interp(grid_t, tk, col("lon")),
         "moving": moving,
         "distance_speed_mps": v_dist,
-    }, {"elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
+    }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
 
 
 SPEED_SOURCES = ("distance", "cadence", "none")
+
+
+def speed_source_is(frame: Columns, source: str) -> BoolArray:
+    """Where the speed came from ``source`` (``distance``, ``cadence`` or ``none``)."""
+    values = frame["speed_source"]
+    codes = values.cat.codes if isinstance(values, pd.Series) else values.codes
+    return np.asarray(codes) == SPEED_SOURCES.index(source)
 _SOURCE_DTYPE = pd.CategoricalDtype(list(SPEED_SOURCES))
 
 
@@ -561,8 +594,7 @@ def apply_cadence_model(frame: Columns, model: CadenceModel) -> Columns:
         A new object of the same type (a cheap copy when nothing runs on
         cadence); the input is not changed.
     """
-    runs_on_cadence = len(frame) > 0 and bool(
-        np.any(np.asarray(frame["speed_source"]) == "cadence"))
+    runs_on_cadence = len(frame) > 0 and bool(speed_source_is(frame, "cadence").any())
     if isinstance(frame, pd.DataFrame):
         out: Columns = frame.copy(deep=runs_on_cadence)
     else:

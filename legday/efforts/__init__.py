@@ -39,7 +39,7 @@ from legday.calibration import (
     estimate_profile,
     run_stats,
 )
-from legday.cleaning import Columns, apply_cadence_model, prepare_arrays
+from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_source_is
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
@@ -196,7 +196,7 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     stats = stats or run_stats(frame)
     easy = run_easy_level(stats, profile, rules)
     notes = [f"easy level of this run {fmt_pace(easy)}"]
-    on_cadence = np.asarray(frame["speed_source"]) == "cadence"
+    on_cadence = speed_source_is(frame, "cadence")
     if on_cadence.any():
         share = float(on_cadence.mean())
         notes.append(f"{100 * share:.0f} % of the run without distance: speed from cadence")

@@ -13,7 +13,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.cleaning import Columns, column, stretch_bounds, time_ns, window_mean
+from legday.cleaning import (
+    Columns,
+    column,
+    speed_source_is,
+    stretch_bounds,
+    time_ns,
+    window_mean,
+)
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
 
@@ -82,8 +89,11 @@ class RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
         gap = np.nan_to_num(column(frame, "gap_speed_mps"))
-        first_ns = int(time_ns(pd.DatetimeIndex(frame["time"][:1]))[0])
-        t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
+        if "start_ns" in frame.attrs:
+            t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
+        else:
+            first_ns = int(time_ns(pd.DatetimeIndex(frame["time"][:1]))[0])
+            t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
         lat = column(frame, "lat")
         first, last = stretch_bounds(stretch)
         return cls(
@@ -94,7 +104,7 @@ class RunArrays:
             elev_fine=window_mean(column(frame, "elevation_fine_m"), stretch, 2),
             hr=column(frame, "heart_rate"), cadence=column(frame, "cadence_spm"),
             moving=column(frame, "moving", bool), lat=lat, lon=column(frame, "lon"),
-            on_cadence=np.asarray(frame["speed_source"]) == "cadence",
+            on_cadence=speed_source_is(frame, "cadence"),
             first=first, last=last, easy=easy, rules=rules,
             lap_times=lap_boundaries(laps, t0, rules), t0=t0,
             noisy_elevation=bool(frame.attrs.get("elevation_noisy", False)),
