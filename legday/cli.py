@@ -93,8 +93,8 @@ def _classify_table(result: Activity | ReadFailure, classification: RunClassific
         out.write(f"{label}: ERROR {result.message}\n\n")
         return
     assert classification is not None
-    primary = classification.primary or "not classified"
-    out.write(f"{result.label}  ({result.sport.value}, {primary})\n")
+    what = classification.headline() if classification.primary else "not classified"
+    out.write(f"{result.label}  ({result.sport.value}, {what})\n")
     for note in classification.notes:
         out.write(f"  note: {note}\n")
     efforts = classification.efforts
