@@ -79,18 +79,28 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return make_frame(columns, {})
 
 
-def _column(dtype: str, values: Any, n: int) -> pd.Series:
-    if values is None:
-        if dtype == "float64":
-            return pd.Series(np.full(n, np.nan))
-        if dtype.startswith("datetime64"):
-            return pd.Series(pd.NaT, index=range(n), dtype=dtype)
-        return pd.Series([None] * n, dtype="object")
+def _column(dtype: str, values: Any, n: int) -> Any:
+    """One column's values as ``dtype``: an array, or an object Series on a 0..n-1 index."""
     if dtype.startswith("datetime64"):
-        return pd.Series(pd.to_datetime(pd.Series(values), utc=True), dtype=dtype)
+        if values is None:
+            values = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        if isinstance(values, np.ndarray) and values.dtype == np.dtype("datetime64[ns]"):
+            return pd.array(values, dtype=_UTC_NS)
+        return pd.Series(pd.to_datetime(pd.Series(values), utc=True), dtype=dtype).array
     if dtype == "float64":
-        return pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
-    return pd.Series(values, dtype="object")
+        if values is None:
+            return np.full(n, np.nan)
+        if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+            return values.astype(np.float64)
+        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float64")
+    objects = np.empty(n, dtype=object)
+    if values is not None:
+        objects[:] = list(values)
+    # A Series keeps the object dtype that a plain array would lose to string inference.
+    return pd.Series(objects, dtype="object")
+
+
+_UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
 
 
 def make_frame(columns: dict[str, str], data: dict[str, Any]) -> pd.DataFrame:
@@ -100,7 +110,7 @@ def make_frame(columns: dict[str, str], data: dict[str, Any]) -> pd.DataFrame:
         raise ValueError(f"columns of unequal length: {sorted(lengths)}")
     n = lengths.pop() if lengths else 0
     return pd.DataFrame({name: _column(dtype, data.get(name), n)
-                         for name, dtype in columns.items()})
+                         for name, dtype in columns.items()}, index=pd.RangeIndex(n))
 
 
 def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
@@ -143,61 +153,101 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
         The canonical frame and one short sentence per repair made.
     """
     fixes: list[str] = []
-    df = make_frame(SAMPLE_COLUMNS, data)
-    n0 = len(df)
+    frame = make_frame(SAMPLE_COLUMNS, data)
+    n0 = len(frame)
     if n0 == 0:
-        return df, fixes
-    df = df[df["time"].notna()]
-    if len(df) < n0:
-        fixes.append(f"dropped {n0 - len(df)} samples without a timestamp")
-    t_ns = time_ns(df["time"])
-    if len(t_ns) > 1 and (np.diff(t_ns) < 0).any():
-        back = int((np.diff(t_ns) < 0).sum())
-        df = df.sort_values("time", kind="stable")
-        fixes.append(f"sorted {back} samples recorded out of time order")
-    if df["time"].duplicated().any():
-        n1 = len(df)
-        # Later records win, but a field they lack is taken from the earlier ones.
-        df = df.groupby("time", sort=True, as_index=False).last()
-        fixes.append(f"merged {n1 - len(df)} samples with repeated timestamps")
-    hr = df["heart_rate"]
-    if hr.notna().any() and (hr.fillna(0) == 0).all():
-        df = df.assign(heart_rate=np.nan)
+        return frame, fixes
+    # The repairs run on plain arrays; the frame is built once at the end.
+    t = frame["time"].array.asi8.copy()
+    c = {name: frame[name].to_numpy(dtype=np.float64, copy=True)
+         for name in SAMPLE_COLUMNS if name != "time"}
+    timed = t != _NAT
+    if not timed.all():
+        t, c = t[timed], {k: v[timed] for k, v in c.items()}
+        fixes.append(f"dropped {n0 - len(t)} samples without a timestamp")
+    steps = np.diff(t)
+    if len(t) > 1 and (steps < 0).any():
+        order = np.argsort(t, kind="stable")
+        t, c = t[order], {k: v[order] for k, v in c.items()}
+        fixes.append(f"sorted {int((steps < 0).sum())} samples recorded out of time order")
+        steps = np.diff(t)
+    if len(t) > 1 and (steps == 0).any():
+        n1 = len(t)
+        t, c = _merge_repeated(t, c)
+        fixes.append(f"merged {n1 - len(t)} samples with repeated timestamps")
+    hr = c["heart_rate"]
+    if (~np.isnan(hr)).any() and (np.nan_to_num(hr) == 0).all():
+        c["heart_rate"] = np.full(len(hr), np.nan)
         fixes.append("heart rate was zero throughout (no sensor): treated as absent")
-    elif (hr == 0).any():
-        df = df.assign(heart_rate=hr.where(hr != 0))
-    content = [c for c in SAMPLE_COLUMNS if c != "time"]
-    trailing_empty = df[content].isna().all(axis=1).to_numpy()
-    if len(trailing_empty) and trailing_empty[-1]:
-        last_data = np.flatnonzero(~trailing_empty)
-        keep = int(last_data[-1]) + 1 if len(last_data) else 0
-        fixes.append(f"dropped {len(df) - keep} empty trailing samples")
-        df = df.iloc[:keep]
-    for col in ("lat", "lon"):
-        bad = df[col].abs() > (90 if col == "lat" else 180)
+    else:
+        hr[hr == 0] = np.nan
+    has_data = np.zeros(len(t), dtype=bool)
+    for values in c.values():
+        has_data |= ~np.isnan(values)
+    if len(t) and not has_data[-1]:
+        with_data = np.flatnonzero(has_data)
+        keep = int(with_data[-1]) + 1 if len(with_data) else 0
+        fixes.append(f"dropped {len(t) - keep} empty trailing samples")
+        t, c = t[:keep], {k: v[:keep] for k, v in c.items()}
+    lat, lon = c["lat"], c["lon"]
+    for values, limit in ((lat, 90), (lon, 180)):
+        bad = np.abs(values) > limit
         if bad.any():
-            df.loc[bad, ["lat", "lon"]] = np.nan
+            lat[bad] = lon[bad] = np.nan
             fixes.append(f"removed {int(bad.sum())} impossible positions")
-    null_island = (df["lat"] == 0) & (df["lon"] == 0)
+    null_island = (lat == 0) & (lon == 0)
     if null_island.any():
-        df.loc[null_island, ["lat", "lon"]] = np.nan
+        lat[null_island] = lon[null_island] = np.nan
         fixes.append(f"removed {int(null_island.sum())} positions at 0°,0°")
+    elevation = c["elevation_m"]
     lo, hi = ALTITUDE_RANGE_M
-    impossible = (df["elevation_m"] < lo) | (df["elevation_m"] > hi)
+    impossible = (elevation < lo) | (elevation > hi)
     if impossible.any():
-        df.loc[impossible, "elevation_m"] = np.nan
+        elevation[impossible] = np.nan
         fixes.append(f"removed {int(impossible.sum())} impossible altitudes "
                      f"(below {lo:.0f} m or above {hi:.0f} m)")
-    spikes = altitude_spikes(df["elevation_m"])
-    if spikes.any():
-        df.loc[spikes, "elevation_m"] = np.nan
-        fixes.append(f"removed {int(spikes.sum())} altitude spikes")
-    if df["distance_m"].isna().all() and df["lat"].notna().sum() > 1:
-        df = df.assign(distance_m=cumulative_distance_m(df["lat"].to_numpy(),
-                                                        df["lon"].to_numpy()))
+    if _may_spike(elevation):
+        spikes = altitude_spikes(pd.Series(elevation)).to_numpy()
+        if spikes.any():
+            elevation[spikes] = np.nan
+            fixes.append(f"removed {int(spikes.sum())} altitude spikes")
+    if np.isnan(c["distance_m"]).all() and (~np.isnan(lat)).sum() > 1:
+        c["distance_m"] = cumulative_distance_m(lat, lon)
         fixes.append("distance computed from positions")
-    df = df.reset_index(drop=True)
-    return df, fixes
+    columns: dict[str, Any] = {"time": pd.array(t.view("datetime64[ns]"), dtype=_UTC_NS)}
+    columns.update(c)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(t))), fixes
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _merge_repeated(t: np.ndarray, c: dict[str, np.ndarray]) -> tuple[np.ndarray,
+                                                                      dict[str, np.ndarray]]:
+    """One row per time (``t`` sorted): each column's last non-missing value in the group."""
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(t)) + 1))
+    rows = np.arange(len(t))
+    merged = {}
+    for name, values in c.items():
+        last = np.maximum.reduceat(np.where(np.isnan(values), -1, rows), starts)
+        merged[name] = np.where(last >= 0, values[np.maximum(last, 0)], np.nan)
+    return t[starts], merged
+
+
+def _may_spike(elevation: np.ndarray) -> bool:
+    """Whether any sample stands more than the spike limit from a neighbour in its window.
+
+    A sample and the median of its window both lie between the window's lowest and
+    highest values, so no spike is possible where that range is within the limit.
+    """
+    half = 3
+    if np.isnan(elevation).all():
+        return False
+    padded = np.concatenate((np.full(half, np.nan), elevation, np.full(half, np.nan)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    highest = np.where(np.isnan(windows), -np.inf, windows).max(axis=1)
+    lowest = np.where(np.isnan(windows), np.inf, windows).min(axis=1)
+    return bool((highest - lowest > ALTITUDE_SPIKE_M).any())
 
 
 def time_ns(times: pd.Series) -> np.ndarray:
