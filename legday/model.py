@@ -7,6 +7,7 @@ returning the list of fixes it made so the caller can record them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -92,6 +93,8 @@ def _column(dtype: str, values: Any, n: int) -> Any:
             return np.full(n, np.nan)
         if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
             return values.astype(np.float64)
+        if isinstance(values, list) and all(type(v) in _PLAIN_NUMBERS for v in values):
+            return np.array(values, dtype=np.float64)
         return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float64")
     objects = np.empty(n, dtype=object)
     if values is not None:
@@ -101,16 +104,29 @@ def _column(dtype: str, values: Any, n: int) -> Any:
 
 
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+_PLAIN_NUMBERS = frozenset({float, int, type(None)})
 
 
 def make_frame(columns: dict[str, str], data: dict[str, Any]) -> pd.DataFrame:
     """Build a frame with exactly ``columns`` (absent ones filled with NaN/None)."""
+    n, arrays = _columns(columns, data)
+    if n == 0:
+        return _empty(tuple(columns.items())).copy()
+    return pd.DataFrame(arrays, index=pd.RangeIndex(n))
+
+
+def _columns(columns: dict[str, str], data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     lengths = {len(v) for v in data.values() if v is not None}
     if len(lengths) > 1:
         raise ValueError(f"columns of unequal length: {sorted(lengths)}")
     n = lengths.pop() if lengths else 0
-    return pd.DataFrame({name: _column(dtype, data.get(name), n)
-                         for name, dtype in columns.items()}, index=pd.RangeIndex(n))
+    return n, {name: _column(dtype, data.get(name), n) for name, dtype in columns.items()}
+
+
+@functools.cache
+def _empty(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return pd.DataFrame({name: _column(dtype, None, 0) for name, dtype in columns},
+                        index=pd.RangeIndex(0))
 
 
 def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
@@ -153,14 +169,12 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
         The canonical frame and one short sentence per repair made.
     """
     fixes: list[str] = []
-    frame = make_frame(SAMPLE_COLUMNS, data)
-    n0 = len(frame)
+    n0, arrays = _columns(SAMPLE_COLUMNS, data)
     if n0 == 0:
-        return frame, fixes
+        return make_frame(SAMPLE_COLUMNS, {}), fixes
     # The repairs run on plain arrays; the frame is built once at the end.
-    t = frame["time"].array.asi8.copy()
-    c = {name: frame[name].to_numpy(dtype=np.float64, copy=True)
-         for name in SAMPLE_COLUMNS if name != "time"}
+    t = arrays.pop("time").asi8.copy()
+    c = {name: np.array(values, dtype=np.float64) for name, values in arrays.items()}
     timed = t != _NAT
     if not timed.all():
         t, c = t[timed], {k: v[timed] for k, v in c.items()}

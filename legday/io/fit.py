@@ -557,8 +557,8 @@ def _build(payload: bytes, name: str, decoder: Decoder) -> list[Activity]:
 
 
 def _select(frame: pd.DataFrame, keys: np.ndarray, starts: np.ndarray, index: int) -> pd.DataFrame:
-    if len(frame) == 0:
-        return frame
+    if len(frame) == 0 or len(starts) <= 1:
+        return frame  # one session owns everything
     owner = _assign(np.where(np.isnan(keys), -np.inf, keys), starts)
     return frame[owner == index].reset_index(drop=True)
 

@@ -32,6 +32,7 @@ from legday.io.fit_layout import (
     RECORD,
     RECORD_FIELD_NAMES,
     RECORDS_BEFORE,
+    SUMMARY_FIELDS,
     Layout,
     Messages,
     empty_summary,
@@ -70,50 +71,100 @@ class _FieldDef:
     is_dev: bool = False
 
 
+class _Format:
+    """The layout a definition message gives its data messages.
+
+    Formats without developer fields depend only on the definition's bytes, so they
+    are shared by every definition (in any file) with the same bytes.
+    """
+
+    def __init__(self, mesg_num: int, endian: str, fields: list[_FieldDef],
+                 malformed: int) -> None:
+        self.mesg_num = mesg_num
+        self.mesg_type = MESSAGE_TYPES.get(mesg_num)
+        self.endian = endian
+        self.fields = fields  # native fields first, then developer fields
+        self.native = [f for f in fields if not f.is_dev]
+        self.size = sum(f.size for f in fields)  # data bytes per message
+        self.malformed = malformed  # fields whose size does not fit their type
+        self._unpack: Callable[[bytes, int], tuple[Any, ...]] | None = None
+        self._slots: tuple[tuple[int, int, Any, int], ...] = ()
+        self._readers: dict[str, Callable[[np.ndarray], np.ndarray]] | None = None
+        self._summary: list[tuple[int, Any]] | None = None
+
+    def raw_values(self, payload: bytes, position: int) -> _RawValues:
+        """The fields of the data message at ``position``, parsed as they are asked for."""
+        if self._unpack is None:
+            fmt, slots, start = [], [], 0
+            for fd in self.fields:
+                count = fd.size // fd.base.size
+                fmt.append(f"{count}{fd.base.fmt}")
+                items = 1 if fd.base.fmt == "s" else count
+                kind = _BYTES if fd.base.name == "byte" else _ARRAY if items > 1 else _SCALAR
+                slots.append((start, items, fd.base.parse, kind))
+                start += items
+            self._slots = tuple(slots)
+            self._unpack = struct.Struct(self.endian + "".join(fmt)).unpack_from
+        return _RawValues(self._unpack(payload, position + 1), self._slots)
+
+    @property
+    def readers(self) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+        if self._readers is None:
+            self._readers = _column_readers(self)
+        return self._readers
+
+    @property
+    def summary_fields(self) -> list[tuple[int, Any]]:
+        """(index, field) of the native fields that can give a value legday reads."""
+        if self._summary is None:
+            wanted = SUMMARY_FIELDS[self.mesg_num]
+            self._summary = [(i, fd.field) for i, fd in enumerate(self.native)
+                             if fd.field is not None and _names(self.mesg_type, fd.field) & wanted]
+        return self._summary
+
+
+class _RawValues:
+    """One message's field values as fitparse's base types parse them (invalid: None)."""
+
+    __slots__ = ("_raw", "_slots", "_parsed")
+
+    def __init__(self, raw: tuple[Any, ...], slots: tuple[tuple[int, int, Any, int], ...]):
+        self._raw = raw
+        self._slots = slots
+        self._parsed: dict[int, Any] = {}
+
+    def __getitem__(self, index: int) -> Any:
+        if index in self._parsed:
+            return self._parsed[index]
+        start, items, parse, kind = self._slots[index]
+        raw = self._raw
+        if kind == _SCALAR:
+            value = parse(raw[start])
+        elif kind == _ARRAY:
+            value = tuple(parse(v) for v in raw[start : start + items])
+        else:
+            value = parse(raw[start : start + items])
+        self._parsed[index] = value
+        return value
+
+
+def _names(mesg_type: Any, fit_field: Any) -> set[str]:
+    """Every name under which a field can store a value: its own, its subfields', its
+    components' (and theirs)."""
+    names = {fit_field.name, *(sub.name for sub in fit_field.subfields or ())}
+    for owner in (fit_field, *(fit_field.subfields or ())):
+        for component in owner.components or ():
+            target = mesg_type.fields[component.def_num]
+            names |= {target.name, *(sub.name for sub in target.subfields or ())}
+    return names
+
+
 @dataclass
 class _Definition:
     """One definition message and the data messages that use it."""
 
-    mesg_num: int
-    mesg_type: Any
-    endian: str
-    fields: list[_FieldDef]  # native fields first, then developer fields
-    size: int  # data bytes per message
+    format: _Format
     positions: list[int] = field(default_factory=list)  # header offsets of its data messages
-    _unpack: Callable[[bytes, int], tuple[Any, ...]] | None = None
-    _slots: tuple[tuple[int, int, Any, int], ...] = ()
-
-    @property
-    def native(self) -> list[_FieldDef]:
-        return [f for f in self.fields if not f.is_dev]
-
-    def raw_values(self, payload: bytes, position: int) -> list[Any]:
-        """The fields of the data message at ``position`` as fitparse's base types parse them."""
-        if self._unpack is None:
-            self._compile()
-        assert self._unpack is not None
-        raw = self._unpack(payload, position + 1)
-        out: list[Any] = []
-        for start, items, parse, kind in self._slots:
-            if kind == _SCALAR:
-                out.append(parse(raw[start]))
-            elif kind == _ARRAY:
-                out.append(tuple(parse(v) for v in raw[start : start + items]))
-            else:
-                out.append(parse(raw[start : start + items]))
-        return out
-
-    def _compile(self) -> None:
-        fmt, slots, start = [], [], 0
-        for fd in self.fields:
-            count = fd.size // fd.base.size
-            fmt.append(f"{count}{fd.base.fmt}")
-            items = 1 if fd.base.fmt == "s" else count
-            kind = _BYTES if fd.base.name == "byte" else _ARRAY if items > 1 else _SCALAR
-            slots.append((start, items, fd.base.parse, kind))
-            start += items
-        self._unpack = struct.Struct(self.endian + "".join(fmt)).unpack_from
-        self._slots = tuple(slots)
 
 
 @dataclass
@@ -125,6 +176,11 @@ class _Walk:
     developer_fields: dict[Any, dict[Any, Any]] = field(default_factory=dict)
     skipped: int = 0
     error: str | None = None
+
+
+#: Formats by definition bytes; cleared when it grows past a bound (garbage makes many).
+_FORMATS: dict[bytes, _Format] = {}
+_FORMATS_BOUND = 4096
 
 
 def read_messages(layout: Layout) -> Messages:
@@ -140,7 +196,7 @@ def read_messages(layout: Layout) -> Messages:
     out = Messages(summary=empty_summary(), skipped=walk.skipped)
     if walk.error is not None:
         out.error, out.error_at = "eof", len(layout.payload)
-    records = [d for d in walk.definitions if d.mesg_num == RECORD and d.positions]
+    records = [d for d in walk.definitions if d.format.mesg_num == RECORD and d.positions]
     record_positions = np.sort(np.concatenate(
         [np.asarray(d.positions, dtype=np.int64) for d in records])) if records else \
         np.zeros(0, dtype=np.int64)
@@ -148,16 +204,16 @@ def read_messages(layout: Layout) -> Messages:
     out.record_columns = _record_columns(walk.payload, records, record_positions)
     summaries = []
     for definition in walk.definitions:
-        if definition.mesg_num in out.summary:
+        if definition.format.mesg_num in out.summary:
             for position in definition.positions:
-                summaries.append((position, definition))
+                summaries.append((position, definition.format))
         out.n_messages += len(definition.positions)
     summaries.sort(key=lambda item: item[0])
     before = np.searchsorted(record_positions, [p for p, _ in summaries])
-    for (position, definition), n_before in zip(summaries, before.tolist(), strict=True):
-        values = _message_values(definition, definition.raw_values(walk.payload, position))
+    for (position, fmt), n_before in zip(summaries, before.tolist(), strict=True):
+        values = _message_values(fmt, fmt.raw_values(walk.payload, position))
         values[RECORDS_BEFORE] = n_before
-        out.summary[definition.mesg_num].append(values)
+        out.summary[fmt.mesg_num].append(values)
     out.n_messages += out.n_records
     return out
 
@@ -194,36 +250,31 @@ def _walk_files(walk: _Walk, parse_end: int) -> None:
             return
 
 
+def _ignore(position: int) -> None:
+    return None
+
+
 def _walk_messages(walk: _Walk, start: int, end: int) -> int:
     """Note the data messages between ``start`` and ``end``; the offset after the last one."""
     payload = walk.payload
     size = len(payload)
     stop = min(end, size)
-    steps = [_UNDEFINED] * 16  # header byte + data bytes, per local message type
-    lists: list[list[int]] = [[] for _ in range(16)]
+    # By header byte: how far a data message of a defined type reaches (0: not one), and
+    # where its offset goes. Developer-data messages stay at 0: they are read on the spot.
+    jump = [0] * 256
+    note: list[Callable[[int], None]] = [_ignore] * 256
     current: list[_Definition | None] = [None] * 16
     position = start
     while position < stop:
         header = payload[position]
-        if header < 0x40:  # a data message with a normal header: the hot path
-            local = header & 0x0F
-            step = steps[local]
-            if step > 0:
-                lists[local].append(position)
-                position += step
-                continue
-            definition = current[local]
-            if definition is None:
-                raise Unsupported("data message of an undefined local type")
-            if position + 1 + definition.size > size:
-                walk.error = "eof"
-                return position
-            definition.positions.append(position)
-            _register_developer_data(walk, definition, position)
-            position += 1 + definition.size
-        elif header & 0x80:
+        step = jump[header]
+        if step:  # the hot path: a data message with a normal header
+            note[header](position)
+            position += step
+            continue
+        if header & 0x80:
             raise Unsupported("compressed timestamp header")
-        else:
+        if header & 0x40:
             parsed = _parse_definition(walk, position, header)
             if parsed is None:
                 walk.error = "eof"
@@ -232,9 +283,22 @@ def _walk_messages(walk: _Walk, start: int, end: int) -> int:
             local = header & 0x0F
             walk.definitions.append(definition)
             current[local] = definition
-            lists[local] = definition.positions
-            slow = definition.mesg_num in (FIELD_DESCRIPTION, DEVELOPER_DATA_ID)
-            steps[local] = _SLOW if slow else definition.size + 1
+            fmt = definition.format
+            slow = fmt.mesg_num in (FIELD_DESCRIPTION, DEVELOPER_DATA_ID)
+            for data_header in (local, local | 0x10, local | 0x20, local | 0x30):
+                jump[data_header] = 0 if slow else fmt.size + 1
+                note[data_header] = definition.positions.append
+            continue
+        slow_definition = current[header & 0x0F]
+        if slow_definition is None:
+            raise Unsupported("data message of an undefined local type")
+        fmt = slow_definition.format
+        if position + 1 + fmt.size > size:
+            walk.error = "eof"
+            return position
+        slow_definition.positions.append(position)
+        _register_developer_data(walk, fmt, position)
+        position += 1 + fmt.size
     if position > size:  # the file ends inside the last data message
         _drop_last_message(walk)
         walk.error = "eof"
@@ -256,14 +320,37 @@ def _parse_definition(walk: _Walk, position: int,
     payload = walk.payload
     if position + 6 > len(payload):
         return None
+    count = payload[position + 5]
+    end = position + 6 + 3 * count
+    has_dev = bool(header & 0x20)
+    if has_dev:
+        if end + 1 > len(payload):
+            return None
+        end += 1 + 3 * payload[end]
+    if end > len(payload):
+        return None
+    if not has_dev:
+        key = payload[position + 1 : end]
+        fmt = _FORMATS.get(key)
+        if fmt is None:
+            if len(_FORMATS) >= _FORMATS_BOUND:
+                _FORMATS.clear()
+            fmt = _FORMATS[key] = _new_format(walk, position, count, has_dev)
+        walk.skipped += fmt.malformed
+        return _Definition(fmt), end
+    fmt = _new_format(walk, position, count, has_dev)
+    walk.skipped += fmt.malformed
+    return _Definition(fmt), end
+
+
+def _new_format(walk: _Walk, position: int, count: int, has_dev: bool) -> _Format:
+    payload = walk.payload
     endian = ">" if payload[position + 2] else "<"
-    mesg_num, count = struct.unpack_from(endian + "HB", payload, position + 3)
+    (mesg_num,) = struct.unpack_from(endian + "H", payload, position + 3)
     mesg_type = MESSAGE_TYPES.get(mesg_num)
     at = position + 6
-    if at + 3 * count > len(payload):
-        return None
     fields: list[_FieldDef] = []
-    offset = 0
+    offset = malformed = 0
     for i in range(count):
         def_num, size, base_num = payload[at + 3 * i : at + 3 * i + 3]
         if size == 0:
@@ -271,27 +358,20 @@ def _parse_definition(walk: _Walk, position: int,
         fit_field = mesg_type.fields.get(def_num) if mesg_type else None
         base = BASE_TYPES.get(base_num, BASE_TYPE_BYTE)
         if size % base.size:
-            walk.skipped += 1
+            malformed += 1
             fit_field, base = None, BASE_TYPE_BYTE
         fields.append(_FieldDef(fit_field, def_num, base, size, offset))
         offset += size
-    at += 3 * count
-    if header & 0x20:
-        if at + 1 > len(payload):
-            return None
-        dev_count = payload[at]
-        at += 1
-        if at + 3 * dev_count > len(payload):
-            return None
-        for i in range(dev_count):
-            def_num, size, dev_index = payload[at + 3 * i : at + 3 * i + 3]
+    if has_dev:
+        at += 3 * count
+        for i in range(payload[at]):
+            def_num, size, dev_index = payload[at + 1 + 3 * i : at + 4 + 3 * i]
             if size == 0:
                 continue
             base = _developer_type(walk, dev_index, def_num, size)
             fields.append(_FieldDef(None, def_num, base, size, offset, is_dev=True))
             offset += size
-        at += 3 * dev_count
-    return _Definition(mesg_num, mesg_type, endian, fields, offset), at
+    return _Format(mesg_num, endian, fields, malformed)
 
 
 def _developer_type(walk: _Walk, dev_index: int, def_num: int, size: int) -> Any:
@@ -302,15 +382,15 @@ def _developer_type(walk: _Walk, dev_index: int, def_num: int, size: int) -> Any
     return BASE_TYPE_BYTE
 
 
-def _register_developer_data(walk: _Walk, definition: _Definition, position: int) -> None:
+def _register_developer_data(walk: _Walk, fmt: _Format, position: int) -> None:
     """Keep developer-field descriptions, as fitparse's registry does."""
+    values = fmt.raw_values(walk.payload, position)
     raw: dict[int, Any] = {}
-    for fd, value in zip(definition.native, definition.raw_values(walk.payload, position),
-                         strict=False):
-        if fd.field is not None:
-            raw.setdefault(fd.def_num, value)  # fitparse looks fields up by name: first wins
+    for index, fd in enumerate(fmt.native):
+        if fd.field is not None and fd.def_num not in raw:  # fitparse: first by name wins
+            raw[fd.def_num] = values[index]
     registry = walk.developer_fields
-    if definition.mesg_num == DEVELOPER_DATA_ID:
+    if fmt.mesg_num == DEVELOPER_DATA_ID:
         registry[raw.get(3)] = {}
         return
     dev_index, def_num, base_id = raw.get(0), raw.get(1), raw.get(2)
@@ -334,27 +414,27 @@ def _record_columns(payload: bytes, records: list[_Definition],
     for definition in records:
         positions = np.asarray(definition.positions, dtype=np.int64)
         rows = np.searchsorted(order, positions)
-        block = data[positions[:, None] + np.arange(1, definition.size + 1)]
-        for name, read in _column_readers(definition).items():
+        block = data[positions[:, None] + np.arange(1, definition.format.size + 1)]
+        for name, read in definition.format.readers.items():
             columns[name][rows] = read(block)
     return columns
 
 
-def _column_readers(definition: _Definition) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+def _column_readers(fmt: _Format) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
     """For each wanted column, how to read it from a block of messages: the last writer wins.
 
     fitparse lists a field's components before the field itself; legday keeps the last
     value a record gives each column.
     """
     readers: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    for fd in definition.native:
+    for fd in fmt.native:
         fit_field = fd.field
         if fit_field is None:
             continue
         if fit_field.subfields:
             raise Unsupported("record field with subfields")
         for component in fit_field.components or ():
-            target = definition.mesg_type.fields[component.def_num]
+            target = fmt.mesg_type.fields[component.def_num]
             if target.subfields:
                 raise Unsupported("record component with subfields")
             name = _WANTED.get(target)
@@ -362,10 +442,10 @@ def _column_readers(definition: _Definition) -> dict[str, Callable[[np.ndarray],
                 continue
             if component.accumulate:
                 raise Unsupported("accumulated record component")
-            readers[name] = _component_reader(definition.endian, fd, component, target)
+            readers[name] = _component_reader(fmt.endian, fd, component, target)
         name = _WANTED.get(fit_field)
         if name is not None:
-            readers[name] = _field_reader(definition.endian, fd)
+            readers[name] = _field_reader(fmt.endian, fd)
     return readers
 
 
@@ -433,18 +513,16 @@ def _scale(fit_field: Any, values: np.ndarray) -> np.ndarray:
 # Summary messages, one at a time
 
 
-def _message_values(definition: _Definition, raw_values: list[Any]) -> dict[str, Any]:
-    """Field values by name, as fitparse's profile renders and scales them.
+def _message_values(fmt: _Format, raw_values: _RawValues) -> dict[str, Any]:
+    """The values legday reads from a summary message, by name, as fitparse renders them.
 
     A field's components come before the field; a subfield's value is also stored
     under its parent's name unless that name already has one.
     """
     values: dict[str, Any] = {}
-    native = definition.native
-    for fd, raw in zip(native, raw_values, strict=False):
-        fit_field = fd.field
-        if fit_field is None:
-            continue
+    native = fmt.native
+    for index, fit_field in fmt.summary_fields:
+        raw = raw_values[index]
         parent = None
         if fit_field.subfields:
             fit_field, parent = _subfield(fit_field, native, raw_values)
@@ -456,7 +534,7 @@ def _message_values(definition: _Definition, raw_values: list[Any]) -> dict[str,
             if component.accumulate and component_raw is not None:
                 raise Unsupported("accumulated component in a summary message")
             component_raw = _scale_offset(component, component_raw)
-            target = definition.mesg_type.fields[component.def_num]
+            target = fmt.mesg_type.fields[component.def_num]
             target, target_parent = _subfield(target, native, raw_values)
             _put(values, target, target_parent, target.render(component_raw))
         _put(values, fit_field, parent, _scale_offset(fit_field, fit_field.render(raw)))
@@ -469,11 +547,12 @@ def _put(values: dict[str, Any], fit_field: Any, parent: Any, value: Any) -> Non
         values[parent.name] = value
 
 
-def _subfield(fit_field: Any, native: list[_FieldDef], raw_values: list[Any]) -> tuple[Any, Any]:
+def _subfield(fit_field: Any, native: list[_FieldDef],
+              raw_values: _RawValues) -> tuple[Any, Any]:
     for sub in fit_field.subfields or ():
         for ref in sub.ref_fields:
-            for fd, raw in zip(native, raw_values, strict=False):
-                if fd.def_num == ref.def_num and ref.raw_value == raw:
+            for index, fd in enumerate(native):
+                if fd.def_num == ref.def_num and ref.raw_value == raw_values[index]:
                     return sub, fit_field
     return fit_field, None
 

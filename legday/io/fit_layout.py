@@ -9,6 +9,7 @@ start from the :class:`Layout` found here and fill the same :class:`Messages`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,10 +17,32 @@ import numpy as np
 
 from legday.errors import CorruptFile
 
+_fastcrc_arc: Callable[[bytes], int] | None
+try:  # a compiled CRC (fastcrc on PyPI); the numpy tree below is the fallback
+    from fastcrc import crc16 as _fastcrc16
+
+    _fastcrc_arc = _fastcrc16.arc
+except ImportError:
+    _fastcrc_arc = None
+
 FILE_ID, SPORT, SESSION, LAP, RECORD, EVENT, ACTIVITY = 0, 12, 18, 19, 20, 21, 34
 LENGTH, SET = 101, 225
 FIELD_DESCRIPTION, DEVELOPER_DATA_ID = 206, 207
-SUMMARY_MESSAGES = frozenset({FILE_ID, SPORT, SESSION, LAP, EVENT, ACTIVITY, LENGTH, SET})
+#: The fields legday reads from each summary message (``legday.io.fit`` uses no others).
+SUMMARY_FIELDS: dict[int, frozenset[str]] = {
+    FILE_ID: frozenset({"type", "manufacturer", "product", "garmin_product", "product_name"}),
+    SPORT: frozenset({"sport", "sub_sport"}),
+    SESSION: frozenset({"start_time", "timestamp", "total_elapsed_time", "total_timer_time",
+                        "total_distance", "sport", "sub_sport"}),
+    LAP: frozenset({"start_time", "timestamp", "total_elapsed_time", "total_timer_time",
+                    "total_distance", "lap_trigger", "intensity"}),
+    EVENT: frozenset({"timestamp", "event", "event_type"}),
+    ACTIVITY: frozenset({"timestamp", "local_timestamp"}),
+    LENGTH: frozenset({"start_time", "total_elapsed_time"}),
+    SET: frozenset({"start_time", "timestamp", "duration", "set_type", "category",
+                    "category_subtype", "repetitions", "weight"}),
+}
+SUMMARY_MESSAGES = frozenset(SUMMARY_FIELDS)
 #: Key under which a summary message remembers how many records came before it.
 RECORDS_BEFORE = "_records_before"
 
@@ -91,23 +114,39 @@ def _crc_shift(level: int) -> np.ndarray:
     return half[half]
 
 
-def fit_crc(data: bytes | memoryview) -> int:
-    """The FIT checksum (CRC-16/ARC, initial value 0) of ``data``.
+@functools.cache
+def _crc_pairs() -> np.ndarray:
+    """The checksum of every two-byte sequence, by its big-endian value."""
+    pairs = np.arange(65536, dtype=np.uint16)
+    return _crc_shift(0)[_CRC_TABLE[pairs >> 8]] ^ _CRC_TABLE[pairs & 0xFF]
 
-    The checksum is linear, so it is computed as a tree: every byte's own checksum,
-    then pairs of blocks combined (``crc(a + b) = shift(crc(a), len(b)) ^ crc(b)``) in
-    numpy, level by level. Leading zero bytes leave it unchanged, which pads the data
-    to a power of two.
+
+def numpy_crc(data: bytes | memoryview) -> int:
+    """The FIT checksum (CRC-16/ARC, initial value 0) of ``data``, without fastcrc.
+
+    The checksum is linear, so it is computed as a tree in numpy: the checksum of
+    every two-byte pair, then neighbouring blocks combined level by level
+    (``crc(a + b) = shift(crc(a), len(b)) ^ crc(b)``). Leading zero bytes leave it
+    unchanged, which pads the data to a power of two.
     """
-    size = len(data)
-    if size == 0:
+    if len(data) % 2:
+        data = b"\0" + bytes(data)
+    count = len(data) // 2
+    if count == 0:
         return 0
-    levels = (size - 1).bit_length()
+    levels = (count - 1).bit_length()
     values = np.zeros(1 << levels, dtype=np.uint16)
-    values[(1 << levels) - size:] = _CRC_TABLE[np.frombuffer(data, dtype=np.uint8)]
-    for level in range(levels):
+    values[(1 << levels) - count:] = _crc_pairs()[np.frombuffer(data, dtype=">u2")]
+    for level in range(1, levels + 1):
         values = _crc_shift(level)[values[0::2]] ^ values[1::2]
     return int(values[0])
+
+
+def fit_crc(data: bytes | memoryview) -> int:
+    """The FIT checksum (CRC-16/ARC, initial value 0) of ``data``."""
+    if _fastcrc_arc is None:
+        return numpy_crc(data)
+    return int(_fastcrc_arc(bytes(data)))
 
 
 def is_header(payload: bytes, offset: int) -> bool:
