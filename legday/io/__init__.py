@@ -12,6 +12,7 @@ Entry points:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import io
 import zlib
@@ -44,15 +45,22 @@ class Limits:
     max_archive_bytes
         Largest total uncompressed size of all members of one archive. [bytes]
     max_members
-        Most members (files) read from one archive, nested ones included.
+        Most members (files) in one archive, nested ones included; an archive that
+        lists more is refused whole before anything in it is read.
     max_depth
         Deepest nesting of archives inside archives (a zip in a zip is depth 2).
+    max_sessions
+        Most sessions (activities) in one FIT file; multisport files have a handful.
+    max_activities
+        Most activities read in one upload or command; the rest is refused.
     """
 
     max_file_bytes: int = 64 * 1024**2
     max_archive_bytes: int = 2 * 1024**3
-    max_members: int = 20_000
+    max_members: int = 10_000
     max_depth: int = 3
+    max_sessions: int = 100
+    max_activities: int = 20_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -84,12 +92,12 @@ ReadResult = Activity | ReadFailure
 Reader = Callable[[bytes], list[Activity]]
 
 
-def _reader(fmt: str) -> Callable[..., list[Activity]]:
+def _reader(fmt: str, limits: Limits) -> Callable[..., list[Activity]]:
     # Imported lazily so that a missing optional parser only breaks its own format.
     if fmt == "fit":
         from legday.io.fit import read_fit
 
-        return read_fit
+        return functools.partial(read_fit, max_sessions=limits.max_sessions)
     if fmt == "gpx":
         from legday.io.gpx import read_gpx
 
@@ -138,13 +146,7 @@ def read_bytes(payload: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) ->
             raise CorruptFile(name, "the file is empty once decompressed")
         fmt = sniff(payload[:4096], name.removesuffix(".gz").removesuffix(".GZ"))
     if fmt in ("fit", "gpx", "tcx"):
-        try:
-            return _reader(fmt)(payload, name=name)
-        except LegdayError:
-            raise
-        except Exception as exc:  # a reader bug must not stop a whole import
-            raise CorruptFile(name, f"unexpected problem while reading ({type(exc).__name__})") \
-                from exc
+        return _reader(fmt, limits)(payload, name=name)
     if fmt == "zip":
         raise UnsupportedFormat(name, "is an archive; open it as a folder or upload it whole")
     raise UnsupportedFormat(name)
@@ -192,9 +194,24 @@ def read_payload(payload: bytes, *, shown: str, member: str | None,
 
 def read_paths(paths: Iterable[str | Path], *,
                limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
-    """:func:`read_path` over several inputs, in order."""
-    for path in paths:
-        yield from read_path(path, limits=limits)
+    """:func:`read_path` over several inputs, in order, at most ``limits.max_activities``."""
+    results = (result for path in paths for result in read_path(path, limits=limits))
+    yield from bounded(results, limits=limits, shown="these files")
+
+
+def bounded(results: Iterable[ReadResult], *, limits: Limits,
+            shown: str) -> Iterator[ReadResult]:
+    """``results`` until ``limits.max_activities`` activities, then one refusal, and stop."""
+    read = 0
+    for result in results:
+        if isinstance(result, Activity):
+            read += 1
+            if read > limits.max_activities:
+                yield ReadFailure(shown, None, LimitExceeded(
+                    Path(shown).name, f"more than {limits.max_activities} activities in one "
+                    "upload; the rest was not read"))
+                return
+        yield result
 
 
 def read_upload(data: bytes, *, name: str,
@@ -207,7 +224,8 @@ def read_upload(data: bytes, *, name: str,
             yield ReadFailure(name, None, LimitExceeded(Path(name).name,
                                                         "archive too large to read safely"))
             return
-        yield from iter_zip_bytes(io.BytesIO(data), shown=name, limits=limits)
+        yield from bounded(iter_zip_bytes(io.BytesIO(data), shown=name, limits=limits),
+                           limits=limits, shown=name)
         return
     yield from read_payload(data, shown=name, member=None, limits=limits)
 

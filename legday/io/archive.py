@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from legday.errors import CorruptFile, LimitExceeded, NotAnActivity
+from legday.errors import CorruptFile, LegdayError, LimitExceeded, NotAnActivity, UnsupportedFormat
 from legday.io import Limits, ReadFailure, ReadResult, read_payload
 from legday.io.detect import sniff
 
@@ -87,8 +89,11 @@ def iter_folder(folder: Path, *, shown: str, limits: Limits) -> Iterator[ReadRes
 
 
 def _read_file(path: Path, n: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(n)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(n)
+    except OSError as exc:
+        raise UnsupportedFormat(path.name, f"cannot open ({exc.strerror})") from exc
 
 
 def iter_archive(path: Path, *, shown: str, limits: Limits) -> Iterator[ReadResult]:
@@ -110,11 +115,16 @@ def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
     try:
         archive = zipfile.ZipFile(handle)
         infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS:
         yield ReadFailure(shown, prefix.rstrip("!") or None,
                           CorruptFile(_base(prefix.rstrip("!") or shown),
                                       "the zip archive is damaged"))
-        del exc
+        return
+    if budget.members + len(infos) > limits.max_members:
+        # Counted before reading: 20,000 empty members must not give 20,000 refusals.
+        yield ReadFailure(shown, prefix.rstrip("!") or None, LimitExceeded(
+            _base(prefix.rstrip("!") or shown),
+            f"more than {limits.max_members} files in the archive"))
         return
     with archive:
         entries = [
@@ -127,10 +137,25 @@ def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
                          in_archive=True)
 
 
+#: What reading a damaged or unusual zip raises: BadZipFile (bad CRC, bad header),
+#: NotImplementedError (a newer zip version or compression), RuntimeError (encrypted),
+#: zlib/lzma/bz2 errors, EOFError and OSError (cut short), ValueError (bad sizes).
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError,
+              EOFError, OSError, ValueError)
+
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, n: int) -> bytes:
-    with archive.open(info) as member:
-        # Read one byte more than allowed so a lying size header is caught.
-        return member.read(n)
+    try:
+        with archive.open(info) as member:
+            # Read one byte more than allowed so a lying size header is caught.
+            return member.read(n)
+    except NotImplementedError as exc:
+        raise CorruptFile(_base(info.filename), "stored with a zip version or compression "
+                          "legday cannot open; re-create the zip with plain settings") from exc
+    except RuntimeError as exc:
+        raise CorruptFile(_base(info.filename), "is encrypted in the zip") from exc
+    except ZIP_ERRORS as exc:
+        raise CorruptFile(_base(info.filename), "cannot be extracted from the archive") from exc
 
 
 def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
@@ -155,11 +180,8 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
             if in_archive:
                 return
             continue
-        except Exception as exc:  # a damaged member must not stop the others
-            name = _base(entry.member or entry.shown)
-            yield ReadFailure(entry.shown, entry.member,
-                              CorruptFile(name, "cannot be extracted from the archive"))
-            del exc
+        except LegdayError as err:  # a damaged member must not stop the others
+            yield ReadFailure(entry.shown, entry.member, err)
             continue
         found += len(results)
         yield from results

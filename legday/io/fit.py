@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from legday.errors import CorruptFile, EmptyActivity, NotAnActivity
+from legday.errors import CorruptFile, EmptyActivity, LimitExceeded, NotAnActivity
 from legday.io.fit_layout import (
     ACTIVITY,
     EVENT,
@@ -503,7 +503,7 @@ def _read_messages(layout: Layout, decoder: Decoder) -> Messages:
     return fit_fitparse.read_messages(layout)
 
 
-def _build(payload: bytes, name: str, decoder: Decoder) -> list[Activity]:
+def _build(payload: bytes, name: str, decoder: Decoder, max_sessions: int) -> list[Activity]:
     if len(payload) == 0:
         raise EmptyActivity(name, "the file is empty (0 bytes)")
     layout = scan_layout(payload, name)
@@ -515,6 +515,10 @@ def _build(payload: bytes, name: str, decoder: Decoder) -> list[Activity]:
     clock, seconds, from_lengths = _record_times(msgs, columns.pop("timestamp"))
     columns, seconds = _drop_garbled_tail(msgs, columns, seconds)
     sessions, duplicate_sessions = _sessions(summary[SESSION], clock)
+    if len(sessions) > max_sessions:
+        # Each session is an activity: a small file must not make unbounded work.
+        raise LimitExceeded(name, f"holds {len(sessions)} sessions; legday reads at most "
+                            f"{max_sessions} from one file")
     laps, lap_keys = _laps(_dedupe(summary[LAP], ("start_time", "timestamp", "total_distance",
                                                    "total_elapsed_time")), clock)
     events, event_keys = _timer_events(_dedupe(summary[EVENT], ("timestamp", "event",
@@ -605,7 +609,8 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
     )
 
 
-def read_fit(payload: bytes, *, name: str, decoder: Decoder = "auto") -> list[Activity]:
+def read_fit(payload: bytes, *, name: str, decoder: Decoder = "auto",
+             max_sessions: int = 100) -> list[Activity]:
     """Read a FIT file into one activity per session.
 
     Parameters
@@ -618,6 +623,8 @@ def read_fit(payload: bytes, *, name: str, decoder: Decoder = "auto") -> list[Ac
         ``"auto"``: the fast walker, or fitparse for the files it refuses; ``"fast"``
         raises :class:`legday.io.fit_fast.Unsupported` instead; ``"fitparse"`` only
         fitparse (the tests' oracle).
+    max_sessions
+        Most sessions read from one file (see ``legday.io.Limits.max_sessions``).
 
     Returns
     -------
@@ -635,5 +642,7 @@ def read_fit(payload: bytes, *, name: str, decoder: Decoder = "auto") -> list[Ac
         The file is empty or the activity has no usable samples, session or sets.
     CorruptFile
         The file is damaged and nothing readable was found in it.
+    LimitExceeded
+        The file holds more than ``max_sessions`` sessions.
     """
-    return _build(payload, name, decoder)
+    return _build(payload, name, decoder, max_sessions)

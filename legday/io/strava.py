@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from legday.errors import LegdayError
 from legday.io import Limits, ReadFailure, ReadResult, read_payload
 from legday.io.sport import normalise_sport
 from legday.model import Activity, Sport, content_id
@@ -130,7 +131,10 @@ def iter_export(root: str, entries: dict[str, Entry], consumed: set[str], *,
                 limits: Limits) -> Iterator[ReadResult]:
     """Read one Strava export found at ``root`` in a folder or archive tree."""
     csv_entry = entries[root + CSV_NAME]
-    rows = read_activities_csv(csv_entry.read(limits.max_file_bytes + 1))
+    try:
+        rows = read_activities_csv(csv_entry.read(limits.max_file_bytes + 1))
+    except LegdayError:
+        rows = None  # left to the normal walk, which reports the damaged member
     if rows is None:
         return  # some other activities.csv: leave it to the normal walk
     consumed.update(p for p in entries if p.startswith(root))
@@ -145,8 +149,7 @@ def iter_export(root: str, entries: dict[str, Entry], consumed: set[str], *,
             continue
         named.add(entry.path)
         read_any = False
-        for result in read_payload(entry.read(limits.max_file_bytes + 1), shown=entry.shown,
-                                   member=entry.member, limits=limits):
+        for result in _read_entry(entry, limits):
             if isinstance(result, Activity):
                 read_any = True
                 results.append(_apply_row(result, row))
@@ -157,10 +160,17 @@ def iter_export(root: str, entries: dict[str, Entry], consumed: set[str], *,
             results.append(_row_activity(row, csv_entry, f"{filename} could not be read"))
     for path in sorted(entries):
         if path.startswith(root + "activities/") and path not in named:
-            entry = entries[path]
-            results.extend(read_payload(entry.read(limits.max_file_bytes + 1),
-                                        shown=entry.shown, member=entry.member, limits=limits))
+            results.extend(_read_entry(entries[path], limits))
     yield from _fill_offsets(results)
+
+
+def _read_entry(entry: Entry, limits: Limits) -> Iterator[ReadResult]:
+    try:
+        payload = entry.read(limits.max_file_bytes + 1)
+    except LegdayError as err:
+        yield ReadFailure(entry.shown, entry.member, err)
+        return
+    yield from read_payload(payload, shown=entry.shown, member=entry.member, limits=limits)
 
 
 def _fill_offsets(results: list[ReadResult]) -> list[ReadResult]:

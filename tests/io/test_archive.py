@@ -52,7 +52,8 @@ def test_member_count_and_total_size_limits(tmp_path: Path):
     many = tmp_path / "many.zip"
     many.write_bytes(zip_bytes({f"run{i}.gpx": GPX for i in range(5)}))
     acts, fails = _split(read_path(many, limits=Limits(max_members=3)))
-    assert len(acts) == 3 and isinstance(fails[0].error, LimitExceeded)
+    # Refused whole before any member is read: one refusal, not one per member.
+    assert not acts and len(fails) == 1 and isinstance(fails[0].error, LimitExceeded)
     assert "more than 3 files" in fails[0].message
     bomb = tmp_path / "bomb.zip"
     bomb.write_bytes(zip_bytes({"a.gpx": GPX + b" " * 3_000_000}))
