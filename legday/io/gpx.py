@@ -13,29 +13,24 @@ namespace and case.
 
 from __future__ import annotations
 
+import functools
 import math
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
-import gpxpy
-import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
-from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity
+from legday.errors import CorruptFile, EmptyActivity, NotAnActivity
 from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
-    ENCODING,
     NAT,
     NS,
-    UTF16_BOMS,
+    UNBOUND_PREFIX,
     check_root,
     declare_missing_prefixes,
-    extension_values,
-    local,
     parse_number,
-    parse_xml,
     prefix_fix,
     strides_to_steps,
     times_ns,
@@ -84,32 +79,49 @@ _GPX_POINT_TAGS = frozenset(
 )
 
 _NO_TIMES = "this is a planned route without times, not a recording"
+_POINT_VALUES = frozenset({"ele", "time", "speed"})
 
 
 @dataclass
 class _Points:
-    """Raw GPX points in document order, one list per column."""
+    """Raw GPX points in document order: one row of numbers each, times apart."""
 
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    elevation: list[float] = field(default_factory=list)
-    time: list[Any] = field(default_factory=list)
+    rows: list[tuple[float, ...]] = field(default_factory=list)  # lat, lon, ele, sensors
+    time: list[str | None] = field(default_factory=list)
     segment: list[int] = field(default_factory=list)
-    sensors: dict[str, list[float]] = field(
-        default_factory=lambda: {c: [] for c in _SENSOR_COLUMNS}
-    )
 
-    def add(self, lat: float | None, lon: float | None, elevation: float | None, time: Any,
+    def add(self, lat: float, lon: float, elevation: float | None, time: str | None,
             segment: int, speed: float | None, extensions: dict[str, float]) -> None:
-        self.lat.append(math.nan if lat is None else lat)
-        self.lon.append(math.nan if lon is None else lon)
-        self.elevation.append(math.nan if elevation is None else elevation)
-        self.time.append(time)
-        self.segment.append(segment)
         if speed is not None and not math.isnan(speed):
             extensions = {**extensions, "speed_mps": speed}
-        for column, values in self.sensors.items():
-            values.append(extensions.get(column, math.nan))
+        get = extensions.get
+        nan = math.nan
+        self.rows.append((lat, lon, nan if elevation is None else elevation,
+                          get("speed_mps", nan), get("heart_rate", nan), get("cadence_spm", nan),
+                          get("power_w", nan), get("temperature_c", nan)))
+        self.time.append(time)
+        self.segment.append(segment)
+
+    @functools.cached_property
+    def _table(self) -> np.ndarray:
+        return np.array(self.rows, dtype=np.float64).reshape(len(self.rows), 3 + len(
+            _SENSOR_COLUMNS))
+
+    @property
+    def lat(self) -> np.ndarray:
+        return self._table[:, 0]
+
+    @property
+    def lon(self) -> np.ndarray:
+        return self._table[:, 1]
+
+    @property
+    def elevation(self) -> np.ndarray:
+        return self._table[:, 2]
+
+    @property
+    def sensors(self) -> dict[str, np.ndarray]:
+        return {column: self._table[:, 3 + i] for i, column in enumerate(_SENSOR_COLUMNS)}
 
 
 @dataclass
@@ -155,197 +167,257 @@ def read_gpx(payload: bytes, *, name: str) -> list[Activity]:
     EmptyActivity
         No usable sample remains.
     """
-    try:
-        return [_read_gpx(payload, name)]
-    except LegdayError:
-        raise
-    except Exception as exc:
-        raise CorruptFile(name, "the GPX file is damaged or laid out in an unreadable way") from exc
+    return [_read_gpx(payload, name)]
 
 
 def _read_gpx(payload: bytes, name: str) -> Activity:
     data = xml_bytes(payload)
     check_root(data, name, {"gpx"}, "GPX")
     fixes: list[str] = []
-    text = _decode(data)
-    gpx = _try_gpxpy(text)
-    repaired = data
-    if gpx is None:
+    scan = _scan(data)
+    if scan.error is not None and scan.error.code == UNBOUND_PREFIX:
         repaired, declared = declare_missing_prefixes(data)
         if declared:
             fixes.append(prefix_fix(declared))
-            text = _decode(repaired)
-            gpx = _try_gpxpy(text)
-    partial = False
-    if gpx is not None:
-        points, meta = _from_gpxpy(gpx, text, name)
-    else:
-        xml = parse_xml(repaired)
-        if xml.root is None:
-            raise CorruptFile(name, f"the GPX file is damaged: {xml.problem}")
-        fixes += xml.fixes
-        partial = xml.partial
-        try:
-            points, meta = _from_tree(xml.root, name)
-            missing = sum(1 for lat, lon in zip(points.lat, points.lon, strict=True)
-                          if math.isnan(lat) or math.isnan(lon))
-            if missing:
-                fixes.append(f"{missing} track points had no position; kept their other values")
-            return _assemble(points, meta, payload=payload, name=name, fixes=fixes,
-                             partial=partial)
-        except NotAnActivity as exc:
-            if not partial:
-                raise
-            # What survived of a damaged file says nothing about what the file was.
-            raise CorruptFile(name, "the GPX file is damaged before its first usable "
-                              "track point") from exc
-    return _assemble(points, meta, payload=payload, name=name, fixes=fixes, partial=partial)
-
-
-def _decode(data: bytes) -> str:
-    """The document as text, in its declared encoding when it is not UTF-8."""
-    if data.startswith(UTF16_BOMS):
-        return data.decode("utf-16")
+            scan = _scan(repaired)
+    if scan.root is None:
+        raise CorruptFile(name, f"the GPX file is damaged: {scan.problem()}")
+    fixes += scan.fixes()
+    partial = scan.partial
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        match = ENCODING.search(data[:200])
-        try:
-            return data.decode(match.group(1).decode("ascii") if match else "latin-1", "replace")
-        except LookupError:
-            return data.decode("latin-1")
+        points, meta = scan.result(name)
+        missing = int(np.count_nonzero(np.isnan(points.lat) | np.isnan(points.lon)))
+        if missing:
+            fixes.append(f"{missing} track points had no position; kept their other values")
+        return _assemble(points, meta, payload=payload, name=name, fixes=fixes, partial=partial)
+    except NotAnActivity as exc:
+        if not partial:
+            raise
+        # What survived of a damaged file says nothing about what the file was.
+        raise CorruptFile(name, "the GPX file is damaged before its first usable "
+                          "track point") from exc
 
 
-def _try_gpxpy(text: str, version: str | None = None) -> gpxpy.gpx.GPX | None:
-    try:
-        return gpxpy.parse(text, version=version)
-    except Exception:  # gpxpy raises its own and the XML library's exceptions
-        return None
+#: Bytes handed to the XML parser at a time: the document is never held as a tree.
+_CHUNK = 1 << 20
+_SEPARATOR = "}"  # expat joins namespace and local name with it
 
 
-def _gpxpy_points(gpx: gpxpy.gpx.GPX) -> tuple[list[Any], list[int], int]:
-    """Track points in document order with segment numbers, else timed route points.
+@dataclass
+class _Open:
+    """A point being read: its values so far."""
 
-    Returns the points, their segment numbers and the number of route points.
-    """
-    points: list[Any] = []
-    segments: list[int] = []
-    number = 0
-    for track in gpx.tracks:
-        for segment in track.segments:
-            points.extend(segment.points)
-            segments.extend([number] * len(segment.points))
-            number += 1
-    route_points = sum(len(route.points) for route in gpx.routes)
-    if not points and any(p.time is not None for r in gpx.routes for p in r.points):
-        for route in gpx.routes:
-            points.extend(route.points)
-            segments.extend([number] * len(route.points))
-            number += 1
-    return points, segments, route_points
-
-
-def _other_version_points(text: str, gpx: gpxpy.gpx.GPX, count: int) -> list[Any] | None:
-    """The same points parsed under the other GPX version, when that reads more.
-
-    gpxpy reads only ``<extensions>`` in GPX 1.1 and only ``<speed>`` in GPX 1.0,
-    but exporters write either into both versions.
-    """
-    if (gpx.version or "1.0") == "1.0":
-        if "extensions>" not in text:
-            return None
-        other = _try_gpxpy(text, "1.1")
-    else:
-        if "</speed>" not in text:
-            return None
-        other = _try_gpxpy(text, "1.0")
-    if other is None:
-        return None
-    points = _gpxpy_points(other)[0]
-    return points if len(points) == count else None
-
-
-def _from_gpxpy(gpx: gpxpy.gpx.GPX, text: str, name: str) -> tuple[_Points, _Meta]:
-    found, segments, route_points = _gpxpy_points(gpx)
-    if not found:
-        raise NotAnActivity(name, _NO_TIMES if route_points else "the file has no track points")
-    alternates = _other_version_points(text, gpx, len(found))
-    points = _Points()
-    for i, (p, segment) in enumerate(zip(found, segments, strict=True)):
-        # Route points have no speed attribute in gpxpy.
-        speed, extensions = getattr(p, "speed", None), p.extensions
-        if alternates is not None:
-            speed = speed if speed is not None else getattr(alternates[i], "speed", None)
-            extensions = extensions or alternates[i].extensions
-        values = extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
-        points.add(p.latitude, p.longitude, p.elevation, p.time, segment, speed, values)
-    types = [t for t in [*(k.type for k in gpx.tracks), *(r.type for r in gpx.routes)] if t]
-    if gpx.keywords:
-        types += [k.strip() for k in gpx.keywords.split(",") if k.strip()]
-    names = [t.name for t in gpx.tracks if t.name] + [gpx.name or ""]
-    meta = _Meta(creator=gpx.creator or None, name=next((n for n in names if n), None),
-                 types=types)
-    return points, meta
-
-
-def _children(elem: ET.Element, tag: str) -> list[ET.Element]:
-    return [child for child in elem if local(child.tag) == tag]
-
-
-def _text(elem: ET.Element, tag: str) -> str | None:
-    for child in elem:
-        if local(child.tag) == tag:
-            text = (child.text or "").strip()
-            return text or None
-    return None
-
-
-def _from_tree(root: ET.Element, name: str) -> tuple[_Points, _Meta]:
-    """Read points from an ElementTree of a GPX file gpxpy refused, leniently."""
-    containers: list[list[ET.Element]] = []
-    for track in _children(root, "trk"):
-        containers += [_children(seg, "trkpt") for seg in _children(track, "trkseg")]
-    route_points = sum(len(_children(r, "rtept")) for r in _children(root, "rte"))
-    if not any(containers):
-        routes = [_children(r, "rtept") for r in _children(root, "rte")]
-        if any(_text(p, "time") for route in routes for p in route):
-            containers = routes
-    if not any(containers):
-        raise NotAnActivity(name, _NO_TIMES if route_points else "the file has no track points")
-    points = _Points()
-    for number, container in enumerate(containers):
-        for point in container:
-            _add_tree_point(points, point, number)
-    metadata = _children(root, "metadata")
-    meta_name = _text(metadata[0], "name") if metadata else _text(root, "name")
-    keywords = (_text(metadata[0], "keywords") if metadata else _text(root, "keywords")) or ""
-    types = [t for trk in _children(root, "trk") + _children(root, "rte")
-             if (t := _text(trk, "type"))]
-    types += [k.strip() for k in keywords.split(",") if k.strip()]
-    names = [n for trk in _children(root, "trk") if (n := _text(trk, "name"))]
-    meta = _Meta(creator=root.get("creator") or None,
-                 name=names[0] if names else meta_name, types=types)
-    return points, meta
-
-
-def _add_tree_point(points: _Points, point: ET.Element, segment: int) -> None:
-    elevation = speed = None
+    lat: float
+    lon: float
+    into: _Points
+    segment: int
+    elevation: float | None = None
     time: str | None = None
-    extensions: list[ET.Element] = []
-    for child in point:
-        tag = local(child.tag)
-        if tag == "ele":
-            elevation = parse_number(child.text)
-        elif tag == "time":
-            time = (child.text or "").strip() or None
-        elif tag == "speed":
-            speed = parse_number(child.text)
-        elif tag == "extensions" or tag not in _GPX_POINT_TAGS:
-            # GPX 1.0 allows extension elements straight inside the point.
-            extensions.append(child)
-    values = extension_values(extensions, _EXTENSION_COLUMNS) if extensions else {}
-    points.add(parse_number(point.get("lat")), parse_number(point.get("lon")), elevation, time,
-               segment, speed, values)
+    speed: float | None = None
+    sensors: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Scan:
+    """One streaming pass over a GPX document with expat: its points and file facts.
+
+    Nothing is kept of the document but the values legday reads, so memory follows
+    the points, not the document's size.
+    """
+
+    root: str | None = None  # the root element's local name
+    creator: str | None = None
+    closed: bool = False  # the root element's end tag was read
+    error: expat.ExpatError | None = None
+    track: _Points = field(default_factory=_Points)
+    route: _Points = field(default_factory=_Points)
+    route_points: int = 0
+    route_timed: bool = False
+    track_types: list[str] = field(default_factory=list)
+    route_types: list[str] = field(default_factory=list)
+    track_names: list[str] = field(default_factory=list)
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (parent, tag) -> text
+    has_metadata: bool = False
+
+    @property
+    def partial(self) -> bool:
+        return self.error is not None and not self.closed
+
+    def problem(self) -> str:
+        line = self.error.lineno if self.error is not None else 0
+        return f"it is not readable XML (damaged at line {line})"
+
+    def fixes(self) -> list[str]:
+        if self.error is None:
+            return []
+        line = self.error.lineno
+        if self.closed:
+            return [f"ignored damaged content after the end of the document (line {line})"]
+        return [f"the file is damaged or cut short at line {line}: read what came before"]
+
+    def result(self, name: str) -> tuple[_Points, _Meta]:
+        points = self.track
+        if not points.time and self.route_timed:
+            points = self.route
+        if not points.time:
+            raise NotAnActivity(name, _NO_TIMES if self.route_points
+                                else "the file has no track points")
+        holder = "metadata" if self.has_metadata else (self.root or "gpx")
+        keywords = self.texts.get((holder, "keywords"), "")
+        types = self.track_types + self.route_types
+        types += [k.strip() for k in keywords.split(",") if k.strip()]
+        names = self.track_names
+        meta = _Meta(creator=self.creator, types=types,
+                     name=names[0] if names else self.texts.get((holder, "name")))
+        return points, meta
+
+
+class _Reader:
+    """expat callbacks: a path of local names, and the point being read."""
+
+    def __init__(self, scan: _Scan, parser: Any) -> None:
+        self.scan = scan
+        self.parser = parser
+        self.path: list[str] = []
+        self.point: _Open | None = None
+        self.point_depth = 0
+        self.extension_depth = 0  # depth where an extension zone inside a point starts
+        self.text: list[str] | None = None  # collects the text of the element being read
+        self.first_text: dict[int, str] = {}  # (depth) -> text of trk/rte name and type
+        self.segment = -1
+        self.locals: dict[str, str] = {}
+
+    def collect(self) -> None:
+        """Keep the text of the element just opened (expat appends to the list itself)."""
+        self.text = []
+        self.parser.CharacterDataHandler = self.text.append
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = self.locals.get(name)
+        if tag is None:
+            tag = self.locals[name] = name[name.rfind(_SEPARATOR) + 1 :]
+        path = self.path
+        depth = len(path)
+        path.append(tag)
+        if self.text is not None:
+            self.text = self.parser.CharacterDataHandler = None
+        if self.point is not None:  # most elements lie inside a point: decide them first
+            if not self.extension_depth and depth == self.point_depth + 1 and (
+                    tag == "extensions" or tag not in _GPX_POINT_TAGS):
+                self.extension_depth = depth  # GPX 1.0 allows sensors straight in the point
+            if self.extension_depth or tag in _POINT_VALUES:
+                text: list[str] = []
+                self.text = text
+                self.parser.CharacterDataHandler = text.append
+            return
+        scan = self.scan
+        if depth == 0:
+            scan.root = tag
+            scan.creator = attrs.get("creator") or None
+            return
+        if depth == 1:
+            if tag in ("trk", "rte"):
+                if tag == "rte":
+                    self.segment += 1
+                self.first_text = {}
+            elif tag == "metadata":
+                scan.has_metadata = True
+            elif tag in ("name", "keywords"):
+                self.collect()
+            return
+        parent = path[depth - 1]
+        if depth == 2 and parent == "metadata" and tag in ("name", "keywords"):
+            self.collect()
+        elif depth == 2 and parent in ("trk", "rte") and tag in ("name", "type"):
+            self.collect()
+        elif depth == 2 and parent == "trk" and tag == "trkseg":
+            self.segment += 1
+        elif (tag == "trkpt" and depth == 3 and path[1:3] == ["trk", "trkseg"]) or (
+                tag == "rtept" and depth == 2 and parent == "rte"):
+            into = scan.track if tag == "trkpt" else scan.route
+            self.point = _Open(parse_number(attrs.get("lat")), parse_number(attrs.get("lon")),
+                               into, self.segment)
+            self.point_depth = depth
+
+    def end(self, name: str) -> None:
+        path = self.path
+        tag = path.pop()
+        depth = len(path)
+        text = self.text
+        if text is not None:
+            self.text = self.parser.CharacterDataHandler = None
+        point = self.point
+        scan = self.scan
+        if point is not None:
+            if depth == self.point_depth:
+                self.finish_point()
+                return
+            if depth == self.extension_depth:
+                self.extension_depth = 0
+            if text is None:
+                return
+            value = "".join(text)
+            if self.extension_depth or depth == self.point_depth + 1 and tag not in (
+                    _POINT_VALUES):
+                column = _EXTENSION_COLUMNS.get(tag) or _EXTENSION_COLUMNS.get(tag.lower())
+                number = parse_number(value)
+                if column is not None and column not in point.sensors and not math.isnan(number):
+                    point.sensors[column] = number
+            elif tag == "ele" and point.elevation is None:
+                point.elevation = parse_number(value)
+            elif tag == "time" and point.time is None:
+                point.time = value.strip() or None
+                if point.into is scan.route and point.time is not None:
+                    scan.route_timed = True
+            elif tag == "speed" and point.speed is None:
+                point.speed = parse_number(value)
+            return
+        if depth == 0:
+            scan.closed = True
+            return
+        if text is not None:
+            value = "".join(text).strip()
+            parent = path[-1]
+            if depth == 2 and parent in ("trk", "rte"):
+                self.first_text.setdefault(0 if tag == "name" else 1, value)
+            elif (parent, tag) not in scan.texts:
+                scan.texts[(parent, tag)] = value
+            return
+        if depth == 1 and tag in ("trk", "rte"):
+            kind = self.first_text.get(1)
+            if kind:
+                (scan.track_types if tag == "trk" else scan.route_types).append(kind)
+            label = self.first_text.get(0)
+            if tag == "trk" and label:
+                scan.track_names.append(label)
+
+    def finish_point(self) -> None:
+        point = self.point
+        assert point is not None
+        self.point = None
+        self.extension_depth = 0
+        if point.into is self.scan.route:
+            self.scan.route_points += 1
+        point.into.add(point.lat, point.lon, point.elevation, point.time, point.segment,
+                       point.speed, point.sensors)
+
+
+def _scan(data: bytes) -> _Scan:
+    scan = _Scan()
+    parser = expat.ParserCreate(namespace_separator=_SEPARATOR)
+    parser.buffer_text = True
+    reader = _Reader(scan, parser)
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    try:
+        for start in range(0, len(data), _CHUNK):
+            parser.Parse(data[start : start + _CHUNK], False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        scan.error = exc
+        if reader.point is not None:
+            reader.finish_point()  # a point cut short is read as far as it goes
+    return scan
 
 
 def _valid_positions(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

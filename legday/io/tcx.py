@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from legday.errors import CorruptFile, EmptyActivity, LegdayError, NotAnActivity
+from legday.errors import CorruptFile, EmptyActivity, NotAnActivity
 from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
     NAT,
@@ -101,12 +101,7 @@ def read_tcx(payload: bytes, *, name: str) -> list[Activity]:
     EmptyActivity
         Activities without a single lap or sample.
     """
-    try:
-        return _read_tcx(payload, name)
-    except LegdayError:
-        raise
-    except Exception as exc:
-        raise CorruptFile(name, "the TCX file is damaged or laid out in an unreadable way") from exc
+    return _read_tcx(payload, name)
 
 
 def _read_tcx(payload: bytes, name: str) -> list[Activity]:

@@ -34,7 +34,7 @@ _PREFIX_USE = re.compile(
 )
 _PREFIX_DECLARATION = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
 _ROOT_TAG = re.compile(rb"<(?![?!/])[A-Za-z_][\w.:-]*")
-_UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
+UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
 _UTC_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)\s*$")
 
 # Real namespaces for prefixes exporters are known to forget to declare; any other
@@ -154,7 +154,7 @@ def parse_xml(data: bytes) -> _Xml:
     """Parse XML leniently: declare forgotten prefixes, keep what precedes damage."""
     root, closed, error = _pull_parse(data)
     fixes: list[str] = []
-    if error is not None and error.code == _UNBOUND_PREFIX:
+    if error is not None and error.code == UNBOUND_PREFIX:
         repaired, declared = declare_missing_prefixes(data)
         if declared:
             fixes.append(prefix_fix(declared))
