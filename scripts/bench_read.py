@@ -10,7 +10,9 @@ Prints ratios, so the figures mean the same on any machine:
   gunzip and JSON included, wall time) against the time plain fitparse needs to read
   the export's records at the rate measured above.
 - GPX: points/s of legday against ``gpxpy.parse`` on the corpus GPX files.
-- TCX: points/s of legday against an ElementTree pass like the TCX reader it replaced.
+- TCX: samples/s of legday against the TCX reader it replaced (loaded from git history),
+  and against a bare ElementTree pull parse and tree walk (what that reader did before
+  assembling), which is faster than the whole reader was.
 
 Not a test: it prints figures.
 
@@ -25,6 +27,7 @@ import gzip
 import subprocess
 import sys
 import time
+import types
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -92,6 +95,42 @@ def gpxpy_points(payloads: list[tuple[str, bytes]]) -> int:
         except Exception:  # noqa: BLE001 - gpxpy raises anything on a damaged file
             continue
         points += sum(len(s.points) for t in gpx.tracks for s in t.segments)
+    return points
+
+
+#: The commit whose TCX reader (a pull parse into a tree, then a walk) is the TCX baseline.
+TCX_BASELINE_COMMIT = "3c90c26"
+
+
+def previous_tcx_reader() -> Callable[..., object] | None:
+    """``read_tcx`` as it was at :data:`TCX_BASELINE_COMMIT`, loaded from git; None without git.
+
+    Its helpers come from the same commit; the model (frames, sample repairs) is today's, so
+    the baseline is, if anything, faster than the reader was.
+    """
+    modules = {}
+    for name in ("xmltools", "tcx"):
+        done = subprocess.run(["git", "show", f"{TCX_BASELINE_COMMIT}:legday/io/{name}.py"],
+                              cwd=ROOT, capture_output=True, check=False)
+        if done.returncode != 0:
+            return None
+        source = done.stdout.decode().replace("from legday.io.xmltools import",
+                                              "from legday_baseline_xmltools import")
+        module = types.ModuleType(f"legday_baseline_{name}")
+        sys.modules[module.__name__] = module
+        exec(compile(source, f"<{TCX_BASELINE_COMMIT}:{name}.py>", "exec"), module.__dict__)
+        modules[name] = module
+    return modules["tcx"].read_tcx  # type: ignore[no-any-return]
+
+
+def tcx_baseline_points(payloads: list[tuple[str, bytes]],
+                        read: Callable[..., object]) -> int:
+    points = 0
+    for name, payload in payloads:
+        try:
+            points += sum(a.points for a in read(payload, name=name))  # type: ignore[attr-defined]
+        except LegdayError:
+            pass
     return points
 
 
@@ -163,9 +202,14 @@ def main() -> int:
     ratio_line("GPX", "points", cpu_seconds(lambda: gpxpy_points(gpx), args.repeat),
                cpu_seconds(lambda: legday_points(gpx), args.repeat), "gpxpy", same_files=True)
     tcx = corpus("tcx")
+    ours = cpu_seconds(lambda: legday_points(tcx), args.repeat)
+    previous = previous_tcx_reader()
+    if previous is not None:
+        ratio_line("TCX", "points", cpu_seconds(lambda: tcx_baseline_points(tcx, previous),
+                                                args.repeat),
+                   ours, f"the TCX reader of {TCX_BASELINE_COMMIT}")
     ratio_line("TCX", "points", cpu_seconds(lambda: elementtree_trackpoints(tcx), args.repeat),
-               cpu_seconds(lambda: legday_points(tcx), args.repeat), "ElementTree",
-               same_files=True)
+               ours, "an ElementTree pull parse and walk (no assembly)", same_files=True)
     return 0
 
 

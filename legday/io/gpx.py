@@ -545,7 +545,10 @@ def _speed_in_kmh(samples: pd.DataFrame) -> bool:
 
 def _assemble(points: _Points, meta: _Meta, *, payload: bytes, name: str, fixes: list[str],
               partial: bool) -> Activity:
-    t, placeholders = times_ns(points.time)
+    t, placeholders, impossible = times_ns(points.time)
+    if impossible:
+        fixes.append(f"ignored {impossible} impossible times (a time-zone offset beyond "
+                     "14 hours)")
     if not (t != NAT).any():
         if placeholders:
             raise NotAnActivity(name, "the track's times are placeholders from before 1980, "

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import Any
+from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,11 @@ from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
     NAT,
     NS,
+    UNBOUND_PREFIX,
     check_root,
-    extension_values,
-    local,
+    declare_missing_prefixes,
     parse_number,
-    parse_xml,
+    prefix_fix,
     strides_to_steps,
     times_ns,
     to_datetimes,
@@ -107,21 +108,29 @@ def read_tcx(payload: bytes, *, name: str) -> list[Activity]:
 def _read_tcx(payload: bytes, name: str) -> list[Activity]:
     data = xml_bytes(payload)
     check_root(data, name, _ROOTS, "TCX")
-    xml = parse_xml(data)
-    if xml.root is None:
-        raise CorruptFile(name, f"the TCX file is damaged: {xml.problem}")
-    fixes, partial = xml.fixes, xml.partial
-    if local(xml.root.tag) != "TrainingCenterDatabase":
+    fixes: list[str] = []
+    scan = _scan(data)
+    if scan.error is not None and scan.error.code == UNBOUND_PREFIX:
+        repaired, declared = declare_missing_prefixes(data)
+        if declared:
+            fixes.append(prefix_fix(declared))
+            scan = _scan(repaired)
+    if scan.root is None:
+        line = scan.error.lineno if scan.error is not None else 0
+        raise CorruptFile(name, f"the TCX file is damaged: it is not readable XML (damaged at "
+                          f"line {line})")
+    fixes += scan.fixes()
+    partial = scan.partial
+    if scan.root != "TrainingCenterDatabase":
         fixes.append("the file lacks its TrainingCenterDatabase header: read the activities in it")
         partial = True
-    elements = [e for e in xml.root.iter() if local(e.tag) == "Activity"]
-    if not elements:
+    if not scan.activities:
         if partial:
             raise CorruptFile(name, "the TCX file is damaged before its first activity")
-        raise _no_activity(xml.root, name)
+        raise _no_activity(scan, name)
     activities = []
-    for index, element in enumerate(elements):
-        activity = _activity(element, index=index, payload=payload, name=name,
+    for index, raw in enumerate(scan.activities):
+        activity = _activity(raw, index=index, payload=payload, name=name,
                              fixes=list(fixes), partial=partial)
         if activity is not None:
             activities.append(activity)
@@ -130,11 +139,10 @@ def _read_tcx(payload: bytes, name: str) -> list[Activity]:
     return activities
 
 
-def _no_activity(root: ET.Element, name: str) -> NotAnActivity:
-    tags = {local(e.tag) for e in root.iter()}
-    if "Course" in tags:
+def _no_activity(scan: _Scan, name: str) -> NotAnActivity:
+    if "Course" in scan.plans:
         return NotAnActivity(name, "this is a planned course, not a recording")
-    if "Workout" in tags:
+    if "Workout" in scan.plans:
         return NotAnActivity(name, "this is a planned workout, not a recording")
     return NotAnActivity(name, "the file holds no activities")
 
@@ -155,43 +163,45 @@ class _Trackpoints:
     power: list[float] = field(default_factory=list)
     track: list[int] = field(default_factory=list)
 
-    def add(self, point: ET.Element, track: int) -> None:
-        time: str | None = None
-        lat = lon = elevation = distance = heart_rate = cadence = math.nan
-        extensions: dict[str, float] = {}
-        for child in point:
-            tag = local(child.tag)
-            if tag == "Time":
-                time = (child.text or "").strip() or None
-            elif tag == "Position":
-                for part in child:
-                    part_tag = local(part.tag)
-                    if part_tag == "LatitudeDegrees":
-                        lat = parse_number(part.text)
-                    elif part_tag == "LongitudeDegrees":
-                        lon = parse_number(part.text)
-            elif tag == "AltitudeMeters":
-                elevation = parse_number(child.text)
-            elif tag == "DistanceMeters":
-                distance = parse_number(child.text)
-            elif tag == "HeartRateBpm":
-                heart_rate = parse_number(next((v.text for v in child if local(v.tag) == "Value"),
-                                          child.text))
-            elif tag == "Cadence":
-                cadence = parse_number(child.text)
-            elif tag == "Extensions":
-                extensions = extension_values([child], _EXTENSION_COLUMNS)
+    def add_schema(self, track: int, values: tuple[bytes | None, ...]) -> None:
+        """A trackpoint read by _SCHEMA_TRACKPOINT: its groups, in the pattern's order."""
+        time, lat, lon, elevation, distance, heart_rate, cadence, _prefix, speed, run_cadence, \
+            watts = values
+        text = None if time is None else time.decode("utf-8", "replace").strip()
+        self.time.append(text or None)
+        self.lat.append(_bytes_number(lat))
+        self.lon.append(_bytes_number(lon))
+        self.elevation.append(_bytes_number(elevation))
+        self.distance.append(_bytes_number(distance))
+        self.heart_rate.append(_bytes_number(heart_rate))
+        self.cadence.append(_bytes_number(cadence))
+        self.run_cadence.append(_bytes_number(run_cadence))
+        self.speed.append(_bytes_number(speed))
+        self.power.append(_bytes_number(watts))
+        self.track.append(track)
+
+    def add(self, point: _Point) -> None:
+        time, numbers, extensions = point.values()
         self.time.append(time)
-        self.lat.append(lat)
-        self.lon.append(lon)
-        self.elevation.append(elevation)
-        self.distance.append(distance)
-        self.heart_rate.append(heart_rate)
-        self.cadence.append(cadence)
+        self.lat.append(numbers["LatitudeDegrees"])
+        self.lon.append(numbers["LongitudeDegrees"])
+        self.elevation.append(numbers["AltitudeMeters"])
+        self.distance.append(numbers["DistanceMeters"])
+        self.heart_rate.append(numbers["HeartRateBpm"])
+        self.cadence.append(numbers["Cadence"])
         self.run_cadence.append(extensions.get("run_cadence", math.nan))
         self.speed.append(extensions.get("speed_mps", math.nan))
         self.power.append(extensions.get("power_w", math.nan))
-        self.track.append(track)
+        self.track.append(point.track)
+
+
+def _bytes_number(value: bytes | None) -> float:
+    if value is None:
+        return math.nan
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
 
 
 @dataclass
@@ -206,40 +216,382 @@ class _Laps:
     track_lap: list[int] = field(default_factory=list)
 
 
-def _read_laps(element: ET.Element) -> tuple[_Trackpoints, _Laps, ET.Element | None]:
-    points, laps = _Trackpoints(), _Laps()
-    creator: ET.Element | None = None
-    for child in element:
-        tag = local(child.tag)
-        if tag == "Creator":
-            creator = child
-        if tag != "Lap":
-            continue
-        lap = len(laps.start)
-        laps.start.append(child.get("StartTime"))
-        timer = distance = math.nan
-        trigger = intensity = None
-        for part in child:
-            part_tag = local(part.tag)
-            if part_tag == "TotalTimeSeconds":
-                timer = parse_number(part.text)
-            elif part_tag == "DistanceMeters":
-                distance = parse_number(part.text)
-            elif part_tag == "TriggerMethod":
-                trigger = _word(part.text, _TRIGGERS)
-            elif part_tag == "Intensity":
-                intensity = _word(part.text, _INTENSITIES)
-            elif part_tag == "Track":
-                track = len(laps.track_lap)
-                laps.track_lap.append(lap)
-                for point in part:
-                    if local(point.tag) == "Trackpoint":
-                        points.add(point, track)
-        laps.timer_s.append(timer)
-        laps.distance_m.append(distance)
-        laps.trigger.append(trigger)
-        laps.intensity.append(intensity)
-    return points, laps, creator
+@dataclass
+class _RawActivity:
+    """What the scan read of one ``<Activity>`` element."""
+
+    sport: str | None
+    points: _Trackpoints = field(default_factory=lambda: _Trackpoints())
+    laps: _Laps = field(default_factory=lambda: _Laps())
+    id_text: str | None = None
+    creator: str | None = None  # the last <Creator>'s <Name>; "" when it has none
+
+
+@dataclass
+class _Point:
+    """A trackpoint being read: the text of each value element, evaluated when it closes.
+
+    A repeated element's last occurrence wins, as in the tree the old reader built;
+    extension values are kept in document order so the first number per column wins.
+    """
+
+    track: int
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    heart_rate_value: list[str] | None = None  # the first <Value> of the last <HeartRateBpm>
+    extensions: list[tuple[str, list[str]]] | None = None
+
+    def values(self) -> tuple[str | None, dict[str, float], dict[str, float]]:
+        texts = self.texts
+        parts = texts.get("Time")
+        time = "".join(parts).strip() or None if parts is not None else None
+        heart = self.heart_rate_value
+        if heart is not None:
+            texts = {**texts, "HeartRateBpm": heart}
+        numbers = {tag: _number_of(texts.get(tag)) for tag in _POINT_NUMBERS}
+        extensions: dict[str, float] = {}
+        for column, text in self.extensions or ():
+            value = parse_number("".join(text))
+            if column not in extensions and not math.isnan(value):
+                extensions[column] = value
+        return time, numbers, extensions
+
+
+_POINT_NUMBERS = ("LatitudeDegrees", "LongitudeDegrees", "AltitudeMeters", "DistanceMeters",
+                  "Cadence", "HeartRateBpm")
+
+
+def _number_of(parts: list[str] | None) -> float:
+    if parts is None:
+        return math.nan
+    try:
+        return float(parts[0] if len(parts) == 1 else "".join(parts))
+    except ValueError:
+        return math.nan
+
+
+#: Bytes handed to the XML parser at a time.
+_CHUNK = 1 << 20
+_SEPARATOR = "}"
+_PLAN_TAGS = frozenset({"Course", "Workout"})
+_LAP_VALUES = frozenset({"TotalTimeSeconds", "DistanceMeters", "TriggerMethod", "Intensity"})
+_POINT_VALUES = frozenset({"Time", "AltitudeMeters", "DistanceMeters", "HeartRateBpm",
+                           "Cadence"})
+_FAR = 1 << 30  # a depth no element reaches
+
+
+@dataclass
+class _Scan:
+    """One streaming pass over a TCX document: the activities' raw values."""
+
+    root: str | None = None
+    closed: bool = False
+    error: expat.ExpatError | None = None
+    activities: list[_RawActivity] = field(default_factory=list)
+    plans: set[str] = field(default_factory=set)  # Course / Workout elements seen
+
+    @property
+    def partial(self) -> bool:
+        return self.error is not None and not self.closed
+
+    def fixes(self) -> list[str]:
+        if self.error is None:
+            return []
+        line = self.error.lineno
+        if self.closed:
+            return [f"ignored damaged content after the end of the document (line {line})"]
+        return [f"the file is damaged or cut short at line {line}: read what came before"]
+
+
+class _Reader:
+    """expat callbacks for start tags; end tags are only appended to a list by expat.
+
+    A TCX file has a dozen elements per trackpoint, so the end tags are applied in a
+    batch at the next start tag instead of costing a Python call each. Text goes to
+    the list of the value element opened last (with the whitespace that follows it).
+    """
+
+    def __init__(self, scan: _Scan, parser: Any,
+                 trackpoints: list[tuple[bytes, ...]] | None) -> None:
+        self.scan = scan
+        self.parser = parser
+        # Values of the emptied trackpoints, in document order (see _schema_trackpoints).
+        self.trackpoints = iter(trackpoints) if trackpoints is not None else None
+        self.ends: list[str] = []
+        self.applied = 0  # how many of ``ends`` are applied to ``path``
+        self.path: list[str] = []
+        self.locals: dict[str, str] = {}
+        self.activity: _RawActivity | None = None
+        self.activity_depth = _FAR
+        self.lap_texts: dict[str, list[str]] = {}
+        self.creator_name: list[str] | None = None
+        self.id_text: list[str] | None = None
+        self.track = -1
+        self.point: _Point | None = None
+        self.point_depth = _FAR
+        self.extension_depth = _FAR
+        self.text: list[str] | None = None  # where element text goes now
+        self.text_depth = _FAR
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        ended = len(self.ends)
+        if ended != self.applied:
+            path = self.path
+            depth = len(path) - ended + self.applied
+            if depth > self.point_depth and not depth <= self.extension_depth < len(path):
+                del path[depth:]  # value elements inside a trackpoint closed: nothing to do
+                self.applied = ended
+            else:
+                self.apply_ends()
+        tag = self.locals.get(name)
+        if tag is None:
+            tag = self.locals[name] = name[name.rfind(_SEPARATOR) + 1 :]
+        path = self.path
+        depth = len(path)
+        path.append(tag)
+        parser = self.parser
+        point = self.point
+        if point is not None:  # most elements lie inside a trackpoint: decide them first
+            if depth > self.extension_depth:
+                column = _EXTENSION_COLUMNS.get(tag.lower())
+                if column is not None:
+                    text: list[str] = []
+                    assert point.extensions is not None
+                    point.extensions.append((column, text))
+                    self.keep(text, depth)
+                    return
+            elif depth == self.point_depth + 1:
+                if tag in _POINT_VALUES:
+                    text = []
+                    point.texts[tag] = text
+                    self.keep(text, depth)
+                    if tag == "HeartRateBpm":
+                        point.heart_rate_value = None
+                    return
+                if tag == "Extensions":
+                    self.extension_depth = depth
+                    point.extensions = []
+            elif depth == self.point_depth + 2:
+                parent = path[-2]
+                if (parent == "Position" and tag in ("LatitudeDegrees", "LongitudeDegrees")) or (
+                        parent == "HeartRateBpm" and tag == "Value"
+                        and point.heart_rate_value is None):
+                    text = []
+                    if tag == "Value":
+                        point.heart_rate_value = text
+                    else:
+                        point.texts[tag] = text
+                    self.keep(text, depth)
+                    return
+            parser.CharacterDataHandler = None
+            return
+        parser.CharacterDataHandler = None
+        self.start_outside_point(tag, attrs, depth)
+
+    def start_outside_point(self, tag: str, attrs: dict[str, str], depth: int) -> None:
+        activity = self.activity
+        if activity is None:
+            if tag == "Activity":
+                self.activity = _RawActivity(sport=attrs.get("Sport"))
+                self.activity_depth = depth
+                self.track = -1
+                self.id_text = None
+            elif tag in _PLAN_TAGS:
+                self.scan.plans.add(tag)
+            elif depth == 0:
+                self.scan.root = tag
+            return
+        relative = depth - self.activity_depth
+        path = self.path
+        text: list[str] = []
+        if relative == 1:
+            if tag == "Lap":
+                laps = activity.laps
+                laps.start.append(attrs.get("StartTime"))
+                self.lap_texts = {}
+            elif tag == "Creator":
+                activity.creator = ""
+                self.creator_name = None
+            elif tag == "Id" and self.id_text is None:
+                self.id_text = text
+                self.keep(text, depth)
+        elif relative == 2 and path[-2] == "Lap":
+            if tag == "Track":
+                self.track = len(activity.laps.track_lap)
+                activity.laps.track_lap.append(len(activity.laps.start) - 1)
+            elif tag in _LAP_VALUES:
+                self.lap_texts[tag] = text
+                self.keep(text, depth)
+        elif relative == 2 and path[-2] == "Creator" and tag == "Name":
+            if self.creator_name is None:
+                self.creator_name = text
+                self.keep(text, depth)
+        elif relative == 3 and tag == "Trackpoint" and path[-2] == "Track" and path[-3] == "Lap":
+            if self.trackpoints is not None:  # an emptied trackpoint: its values are read
+                activity.points.add_schema(self.track, next(self.trackpoints))
+                return
+            self.point = _Point(self.track)
+            self.point_depth = depth
+
+    def apply_ends(self) -> None:
+        """Close, in order, the elements whose end tags expat has listed since last time."""
+        path = self.path
+        for _ in range(len(self.ends) - self.applied):
+            tag = path.pop()
+            depth = len(path)
+            if depth == self.point_depth:
+                self.finish_point()
+            elif depth == self.extension_depth:
+                self.extension_depth = _FAR
+            elif self.point is None:
+                if depth == self.activity_depth + 1 and tag == "Lap":
+                    self.finish_lap()
+                elif depth == self.activity_depth:
+                    self.finish_activity()
+                elif depth == 0:
+                    self.scan.closed = True
+        if len(self.ends) > 4096:
+            self.ends.clear()
+        self.applied = len(self.ends)
+
+    def finish_point(self) -> None:
+        point, activity = self.point, self.activity
+        assert point is not None and activity is not None
+        self.point = None
+        self.point_depth = self.extension_depth = _FAR
+        activity.points.add(point)
+
+    def finish_lap(self) -> None:
+        """A lap's values, once it closes: each element's last occurrence wins."""
+        activity = self.activity
+        assert activity is not None
+        texts, self.lap_texts = self.lap_texts, {}
+        laps = activity.laps
+        text = {tag: "".join(parts) for tag, parts in texts.items()}
+        laps.timer_s.append(parse_number(text.get("TotalTimeSeconds")))
+        laps.distance_m.append(parse_number(text.get("DistanceMeters")))
+        laps.trigger.append(_word(text["TriggerMethod"], _TRIGGERS)
+                            if "TriggerMethod" in text else None)
+        laps.intensity.append(_word(text["Intensity"], _INTENSITIES)
+                              if "Intensity" in text else None)
+
+    def finish_activity(self) -> None:
+        activity = self.activity
+        assert activity is not None
+        laps = activity.laps
+        while len(laps.timer_s) < len(laps.start):
+            self.finish_lap()
+        if self.creator_name is not None:
+            activity.creator = "".join(self.creator_name).strip()
+        if self.id_text is not None:
+            activity.id_text = "".join(self.id_text).strip() or None
+        self.scan.activities.append(activity)
+        self.activity = None
+        self.activity_depth = _FAR
+
+    def keep(self, text: list[str], depth: int) -> None:
+        """Collect the text of the element opened at ``depth`` into ``text``."""
+        self.parser.CharacterDataHandler = text.append
+        self.text, self.text_depth = text, depth
+
+    def finish(self) -> None:
+        """At the end of the document, or at a parse error: close what is still open."""
+        self.apply_ends()
+        if self.text is not None and len(self.path) > self.text_depth:
+            # Text of an element cut short never reaches a tree: drop it, as the tree did.
+            self.text.clear()
+        if self.point is not None:
+            self.finish_point()
+        if self.activity is not None:
+            self.finish_activity()
+
+
+def _value(name: bytes, prefix: bytes = b"") -> bytes:
+    return b"(?:<" + prefix + name + rb">(" + _TEXT + rb")</" + prefix + name + rb">\s*+)?"
+
+
+_TPX = rb"(?P=p)"
+#: Element text without markup, entities or characters XML forbids.
+_TEXT = rb"[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*+"
+#: The attributes Garmin writes on <HeartRateBpm> and <TPX>, in well-formed syntax.
+_ATTRIBUTES = rb"""(?:\s++(?:xsi:type|xmlns(?::\w++)?|CadenceSensor)\s*+=\s*+"[^"<]*+")*+\s*+"""
+#: A trackpoint laid out as the TCX schema orders it, each element at most once and only
+#: the extension elements prefixed: then its values are plain to read, and one compiled
+#: pattern reads them all in C. Anything else goes through the expat callbacks.
+_SCHEMA_TRACKPOINT = re.compile(
+    rb"<Trackpoint>\s*+" + _value(b"Time")
+    + rb"(?:<Position>\s*+<LatitudeDegrees>(" + _TEXT + rb")</LatitudeDegrees>\s*+"
+    + rb"<LongitudeDegrees>(" + _TEXT + rb")</LongitudeDegrees>\s*+</Position>\s*+)?"
+    + _value(b"AltitudeMeters") + _value(b"DistanceMeters")
+    + rb"(?:<HeartRateBpm" + _ATTRIBUTES + rb">\s*+<Value>(" + _TEXT
+    + rb")</Value>\s*+</HeartRateBpm>\s*+)?"
+    + _value(b"Cadence") + rb"(?:<SensorState>" + _TEXT + rb"</SensorState>\s*+)?"
+    + rb"(?:<Extensions>\s*+<(?P<p>\w+:|)TPX" + _ATTRIBUTES + rb">\s*+"
+    + _value(b"Speed", _TPX) + _value(b"RunCadence", _TPX) + _value(b"Watts", _TPX)
+    + rb"</(?P=p)TPX>\s*+</Extensions>\s*+)?</Trackpoint>")
+
+
+
+def _schema_trackpoints(data: bytes) -> tuple[bytes, list[tuple[bytes, ...]]] | None:
+    """The document with its trackpoints emptied, and their values, when every one of
+    them follows the schema's layout; else None.
+
+    The pattern only matches well-formed trackpoints (plain tags, text without markup,
+    attributes in proper syntax), and the emptied document is parsed by expat
+    afterwards, so together the document is checked as a parser would. As many
+    matches as start tags, and the word nowhere else, means every trackpoint matched.
+    """
+    count = data.count(b"<Trackpoint>")
+    if count == 0 or data.count(b"Trackpoint") != 2 * count or b"<![CDATA[" in data:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    values: list[tuple[bytes, ...]] = []
+    pieces: list[bytes] = []
+    done = 0
+    for found in _SCHEMA_TRACKPOINT.finditer(data):
+        values.append(found.groups())
+        pieces += (data[done : found.start()], b"<Trackpoint/>")
+        done = found.end()
+    if len(values) != count or not _prefixes_declared(data, {v[7] for v in values}):
+        return None
+    pieces.append(data[done:])
+    return b"".join(pieces), values
+
+
+def _prefixes_declared(data: bytes, prefixes: set[bytes]) -> bool:
+    """Whether the prefixes the emptied trackpoints used are declared (expat would refuse)."""
+    if b"xsi:type" in data:
+        prefixes = prefixes | {b"xsi:"}
+    return all(b"xmlns:" + p[:-1] + b"=" in data for p in prefixes if p)
+
+
+def _scan(data: bytes) -> _Scan:
+    skeleton = _schema_trackpoints(data)
+    if skeleton is not None:
+        scan = _scan_all(skeleton[0], skeleton[1])
+        if scan.error is None:
+            return scan
+    # Anything unusual, or damage: every element through the callbacks.
+    return _scan_all(data, None)
+
+
+def _scan_all(data: bytes, trackpoints: list[tuple[bytes, ...]] | None) -> _Scan:
+    scan = _Scan()
+    parser = expat.ParserCreate(namespace_separator=_SEPARATOR)
+    parser.buffer_text = True
+    reader = _Reader(scan, parser, trackpoints)
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.ends.append
+    try:
+        for start in range(0, len(data), _CHUNK):
+            parser.Parse(data[start : start + _CHUNK], False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        scan.error = exc
+    reader.finish()
+    return scan
 
 
 def _word(text: str | None, names: dict[str, str]) -> str | None:
@@ -247,12 +599,11 @@ def _word(text: str | None, names: dict[str, str]) -> str | None:
     return names.get(word, word) or None
 
 
-def _device(creator: ET.Element | None) -> Device:
+def _device(creator: str | None) -> Device:
     """The recording device from ``<Creator><Name>``; Garmin's families get their brand."""
     if creator is None:
         return Device()
-    text = next(((c.text or "").strip() for c in creator if local(c.tag) == "Name"), "")
-    product = _NAME_NOISE.sub("", text).strip()
+    product = _NAME_NOISE.sub("", creator).strip()
     if not product:
         return Device()
     first, _, rest = product.partition(" ")
@@ -309,7 +660,7 @@ def _pauses(t: np.ndarray, tracks: _Tracks) -> list[tuple[int, int]]:
 def _laps_frame(laps: _Laps, tracks: _Tracks) -> tuple[pd.DataFrame, np.ndarray]:
     """The laps frame, and each lap's start and end in ns (``NAT`` when unknown)."""
     n = len(laps.start)
-    start, _ = times_ns(list(laps.start))
+    start = times_ns(list(laps.start)).ns
     timer = np.asarray(laps.timer_s, dtype=float)
     first = np.full(n, NAT, dtype=np.int64)
     last = np.full(n, NAT, dtype=np.int64)
@@ -336,14 +687,17 @@ def _laps_frame(laps: _Laps, tracks: _Tracks) -> tuple[pd.DataFrame, np.ndarray]
     return frame, np.stack([start, end]) if n else np.zeros((2, 0), dtype=np.int64)
 
 
-def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fixes: list[str],
+def _activity(raw: _RawActivity, *, index: int, payload: bytes, name: str, fixes: list[str],
               partial: bool) -> Activity | None:
-    points, laps, creator = _read_laps(element)
+    points, laps = raw.points, raw.laps
     if not points.time and not laps.start:
         return None
-    sport_original = element.get("Sport")
+    sport_original = raw.sport
     sport = normalise_sport(sport_original)
-    t, placeholders = times_ns(points.time)
+    t, placeholders, impossible = times_ns(points.time)
+    if impossible:
+        fixes.append(f"ignored {impossible} impossible times (a time-zone offset beyond "
+                     "14 hours)")
     if placeholders:
         fixes.append(f"ignored {placeholders} placeholder times from before 1980")
     track = np.asarray(points.track, dtype=np.int64)
@@ -382,7 +736,7 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
                                             "event": ["stop", "start"] * len(pauses)})
     start, elapsed = _span(samples, lap_span)
     # <Id> is the moment the timer started, which the first sample may trail.
-    started, _ = times_ns([_id_text(element)])
+    started = times_ns([raw.id_text]).ns
     if started[0] != NAT:
         start = to_datetimes(started)[0]
     timer = np.asarray(laps.timer_s, dtype=float)
@@ -400,7 +754,7 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
         format="tcx",
         sport=sport,
         sport_original=sport_original,
-        device=_device(creator),
+        device=_device(raw.creator),
         start_utc=start,
         utc_offset_s=utc_offset_s(first_time),
         elapsed_s=elapsed,
@@ -412,13 +766,6 @@ def _activity(element: ET.Element, *, index: int, payload: bytes, name: str, fix
         partial=partial,
         fixes=fixes,
     )
-
-
-def _id_text(element: ET.Element) -> str | None:
-    for child in element:
-        if local(child.tag) == "Id":
-            return (child.text or "").strip() or None
-    return None
 
 
 def _span(samples: pd.DataFrame,

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from xml.parsers import expat
 
 import numpy as np
@@ -190,25 +190,64 @@ def extension_values(elements: Iterable[ET.Element],
     return out
 
 
-def times_ns(values: list[Any]) -> tuple[np.ndarray, int]:
-    """Nanoseconds since the epoch for ISO 8601 strings or datetimes; ``NAT`` if unreadable.
+class Times(NamedTuple):
+    """Parsed times: nanoseconds since the epoch (``NAT`` where unusable) and what was off."""
+
+    ns: np.ndarray
+    placeholders: int  # readable times before 1980: device defaults, not recording times
+    impossible: int  # times with a time-zone offset no place on Earth has
+
+
+def times_ns(values: list[Any]) -> Times:
+    """Nanoseconds since the epoch for ISO 8601 strings; ``NAT`` if unreadable.
 
     Times without a zone are taken as UTC. Times before the GPS epoch (1980)
-    are placeholders, not recording times, and become ``NAT`` too.
-
-    Returns
-    -------
-    ns, placeholders
-        The times, and how many readable times were placeholders.
+    are placeholders, not recording times, and become ``NAT`` too; so do times
+    whose offset lies beyond ±14 hours (a damaged ``+99:00`` would move a point by
+    days and stretch its activity).
     """
     if not values:
-        return np.zeros(0, dtype=np.int64), 0
-    series = pd.Series(values, dtype=object)
-    parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
-    plausible = (parsed >= _EARLIEST) & (parsed < _LATEST)
-    placeholders = int((parsed.notna() & ~plausible).sum())
-    parsed = parsed.where(plausible)
-    return time_ns(parsed.astype("datetime64[ns, UTC]")), placeholders
+        return Times(np.zeros(0, dtype=np.int64), 0, 0)
+    impossible = 0
+    ns = _plain_utc_ns(values)
+    if ns is None:
+        values, impossible = _without_impossible_offsets(values)
+        series = pd.Series(values, dtype=object)
+        parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
+        ns = time_ns(parsed.astype("datetime64[ns, UTC]"))
+    plausible = (ns >= _EARLIEST_NS) & (ns < _LATEST_NS)
+    placeholders = int(((ns != NAT) & ~plausible).sum())
+    return Times(np.where(plausible, ns, NAT), placeholders, impossible)
+
+
+_EARLIEST_NS = _EARLIEST.value
+_LATEST_NS = _LATEST.value
+_PLAIN_UTC = re.compile(r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z\n)*")
+
+
+def _plain_utc_ns(values: list[Any]) -> np.ndarray | None:
+    """``YYYY-MM-DDTHH:MM:SS[.fff]Z`` times (nearly every file) parsed by numpy in C."""
+    if not all(isinstance(v, str) for v in values):
+        return None
+    if _PLAIN_UTC.fullmatch("\n".join(values) + "\n") is None:
+        return None
+    try:
+        parsed = np.array([v[:-1] for v in values], dtype="datetime64[ns]")
+    except ValueError:  # out of numpy's range
+        return None
+    return parsed.view(np.int64)
+
+
+def _without_impossible_offsets(values: list[Any]) -> tuple[list[Any], int]:
+    out, impossible = [], 0
+    for value in values:
+        if isinstance(value, str):
+            match = _UTC_OFFSET.search(value)
+            if match is not None and (int(match.group(2)) * 60 + int(match.group(3)) > 14 * 60
+                                      or int(match.group(3)) >= 60):
+                value, impossible = None, impossible + 1
+        out.append(value)
+    return out, impossible
 
 
 def to_datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
