@@ -179,11 +179,22 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
     if not timed.all():
         t, c = t[timed], {k: v[timed] for k, v in c.items()}
         fixes.append(f"dropped {n0 - len(t)} samples without a timestamp")
+    jumps = _time_jumps(t)
+    if jumps.any():
+        t, c = t[~jumps], {k: v[~jumps] for k, v in c.items()}
+        fixes.append(f"dropped {int(jumps.sum())} samples whose time jumps away from the "
+                     "samples around them and back (a damaged timestamp)")
     steps = np.diff(t)
     if len(t) > 1 and (steps < 0).any():
         order = np.argsort(t, kind="stable")
         t, c = t[order], {k: v[order] for k, v in c.items()}
         fixes.append(f"sorted {int((steps < 0).sum())} samples recorded out of time order")
+        steps = np.diff(t)
+    run = _largest_run(t)
+    if not run.all():
+        t, c = t[run], {k: v[run] for k, v in c.items()}
+        fixes.append(f"dropped {int((~run).sum())} samples more than a day away from the "
+                     "rest (damaged timestamps)")
         steps = np.diff(t)
     if len(t) > 1 and (steps == 0).any():
         n1 = len(t)
@@ -234,6 +245,42 @@ def make_samples(data: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
 
 
 _NAT = np.iinfo(np.int64).min
+#: A sample further than this from both neighbours, which agree with each other, has a
+#: damaged time: kept, it would stretch its activity. [s]
+TIME_JUMP_S = 600.0
+
+
+def _time_jumps(t: np.ndarray) -> np.ndarray:
+    """Samples (in recording order) whose time leaves its neighbours' and comes back.
+
+    The neighbours must lie close to each other, so a real pause (a gap that stays)
+    is never taken for one; the first and last samples have one neighbour and stay.
+    """
+    jump = np.zeros(len(t), dtype=bool)
+    if len(t) < 3:
+        return jump
+    limit = int(TIME_JUMP_S * 1e9)
+    before, here, after = t[:-2], t[1:-1], t[2:]
+    neighbours_agree = np.abs(after - before) <= limit
+    jump[1:-1] = neighbours_agree & (np.abs(here - before) > limit) & (
+        np.abs(here - after) > limit)
+    return jump
+
+
+#: No gap inside one activity is this long: samples beyond it are damaged. [s]
+MAX_GAP_S = 86_400.0
+
+
+def _largest_run(t: np.ndarray) -> np.ndarray:
+    """Which samples (sorted by time) belong to the largest run without a day-long gap."""
+    keep = np.ones(len(t), dtype=bool)
+    cuts = np.flatnonzero(np.diff(t) > int(MAX_GAP_S * 1e9)) + 1
+    if len(cuts):
+        bounds = np.concatenate(([0], cuts, [len(t)]))
+        largest = int(np.argmax(np.diff(bounds)))
+        keep[:] = False
+        keep[bounds[largest] : bounds[largest + 1]] = True
+    return keep
 
 
 def _merge_repeated(t: np.ndarray, c: dict[str, np.ndarray]) -> tuple[np.ndarray,

@@ -363,7 +363,8 @@ def _moving_s(times: pd.Series, events: pd.DataFrame) -> float | None:
 
 
 def _not_an_activity(file_ids: list[dict[str, Any]], name: str) -> None:
-    kinds = [f.get("type") for f in file_ids if f.get("type") is not None]
+    # Only a type the profile names counts: a damaged byte can make it a number or an array.
+    kinds = [f.get("type") for f in file_ids if isinstance(f.get("type"), str)]
     if kinds and "activity" not in kinds:
         kind = kinds[0]
         what = _FILE_KINDS.get(str(kind), f"a FIT file of type {kind}")
@@ -560,6 +561,37 @@ def _build(payload: bytes, name: str, decoder: Decoder, max_sessions: int) -> li
     ]
 
 
+#: No activity lasts longer; a longer session time is a damaged value. [s]
+MAX_ELAPSED_S = 7 * 86_400.0
+
+
+#: A first or last record this far outside its session, and from its neighbour, is
+#: damaged: inside a recording, a damaged time shows as a jump (see legday.model). [s]
+_STRAY_S = 600.0
+
+
+def _drop_stray_ends(seconds: np.ndarray, mask: np.ndarray,
+                     session: _Session) -> tuple[np.ndarray, int]:
+    elapsed = _elapsed(session.values)
+    rows = np.flatnonzero(mask & ~np.isnan(seconds))
+    if session.start is None or elapsed is None or len(rows) < 2:
+        return mask, 0
+    mask = mask.copy()
+    low, high = session.start - _STRAY_S, session.start + elapsed + _STRAY_S
+    dropped = 0
+    for end, neighbour in ((rows[0], rows[1]), (rows[-1], rows[-2])):
+        time = seconds[end]
+        if (time < low or time > high) and abs(time - seconds[neighbour]) > _STRAY_S:
+            mask[end] = False
+            dropped += 1
+    return mask, dropped
+
+
+def _elapsed(values: dict[str, Any]) -> float | None:
+    elapsed = _number(values.get("total_elapsed_time"))
+    return elapsed if elapsed is not None and elapsed <= MAX_ELAPSED_S else None
+
+
 def _select(frame: pd.DataFrame, keys: np.ndarray, starts: np.ndarray, index: int) -> pd.DataFrame:
     if len(frame) == 0 or len(starts) <= 1:
         return frame  # one session owns everything
@@ -574,9 +606,15 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
     sport_original = _text(values.get("sport"))
     sub_sport_original = _text(values.get("sub_sport"))
     sport = normalise_sport(sport_original, sub_sport_original)
+    mask, strays = _drop_stray_ends(parts.seconds, mask, session)
     samples, sample_fixes = make_samples(_session_samples(parts, mask, sport))
+    if strays:
+        sample_fixes.insert(0, f"dropped {strays} first or last samples timed far outside "
+                            "their session (damaged timestamps)")
     events = _select(parts.events, parts.event_keys, starts, index)
-    elapsed = _number(values.get("total_elapsed_time"))
+    elapsed = _elapsed(values)
+    if elapsed is None and _number(values.get("total_elapsed_time")) is not None:
+        sample_fixes.append("ignored the session's elapsed time: longer than a week, so damaged")
     moving = _number(values.get("total_timer_time"))
     distance = _number(values.get("total_distance"))
     if elapsed is None and len(samples) > 1:
@@ -586,6 +624,11 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
     if distance is None and samples["distance_m"].notna().any():
         distance = float(samples["distance_m"].max())
     start = None if clock.relative else _timestamp(session.start)
+    if start is not None and len(samples) and abs(
+            (samples["time"].iloc[0] - start).total_seconds()) > 86_400:
+        sample_fixes.append("the session's start time lies a day away from its samples "
+                            "(damaged): the first sample's time is used")
+        start = None
     if start is None and len(samples) and not clock.relative:
         start = samples["time"].iloc[0]
     return Activity(
