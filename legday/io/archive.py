@@ -162,7 +162,7 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
           depth: int, in_archive: bool) -> Iterator[ReadResult]:
     from legday.io.strava import find_export_roots, iter_export
 
-    found = 0
+    found = 0  # activities and refusals of activity files: none means "nothing here"
     entries = [e for e in entries if not _is_junk(e.path)]
     by_path = {e.path: e for e in entries}
     consumed: set[str] = set()
@@ -181,6 +181,7 @@ def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
                 return
             continue
         except LegdayError as err:  # a damaged member must not stop the others
+            found += 1
             yield ReadFailure(entry.shown, entry.member, err)
             continue
         found += len(results)

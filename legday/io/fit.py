@@ -566,7 +566,8 @@ MAX_ELAPSED_S = 7 * 86_400.0
 
 
 #: A first or last record this far outside its session, and from its neighbour, is
-#: damaged: inside a recording, a damaged time shows as a jump (see legday.model). [s]
+#: damaged (at most; a tenth of a short session): inside a recording, a damaged time shows
+#: as a jump (see legday.model). [s]
 _STRAY_S = 600.0
 
 
@@ -577,11 +578,12 @@ def _drop_stray_ends(seconds: np.ndarray, mask: np.ndarray,
     if session.start is None or elapsed is None or len(rows) < 2:
         return mask, 0
     mask = mask.copy()
-    low, high = session.start - _STRAY_S, session.start + elapsed + _STRAY_S
+    limit = min(_STRAY_S, max(60.0, elapsed / 10))  # a short session allows less
+    low, high = session.start - limit, session.start + elapsed + limit
     dropped = 0
     for end, neighbour in ((rows[0], rows[1]), (rows[-1], rows[-2])):
         time = seconds[end]
-        if (time < low or time > high) and abs(time - seconds[neighbour]) > _STRAY_S:
+        if (time < low or time > high) and abs(time - seconds[neighbour]) > limit:
             mask[end] = False
             dropped += 1
     return mask, dropped
