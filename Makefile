@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench bench-store bench-dashboard score install clean
+.PHONY: run test lint typecheck pytest bench bench-store bench-dashboard fuzz score install clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ bench: $(STAMP)
 	$(PY) scripts/bench_read.py
 	$(PY) scripts/bench_classify.py
 	$(PY) scripts/bench_import.py
+
+# Damaged copies of the corpus files through the readers: prints inputs, read, refused and
+# other exceptions (must be 0). FUZZ_INPUTS=N FUZZ_SEED=S for another run.
+FUZZ_INPUTS ?= 20000
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	$(PY) scripts/fuzz_read.py --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED)
 
 bench-store: $(STAMP)
 	$(PY) scripts/bench_store.py
