@@ -1,12 +1,12 @@
 """Read FIT activity files (Garmin, COROS, Suunto, Wahoo, Polar, Zwift, ...) into activities.
 
-fitparse does the decoding. This module adds what real watch exports need on top:
-chained files, damaged and truncated files (the readable part is kept and the
-activity is marked partial), malformed field definitions, multisport files (one
-activity per session) and the unit conversions of legday's canonical model.
+:mod:`legday.io.fit_fast` decodes the messages (fitparse, in :mod:`legday.io.fit_fitparse`,
+takes the files it refuses); this module turns them into activities, with what real
+watch exports need: chained files, damaged and truncated files (the readable part is
+kept and the activity is marked partial), malformed field definitions, damaged
+timestamps that would stretch an activity, multisport files (one activity per session,
+at most ``max_sessions``) and the unit conversions of legday's canonical model.
 
-Decoding runs with a data processor that leaves values as the profile decodes them
-(times stay integer seconds), so reading costs less than a plain ``fitparse`` pass.
 Separate ``hr`` messages (heart rate stored by chest straps during pool swims) are
 not merged into the samples: only ``record`` messages become samples.
 """

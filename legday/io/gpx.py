@@ -1,9 +1,10 @@
 """Read GPX 1.0 and 1.1 recordings into one :class:`~legday.model.Activity`.
 
 A GPX file is one activity: every track and segment is joined in time order,
-and the time between two segments is recorded as a timer pause. gpxpy does the
-parsing; when it refuses a file (an undeclared XML prefix, track points without
-a position, a file cut short) a lenient ElementTree reader salvages what it can.
+and the time between two segments is recorded as a timer pause. One streaming
+expat pass reads the points (the document is never held as a tree); a file cut
+short or damaged gives what precedes the damage, and undeclared XML prefixes are
+declared and the file read again.
 
 Sensor values come from whichever extension the device or app wrote (Garmin
 TrackPointExtension v1/v2, Cluetrust ``gpxdata``, plain ``<power>``,

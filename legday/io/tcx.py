@@ -5,6 +5,12 @@ hold one per leg and give one :class:`~legday.model.Activity` each. Laps become
 ``Activity.laps``; a new ``<Track>`` inside a lap means the timer was paused and
 becomes a stop/start pair in ``Activity.timer_events``. Values are matched on
 local element names, so files that drop or rename namespaces read the same.
+
+One expat pass reads the document without building a tree. Trackpoints laid out as
+the schema orders them are read by one compiled pattern and the rest of the document
+(laps, tracks, activities) by expat callbacks; any other trackpoint, or damage, sends
+the whole document through the callbacks. Both give the values an ElementTree walk
+gives (text before an element's first child; a repeated element's last value).
 """
 
 from __future__ import annotations
