@@ -138,30 +138,63 @@ def iter_export(root: str, entries: dict[str, Entry], consumed: set[str], *,
     if rows is None:
         return  # some other activities.csv: leave it to the normal walk
     consumed.update(p for p in entries if p.startswith(root))
-    results: list[ReadResult] = []
+    offsets = _Offsets()
     named: set[str] = set()
     for row in rows:
         filename = row.get("Filename", "").strip()
         entry = entries.get(root + filename) if filename else None
         if entry is None:
             note = f"the export lists {filename} but it is missing" if filename else None
-            results.append(_row_activity(row, csv_entry, note))
+            yield from offsets.pass_on(_row_activity(row, csv_entry, note))
             continue
         named.add(entry.path)
         read_any = False
         for result in _read_entry(entry, limits):
             if isinstance(result, Activity):
                 read_any = True
-                results.append(_apply_row(result, row))
+                yield from offsets.pass_on(_apply_row(result, row))
             else:
-                results.append(result)
+                yield result
         if not read_any:
             # Keep the CSV's facts so the session still counts in weekly totals.
-            results.append(_row_activity(row, csv_entry, f"{filename} could not be read"))
+            yield from offsets.pass_on(
+                _row_activity(row, csv_entry, f"{filename} could not be read"))
     for path in sorted(entries):
         if path.startswith(root + "activities/") and path not in named:
-            results.extend(_read_entry(entries[path], limits))
-    yield from _fill_offsets(results)
+            for result in _read_entry(entries[path], limits):
+                yield from offsets.pass_on(result)
+    yield from offsets.rest()
+
+
+class _Offsets:
+    """Streams an export's activities, holding back only those without a local offset.
+
+    Each export's activities are yielded as soon as they are read; one without a UTC
+    offset waits until the end and then borrows the offset of the export's activity
+    nearest in time (one export belongs to one athlete).
+    """
+
+    def __init__(self) -> None:
+        self.known: list[tuple[pd.Timestamp, int]] = []
+        self.waiting: list[Activity] = []
+
+    def pass_on(self, result: ReadResult) -> Iterator[ReadResult]:
+        if not isinstance(result, Activity) or result.start_utc is None:
+            yield result
+        elif result.utc_offset_s is not None:
+            self.known.append((result.start_utc, result.utc_offset_s))
+            yield result
+        else:
+            self.waiting.append(result)
+
+    def rest(self) -> Iterator[Activity]:
+        for activity in self.waiting:
+            if self.known:
+                start = activity.start_utc
+                assert start is not None
+                nearest = min(self.known, key=lambda k: abs((k[0] - start).total_seconds()))
+                activity = dataclasses.replace(activity, utc_offset_s=nearest[1])
+            yield activity
 
 
 def _read_entry(entry: Entry, limits: Limits) -> Iterator[ReadResult]:
@@ -171,22 +204,6 @@ def _read_entry(entry: Entry, limits: Limits) -> Iterator[ReadResult]:
         yield ReadFailure(entry.shown, entry.member, err)
         return
     yield from read_payload(payload, shown=entry.shown, member=entry.member, limits=limits)
-
-
-def _fill_offsets(results: list[ReadResult]) -> list[ReadResult]:
-    known = [(r.start_utc, r.utc_offset_s) for r in results
-             if isinstance(r, Activity) and r.utc_offset_s is not None and r.start_utc is not None]
-    if not known:
-        return results
-    out: list[ReadResult] = []
-    for result in results:
-        if isinstance(result, Activity) and result.utc_offset_s is None \
-                and result.start_utc is not None:
-            start = result.start_utc
-            nearest = min(known, key=lambda k: abs((k[0] - start).total_seconds()))
-            result = dataclasses.replace(result, utc_offset_s=nearest[1])
-        out.append(result)
-    return out
 
 
 __all__ = ["find_export_roots", "iter_export", "parse_activity_date", "read_activities_csv",
