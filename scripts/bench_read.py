@@ -31,6 +31,7 @@ import types
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -63,11 +64,13 @@ def cpu_seconds(work: Callable[[], int], repeat: int) -> tuple[float, int]:
     return best, count
 
 
-def legday_points(payloads: list[tuple[str, bytes]]) -> int:
+def legday_points(payloads: list[tuple[str, bytes]],
+                  read: Callable[..., list[Any]] = read_bytes) -> int:
+    """Samples ``read`` gives from the payloads (refused files give none)."""
     points = 0
     for name, payload in payloads:
         try:
-            points += sum(a.points for a in read_bytes(payload, name=Path(name).name))
+            points += sum(a.points for a in read(payload, name=Path(name).name))
         except LegdayError:
             pass
     return points
@@ -102,7 +105,7 @@ def gpxpy_points(payloads: list[tuple[str, bytes]]) -> int:
 TCX_BASELINE_COMMIT = "3c90c26"
 
 
-def previous_tcx_reader() -> Callable[..., object] | None:
+def previous_tcx_reader() -> Callable[..., list[Any]] | None:
     """``read_tcx`` as it was at :data:`TCX_BASELINE_COMMIT`, loaded from git; None without git.
 
     Its helpers come from the same commit; the model (frames, sample repairs) is today's, so
@@ -121,17 +124,6 @@ def previous_tcx_reader() -> Callable[..., object] | None:
         exec(compile(source, f"<{TCX_BASELINE_COMMIT}:{name}.py>", "exec"), module.__dict__)
         modules[name] = module
     return modules["tcx"].read_tcx  # type: ignore[no-any-return]
-
-
-def tcx_baseline_points(payloads: list[tuple[str, bytes]],
-                        read: Callable[..., object]) -> int:
-    points = 0
-    for name, payload in payloads:
-        try:
-            points += sum(a.points for a in read(payload, name=name))  # type: ignore[attr-defined]
-        except LegdayError:
-            pass
-    return points
 
 
 def elementtree_trackpoints(payloads: list[tuple[str, bytes]]) -> int:
@@ -205,7 +197,7 @@ def main() -> int:
     ours = cpu_seconds(lambda: legday_points(tcx), args.repeat)
     previous = previous_tcx_reader()
     if previous is not None:
-        ratio_line("TCX", "points", cpu_seconds(lambda: tcx_baseline_points(tcx, previous),
+        ratio_line("TCX", "points", cpu_seconds(lambda: legday_points(tcx, previous),
                                                 args.repeat),
                    ours, f"the TCX reader of {TCX_BASELINE_COMMIT}")
     ratio_line("TCX", "points", cpu_seconds(lambda: elementtree_trackpoints(tcx), args.repeat),

@@ -18,7 +18,6 @@ import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
-from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
@@ -28,11 +27,13 @@ from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
     NAT,
     NS,
-    UNBOUND_PREFIX,
+    LocalNames,
+    XmlPass,
     check_root,
-    declare_missing_prefixes,
+    expat_parser,
+    parse_in_chunks,
     parse_number,
-    prefix_fix,
+    scan_declaring_prefixes,
     strides_to_steps,
     times_ns,
     to_datetimes,
@@ -174,13 +175,7 @@ def read_gpx(payload: bytes, *, name: str) -> list[Activity]:
 def _read_gpx(payload: bytes, name: str) -> Activity:
     data = xml_bytes(payload)
     check_root(data, name, {"gpx"}, "GPX")
-    fixes: list[str] = []
-    scan = _scan(data)
-    if scan.error is not None and scan.error.code == UNBOUND_PREFIX:
-        repaired, declared = declare_missing_prefixes(data)
-        if declared:
-            fixes.append(prefix_fix(declared))
-            scan = _scan(repaired)
+    scan, fixes = scan_declaring_prefixes(data, _scan)
     if scan.root is None:
         raise CorruptFile(name, f"the GPX file is damaged: {scan.problem()}")
     fixes += scan.fixes()
@@ -199,9 +194,6 @@ def _read_gpx(payload: bytes, name: str) -> Activity:
                           "track point") from exc
 
 
-#: Bytes handed to the XML parser at a time: the document is never held as a tree.
-_CHUNK = 1 << 20
-_SEPARATOR = "}"  # expat joins namespace and local name with it
 
 
 @dataclass
@@ -219,17 +211,14 @@ class _Open:
 
 
 @dataclass
-class _Scan:
+class _Scan(XmlPass):
     """One streaming pass over a GPX document with expat: its points and file facts.
 
     Nothing is kept of the document but the values legday reads, so memory follows
     the points, not the document's size.
     """
 
-    root: str | None = None  # the root element's local name
     creator: str | None = None
-    closed: bool = False  # the root element's end tag was read
-    error: expat.ExpatError | None = None
     track: _Points = field(default_factory=_Points)
     route: _Points = field(default_factory=_Points)
     route_points: int = 0
@@ -239,22 +228,6 @@ class _Scan:
     track_names: list[str] = field(default_factory=list)
     texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (parent, tag) -> text
     has_metadata: bool = False
-
-    @property
-    def partial(self) -> bool:
-        return self.error is not None and not self.closed
-
-    def problem(self) -> str:
-        line = self.error.lineno if self.error is not None else 0
-        return f"it is not readable XML (damaged at line {line})"
-
-    def fixes(self) -> list[str]:
-        if self.error is None:
-            return []
-        line = self.error.lineno
-        if self.closed:
-            return [f"ignored damaged content after the end of the document (line {line})"]
-        return [f"the file is damaged or cut short at line {line}: read what came before"]
 
     def result(self, name: str) -> tuple[_Points, _Meta]:
         points = self.track
@@ -286,7 +259,7 @@ class _Reader:
         self.text: list[str] | None = None  # collects the text of the element being read
         self.first_text: dict[int, str] = {}  # (depth) -> text of trk/rte name and type
         self.segment = -1
-        self.locals: dict[str, str] = {}
+        self.locals = LocalNames()
 
     def collect(self) -> None:
         """Keep the text of the element just opened (expat appends to the list itself)."""
@@ -294,9 +267,7 @@ class _Reader:
         self.parser.CharacterDataHandler = self.text.append
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = self.locals.get(name)
-        if tag is None:
-            tag = self.locals[name] = name[name.rfind(_SEPARATOR) + 1 :]
+        tag = self.locals[name]
         path = self.path
         depth = len(path)
         path.append(tag)
@@ -405,19 +376,13 @@ class _Reader:
 
 def _scan(data: bytes) -> _Scan:
     scan = _Scan()
-    parser = expat.ParserCreate(namespace_separator=_SEPARATOR)
-    parser.buffer_text = True
+    parser = expat_parser()
     reader = _Reader(scan, parser)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
-    try:
-        for start in range(0, len(data), _CHUNK):
-            parser.Parse(data[start : start + _CHUNK], False)
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        scan.error = exc
-        if reader.point is not None:
-            reader.finish_point()  # a point cut short is read as far as it goes
+    scan.error = parse_in_chunks(parser, data)
+    if scan.error is not None and reader.point is not None:
+        reader.finish_point()  # a point cut short is read as far as it goes
     return scan
 
 

@@ -19,7 +19,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
@@ -29,11 +28,13 @@ from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
     NAT,
     NS,
-    UNBOUND_PREFIX,
+    LocalNames,
+    XmlPass,
     check_root,
-    declare_missing_prefixes,
+    expat_parser,
+    parse_in_chunks,
     parse_number,
-    prefix_fix,
+    scan_declaring_prefixes,
     strides_to_steps,
     times_ns,
     to_datetimes,
@@ -114,17 +115,9 @@ def read_tcx(payload: bytes, *, name: str) -> list[Activity]:
 def _read_tcx(payload: bytes, name: str) -> list[Activity]:
     data = xml_bytes(payload)
     check_root(data, name, _ROOTS, "TCX")
-    fixes: list[str] = []
-    scan = _scan(data)
-    if scan.error is not None and scan.error.code == UNBOUND_PREFIX:
-        repaired, declared = declare_missing_prefixes(data)
-        if declared:
-            fixes.append(prefix_fix(declared))
-            scan = _scan(repaired)
+    scan, fixes = scan_declaring_prefixes(data, _scan)
     if scan.root is None:
-        line = scan.error.lineno if scan.error is not None else 0
-        raise CorruptFile(name, f"the TCX file is damaged: it is not readable XML (damaged at "
-                          f"line {line})")
+        raise CorruptFile(name, f"the TCX file is damaged: {scan.problem()}")
     fixes += scan.fixes()
     partial = scan.partial
     if scan.root != "TrainingCenterDatabase":
@@ -175,15 +168,15 @@ class _Trackpoints:
             watts = values
         text = None if time is None else time.decode("utf-8", "replace").strip()
         self.time.append(text or None)
-        self.lat.append(_bytes_number(lat))
-        self.lon.append(_bytes_number(lon))
-        self.elevation.append(_bytes_number(elevation))
-        self.distance.append(_bytes_number(distance))
-        self.heart_rate.append(_bytes_number(heart_rate))
-        self.cadence.append(_bytes_number(cadence))
-        self.run_cadence.append(_bytes_number(run_cadence))
-        self.speed.append(_bytes_number(speed))
-        self.power.append(_bytes_number(watts))
+        self.lat.append(parse_number(lat))
+        self.lon.append(parse_number(lon))
+        self.elevation.append(parse_number(elevation))
+        self.distance.append(parse_number(distance))
+        self.heart_rate.append(parse_number(heart_rate))
+        self.cadence.append(parse_number(cadence))
+        self.run_cadence.append(parse_number(run_cadence))
+        self.speed.append(parse_number(speed))
+        self.power.append(parse_number(watts))
         self.track.append(track)
 
     def add(self, point: _Point) -> None:
@@ -199,15 +192,6 @@ class _Trackpoints:
         self.speed.append(extensions.get("speed_mps", math.nan))
         self.power.append(extensions.get("power_w", math.nan))
         self.track.append(point.track)
-
-
-def _bytes_number(value: bytes | None) -> float:
-    if value is None:
-        return math.nan
-    try:
-        return float(value)
-    except ValueError:
-        return math.nan
 
 
 @dataclass
@@ -275,9 +259,6 @@ def _number_of(parts: list[str] | None) -> float:
         return math.nan
 
 
-#: Bytes handed to the XML parser at a time.
-_CHUNK = 1 << 20
-_SEPARATOR = "}"
 _PLAN_TAGS = frozenset({"Course", "Workout"})
 _LAP_VALUES = frozenset({"TotalTimeSeconds", "DistanceMeters", "TriggerMethod", "Intensity"})
 _POINT_VALUES = frozenset({"Time", "AltitudeMeters", "DistanceMeters", "HeartRateBpm",
@@ -286,26 +267,11 @@ _FAR = 1 << 30  # a depth no element reaches
 
 
 @dataclass
-class _Scan:
+class _Scan(XmlPass):
     """One streaming pass over a TCX document: the activities' raw values."""
 
-    root: str | None = None
-    closed: bool = False
-    error: expat.ExpatError | None = None
     activities: list[_RawActivity] = field(default_factory=list)
     plans: set[str] = field(default_factory=set)  # Course / Workout elements seen
-
-    @property
-    def partial(self) -> bool:
-        return self.error is not None and not self.closed
-
-    def fixes(self) -> list[str]:
-        if self.error is None:
-            return []
-        line = self.error.lineno
-        if self.closed:
-            return [f"ignored damaged content after the end of the document (line {line})"]
-        return [f"the file is damaged or cut short at line {line}: read what came before"]
 
 
 class _Reader:
@@ -325,7 +291,7 @@ class _Reader:
         self.ends: list[str] = []
         self.applied = 0  # how many of ``ends`` are applied to ``path``
         self.path: list[str] = []
-        self.locals: dict[str, str] = {}
+        self.locals = LocalNames()
         self.activity: _RawActivity | None = None
         self.activity_depth = _FAR
         self.lap_texts: dict[str, list[str]] = {}
@@ -348,9 +314,7 @@ class _Reader:
                 self.applied = ended
             else:
                 self.apply_ends()
-        tag = self.locals.get(name)
-        if tag is None:
-            tag = self.locals[name] = name[name.rfind(_SEPARATOR) + 1 :]
+        tag = self.locals[name]
         path = self.path
         depth = len(path)
         path.append(tag)
@@ -585,17 +549,11 @@ def _scan(data: bytes) -> _Scan:
 
 def _scan_all(data: bytes, trackpoints: list[tuple[bytes, ...]] | None) -> _Scan:
     scan = _Scan()
-    parser = expat.ParserCreate(namespace_separator=_SEPARATOR)
-    parser.buffer_text = True
+    parser = expat_parser()
     reader = _Reader(scan, parser, trackpoints)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.ends.append
-    try:
-        for start in range(0, len(data), _CHUNK):
-            parser.Parse(data[start : start + _CHUNK], False)
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        scan.error = exc
+    scan.error = parse_in_chunks(parser, data)
     reader.finish()
     return scan
 

@@ -1,19 +1,18 @@
 """XML helpers shared by the GPX and TCX readers.
 
-Decoding with a BOM or a declared encoding, declaring prefixes exporters forget,
-a forgiving pull parser for files cut short, extension values matched on local
-names, and timestamp parsing that treats pre-1980 placeholders as missing.
+One streaming expat pass per document (:class:`XmlPass` says how far it got),
+declaring prefixes exporters forget, and timestamp parsing that treats pre-1980
+placeholders and impossible time-zone offsets as missing.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar
 from xml.parsers import expat
 
 import numpy as np
@@ -28,7 +27,6 @@ NS = 1_000_000_000
 
 _LEADING_JUNK = b"\xef\xbb\xbf \t\r\n\x00"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _PREFIX_USE = re.compile(
     rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']"
 )
@@ -54,24 +52,7 @@ _EARLIEST = pd.Timestamp("1980-01-06", tz="UTC")
 _LATEST = pd.Timestamp("2261-12-31", tz="UTC")
 
 
-@dataclass
-class _Xml:
-    """An XML document parsed as far as it goes."""
-
-    root: ET.Element | None
-    fixes: list[str] = field(default_factory=list)
-    partial: bool = False
-    problem: str = "it is not readable XML"
-
-
-def local(tag: Any) -> str:
-    """The local name of an element tag (``{namespace}name`` or ``prefix``-free name)."""
-    if not isinstance(tag, str):
-        return ""  # comments and processing instructions
-    return tag[tag.rfind("}") + 1 :]
-
-
-def parse_number(text: str | None) -> float:
+def parse_number(text: str | bytes | None) -> float:
     """A float from element text; NaN when absent or not a number."""
     if text is None:
         return math.nan
@@ -119,75 +100,74 @@ def prefix_fix(prefixes: list[str]) -> str:
     return f"declared the XML prefix{plural} {', '.join(prefixes)} the file uses but never declares"
 
 
-def _pull_parse(data: bytes) -> tuple[ET.Element | None, bool, ET.ParseError | None]:
-    """Parse ``data``, keeping the tree built up to the first syntax error.
+#: expat joins an element's namespace and local name with this.
+NAMESPACE_SEPARATOR = "}"
+class LocalNames(dict[str, str]):
+    """Local names of expat's ``namespace}name`` element names, each worked out once."""
 
-    Returns the root (None if not even the root was read), whether the root
-    element was closed, and the first error.
-    """
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    error: ET.ParseError | None = None
+    def __missing__(self, name: str) -> str:
+        local = self[name] = name[name.rfind(NAMESPACE_SEPARATOR) + 1 :]
+        return local
+
+
+#: Bytes handed to expat at a time: documents are read as a stream, never as a tree.
+CHUNK_BYTES = 1 << 20
+
+
+@dataclass
+class XmlPass:
+    """How far one streaming pass over an XML document got."""
+
+    root: str | None = None  # the root element's local name
+    closed: bool = False  # the root element's end tag was read
+    error: expat.ExpatError | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.error is not None and not self.closed
+
+    def problem(self) -> str:
+        line = self.error.lineno if self.error is not None else 0
+        return f"it is not readable XML (damaged at line {line})"
+
+    def fixes(self) -> list[str]:
+        if self.error is None:
+            return []
+        line = self.error.lineno
+        if self.closed:
+            return [f"ignored damaged content after the end of the document (line {line})"]
+        return [f"the file is damaged or cut short at line {line}: read what came before"]
+
+
+def expat_parser() -> Any:
+    """An expat parser with namespaces resolved and text handed over in one piece."""
+    parser = expat.ParserCreate(namespace_separator=NAMESPACE_SEPARATOR)
+    parser.buffer_text = True
+    return parser
+
+
+def parse_in_chunks(parser: Any, data: bytes) -> expat.ExpatError | None:
+    """Feed ``data`` to ``parser``; the error that stopped it, if any."""
     try:
-        parser.feed(data)
-        parser.close()
-    except ET.ParseError as exc:
-        error = exc
-    root: ET.Element | None = None
-    closed = False
-    try:
-        for item in parser.read_events():
-            event, elem = cast(tuple[str, Any], item)
-            if not isinstance(elem, ET.Element):
-                continue
-            if root is None:
-                root = elem
-            elif event == "end" and elem is root:
-                closed = True
-    except ET.ParseError as exc:
-        error = error or exc
-    if root is not None and error is None:
-        closed = True
-    return root, closed, error
+        for start in range(0, len(data), CHUNK_BYTES):
+            parser.Parse(data[start : start + CHUNK_BYTES], False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        return exc
+    return None
 
 
-def parse_xml(data: bytes) -> _Xml:
-    """Parse XML leniently: declare forgotten prefixes, keep what precedes damage."""
-    root, closed, error = _pull_parse(data)
-    fixes: list[str] = []
-    if error is not None and error.code == UNBOUND_PREFIX:
+PassT = TypeVar("PassT", bound=XmlPass)
+
+
+def scan_declaring_prefixes(data: bytes, scan: Callable[[bytes], PassT]) -> tuple[PassT, list[str]]:
+    """``scan(data)``, again with undeclared prefixes declared when that stopped it."""
+    result = scan(data)
+    if result.error is not None and result.error.code == UNBOUND_PREFIX:
         repaired, declared = declare_missing_prefixes(data)
         if declared:
-            fixes.append(prefix_fix(declared))
-            root, closed, error = _pull_parse(repaired)
-    if error is None:
-        return _Xml(root, fixes)
-    line = error.position[0]
-    if root is None:
-        return _Xml(None, fixes, problem=f"it is not readable XML (damaged at line {line})")
-    if closed:
-        fixes.append(f"ignored damaged content after the end of the document (line {line})")
-        return _Xml(root, fixes)
-    fixes.append(f"the file is damaged or cut short at line {line}: read what came before")
-    return _Xml(root, fixes, partial=True)
-
-
-def extension_values(elements: Iterable[ET.Element],
-                      columns: Mapping[str, str]) -> dict[str, float]:
-    """Sensor values found anywhere below ``elements``, keyed by sample column.
-
-    Elements are matched on their lower-cased local name through ``columns``;
-    the first numeric value for a column wins.
-    """
-    out: dict[str, float] = {}
-    for top in elements:
-        for elem in top.iter():
-            column = columns.get(local(elem.tag).lower())
-            if column is None or column in out:
-                continue
-            value = parse_number(elem.text)
-            if not math.isnan(value):
-                out[column] = value
-    return out
+            return scan(repaired), [prefix_fix(declared)]
+    return result, []
 
 
 class Times(NamedTuple):
