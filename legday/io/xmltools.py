@@ -78,6 +78,30 @@ def check_root(data: bytes, name: str, allowed: set[str], what: str) -> None:
     root = xml_root(data[:65536])
     if root is not None and root.lower() not in allowed:
         raise UnsupportedFormat(name, f"not a {what} file: its XML holds <{root}>")
+    declared = _DECLARED_ENCODING.match(data)
+    if declared is not None and not _expat_reads(declared.group(1)):
+        encoding = declared.group(1).decode("ascii", "replace")
+        raise CorruptFile(name, f"the file declares a text encoding legday cannot read "
+                          f"({encoding!r})")
+
+
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _expat_reads(encoding: bytes) -> bool:
+    """Whether expat can read a document declared in ``encoding``.
+
+    expat asks Python's codecs for encodings it lacks and raises LookupError (unknown) or
+    ValueError (multi-byte) when they do not fit, before any XML error could be reported.
+    """
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(b'<?xml version="1.0" encoding="' + encoding + b'"?><a/>', True)
+    except (LookupError, ValueError):
+        return False
+    except expat.ExpatError:
+        return True  # the encoding was accepted; whatever else is wrong shows later
+    return True
 
 
 def declare_missing_prefixes(data: bytes) -> tuple[bytes, list[str]]:

@@ -216,3 +216,14 @@ def test_impossible_time_zone_offset_never_stretches(where: int) -> None:
     assert activity.elapsed_s is not None and activity.elapsed_s <= 29
     assert any("impossible times" in fix for fix in activity.fixes)
     assert activity.points >= 29
+
+
+@pytest.mark.parametrize("encoding", ["UfF-8", "UTF-z", "shift_jis"])
+def test_damaged_or_unreadable_encoding_declaration_is_refused(encoding: str) -> None:
+    # Found by make fuzz (seed 1): expat raised LookupError for an unknown encoding.
+    tcx = gpx_text().replace("gpx", "TrainingCenterDatabase")
+    for fmt, text in (("gpx", gpx_text()), ("tcx", tcx)):
+        payload = text.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode()
+        message = rf"^e\.{fmt}: the file declares a text encoding legday cannot read"
+        with pytest.raises(CorruptFile, match=message + rf" \('{encoding}'\)$"):
+            read_bytes(payload, name=f"e.{fmt}")
