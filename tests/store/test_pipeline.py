@@ -94,7 +94,8 @@ def test_the_walk_reads_a_strava_export_as_legday_io_does_folder_and_zip(tmp_pat
     for path in (export, zipped):
         expected = _read([path])
         assert [k[0] for k in expected].count("activity") == 5  # 3 named, 1 row only, 1 unnamed
-        assert _walked([path]) == expected
+        # The same activities; the reader yields rows without a local offset last.
+        assert sorted(_walked([path]), key=repr) == sorted(expected, key=repr)
 
 
 def test_the_walk_matches_legday_io_on_nested_zips_junk_and_broken_files(tmp_path: Path):
