@@ -328,7 +328,7 @@ def run_stats(frame: Columns) -> RunStats:
     if np.isfinite(hr).sum() >= 60:
         hr_10 = _rolling_mean(hr, 10)
         max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
-        low_hr = float(np.nanpercentile(hr, 5))
+        low_hr = float(np.percentile(hr[np.isfinite(hr)], 5))
     else:
         max_hr = low_hr = nan
     cads: tuple[float, ...] = ()

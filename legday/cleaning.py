@@ -31,6 +31,7 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +182,9 @@ def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
 def _span_nanmean(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """Mean of the non-NaN ``values[lo[i]:hi[i] + 1]`` for every i (NaN when none), by cumsums."""
     ok = ~np.isnan(values)
+    if ok.all():
+        cs = np.concatenate(([0.0], np.cumsum(values)))
+        return np.asarray((cs[hi + 1] - cs[lo]) / (hi + 1 - lo))
     cs = np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0))))
     cn = np.concatenate(([0], np.cumsum(ok)))
     count = cn[hi + 1] - cn[lo]
@@ -309,10 +313,18 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
     step = np.concatenate(([0.0], np.diff(d)))
     step[first == np.arange(n)] = 0.0
     step = np.nan_to_num(step, nan=0.0)
-    bad = step > MAX_STEP_M
-    if bad.any():
-        typical = window_median(np.where(bad, np.nan, step), stretch, 5)
-        step = np.where(bad, np.minimum(np.nan_to_num(typical, nan=0.0), MAX_STEP_M), step)
+    bad = np.flatnonzero(step > MAX_STEP_M)
+    if len(bad):
+        # The median of the good steps within 5 s of each bad one (within its stretch).
+        offsets = np.arange(-5, 6)
+        pos = bad[:, None] + offsets[None, :]
+        inside = (pos >= first[bad][:, None]) & (pos <= last[bad][:, None])
+        good = np.where(step > MAX_STEP_M, np.nan, step)
+        win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a window of bad steps only
+            typical = np.nanmedian(win, axis=1)
+        step[bad] = np.minimum(np.nan_to_num(typical, nan=0.0), MAX_STEP_M)
         d = np.cumsum(step)
     half = window_s // 2
     idx = np.arange(n)

@@ -82,6 +82,7 @@ class RunArrays:
     elevation_noise_m: float = 0.0
     gps_speed: bool = True
     _prefix: dict[str, FloatArray] = field(default_factory=dict)
+    _index: dict[str, IntArray] = field(default_factory=dict)
 
     @classmethod
     def of(cls, frame: Columns, easy: float, rules: EffortRules,
@@ -126,6 +127,23 @@ class RunArrays:
                 "speed_cadence": cum(np.where(self.on_cadence, self.speed, 0.0)),
             })
         return self._prefix
+
+    @property
+    def next_elevation(self) -> IntArray:
+        """Index of the first sample at or after each one with an elevation (n when none)."""
+        if "next_elev" not in self._index:
+            n = len(self.elev)
+            idx = np.where(np.isfinite(self.elev), np.arange(n), n)
+            self._index["next_elev"] = np.minimum.accumulate(idx[::-1])[::-1]
+        return self._index["next_elev"]
+
+    @property
+    def prev_elevation(self) -> IntArray:
+        """Index of the last sample at or before each one with an elevation (-1 when none)."""
+        if "prev_elev" not in self._index:
+            idx = np.where(np.isfinite(self.elev), np.arange(len(self.elev)), -1)
+            self._index["prev_elev"] = np.maximum.accumulate(idx)
+        return self._index["prev_elev"]
 
     def end_time(self, b: int) -> float:
         """Wall-clock end of a bout ending before sample ``b``. [s]"""

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from legday.cleaning import elevation_gain_m
 from legday.efforts.bouts import Bout, RunArrays
 from legday.efforts.kinds import EffortKind
+
+FloatArray = npt.NDArray[np.float64]
 
 EFFORT_COLUMNS: tuple[str, ...] = (
     "kind", "start", "end", "duration_s", "moving_s", "distance_m", "speed_mps",
@@ -83,37 +86,46 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
                  f"{fmt_pace(b.speed_mps)} ({summary})")
 
 
-def _segment_stats(run: RunArrays, a: int, b: int) -> dict[str, float]:
-    """Summary of samples ``[a, b)`` (moving samples only for the means)."""
-    nan = float("nan")
-    if b <= a:
-        return {"moving_s": 0.0, "distance_m": 0.0, "speed_mps": nan, "gap_speed_mps": nan,
-                "grade_pct": nan, "elevation_gain_m": nan, "heart_rate": nan}
+def _segment_stats(run: RunArrays, a: npt.NDArray[np.int64],
+                   b: npt.NDArray[np.int64]) -> dict[str, FloatArray]:
+    """Summary of every span ``[a[i], b[i])`` at once (moving samples only for the means);
+    NaN (zero for time and distance) for an empty span."""
     sums = run.prefix
-    n_moving = float(sums["moving"][b] - sums["moving"][a])
-    if n_moving > 0:
-        speed = float(sums["speed_moving"][b] - sums["speed_moving"][a]) / n_moving
-        gap = float(sums["gap_moving"][b] - sums["gap_moving"][a]) / n_moving
-    else:
-        speed = float(sums["speed"][b] - sums["speed"][a]) / (b - a)
-        gap = float(sums["gap"][b] - sums["gap"][a]) / (b - a)
-    n_hr = float(sums["hr_n"][b] - sums["hr_n"][a])
-    hr = float(sums["hr"][b] - sums["hr"][a]) / n_hr if n_hr else nan
-    # Where the speed came from the cadence the distance did not move: add it up.
-    dist = float(run.dist[b - 1] - run.dist[a]) + float(
-        sums["speed_cadence"][b] - sums["speed_cadence"][a])
-    elev = run.elev[a:b]
-    ok = np.flatnonzero(np.isfinite(elev))
-    grade = (100.0 * float(elev[ok[-1]] - elev[ok[0]]) / dist
-             if len(ok) >= 2 and dist > 10 else nan)
+    ok = b > a
+    a = np.where(ok, a, 0)
+    b = np.where(ok, b, 1)
+    nan = np.full(len(a), np.nan)
+
+    def span(name: str) -> FloatArray:
+        return np.asarray(sums[name][b] - sums[name][a])
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_moving = span("moving")
+        any_moving = n_moving > 0
+        speed = np.where(any_moving, span("speed_moving") / n_moving, span("speed") / (b - a))
+        gap = np.where(any_moving, span("gap_moving") / n_moving, span("gap") / (b - a))
+        n_hr = span("hr_n")
+        hr = np.where(n_hr > 0, span("hr") / n_hr, np.nan)
+        # Where the speed came from the cadence the distance did not move: add it up.
+        dist = run.dist[b - 1] - run.dist[a] + span("speed_cadence")
+        # The first and last elevation within each span.
+        first_elev = run.next_elevation[a]
+        last_elev = run.prev_elevation[b - 1]
+        has_two = (first_elev < b - 1) & (last_elev > a) & (first_elev < last_elev)
+        rise = run.elev[np.clip(last_elev, 0, None)] - run.elev[np.clip(first_elev, 0,
+                                                                        len(run.elev) - 1)]
+        grade = np.where(has_two & (dist > 10), 100.0 * rise / dist, np.nan)
+    gain = np.array([elevation_gain_m(run.elev[lo:hi]) if two else np.nan
+                     for lo, hi, two in zip(a.tolist(), b.tolist(), has_two.tolist(),
+                                            strict=True)])
     return {
-        "moving_s": n_moving,
-        "distance_m": dist,
-        "speed_mps": speed,
-        "gap_speed_mps": gap,
-        "grade_pct": grade,
-        "elevation_gain_m": elevation_gain_m(elev) if len(ok) >= 2 else nan,
-        "heart_rate": hr,
+        "moving_s": np.where(ok, n_moving, 0.0),
+        "distance_m": np.where(ok, dist, 0.0),
+        "speed_mps": np.where(ok, speed, nan),
+        "gap_speed_mps": np.where(ok, gap, nan),
+        "grade_pct": np.where(ok, grade, nan),
+        "elevation_gain_m": np.where(ok, gain, nan),
+        "heart_rate": np.where(ok, hr, nan),
     }
 
 
@@ -145,31 +157,27 @@ def assemble(run: RunArrays, work: list[Bout]) -> pd.DataFrame:
               else run.end_time(pieces[j - 1][2])
               for j, (_, a, _, piece) in enumerate(pieces)]
     bounds.append(run.end_time(n))
-    rows: dict[str, list[Any]] = {c: [] for c in EFFORT_COLUMNS}
+    spans = np.diff(np.asarray(bounds))
+    data: dict[str, Any] = _segment_stats(
+        run, np.array([a for _, a, _, _ in pieces], dtype=np.int64),
+        np.array([b for _, _, b, _ in pieces], dtype=np.int64))
+    whys = []
     for j, (kind, a, b, piece) in enumerate(pieces):
-        span = bounds[j + 1] - bounds[j]
-        stats = _segment_stats(run, a, b)
         if piece is not None:
-            why = piece.why
+            whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            word = _recovery_word(run, a, b, span)
+            word = _recovery_word(run, a, b, float(spans[j]))
             how = {"rest": "standing or watch stopped", "walk": "walking",
-                   "jog": f"jogging at {fmt_pace(stats['speed_mps'])}"}[word]
-            why = f"{fmt_duration(span)} between work bouts, {how}"
+                   "jog": f"jogging at {fmt_pace(float(data['speed_mps'][j]))}"}[word]
+            whys.append(f"{fmt_duration(float(spans[j]))} between work bouts, {how}")
         else:
-            why = (f"{fmt_duration(stats['moving_s'])} of running at "
-                   f"{fmt_pace(stats['speed_mps'])} without a repeated structure")
-        rows["kind"].append(kind)
-        rows["duration_s"].append(span)
-        rows["why"].append(why)
-        for key, value in stats.items():
-            rows[key].append(value)
+            whys.append(f"{fmt_duration(float(data['moving_s'][j]))} of running at "
+                        f"{fmt_pace(float(data['speed_mps'][j]))} without a repeated structure")
     ns = run.t0.value + np.round(np.asarray(bounds) * 1e9).astype(np.int64)
     edges = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
-    data: dict[str, Any] = {key: np.asarray(values, dtype=float) for key, values in rows.items()
-                            if key not in ("kind", "why", "start", "end")}
-    data["kind"] = np.asarray(rows["kind"], dtype=object)
-    data["why"] = np.asarray(rows["why"], dtype=object)
+    data["duration_s"] = spans
+    data["kind"] = np.asarray([kind for kind, _, _, _ in pieces], dtype=object)
+    data["why"] = np.asarray(whys, dtype=object)
     data["start"] = edges[:-1]
     data["end"] = edges[1:]
     return pd.DataFrame({c: data[c] for c in EFFORT_COLUMNS})
