@@ -12,7 +12,7 @@ import streamlit as st
 
 from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
 from legday.cleaning import prepare_run
-from legday.efforts import EFFORT_COLUMNS, headline
+from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
 from legday.library import view_owner
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, data_version, list_activities, load_activity
@@ -150,7 +150,8 @@ else:
                "background, hills, intervals, sprints and recoveries are shaded above.")
     st.dataframe(efforts_table(efforts, units, offset_s), hide_index=True, key="efforts_table",
                  column_config={"why": st.column_config.TextColumn("why", width="large")})
-    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"])]
+    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"])
+                   | hard_steady(efforts)]
     if len(work):
         st.markdown("**The work in this run**\n\n" + "\n".join(
             f"- {kind}: {why}" for kind, why in zip(work["kind"], work["why"], strict=True)))

@@ -19,6 +19,7 @@ from legday.efforts import (
     classify_run,
     fmt_duration,
     fmt_pace,
+    hard_steady,
     primary_kind,
 )
 from legday.gap import gap_factor
@@ -314,10 +315,30 @@ def test_reps_with_standing_rests_are_judged_against_the_athletes_easy_pace():
     assert result.primary == EffortKind.INTERVAL
 
 
-def test_a_25_min_tempo_stays_steady():
-    result = classify_run(make_activity([(600, EASY), (1500, 3.7), (600, EASY)]))
+def test_a_25_min_tempo_stays_steady_and_says_it_was_tempo():
+    athlete = AthleteProfile(easy_speed_mps=EASY, threshold_speed_mps=3.95, top_speed_mps=7.5)
+    result = classify_run(make_activity([(600, EASY), (1500, 3.7), (600, EASY)]), athlete)
     assert set(result.efforts["kind"]) == {"steady"}
     assert result.primary == EffortKind.STEADY
+    tempo = result.efforts[result.efforts["why"].str.startswith("tempo:")]
+    assert len(tempo) == 1 and abs(tempo["duration_s"].iloc[0] - 1500) <= 10
+    assert "94 % of your threshold pace" in tempo["why"].iloc[0]
+    assert result.headline().startswith("steady, tempo 25:0")
+    assert list(hard_steady(result.efforts)) == list(result.efforts["why"].str.startswith("tempo"))
+    # At or above the threshold pace it is threshold running (a race, a time trial).
+    faster = classify_run(make_activity([(600, EASY), (1200, 4.1), (600, EASY)]), athlete)
+    assert faster.headline().startswith("steady, threshold 20:0")
+
+
+def test_strides_in_an_easy_run_are_shown_as_strides():
+    # Six 18-s pickups at 1.7 x easy, far below a 8.5 m/s top speed: strides, not sprints.
+    segs = [(1500, EASY)] + alternate((18, 5.2), (70, 2.2), 6) + [(300, EASY)]
+    athlete = AthleteProfile(easy_speed_mps=EASY, threshold_speed_mps=3.9, top_speed_mps=8.5)
+    result = classify_run(make_activity(segs), athlete)
+    assert result.counts().get("sprint") == 6
+    assert all(" stride " in why for why in
+               result.efforts.loc[result.efforts["kind"] == "sprint", "why"])
+    assert result.headline() == "steady + 6 strides"
 
 
 def test_a_lone_brisk_stretch_is_not_an_interval():

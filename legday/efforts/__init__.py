@@ -43,11 +43,14 @@ from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
+    TEMPO,
+    THRESHOLD,
     assemble,
     describe_work,
     empty_efforts,
     fmt_duration,
     fmt_pace,
+    hard_steady,
 )
 from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
@@ -67,6 +70,7 @@ __all__ = [
     "empty_efforts",
     "fmt_duration",
     "fmt_pace",
+    "hard_steady",
     "headline",
     "lap_boundaries",
     "primary_kind",
@@ -111,7 +115,7 @@ class RunClassification:
         return {str(k): int(v) for k, v in self.efforts["kind"].value_counts().items()}
 
     def headline(self) -> str:
-        """One line for people: ``interval: 6 x interval``, ``steady, hilly: 420 m up``."""
+        """One line for people (:func:`headline`)."""
         return headline(self.primary, self.efforts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,23 +135,42 @@ class RunClassification:
 
 
 def headline(primary: EffortKind | str | None, efforts: pd.DataFrame) -> str:
-    """The run in a few words: its primary kind, its work and, for a steady run, its climbing.
+    """The run in a few words, as a runner would put it.
 
-    A steady run climbing :data:`HILLY_M_PER_KM` or more is ``steady, hilly:
-    420 m up``: climbing at easy effort is not a hill workout, but its metres
-    are leg work the weekly numbers count.
+    ``interval (6 intervals, 1 sprint)``, ``hill (6 hills) + 4 strides``,
+    ``steady + 6 strides`` (strides in an easy run, however the primary kind
+    counts them), ``steady, tempo 25:01``, ``steady, hilly: 420 m up`` (a steady
+    run climbing :data:`HILLY_M_PER_KM` or more: climbing at easy effort is not a
+    hill workout, but its metres are leg work the weekly numbers count).
     """
     if primary is None:
         return "not running"
-    kinds = [str(k) for k in efforts["kind"]] if len(efforts) else []
-    work = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
-            for k in ("interval", "hill", "sprint") if k in kinds]
-    climb = float(np.nansum(efforts["elevation_gain_m"])) if len(efforts) else 0.0
-    km = float(np.nansum(efforts["distance_m"])) / 1000.0 if len(efforts) else 0.0
+    if not len(efforts):
+        return str(primary)
+    kinds = efforts["kind"].astype(str).to_numpy()
+    whys = efforts["why"].astype(str).to_numpy().astype(str)
+    is_stride = (kinds == EffortKind.SPRINT) & (np.char.find(whys, " stride ") >= 0)
+    n_strides = int(is_stride.sum())
+    counts = {k: int(((kinds == k) & ~is_stride).sum()) for k in ("interval", "hill", "sprint")}
     text = str(primary)
-    if str(primary) == EffortKind.STEADY and km > 0 and climb >= HILLY_M_PER_KM * km:
-        text += f", hilly: {climb:.0f} m up"
-    return text + (f" ({', '.join(work)})" if work else "")
+    if text == EffortKind.SPRINT and counts["sprint"] < 2:
+        text = str(EffortKind.STEADY)  # strides do not make a sprint session of an easy run
+    if text == EffortKind.STEADY:
+        for label in (THRESHOLD, TEMPO):
+            hard = np.char.startswith(whys, label + ":")
+            if hard.any():
+                text += f", {label} {fmt_duration(float(efforts['duration_s'][hard].sum()))}"
+                break
+        climb = float(np.nansum(efforts["elevation_gain_m"]))
+        km = float(np.nansum(efforts["distance_m"])) / 1000.0
+        if km > 0 and climb >= HILLY_M_PER_KM * km:
+            text += f", hilly: {climb:.0f} m up"
+    work = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]
+    if work:
+        text += f" ({', '.join(work)})"
+    if n_strides:
+        text += f" + {n_strides} stride{'s' if n_strides != 1 else ''}"
+    return text
 
 
 def run_easy_level(stats: RunStats, profile: AthleteProfile,
@@ -209,7 +232,7 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
         measure(run, bout)
     surroundings(run, bouts)
     work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
-    describe_work(run, work, profile.top_speed_mps)
+    describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
     return assemble(run, work), notes
 
 

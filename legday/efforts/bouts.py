@@ -47,6 +47,7 @@ class Bout:
     cadence_rise_spm: float = np.inf
     moving_s: int = 0
     duration_s: float = 0.0
+    heart_rate: float = np.nan
 
 
 @dataclass
@@ -409,6 +410,8 @@ def measure(run: RunArrays, bout: Bout) -> None:
     bout.speed_mps = float(run.speed[a:b][use].mean())
     bout.peak_mps = best_mean(run.speed[a:b], 5)
     bout.distance_m = float(run.dist[b - 1] - run.dist[a])
+    hr = run.hr[a:b]
+    bout.heart_rate = float(np.mean(hr[np.isfinite(hr)])) if np.isfinite(hr).any() else np.nan
     # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
     # its rise, so the climb is measured a few seconds beyond them.
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))

@@ -35,10 +35,32 @@ def fmt_pace(speed_mps: float) -> str:
     return fmt_duration(1000.0 / speed_mps) + "/km"
 
 
-def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float) -> None:
-    """Set the ``why`` of every work effort: sprints and hills alone, reps as a set."""
+#: How a hard steady stretch begins its ``why``.
+TEMPO, THRESHOLD = "tempo", "threshold"
+
+
+def hard_steady(efforts: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which rows are hard steady running: tempo or threshold stretches."""
+    whys = efforts["why"].astype(str).to_numpy().astype(str)
+    return np.asarray((efforts["kind"].astype(str).to_numpy() == EffortKind.STEADY)
+                      & (np.char.startswith(whys, TEMPO + ":")
+                         | np.char.startswith(whys, THRESHOLD + ":")))
+
+
+def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float,
+                  threshold_speed_mps: float) -> None:
+    """Set the ``why`` of every work effort (sprints and hills alone, reps as a set) and of
+    every hard steady stretch (tempo or threshold, against the threshold pace)."""
     for bout in work:
-        if bout.kind == EffortKind.SPRINT:
+        if bout.kind == EffortKind.STEADY:
+            share = bout.effort_mps / threshold_speed_mps
+            what = THRESHOLD if share >= run.rules.at_threshold_x else TEMPO
+            heart = ("" if not np.isfinite(bout.heart_rate)
+                     else f", heart rate {bout.heart_rate:.0f}")
+            bout.why = (f"{what}: {fmt_duration(bout.duration_s)} at "
+                        f"{fmt_pace(bout.speed_mps)}, {100 * share:.0f} % of your threshold "
+                        f"pace grade-adjusted{heart}")
+        elif bout.kind == EffortKind.SPRINT:
             bout.why = _sprint_why(run, bout, top_speed_mps)
         elif bout.kind == EffortKind.HILL:
             bout.why = (f"{fmt_duration(bout.duration_s)} up {bout.grade_pct:.0f} % at "

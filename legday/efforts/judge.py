@@ -61,6 +61,11 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
         reps = [bt for bt in reps if bt.moving_s <= rules.rep_long_s]
     for bout in _repeated(run, reps):
         bout.kind = EffortKind.INTERVAL
+    # A long hard stretch that is no rep (a tempo run, a race) stays steady, as its own piece.
+    for bout in open_bouts:
+        if (bout.kind is None and bout.moving_s >= rules.tempo_min_s
+                and bout.effort_mps >= rules.tempo_x_threshold * threshold_speed_mps):
+            bout.kind = EffortKind.STEADY
     work = sorted([bt for bt in open_bouts if bt.kind is not None] + hills, key=lambda b: b.a)
     for prev, bout in zip(work, work[1:], strict=False):
         bout.a = max(bout.a, prev.b)

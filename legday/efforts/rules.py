@@ -121,6 +121,14 @@ class EffortRules:
     #: the same climb. [m]
     same_climb_m: float = 60.0
 
+    # --- hard steady running ------------------------------------------------------------
+    #: A steady stretch at least this long... [s]
+    tempo_min_s: int = 600
+    #: ... at this share of the athlete's threshold speed or more is tempo running... [1]
+    tempo_x_threshold: float = 0.88
+    #: ... and at the threshold or faster, threshold running (a race, a time trial). [1]
+    at_threshold_x: float = 1.0
+
     # --- what lies between -------------------------------------------------------------
     #: A stretch between work efforts with more moving time than this is steady. [s]
     recovery_max_s: float = 600.0
