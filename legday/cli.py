@@ -138,7 +138,7 @@ def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
     rows = [["week", "run km", "type-II %", "lifts", "load AU", "leg day"]]
     for week in payload["weeks"]:
         share = week["type2_share"]
-        rows.append([week["week"], f"{week['run_km']:.1f}",
+        rows.append([week["week"], f"{week['run_distance_m'] / 1000:.1f}",
                      "-" if share is None else f"{100 * share:.0f}",
                      str(week["strength_sessions"]), f"{week['load'] or 0:.0f}",
                      week["leg_day"]])
@@ -158,7 +158,7 @@ def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
     # Imported here so ingest and classify do not pay for the strength catalogue.
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from legday.findings import AnalysisSettings
+    from legday.schema import AnalysisSettings
     from legday.season import analyse
     from legday.strength.log import concat_entries, read_strength_csv, unmapped
 

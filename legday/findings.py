@@ -1,7 +1,8 @@
 """Weekly findings: the leg-day verdict and the coaching rules, each with its threshold.
 
-Every threshold lives in :class:`AnalysisSettings` (documented defaults, any of
-them overridable with ``dataclasses.replace``). The rules read the weekly table
+Every threshold lives in :class:`legday.schema.AnalysisSettings` (documented
+defaults, any of them overridable with ``dataclasses.replace``); distances and
+paces are written in the settings' ``distance_unit``. The rules read the weekly table
 built by :mod:`legday.weekly` plus the run and strength-session tables; each
 finding is one plain sentence that cites the week's numbers. ``docs/weekly.md``
 lists every rule. Load ratios are described, never read as injury predictions.
@@ -12,136 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from legday.load import LoadSettings
-from legday.routes import DISTANCE_TOLERANCE, ENDPOINT_TOLERANCE_M, PATH_TOLERANCE_M, same_pace
-from legday.strength.muscles import MUSCLE_GROUPS, RUNNER_PRIORITY_MUSCLES
-
-Severity = Literal["good", "info", "warning"]
-
-#: Groups to name first: the hip stabilisers, then core and upper body (display order).
-PRIORITY_MUSCLES: tuple[str, ...] = ("hip_abductors", "hip_adductors", "external_rotators") + tuple(
-    g for g in MUSCLE_GROUPS
-    if g in RUNNER_PRIORITY_MUSCLES and g not in ("hip_abductors", "hip_adductors",
-                                                   "external_rotators"))
-
-#: Run primary kinds that make a hard day.
-HARD_RUN_KINDS = ("interval", "hill", "sprint")
-
-
-@dataclass(frozen=True)
-class AnalysisSettings:
-    """Every threshold of the weekly analysis, with its default and unit.
-
-    Attributes
-    ----------
-    timezone
-        IANA zone for activities whose file gives no local offset. ["UTC"]
-    load
-        How sessions get a load (:class:`legday.load.LoadSettings`).
-    hard_x_threshold
-        A steady effort at or above this share of the athlete's threshold
-        speed (grade-adjusted) is hard time (tempo, race). [1]
-    hard_hr_share
-        ... or with a mean heart rate at or above this share of max HR. [1]
-    minutes_per_set
-        Strength session length when the log gives none: sets x this, at least
-        :attr:`min_session_min`. [min]
-    min_session_min
-        Shortest estimated strength session. [min]
-    leg_session_lower_sets
-        A strength session is a leg session when its kind is ``lower``, or it
-        has at least this many lower-body sets (a full-body session too). [sets]
-    leg_day_hill_min, leg_day_sprint_count, leg_day_interval_min
-        Type-II running that on its own makes a leg day: hill efforts [min],
-        sprints and strides [count], interval reps [min].
-    leg_day_type2_min
-        ... or this much type-II running of any kind together. [min]
-    maintenance_weeks
-        ``maintenance_only``: the same route at the same pace in this many
-        consecutive weeks. [weeks]
-    route_endpoint_m, route_path_m, route_distance_share, route_pace_share
-        Same route: starts and ends within ``route_endpoint_m`` [m], path
-        points on average within ``route_path_m`` [m], distance within
-        ``route_distance_share`` [1]; same pace within ``route_pace_share`` [1].
-    ramp_share
-        ``ramp_spike``: this week above the highest of the up to 3 previous
-        weeks by more than this share (the highest, so that the week after a
-        cut-back week is no spike). [1]
-    ramp_min_load_au
-        ... for load, only when that highest week is at least this. [AU]
-    ramp_min_change
-        ... for a kind's volume (``run_km``, ``type2_min``, ``hill_min``,
-        ``interval_work_min``, ``sprint_count``), only when it grew by at least
-        this much (in the column's unit) and the kind was done in each of the
-        previous weeks (at least two).
-    flat_weeks, flat_share
-        ``flat_progression``: hill minutes, sprint count or interval minutes
-        present in each of the last ``flat_weeks`` weeks and all within
-        ``flat_share`` of their maximum. [weeks], [1]
-    neglect_weeks, neglect_min_sets
-        ``neglected_muscles``: a group with fewer than ``neglect_min_sets``
-        direct sets over ``neglect_weeks`` weeks in which there was lifting. [weeks], [sets]
-    priority_muscles
-        Groups named first and making the finding a warning: hip abductors,
-        adductors and external rotators, then core and upper body
-        (``legday.strength.muscles.RUNNER_PRIORITY_MUSCLES``).
-    min_strength_sessions
-        ``low_strength_frequency`` below this. [sessions/week]
-    min_type2_share, max_hard_share
-        ``low_type2_share`` below, ``too_much_hard`` above these shares of the
-        running time. [1]
-    min_run_min
-        Shares are judged only in weeks with at least this much running. [min]
-    mileage_weeks, mileage_min_weeks, high_mileage_x, light_week_x
-        ``high_mileage_cut_lifting`` when the week's km exceed ``high_mileage_x``
-        times the mean of the previous ``mileage_weeks`` weeks (as many as
-        there are, at least ``mileage_min_weeks``) in a week with a leg
-        session; ``light_week_ramp_lifting`` below ``light_week_x`` times it.
-        [weeks], [weeks], [1], [1]
-    min_mileage_km
-        ... only when that mean is at least this. [km]
-    """
-
-    timezone: str = "UTC"
-    load: LoadSettings = field(default_factory=LoadSettings)
-    hard_x_threshold: float = 0.95
-    hard_hr_share: float = 0.85
-    minutes_per_set: float = 2.5
-    min_session_min: float = 15.0
-    leg_session_lower_sets: float = 6.0
-    leg_day_hill_min: float = 5.0
-    leg_day_sprint_count: int = 6
-    leg_day_interval_min: float = 10.0
-    leg_day_type2_min: float = 15.0
-    maintenance_weeks: int = 3
-    route_endpoint_m: float = ENDPOINT_TOLERANCE_M
-    route_path_m: float = PATH_TOLERANCE_M
-    route_distance_share: float = DISTANCE_TOLERANCE
-    route_pace_share: float = 0.02
-    ramp_share: float = 0.30
-    ramp_min_load_au: float = 100.0
-    ramp_min_change: dict[str, float] = field(default_factory=lambda: {
-        "run_km": 5.0, "type2_min": 5.0, "hill_min": 5.0, "interval_work_min": 5.0,
-        "sprint_count": 6.0})
-    flat_weeks: int = 4
-    flat_share: float = 0.10
-    neglect_weeks: int = 2
-    neglect_min_sets: float = 1.0
-    priority_muscles: tuple[str, ...] = PRIORITY_MUSCLES
-    min_strength_sessions: int = 2
-    min_type2_share: float = 0.05
-    max_hard_share: float = 0.25
-    min_run_min: float = 30.0
-    mileage_weeks: int = 4
-    mileage_min_weeks: int = 2
-    high_mileage_x: float = 1.3
-    light_week_x: float = 0.75
-    min_mileage_km: float = 10.0
+from legday.routes import same_pace
+from legday.schema import HARD_RUN_KINDS, MINUTE_S, AnalysisSettings, Severity
+from legday.units import Units
 
 
 @dataclass(frozen=True)
@@ -159,8 +38,9 @@ class Finding:
 
 # --- wording ------------------------------------------------------------------------------
 
-KIND_WORDS = {"run_km": ("running", "km"), "type2_min": ("type-II running", "min"),
-              "hill_min": ("hill efforts", "min"), "interval_work_min": ("interval work", "min"),
+#: What a weekly volume column is called in a sentence, and its unit there.
+KIND_WORDS = {"run_distance_m": ("running", "distance"), "type2_s": ("type-II running", "min"),
+              "hill_s": ("hill efforts", "min"), "interval_work_s": ("interval work", "min"),
               "sprint_count": ("sprints", "")}
 
 
@@ -168,9 +48,18 @@ def _n(value: float, digits: int = 0) -> str:
     return f"{value:.{digits}f}"
 
 
-def _qty(value: float, unit: str) -> str:
-    digits = 1 if unit == "km" else 0
-    return f"{_n(value, digits)} {unit}".rstrip()
+def _minutes(seconds: float, digits: int = 0) -> str:
+    """A duration in whole minutes, as the sentences write it: ``12``."""
+    return _n(seconds / MINUTE_S, digits)
+
+
+def _qty(value: float, unit: str, units: Units) -> str:
+    """A column's value in a sentence: a distance in the athlete's unit, seconds as minutes."""
+    if unit == "distance":
+        return units.fmt_distance(value, 1)
+    if unit == "min":
+        return f"{_minutes(value)} min"
+    return _n(value)
 
 
 def _plural(count: float, word: str) -> str:
@@ -203,6 +92,7 @@ def leg_day(week: pd.Series, settings: AnalysisSettings) -> tuple[str, list[str]
     lifting only.
     """
     s = settings
+    units = Units(s.distance_unit)
     strong: list[str] = []
     weak: list[str] = []
     if week["leg_sessions"] > 0:
@@ -210,32 +100,33 @@ def leg_day(week: pd.Series, settings: AnalysisSettings) -> tuple[str, list[str]
                       f"({_n(week['lower_sets'])} lower-body sets)")
     elif week["lower_sets"] > 0:
         weak.append(f"{_n(week['lower_sets'])} lower-body sets, short of a leg session")
-    sources = (("hill_min", s.leg_day_hill_min,
-                lambda v: f"{_n(v)} min of hill efforts ({_n(week['hill_climb_m'])} m climbed)"),
+    sources = (("hill_s", s.leg_day_hill_s,
+                lambda v: f"{_minutes(v)} min of hill efforts "
+                          f"({_n(week['hill_climb_m'])} m climbed)"),
                ("sprint_count", s.leg_day_sprint_count, lambda v: _plural(v, "sprint")),
-               ("interval_work_min", s.leg_day_interval_min,
-                lambda v: f"{_n(v)} min of interval reps"))
+               ("interval_work_s", s.leg_day_interval_s,
+                lambda v: f"{_minutes(v)} min of interval reps"))
     for column, amount, words in sources:
         value = float(week[column])
         if value >= amount:
             strong.append(words(value))
         elif value > 0:
             weak.append(words(value))
-    if not strong and week["type2_min"] >= s.leg_day_type2_min:
-        strong.append(f"{_n(week['type2_min'])} min of type-II running in all")
+    if not strong and week["type2_s"] >= s.leg_day_type2_s:
+        strong.append(f"{_minutes(week['type2_s'])} min of type-II running in all")
     if strong or len(weak) >= 2:
         return "yes", strong + weak
     if weak:
-        return "partly", weak + _missing(week)
-    return "no", _missing(week)
+        return "partly", weak + _missing(week, units)
+    return "no", _missing(week, units)
 
 
-def _missing(week: pd.Series) -> list[str]:
+def _missing(week: pd.Series, units: Units) -> list[str]:
     out = []
     if week["run_count"] > 0:
-        if week["type2_min"] == 0:
-            out.append(f"steady running only ({_n(week['run_km'], 1)} km): it maintains, "
-                       "it does not build")
+        if week["type2_s"] == 0:
+            out.append(f"steady running only ({units.fmt_distance(week['run_distance_m'], 1)}):"
+                       " it maintains, it does not build")
     if week["strength_sessions"] > 0 and week["lower_sets"] == 0:
         sessions = _plural(week["strength_sessions"], "session")
         out.append(f"upper-body or core lifting only ({sessions})")
@@ -254,11 +145,11 @@ def _leg_day_finding(label: str, verdict: str, reasons: list[str]) -> Finding:
 
 # --- the rules ------------------------------------------------------------------------------
 
-Rule = Callable[[pd.DataFrame, int, "Context"], Iterator[Finding]]
+Rule = Callable[[pd.DataFrame, int, "RuleContext"], Iterator[Finding]]
 
 
 @dataclass
-class Context:
+class RuleContext:
     """What the rules read besides the weekly table.
 
     The rules run once per week; what they look up in the run and strength
@@ -269,8 +160,12 @@ class Context:
     runs: pd.DataFrame
     strength: pd.DataFrame
     settings: AnalysisSettings
+    units: Units = field(init=False)
     _weeks: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.units = Units(self.settings.distance_unit)
 
     def _of(self, weeks: pd.DataFrame, key: Any, make: Callable[[], Any]) -> Any:
         """What ``make`` reads from ``weeks``, made once per weekly table."""
@@ -297,7 +192,7 @@ class Context:
         return values
 
     def filled(self, weeks: pd.DataFrame, name: str) -> np.ndarray:
-        """:meth:`column` with NaN as 0, as ``Series.sum`` and ``Series.mean`` add it up."""
+        """:meth:`column` with NaN as 0, for sums."""
         def make() -> np.ndarray:
             values = self.column(weeks, name)
             return np.where(np.isnan(values), 0.0, values)
@@ -330,8 +225,8 @@ class Context:
 
     @cached_property
     def hard_runs(self) -> dict[Any, list[tuple[pd.Timestamp, str]]]:
-        """The hard runs (:data:`HARD_RUN_KINDS`) by week as ``(date, primary)``, in the
-        order ``sort_values("date")`` gives (its quicksort, missing dates last)."""
+        """The hard runs (:data:`legday.schema.HARD_RUN_KINDS`) by week as ``(date, primary)``,
+        by date (missing dates last; runs on one date in run-table order)."""
         hard = self.runs[self.runs["primary"].isin(HARD_RUN_KINDS)]
         rows: dict[Any, list[int]] = {}
         for k, week in enumerate(hard["week"].tolist()):
@@ -343,7 +238,7 @@ class Context:
             week_values = values[ks]
             missing = np.asarray(pd.isna(week_values), dtype=bool)
             present = np.flatnonzero(~missing)
-            order = (present[week_values[present].argsort(kind="quicksort")].tolist()
+            order = (present[week_values[present].argsort(kind="stable")].tolist()
                      + np.flatnonzero(missing).tolist())
             by_week[week] = [(dates[ks[j]], primaries[ks[j]]) for j in order]
         return by_week
@@ -361,9 +256,8 @@ def _nan_max(values: np.ndarray) -> float:
     return float(present.max()) if len(present) else float("nan")
 
 
-def _previous_mean(weeks: pd.DataFrame, i: int, column: str, n: int, ctx: Context) -> float:
-    """``weeks[column]`` over the ``n`` weeks before ``i``, averaged as ``Series.mean`` does
-    (NaN skipped: numpy's sum with NaN as 0, over the count of the others)."""
+def _previous_mean(weeks: pd.DataFrame, i: int, column: str, n: int, ctx: RuleContext) -> float:
+    """The mean of ``weeks[column]`` over the ``n`` weeks before ``i``, NaN skipped."""
     start = max(0, i - n)
     if start == i:
         return float("nan")
@@ -372,7 +266,7 @@ def _previous_mean(weeks: pd.DataFrame, i: int, column: str, n: int, ctx: Contex
     return float(total / count) if count else float("nan")
 
 
-def rule_ramp_spike(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_ramp_spike(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     label = ctx.label(weeks, i)
     loads = ctx.column(weeks, "load")
@@ -397,27 +291,27 @@ def rule_ramp_spike(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Findi
         if value > (1 + s.ramp_share) * top and value - top >= min_change:
             word, unit = KIND_WORDS[column]
             yield Finding("ramp_spike", "warning",
-                          f"{_sentence(word)} jumped to {_qty(value, unit)}, "
+                          f"{_sentence(word)} jumped to {_qty(value, unit, ctx.units)}, "
                           f"{_n(100 * (value / top - 1))} % above your highest of the previous "
-                          f"{len(before)} weeks ({_qty(top, unit)}).", label)
+                          f"{len(before)} weeks ({_qty(top, unit, ctx.units)}).", label)
 
 
-def rule_flat_progression(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_flat_progression(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     if i + 1 < s.flat_weeks:
         return
-    for column in ("hill_min", "sprint_count", "interval_work_min"):
+    for column in ("hill_s", "sprint_count", "interval_work_s"):
         window = ctx.column(weeks, column)[i + 1 - s.flat_weeks:i + 1]
         top = float(window.max())
         if (window > 0).all() and (top - window.min()) <= s.flat_share * top:
             word, unit = KIND_WORDS[column]
             yield Finding("flat_progression", "info",
-                          f"{_sentence(word)} stayed at {_qty(window.min(), unit)} to "
-                          f"{_qty(top, unit)} for {s.flat_weeks} weeks: add a rep, a steeper "
-                          "hill or a faster pace to keep building.", ctx.label(weeks, i))
+                          f"{_sentence(word)} stayed at {_qty(window.min(), unit, ctx.units)} "
+                          f"to {_qty(top, unit, ctx.units)} for {s.flat_weeks} weeks: add a rep, "
+                          "a steeper hill or a faster pace to keep building.", ctx.label(weeks, i))
 
 
-def rule_maintenance_only(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_maintenance_only(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     n = s.maintenance_weeks
     if i + 1 < n or ctx.runs.empty:
@@ -428,22 +322,20 @@ def rule_maintenance_only(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator
         # A run at the same pace on the same route in each of the previous weeks.
         if all(any(same_pace(v, speed, s.route_pace_share)
                    for v in by_route_week.get((route, w), ())) for w in labels[:-1]):
-            pace = 1000.0 / speed
             yield Finding("maintenance_only", "info",
-                          f"The same {distance / 1000:.1f} km route at the same pace "
-                          f"({int(pace // 60)}:{int(round(pace % 60)):02d}/km, within "
+                          f"The same {ctx.units.fmt_distance(distance, 1)} route at the same "
+                          f"pace ({ctx.units.fmt_pace(speed)}, within "
                           f"{_n(100 * s.route_pace_share)} %) for {n} weeks running "
                           f"({labels[0]} to {labels[-1]}): it maintains, it no longer builds.",
                           labels[-1])
             return
 
 
-def rule_neglected_muscles(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_neglected_muscles(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     if i + 1 < s.neglect_weeks:
         return
     start = i + 1 - s.neglect_weeks
-    # Summed as Series.sum does (NaN as 0, numpy's sum of the window).
     sessions = float(ctx.filled(weeks, "strength_sessions")[start:i + 1].sum())
     if sessions == 0:
         return
@@ -461,14 +353,14 @@ def rule_neglected_muscles(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterato
                   ctx.label(weeks, i))
 
 
-def rule_strength_frequency(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_strength_frequency(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     week = ctx.row(weeks, i)
     label = ctx.label(weeks, i)
     if week["strength_sessions"] < s.min_strength_sessions:
         yield Finding("low_strength_frequency", "warning",
                       f"{_plural(week['strength_sessions'], 'strength session')} this week "
-                      f"({_n(week['strength_min'])} min); aim for "
+                      f"({_minutes(week['strength_s'])} min); aim for "
                       f"{s.min_strength_sessions}-3, and 15-20 min sessions count.", label)
     if week["lower_sets"] > 0 and week["single_leg_sessions"] == 0:
         yield Finding("no_single_leg_work", "info",
@@ -477,25 +369,26 @@ def rule_strength_frequency(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterat
                       "at a time.", label)
 
 
-def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     week = ctx.row(weeks, i)
     label = ctx.label(weeks, i)
-    if week["run_min"] < s.min_run_min:
+    if week["run_s"] < s.min_run_s:
         return
     if week["type2_share"] < s.min_type2_share:
         yield Finding("low_type2_share", "warning",
-                      f"Only {_n(100 * week['type2_share'])} % of {_n(week['run_min'])} min of "
-                      f"running was hills, sprints or intervals ({_n(week['type2_min'], 1)} min); "
+                      f"Only {_n(100 * week['type2_share'])} % of {_minutes(week['run_s'])} min "
+                      f"of running was hills, sprints or intervals "
+                      f"({_minutes(week['type2_s'], 1)} min); "
                       "type-II work is what builds the legs.", label)
     if week["hard_share"] > s.max_hard_share:
         yield Finding("too_much_hard", "warning",
                       f"{_n(100 * week['hard_share'])} % of running was hard "
-                      f"({_n(week['hard_min'])} of {_n(week['run_min'])} min), above "
+                      f"({_minutes(week['hard_s'])} of {_minutes(week['run_s'])} min), above "
                       f"{_n(100 * s.max_hard_share)} %: keep the easy days easy.", label)
 
 
-def rule_hard_days(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_hard_days(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     label = ctx.label(weeks, i)
     runs, strength = ctx.runs, ctx.strength
     if runs.empty or strength.empty:
@@ -513,28 +406,29 @@ def rule_hard_days(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Findin
                       "(same day) or the day after, so hard days stay hard.", label)
 
 
-def rule_mileage(weeks: pd.DataFrame, i: int, ctx: Context) -> Iterator[Finding]:
+def rule_mileage(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[Finding]:
     s = ctx.settings
     n = min(i, s.mileage_weeks)
     if n < s.mileage_min_weeks:
         return
     week = ctx.row(weeks, i)
     label = ctx.label(weeks, i)
-    mean_km = _previous_mean(weeks, i, "run_km", n, ctx)
-    if mean_km < s.min_mileage_km:
+    mean_m = _previous_mean(weeks, i, "run_distance_m", n, ctx)
+    if mean_m < s.min_mileage_m:
         return
-    km = float(week["run_km"])
-    ratio = km / mean_km
+    metres = float(week["run_distance_m"])
+    ratio = metres / mean_m
+    distance, mean = ctx.units.fmt_distance(metres, 1), ctx.units.fmt_distance(mean_m, 1)
     if ratio > s.high_mileage_x and week["leg_sessions"] > 0:
         yield Finding("high_mileage_cut_lifting", "info",
-                      f"{_n(km, 1)} km is {_n(100 * (ratio - 1))} % above your "
-                      f"{n}-week average ({_n(mean_km, 1)} km): cut lower-body "
+                      f"{distance} is {_n(100 * (ratio - 1))} % above your "
+                      f"{n}-week average ({mean}): cut lower-body "
                       f"lifting this week ({_plural(week['leg_sessions'], 'leg session')}, "
                       f"{_n(week['lower_sets'])} sets) to one short session.", label)
     elif ratio < s.light_week_x:
         yield Finding("light_week_ramp_lifting", "info",
-                      f"Light week: {_n(km, 1)} km is {_n(100 * (1 - ratio))} % below your "
-                      f"{n}-week average ({_n(mean_km, 1)} km): a good week to "
+                      f"Light week: {distance} is {_n(100 * (1 - ratio))} % below your "
+                      f"{n}-week average ({mean}): a good week to "
                       f"ramp up lower-body lifting (this week "
                       f"{_plural(week['leg_sessions'], 'leg session')}).", label)
 
@@ -566,7 +460,7 @@ def weekly_findings(weeks: pd.DataFrame, runs: pd.DataFrame, strength: pd.DataFr
     verdicts, findings
         ``leg_day`` and ``leg_day_reasons`` per week; all findings in week order.
     """
-    ctx = Context(runs, strength, settings)
+    ctx = RuleContext(runs, strength, settings)
     verdicts: dict[str, list[Any]] = {"leg_day": [], "leg_day_reasons": []}
     findings: list[Finding] = []
     for i, label in enumerate(weeks.index):

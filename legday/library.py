@@ -29,14 +29,15 @@ import pandas as pd
 
 from legday.calibration import AthleteProfile, estimate_profile, with_overrides
 from legday.efforts import EFFORT_COLUMNS, EffortKind, RunClassification
-from legday.findings import AnalysisSettings
 from legday.model import Activity
+from legday.schema import AnalysisSettings
 from legday.season import Season, analyse_classified
 from legday.store.repo import (
     AthleteContext,
     Context,
     ShareContext,
     coach_notes,
+    current_thresholds,
     data_version,
     get_settings,
     load_activities,
@@ -130,7 +131,7 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
     overrides = dict(get_settings(ctx).get("profile") or {})
     profile = season_profile(activities, overrides)
     classifications = stored_classifications(activities, efforts, profile)
-    season = analyse_classified(activities, classifications, strength, settings)
+    season = analyse_classified(activities, classifications, strength, settings, profile)
     return Library(season, activities, efforts, profile, coach_notes(ctx))
 
 
@@ -196,9 +197,11 @@ def cached_library(ctx: Context, settings: AnalysisSettings, *, owner: str, vers
 
 
 def analysis_settings(settings: Mapping[str, Any]) -> AnalysisSettings:
-    """The finding thresholds and time zone of an athlete's stored settings."""
-    thresholds = dict(settings.get("thresholds") or {})
-    return AnalysisSettings(timezone=str(settings.get("timezone") or "UTC"), **thresholds)
+    """The finding thresholds, time zone and distance unit of an athlete's stored settings."""
+    thresholds = current_thresholds(settings.get("thresholds") or {})
+    return AnalysisSettings(timezone=str(settings.get("timezone") or "UTC"),
+                            distance_unit="mi" if settings.get("units") == "mi" else "km",
+                            **thresholds)
 
 
 def view_owner(ctx: Context) -> str:

@@ -6,9 +6,10 @@ Every session, run or lift, gets a load in Foster's session-RPE units
 1. **sRPE**: the session has an RPE: ``rpe x duration_min``.
 2. **TRIMP**: a non-strength session with heart rate for at least half of its
    time: Banister's TRIMP converted by :attr:`LoadSettings.trimp_to_au`, chosen
-   so that an easy hour by heart rate lands where an easy hour by RPE does.
+   so that an easy hour by heart rate lands where an easy hour by RPE does;
+   the heart-rate reserve uses the athlete's :class:`legday.schema.HeartRates`.
 3. **fallback**: ``typical RPE of the session's kind x duration_min`` (table in
-   :class:`LoadSettings`).
+   :class:`legday.schema.LoadSettings`).
 
 From the daily series: ATL and CTL (7- and 42-day exponentially weighted means),
 Foster's monotony and strain, and the week-to-week ramp. The ratios are
@@ -18,12 +19,13 @@ descriptive ("this week is 1.4 x your 6-week average"), never an injury risk.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
+
+from legday.schema import MINUTE_S, HeartRates, LoadSettings
 
 #: Banister's TRIMP weighting constants (a, b) in ``a * exp(b * HRr)``.
 TRIMP_CONSTANTS: dict[str, tuple[float, float]] = {"male": (0.64, 1.92),
@@ -31,64 +33,6 @@ TRIMP_CONSTANTS: dict[str, tuple[float, float]] = {"male": (0.64, 1.92),
 
 #: Load methods, in order of preference.
 METHODS = ("srpe", "trimp", "fallback")
-
-
-def _default_rpe() -> dict[str, float]:
-    # Typical session RPE (CR-10) of each kind when nothing better is known.
-    return {
-        # runs, by the run's primary effort kind
-        "steady": 3.0, "recovery": 2.0, "hill": 7.0, "interval": 7.0, "sprint": 6.0,
-        # strength sessions, by the session's kind
-        "lower": 6.0, "upper": 5.0, "core": 4.0, "full_body": 6.0, "unknown": 5.0,
-        # other sports
-        "walk": 2.0, "hike": 3.0, "ride": 4.0, "swim": 4.0, "other": 3.0,
-    }
-
-
-@dataclass(frozen=True)
-class LoadSettings:
-    """How sessions are put on one load scale (AU = session-RPE units).
-
-    Attributes
-    ----------
-    trimp_to_au
-        AU per Banister TRIMP point. 2.5 puts an easy hour at HRr 0.6
-        (73 TRIMP) at 182 AU, next to RPE 3 x 60 min = 180 AU, and a hard hour
-        at HRr 0.85 (167 TRIMP) at 417 AU, next to RPE 7 x 60 = 420 AU. [AU/TRIMP]
-    trimp_sex
-        Which published TRIMP constants: ``male`` (0.64, 1.92), the default, or
-        ``female`` (0.86, 1.67).
-    rest_hr_bpm
-        Resting heart rate for the heart-rate reserve. Watches only see heart
-        rate while running, so the profile's "resting" value is an upper bound;
-        a typical resting value is used unless set. [1/min]
-    max_hr_bpm
-        Maximum heart rate; None uses the athlete profile's (highest 10-s mean
-        seen in the runs). [1/min]
-    min_hr_coverage
-        Share of the session's time that needs heart rate for TRIMP. [1]
-    max_sample_gap_s
-        A gap between heart-rate samples longer than this is a pause and adds
-        nothing. [s]
-    typical_rpe
-        Fallback RPE by kind: run primary kinds, strength session kinds and
-        other sports. [CR-10]
-    atl_days, ctl_days
-        Time constants of the acute and chronic load (EWMA, weight 1/days). [d]
-    min_history_days
-        The acute:chronic ratio is left empty until this much history. [d]
-    """
-
-    trimp_to_au: float = 2.5
-    trimp_sex: Literal["male", "female"] = "male"
-    rest_hr_bpm: float = 60.0
-    max_hr_bpm: float | None = None
-    min_hr_coverage: float = 0.5
-    max_sample_gap_s: float = 30.0
-    typical_rpe: Mapping[str, float] = field(default_factory=_default_rpe)
-    atl_days: float = 7.0
-    ctl_days: float = 42.0
-    min_history_days: int = 28
 
 
 @dataclass(frozen=True)
@@ -178,16 +122,16 @@ def typical_rpe(kind: str, settings: LoadSettings) -> float:
     return float(table.get(kind, table.get("other", 3.0)))
 
 
-def session_load(duration_min: float, kind: str, settings: LoadSettings, *,
+def session_load(duration_s: float, kind: str, settings: LoadSettings, *,
                  rpe: float | None = None, samples: pd.DataFrame | None = None,
-                 max_hr_bpm: float | None = None,
+                 heart_rates: HeartRates | None = None,
                  heart_rate: HeartRateRecord | None = None) -> SessionLoad:
     """The load of one session, by the first method that applies.
 
     Parameters
     ----------
-    duration_min
-        Session duration (moving time for runs). [min]
+    duration_s
+        Session duration (moving time for runs). [s]
     kind
         Run primary kind, strength session kind or sport, for the fallback.
     settings
@@ -197,27 +141,29 @@ def session_load(duration_min: float, kind: str, settings: LoadSettings, *,
     samples
         The recording, for TRIMP; pass None for strength sessions (heart rate
         underrates lifting).
-    max_hr_bpm
-        The athlete's max heart rate when the settings do not set one. [1/min]
+    heart_rates
+        The athlete's maximum and resting heart rates, for TRIMP; without them
+        no TRIMP.
     heart_rate
         The recording's heart rate summed up already (used instead of
         ``samples``, e.g. a stored summary).
     """
-    minutes = max(float(duration_min), 0.0) if np.isfinite(duration_min) else 0.0
+    seconds = max(float(duration_s), 0.0) if np.isfinite(duration_s) else 0.0
+    minutes = seconds / MINUTE_S
     if rpe is not None and np.isfinite(rpe) and rpe > 0:
         return SessionLoad(rpe * minutes, "srpe", rpe=float(rpe))
-    hr_max = settings.max_hr_bpm or max_hr_bpm
-    if (heart_rate is not None or samples is not None) and hr_max and minutes > 0:
+    if (heart_rate is not None or samples is not None) and heart_rates and seconds > 0:
+        rest, top = heart_rates.rest_bpm, heart_rates.max_bpm
         if heart_rate is not None:
-            trimp = heart_rate.trimp(settings.rest_hr_bpm, hr_max, settings.trimp_sex)
+            trimp = heart_rate.trimp(rest, top, settings.trimp_sex)
             covered_s = heart_rate.covered_s
         else:
             assert samples is not None
-            trimp, covered_s = trimp_from_samples(samples, settings.rest_hr_bpm, hr_max,
-                                                  settings.trimp_sex, settings.max_sample_gap_s)
-        if covered_s >= settings.min_hr_coverage * minutes * 60:
+            trimp, covered_s = trimp_from_samples(samples, rest, top, settings.trimp_sex,
+                                                  settings.max_sample_gap_s)
+        if covered_s >= settings.min_hr_coverage * seconds:
             # The part without heart rate is assumed like the part with it.
-            scaled = trimp * max(minutes * 60 / covered_s, 1.0)
+            scaled = trimp * max(seconds / covered_s, 1.0)
             return SessionLoad(scaled * settings.trimp_to_au, "trimp", trimp=scaled)
     value = typical_rpe(kind, settings)
     return SessionLoad(value * minutes, "fallback", rpe=value)

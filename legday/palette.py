@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from legday.schema import TYPE2_KINDS
+
 #: Okabe-Ito colours by name.
 OKABE_ITO: Final[dict[str, str]] = {
     "black": "#000000",
@@ -33,7 +35,7 @@ EFFORT_COLOURS: Final[dict[str, str]] = {
 }
 EFFORT_ORDER: Final[tuple[str, ...]] = tuple(EFFORT_COLOURS)
 #: Kinds that recruit type II fibres.
-TYPE_II_KINDS: Final[tuple[str, ...]] = ("hill", "interval", "sprint")
+TYPE_II_KINDS: Final[tuple[str, ...]] = TYPE2_KINDS
 
 #: Leg-day verdict -> colour (no red/green pair: yellow for "partly").
 VERDICT_COLOURS: Final[dict[str, str]] = {
@@ -49,14 +51,6 @@ STRENGTH_COLOURS: Final[dict[str, str]] = {
     "upper": OKABE_ITO["sky_blue"],
     "core": OKABE_ITO["yellow"],
     "unknown": OKABE_ITO["grey"],
-}
-
-#: Finding severity -> colour.
-SEVERITY_COLOURS: Final[dict[str, str]] = {
-    "good": OKABE_ITO["bluish_green"],
-    "info": OKABE_ITO["sky_blue"],
-    "warning": OKABE_ITO["orange"],
-    "alert": OKABE_ITO["vermillion"],
 }
 
 #: Muscle regions (lifting and running's modelled share) -> colour.

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from legday.charts import season as season_charts
 from legday.csv_export import csv_text
 from legday.library import Library
+from legday.schema import MINUTE_S
 from legday.season import Season, json_value
 from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
 from legday.units import Units
@@ -92,9 +93,10 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;t
 
 def html_report(library: Library, *, athlete: str, weeks: int | None = None,
                 units: Units | None = None, generated: dt.datetime | None = None) -> str:
-    """A self-contained HTML report of the last ``weeks`` weeks (all when None)."""
-    units = units or Units()
+    """A self-contained HTML report of the last ``weeks`` weeks (all when None), distances
+    and paces in ``units`` (by default the athlete's, as the findings write them)."""
     season = library.season
+    units = units or Units(season.settings.distance_unit)
     table = last_weeks(season, weeks)
     generated = generated or dt.datetime.now(dt.UTC)
     if table.empty:
@@ -114,12 +116,12 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
     ]
     charts = "\n".join(_figure_html(fig, i == 0) for i, fig in enumerate(figures))
     yes = int((table["leg_day"] == "yes").sum()) if not table.empty else 0
-    km = float(table["run_km"].sum()) * 1000 if not table.empty else 0.0
-    type2 = float(table["type2_min"].sum()) if not table.empty else 0.0
+    metres = float(table["run_distance_m"].sum()) if not table.empty else 0.0
+    type2_s = float(table["type2_s"].sum()) if not table.empty else 0.0
     sessions = int(table["strength_sessions"].sum()) if not table.empty else 0
     cards = (f"<div class='card'>leg days<b>{yes} of {len(table)}</b></div>"
-             f"<div class='card'>running<b>{units.fmt_distance(km, 0)}</b></div>"
-             f"<div class='card'>type-II running<b>{type2:.0f} min</b></div>"
+             f"<div class='card'>running<b>{units.fmt_distance(metres, 0)}</b></div>"
+             f"<div class='card'>type-II running<b>{type2_s / MINUTE_S:.0f} min</b></div>"
              f"<div class='card'>strength sessions<b>{sessions}</b></div>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

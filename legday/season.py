@@ -15,16 +15,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from legday.calibration import AthleteProfile
 from legday.efforts import RunClassification, classify_activities
-from legday.findings import AnalysisSettings, Finding, weekly_findings
+from legday.findings import Finding, weekly_findings
 from legday.model import Activity
+from legday.schema import AnalysisSettings
 from legday.strength import log as strength_log
 from legday.strength.muscles import MUSCLE_GROUPS
-from legday.strength.running_share import running_muscle_minutes
-from legday.weekly import other_table, run_tables, strength_table, weekly_table
+from legday.strength.running_share import running_muscle_seconds
+from legday.weekly import (
+    athlete_heart_rates,
+    other_table,
+    run_tables,
+    strength_table,
+    weekly_table,
+)
 
 #: Decimals kept in the JSON per column suffix (others: 2).
-_DIGITS = (("_km", 2), ("_min", 1), ("_m", 0), ("_kg", 0), ("_share", 3), ("_pct", 1),
+_DIGITS = (("_m", 0), ("_s", 0), ("_kg", 0), ("_share", 3), ("_pct", 1),
            ("load", 0), ("load_runs", 0), ("load_strength", 0), ("load_other", 0),
            ("strain", 0), ("atl", 1), ("ctl", 1))
 
@@ -89,8 +97,8 @@ def json_value(column: str, value: Any) -> Any:
     return value
 
 
-def strength_entries(activities: Sequence[Activity],
-                     entries: pd.DataFrame | None = None) -> pd.DataFrame:
+def season_entries(activities: Sequence[Activity],
+                   entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Strength entries from the logs plus those of strength activities (FIT sets,
     Strava "Weight Training" rows), annotated with the exercise catalogue."""
     frames = [entries] if entries is not None else []
@@ -115,30 +123,32 @@ def analyse(activities: Sequence[Activity], entries: pd.DataFrame | None = None,
     """
     classifications = classify_activities(list(activities))
     return analyse_classified(activities, classifications,
-                              strength_entries(activities, entries), settings)
+                              season_entries(activities, entries), settings)
 
 
 def analyse_classified(activities: Sequence[Activity],
                        classifications: Sequence[RunClassification],
-                       entries: pd.DataFrame, settings: AnalysisSettings | None = None
-                       ) -> Season:
+                       entries: pd.DataFrame, settings: AnalysisSettings | None = None,
+                       profile: AthleteProfile | None = None) -> Season:
     """:func:`analyse` for runs classified already (e.g. efforts kept in the store).
 
     ``entries`` are all the strength entries, those of strength activities
-    included (:func:`strength_entries` adds them for files just read).
+    included (:func:`season_entries` adds them for files just read). ``profile``
+    is the athlete's (heart rates for the load of other sports); by default the
+    runs' profile, else the defaults.
     """
     settings = settings or AnalysisSettings()
     runs, efforts = run_tables(activities, classifications, settings)
-    profiles = [c.profile for a, c in zip(activities, classifications, strict=True)
-                if a.is_running]
-    max_hr = profiles[0].max_hr if profiles else 190.0
-    others = other_table(activities, max_hr, settings)
+    if profile is None:
+        profile = next((c.profile for a, c in zip(activities, classifications, strict=True)
+                        if a.is_running), AthleteProfile())
+    others = other_table(activities, athlete_heart_rates(profile), settings)
     annotated = strength_log.annotate(entries) if "matched" not in entries.columns else entries
     strength = strength_table(strength_log.sessions(annotated), settings)
     muscle_sets = strength_log.sets_per_muscle(annotated)
     weeks = weekly_table(runs, efforts, strength, others, settings,
                          muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS,
-                         running_minutes=running_muscle_minutes)
+                         running_seconds=running_muscle_seconds)
     verdicts, findings = weekly_findings(weeks, runs, strength, settings)
     weeks = weeks.assign(leg_day=verdicts["leg_day"], leg_day_reasons=verdicts["leg_day_reasons"])
     by_week: list[list[Finding]] = [[f for f in findings if f.week == label]

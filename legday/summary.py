@@ -22,9 +22,10 @@ import pandas as pd
 
 from legday.calibration import RunStats, run_stats
 from legday.cleaning import prepare_arrays
-from legday.load import LoadSettings, banister_trimp, hr_reserve
+from legday.load import banister_trimp, hr_reserve
 from legday.model import Activity
 from legday.routes import RouteSignature, route_signature
+from legday.schema import LoadSettings
 
 #: Bumped when the summary's content changes; older stored summaries are recomputed.
 SUMMARY_VERSION = 1

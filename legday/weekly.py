@@ -9,54 +9,39 @@ Tables, each a plain DataFrame built by a pure function:
 - :func:`weekly_table`: one row per ISO week between the first and the last
   activity, empty weeks zero.
 
-``docs/weekly.md`` documents every column with its unit.
+Every table is SI (metres, seconds, m/s); :mod:`legday.schema` names each
+column with its unit and ``docs/weekly.md`` documents them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from legday.efforts import WORK_KINDS, EffortKind, RunClassification
-from legday.findings import AnalysisSettings
+from legday.calibration import SET_BY_YOU, AthleteProfile
+from legday.efforts import RunClassification
 from legday.load import daily_series, session_load, weekly_load
+from legday.localtime import local_start
 from legday.model import Activity, Sport
 from legday.routes import assign_routes
+from legday.schema import (
+    EFFORT_KINDS,
+    EFFORT_TABLE_COLUMNS,
+    LEG_SESSION_KINDS,
+    MINUTE_S,
+    OTHER_COLUMNS,
+    RUN_COLUMNS,
+    STRENGTH_KINDS,
+    TYPE2_KINDS,
+    AnalysisSettings,
+    HeartRates,
+)
 from legday.summary import ActivitySummary, summary_of
 
-#: Effort kinds, each getting ``<kind>_min`` and ``<kind>_km`` columns.
-KINDS: tuple[str, ...] = tuple(str(k) for k in EffortKind)
-TYPE2_KINDS: tuple[str, ...] = tuple(sorted(str(k) for k in WORK_KINDS))
-STRENGTH_KINDS: tuple[str, ...] = ("lower", "upper", "core", "full_body", "unknown")
-#: Strength session kinds that are leg sessions whatever their set count (a full-body
-#: session needs the lower-body sets: three sets of squats amid presses are not leg day).
-LEG_SESSION_KINDS = ("lower",)
-
-RUN_COLUMNS: tuple[str, ...] = (
-    "activity_id", "file", "start_utc", "local_start", "date", "week", "sport", "primary",
-    "moving_min", "distance_m", "speed_mps", "elevation_gain_m", "has_hr", "load_au",
-    "load_method", "trimp", "route_id")
-EFFORT_TABLE_COLUMNS: tuple[str, ...] = (
-    "activity_id", "date", "week", "kind", "duration_s", "moving_s", "distance_m",
-    "elevation_gain_m", "gap_speed_mps", "heart_rate", "is_hard")
-OTHER_COLUMNS: tuple[str, ...] = ("activity_id", "date", "week", "sport", "moving_min",
-                                  "load_au", "load_method")
-
-
 # --- time ---------------------------------------------------------------------------------
-
-def local_start(start_utc: pd.Timestamp, utc_offset_s: int | None, timezone: str) -> pd.Timestamp:
-    """Naive local start time: UTC plus the file's offset, else converted in ``timezone``."""
-    ts = pd.Timestamp(start_utc)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if utc_offset_s is not None:
-        return (ts + pd.Timedelta(seconds=utc_offset_s)).tz_localize(None)
-    return ts.tz_convert(ZoneInfo(timezone)).tz_localize(None)
-
 
 def week_label(date: pd.Timestamp) -> str:
     """ISO week of a local date, ``YYYY-Www`` (``%G-W%V``)."""
@@ -123,6 +108,14 @@ def _is_hard(kind: np.ndarray, gap_speed_mps: np.ndarray, heart_rate: np.ndarray
     return np.asarray(work | (steady & (fast | high_hr)), dtype=bool)
 
 
+def athlete_heart_rates(profile: AthleteProfile) -> HeartRates:
+    """The heart rates the load uses: the profile's max (the athlete's own, else the highest
+    seen), and their resting rate when they set it, else the typical one (a watch sees runs,
+    not the resting heart: the profile's estimate is only an upper bound)."""
+    rest = profile.rest_hr if profile.source("rest_hr") == SET_BY_YOU else HeartRates().rest_bpm
+    return HeartRates(max_bpm=profile.max_hr, rest_bpm=rest)
+
+
 def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClassification],
                settings: AnalysisSettings,
                summaries: Sequence[ActivitySummary | None] | None = None,
@@ -146,9 +139,10 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
     Returns
     -------
     runs, efforts
-        ``runs`` (:data:`RUN_COLUMNS`): ``moving_min`` [min], ``distance_m``
-        [m], ``speed_mps`` [m/s], ``load_au`` [AU], ``route_id`` (same route,
-        None without positions). ``efforts`` (:data:`EFFORT_TABLE_COLUMNS`):
+        ``runs`` (:data:`legday.schema.RUN_COLUMNS`): ``moving_s`` [s],
+        ``distance_m`` [m], ``speed_mps`` [m/s], ``load_au`` [AU], ``route_id``
+        (same route, None without positions). ``efforts``
+        (:data:`legday.schema.EFFORT_TABLE_COLUMNS`):
         the classifier's efforts with the run's ``date`` and ``week`` and
         ``is_hard``; a run without samples (no efforts) is one steady effort
         over its summary time and distance.
@@ -176,13 +170,14 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
                        "heart_rate": np.array([np.nan])}
         primary = str(cls.primary or "steady")
         rpe = act.extra.get("rpe")
-        load = session_load(moving_s / 60.0, primary, settings.load,
+        load = session_load(moving_s, primary, settings.load,
                             rpe=float(rpe) if rpe is not None else None,
-                            heart_rate=summary.heart_rate, max_hr_bpm=cls.profile.max_hr)
+                            heart_rate=summary.heart_rate,
+                            heart_rates=athlete_heart_rates(cls.profile))
         run_rows.append({
             "activity_id": act.id, "file": act.label, "start_utc": act.start_utc,
             "local_start": local, "date": date, "week": week,
-            "sport": act.sport.value, "primary": primary, "moving_min": moving_s / 60.0,
+            "sport": act.sport.value, "primary": primary, "moving_s": moving_s,
             "distance_m": distance_m,
             "speed_mps": distance_m / moving_s if moving_s > 0 else np.nan,
             "elevation_gain_m": float(np.nansum(efforts["elevation_gain_m"])),
@@ -191,7 +186,7 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
         signatures.append(summary.route if act.sport != Sport.TREADMILL_RUN else None)
         parts.append(efforts)
         per_run.append((act.id, date, week, cls.profile.threshold_speed_mps, cls.profile.max_hr))
-    runs = _frame(run_rows, RUN_COLUMNS)
+    runs = _frame(run_rows, list(RUN_COLUMNS))
     runs["route_id"] = pd.Series(assign_routes(
         signatures, endpoint_tolerance_m=settings.route_endpoint_m,
         path_tolerance_m=settings.route_path_m,
@@ -204,7 +199,7 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
                   settings: AnalysisSettings) -> pd.DataFrame:
     """All runs' efforts in one frame, each with its run's id, date, week and is_hard."""
     if not parts:
-        return _frame([], EFFORT_TABLE_COLUMNS)
+        return _frame([], list(EFFORT_TABLE_COLUMNS))
     counts = [len(p["kind"]) for p in parts]
 
     def repeat(values: list[Any], dtype: Any = object) -> np.ndarray:
@@ -224,12 +219,12 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
     return table[list(EFFORT_TABLE_COLUMNS)]
 
 
-def other_table(activities: Sequence[Activity], max_hr_bpm: float,
+def other_table(activities: Sequence[Activity], heart_rates: HeartRates,
                 settings: AnalysisSettings) -> pd.DataFrame:
     """Rides, swims, walks and other non-running, non-strength sessions, for the load.
 
-    ``moving_min`` [min], ``load_au`` [AU] by heart rate when recorded, else by
-    the sport's typical RPE.
+    ``moving_s`` [s], ``load_au`` [AU] by heart rate (the athlete's
+    ``heart_rates``) when recorded, else by the sport's typical RPE.
     """
     rows = []
     for act in activities:
@@ -238,12 +233,12 @@ def other_table(activities: Sequence[Activity], max_hr_bpm: float,
         date = local_start(act.start_utc, act.utc_offset_s, settings.timezone).normalize()
         moving_s = _moving_s(act, {"moving_s": np.zeros(0)})
         summary = summary_of(act, settings.load.max_sample_gap_s, with_stats=False)
-        load = session_load(moving_s / 60.0, act.sport.value, settings.load,
-                            heart_rate=summary.heart_rate, max_hr_bpm=max_hr_bpm)
+        load = session_load(moving_s, act.sport.value, settings.load,
+                            heart_rate=summary.heart_rate, heart_rates=heart_rates)
         rows.append({"activity_id": act.id, "date": date, "week": week_label(date),
-                     "sport": act.sport.value, "moving_min": moving_s / 60.0,
+                     "sport": act.sport.value, "moving_s": moving_s,
                      "load_au": load.load_au, "load_method": load.method})
-    return _frame(rows, OTHER_COLUMNS)
+    return _frame(rows, list(OTHER_COLUMNS))
 
 
 # --- strength -------------------------------------------------------------------------------
@@ -255,7 +250,7 @@ def strength_table(sessions: pd.DataFrame, settings: AnalysisSettings) -> pd.Dat
     ----------
     sessions
         ``legday.strength.log.sessions(entries)``: ``session``, ``date`` (local
-        midnight), ``duration_min``, ``rpe``, ``n_sets``, ``kind``,
+        midnight), ``duration_min`` (the log's), ``rpe``, ``n_sets``, ``kind``,
         ``lower_sets``, ``lower_tonnage_kg``, ``has_single_leg``...
     settings
         Duration fallback, leg-session rule and load constants.
@@ -263,14 +258,16 @@ def strength_table(sessions: pd.DataFrame, settings: AnalysisSettings) -> pd.Dat
     Returns
     -------
     DataFrame
-        The sessions plus ``week``, ``duration_min`` filled (sets x
-        :attr:`AnalysisSettings.minutes_per_set`, at least
-        :attr:`AnalysisSettings.min_session_min`, when the log gives none),
+        The sessions plus ``week``, ``duration_s`` [s] in place of the log's
+        minutes, filled when the log gives none (sets x
+        :attr:`~legday.schema.AnalysisSettings.s_per_set`, at least
+        :attr:`~legday.schema.AnalysisSettings.min_session_s`),
         ``duration_estimated``, ``load_au`` [AU], ``load_method`` and
         ``is_leg_session``.
     """
     if sessions.empty:
-        out = sessions.assign(week=pd.Series(dtype=object))
+        out = sessions.drop(columns=["duration_min"], errors="ignore").assign(
+            week=pd.Series(dtype=object), duration_s=pd.Series(dtype=float))
         for column in ("duration_estimated", "is_leg_session"):
             out[column] = pd.Series(dtype=bool)
         for column in ("load_au",):
@@ -278,14 +275,14 @@ def strength_table(sessions: pd.DataFrame, settings: AnalysisSettings) -> pd.Dat
         out["load_method"] = pd.Series(dtype=object)
         return out
     out = _dated(sessions)
-    given = pd.to_numeric(out["duration_min"], errors="coerce")
-    estimate = np.maximum(out["n_sets"].fillna(0).astype(float) * settings.minutes_per_set,
-                          settings.min_session_min)
+    given = pd.to_numeric(out.pop("duration_min"), errors="coerce") * MINUTE_S
+    estimate = np.maximum(out["n_sets"].fillna(0).astype(float) * settings.s_per_set,
+                          settings.min_session_s)
     out["duration_estimated"] = ~(given > 0)
-    out["duration_min"] = given.where(given > 0, estimate)
+    out["duration_s"] = given.where(given > 0, estimate)
     loads = [session_load(d, str(k), settings.load,
                           rpe=None if pd.isna(r) else float(r))
-             for d, k, r in zip(out["duration_min"], out["kind"], out["rpe"], strict=True)]
+             for d, k, r in zip(out["duration_s"], out["kind"], out["rpe"], strict=True)]
     out["load_au"] = [x.load_au for x in loads]
     out["load_method"] = [x.method for x in loads]
     out["is_leg_session"] = (out["kind"].isin(LEG_SESSION_KINDS)
@@ -320,7 +317,7 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
                  others: pd.DataFrame, settings: AnalysisSettings, *,
                  muscle_sets: pd.DataFrame | None = None,
                  muscle_groups: Sequence[str] = (),
-                 running_minutes: Callable[[pd.DataFrame], Mapping[str, float]] | None = None,
+                 running_seconds: Callable[[pd.DataFrame], Mapping[str, float]] | None = None,
                  ) -> pd.DataFrame:
     """One row per ISO week from the first to the last activity (empty weeks zero).
 
@@ -338,10 +335,10 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
         Direct sets per session and muscle group, long (``session``,
         ``muscle``, ``sets``), from ``legday.strength.log.sets_per_muscle``.
     muscle_groups
-        Every group, each getting ``sets_<group>`` and ``run_<group>_min``.
-    running_minutes
-        Modelled running minutes per muscle group of an efforts frame
-        (``legday.strength.running_share.running_muscle_minutes``).
+        Every group, each getting ``sets_<group>`` and ``run_<group>_s``.
+    running_seconds
+        Modelled running time per muscle group of an efforts frame [s]
+        (``legday.strength.running_share.running_muscle_seconds``).
 
     Returns
     -------
@@ -358,30 +355,30 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
     w["week_start"] = [m.date().isoformat() for m in mondays]
 
     w["run_count"] = _count_by_week(runs, index)
-    w["run_km"] = _sum_by_week(runs, "distance_m", index) / 1000.0
-    for kind in KINDS:
+    w["run_distance_m"] = _sum_by_week(runs, "distance_m", index)
+    for kind in EFFORT_KINDS:
         of_kind = efforts[efforts["kind"] == kind]
-        w[f"{kind}_min"] = _sum_by_week(of_kind, "moving_s", index) / 60.0
-        w[f"{kind}_km"] = _sum_by_week(of_kind, "distance_m", index) / 1000.0
-    w["run_min"] = w[[f"{k}_min" for k in KINDS]].sum(axis=1)
-    w["type2_min"] = w[[f"{k}_min" for k in TYPE2_KINDS]].sum(axis=1)
-    w["type2_share"] = _share(w["type2_min"], w["run_min"])
+        w[f"{kind}_s"] = _sum_by_week(of_kind, "moving_s", index)
+        w[f"{kind}_distance_m"] = _sum_by_week(of_kind, "distance_m", index)
+    w["run_s"] = w[[f"{k}_s" for k in EFFORT_KINDS]].sum(axis=1)
+    w["type2_s"] = w[[f"{k}_s" for k in TYPE2_KINDS]].sum(axis=1)
+    w["type2_share"] = _share(w["type2_s"], w["run_s"])
     w["hill_climb_m"] = _sum_by_week(efforts[efforts["kind"] == "hill"], "elevation_gain_m",
                                      index)
     w["sprint_count"] = _count_by_week(efforts[efforts["kind"] == "sprint"], index)
     intervals = efforts[efforts["kind"] == "interval"]
-    w["interval_work_min"] = _sum_by_week(intervals, "duration_s", index) / 60.0
+    w["interval_work_s"] = _sum_by_week(intervals, "duration_s", index)
     w["interval_rep_count"] = _count_by_week(intervals, index)
     hard = efforts[efforts["is_hard"].astype(bool)] if len(efforts) else efforts
-    w["hard_min"] = _sum_by_week(hard, "moving_s", index) / 60.0
-    w["easy_min"] = w["run_min"] - w["hard_min"]
-    w["hard_share"] = _share(w["hard_min"], w["run_min"])
+    w["hard_s"] = _sum_by_week(hard, "moving_s", index)
+    w["easy_s"] = w["run_s"] - w["hard_s"]
+    w["hard_share"] = _share(w["hard_s"], w["run_s"])
 
     w["strength_sessions"] = _count_by_week(strength, index)
     for kind in STRENGTH_KINDS:
         w[f"strength_{kind}"] = _count_by_week(
             strength[strength["kind"] == kind] if len(strength) else strength, index)
-    w["strength_min"] = _sum_by_week(strength, "duration_min", index)
+    w["strength_s"] = _sum_by_week(strength, "duration_s", index)
     w["lower_sets"] = _sum_by_week(strength, "lower_sets", index)
     w["leg_sessions"] = _count_by_week(
         strength[strength["is_leg_session"]] if len(strength) else strength, index)
@@ -389,10 +386,10 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
         strength[strength["has_single_leg"].fillna(False).astype(bool)]
         if len(strength) else strength, index)
     w["lower_tonnage_kg"] = _sum_by_week(strength, "lower_tonnage_kg", index)
-    _muscle_columns(w, strength, efforts, muscle_sets, muscle_groups, running_minutes)
+    _muscle_columns(w, strength, efforts, muscle_sets, muscle_groups, running_seconds)
 
     w["other_count"] = _count_by_week(others, index)
-    w["other_min"] = _sum_by_week(others, "moving_min", index)
+    w["other_s"] = _sum_by_week(others, "moving_s", index)
     w["load_runs"] = _sum_by_week(runs, "load_au", index)
     w["load_strength"] = _sum_by_week(strength, "load_au", index)
     w["load_other"] = _sum_by_week(others, "load_au", index)
@@ -412,9 +409,9 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 def _muscle_columns(w: pd.DataFrame, strength: pd.DataFrame, efforts: pd.DataFrame,
                     muscle_sets: pd.DataFrame | None, muscle_groups: Sequence[str],
-                    running_minutes: Callable[[pd.DataFrame], Mapping[str, float]] | None,
+                    running_seconds: Callable[[pd.DataFrame], Mapping[str, float]] | None,
                     ) -> None:
-    """Add ``sets_<group>`` (lifting) and ``run_<group>_min`` (modelled running), kept apart."""
+    """Add ``sets_<group>`` (lifting) and ``run_<group>_s`` (modelled running), kept apart."""
     index = w.index
     sets = pd.DataFrame(0.0, index=index, columns=[f"sets_{g}" for g in muscle_groups])
     if muscle_sets is not None and len(muscle_sets) and len(strength):
@@ -425,12 +422,12 @@ def _muscle_columns(w: pd.DataFrame, strength: pd.DataFrame, efforts: pd.DataFra
         for group in muscle_groups:
             if group in table.columns:
                 sets[f"sets_{group}"] = table[group].reindex(index).fillna(0.0)
-    columns = [f"run_{g}_min" for g in muscle_groups]
+    columns = [f"run_{g}_s" for g in muscle_groups]
     running = pd.DataFrame(0.0, index=index, columns=columns)
-    if running_minutes is not None and len(efforts):
+    if running_seconds is not None and len(efforts):
         # Rows collected first, one frame at the end: cell-by-cell .loc writes took seconds.
-        rows = {label: {f"run_{group}_min": float(minutes)
-                        for group, minutes in running_minutes(of_week).items()}
+        rows = {label: {f"run_{group}_s": float(seconds)
+                        for group, seconds in running_seconds(of_week).items()}
                 for label, of_week in efforts.groupby("week") if label in index}
         if rows:
             found = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)

@@ -14,12 +14,12 @@ from legday.charts.activity import activity_profile, effort_map, efforts_table, 
 from legday.cleaning import prepare_run
 from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
 from legday.library import view_owner
+from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, data_version, list_activities, load_activity
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
-from legday.weekly import local_start
 
 QUERY_KEY = "activity"
 
@@ -41,14 +41,6 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _offset_s(start: pd.Timestamp, utc_offset_s: Any, timezone: str) -> int:
-    """The local offset of a start: the file's own, else the settings' time zone."""
-    if utc_offset_s is not None and not pd.isna(utc_offset_s):
-        return int(utc_offset_s)
-    utc = pd.Timestamp(start).tz_convert("UTC")
-    return int((local_start(utc, None, timezone) - utc.tz_localize(None)).total_seconds())
-
-
 store, access = current()
 st.title("Activity")
 banners(access)
@@ -64,7 +56,7 @@ if listing.empty:
 listing = listing.sort_values(["start_utc", "activity_id"], ascending=False)
 labels: dict[int, str] = {}
 for rec in listing.to_dict("records"):
-    offset = _offset_s(rec["start_utc"], rec["utc_offset_s"], timezone)
+    offset = utc_offset_s(rec["start_utc"], rec["utc_offset_s"], timezone)
     day = (pd.Timestamp(rec["start_utc"]).tz_convert("UTC") + pd.Timedelta(seconds=offset))
     name = _text(rec["name"]) or PurePath(str(rec["source"])).name + (
         f"!{rec['member']}" if _text(rec["member"]) else "")
@@ -115,7 +107,7 @@ activity, prepared = _prepared(ctx, view_owner(ctx), chosen, data_version(ctx))
 efforts_all = library(access).efforts
 efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
 efforts = efforts.sort_values("start").reset_index(drop=True)
-offset_s = _offset_s(row["start_utc"], activity.utc_offset_s, timezone)
+offset_s = utc_offset_s(row["start_utc"], activity.utc_offset_s, timezone)
 
 if access.mode == "share":
     trim = float(access.settings.get("privacy_trim_m") or 0)

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from legday.charts import season as charts
+from legday.schema import MINUTE_S
 from legday.store import add_coach_note
 from legday.ui.state import current, forget_caches, library
 from legday.ui.widgets import (
@@ -41,11 +42,12 @@ def _delta(column: str, scale: float = 1.0) -> float | None:
     return round(float(row[column] - previous[column].mean()) * scale, 1)
 
 
-metres = float(row["run_km"]) * 1000
 cards = st.columns(4)
-cards[0].metric(f"running ({units.distance})", f"{units.distance_from_m(metres):.1f}",
-                _delta("run_km", 1000 / units.metres_per_unit), help="vs the 4-week average")
-cards[1].metric("type-II running (min)", f"{row['type2_min']:.0f}", _delta("type2_min"),
+cards[0].metric(f"running ({units.distance})",
+                f"{units.distance_from_m(float(row['run_distance_m'])):.1f}",
+                _delta("run_distance_m", 1 / units.metres_per_unit), help="vs the 4-week average")
+cards[1].metric("type-II running (min)", f"{row['type2_s'] / MINUTE_S:.0f}",
+                _delta("type2_s", 1 / MINUTE_S),
                 help="hills, sprints and intervals; vs the 4-week average")
 cards[2].metric("strength sessions", f"{row['strength_sessions']:.0f}",
                 _delta("strength_sessions"), help="vs the 4-week average")

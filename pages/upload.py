@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from legday.library import library_cache_dir, open_library
+from legday.localtime import local_starts
 from legday.store import list_activities
 from legday.store.jobs import (
     RESULT_COLUMNS,
@@ -231,15 +232,6 @@ else:
 
 # --- the library -----------------------------------------------------------------------------
 
-def _local_starts(frame: pd.DataFrame, timezone: str) -> pd.Series:
-    """Local wall-clock starts: the activity's own offset, else the settings' time zone."""
-    utc = pd.to_datetime(frame["start_utc"], utc=True)
-    offsets = pd.to_numeric(frame["utc_offset_s"], errors="coerce")
-    by_offset = utc.dt.tz_localize(None) + pd.to_timedelta(offsets.fillna(0), unit="s")
-    by_zone = utc.dt.tz_convert(timezone).dt.tz_localize(None)
-    return by_offset.where(offsets.notna(), by_zone)
-
-
 def library_section() -> None:
     """The stored activities, with date, sport and kind filters."""
     st.header("Library" if not access.is_sample else "Library (the sample season)")
@@ -250,7 +242,7 @@ def library_section() -> None:
 
     units = access.units
     timezone = access.analysis_settings.timezone
-    starts = _local_starts(everything, timezone).dropna()
+    starts = local_starts(everything["start_utc"], everything["utc_offset_s"], timezone).dropna()
     first = starts.min().date() if len(starts) else date.today()
     last = starts.max().date() if len(starts) else date.today()
     left, middle, right = st.columns(3)
@@ -266,7 +258,7 @@ def library_section() -> None:
                              primary=None if kind in (ANY_KIND, "none") else kind)
     if kind == "none":
         chosen = chosen[chosen["primary"].isna()]
-    local = _local_starts(chosen, timezone)
+    local = local_starts(chosen["start_utc"], chosen["utc_offset_s"], timezone)
     dates = list(picked) if isinstance(picked, tuple | list) else [picked]
     if dates:
         since = pd.Timestamp(dates[0])

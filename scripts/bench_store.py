@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from legday.io import ReadResult, read_paths  # noqa: E402
-from legday.store import Store, import_paths, load_season, open_store  # noqa: E402
+from legday.store import Store, import_paths, load_period, open_store  # noqa: E402
 from legday.store.importer import import_results  # noqa: E402
 from legday.store.models import ActivityRow  # noqa: E402
 
@@ -57,7 +57,7 @@ def measure(label: str, url: str, export: Path, size: Callable[[], float],
     me = store.athlete("bench")
     first, t_first = timed(lambda: import_paths(me, [export]))
     again, t_again = timed(lambda: import_paths(me, [export]))
-    season, t_season = timed(lambda: load_season(me))
+    season, t_season = timed(lambda: load_period(me))
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:  # the WAL back into the file before measuring it
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

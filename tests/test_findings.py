@@ -7,7 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from legday.findings import AnalysisSettings, Finding, leg_day, weekly_findings
+from legday.findings import Finding, leg_day, weekly_findings
+from legday.schema import AnalysisSettings
 from tests.test_weekly import UPPER_MUSCLES, Lift, Run, season
 
 SETTINGS = AnalysisSettings()
@@ -118,12 +119,26 @@ def test_enough_type2_running_alone_is_leg_day():
 
 
 def test_leg_day_thresholds_are_settings():
-    row = pd.Series({"leg_sessions": 0, "lower_sets": 0, "hill_min": 12.0, "hill_climb_m": 150.0,
-                     "sprint_count": 0, "interval_work_min": 0.0, "type2_min": 12.0,
-                     "run_count": 1, "run_km": 8.0, "strength_sessions": 0})
+    row = pd.Series({"leg_sessions": 0, "lower_sets": 0, "hill_s": 720.0, "hill_climb_m": 150.0,
+                     "sprint_count": 0, "interval_work_s": 0.0, "type2_s": 720.0,
+                     "run_count": 1, "run_distance_m": 8000.0, "strength_sessions": 0})
     assert leg_day(row, SETTINGS)[0] == "yes"
-    strict = replace(SETTINGS, leg_day_hill_min=15.0, leg_day_type2_min=20.0)
+    strict = replace(SETTINGS, leg_day_hill_s=900.0, leg_day_type2_s=1200.0)
     assert leg_day(row, strict)[0] == "partly"
+
+
+def test_a_miles_user_reads_miles_and_minutes_per_mile_in_the_findings():
+    runs = [Run(f"2025-03-{d:02d}", steady=40, route=1) for d in (4, 11, 18)]
+    runs += [Run("2025-03-19", steady=45)]
+    miles = replace(SETTINGS, distance_unit="mi")
+    weeks, findings = judge(runs, settings=miles)
+    text = " ".join([f.message for f in findings]
+                    + [r for reasons in weeks["leg_day_reasons"] for r in reasons])
+    assert " km" not in text and "/km" not in text
+    same_route = next(f for f in findings if f.code == "maintenance_only")
+    # 40 min at 3 m/s = 7.2 km = 4.5 mi, at 8:56/mi.
+    assert "The same 4.5 mi route at the same pace (8:56/mi" in same_route.message
+    assert "steady running only (4.5 mi)" in weeks["leg_day_reasons"].iloc[0][0]
 
 
 # --- muscles and strength frequency ---------------------------------------------------------

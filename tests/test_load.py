@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from legday.load import (
-    LoadSettings,
     banister_trimp,
     daily_series,
     ewma_load,
@@ -22,10 +21,12 @@ from legday.load import (
     weekly_load,
 )
 from legday.model import SAMPLE_COLUMNS, Activity, Sport, make_frame
+from legday.schema import HeartRates, LoadSettings
 from legday.synth import generate_run
 from legday.synth.athlete import Athlete
 
 SETTINGS = LoadSettings()
+HR_180 = HeartRates(max_bpm=180.0)
 
 
 def hr_samples(hr_bpm: list[tuple[float, float]], start: str = "2025-03-10T07:00:00Z",
@@ -61,24 +62,36 @@ def test_trimp_from_samples_integrates_time_and_skips_pauses():
 
 def test_session_load_prefers_rpe_then_heart_rate_then_the_typical_rpe_of_the_kind():
     samples = hr_samples([(3600, 120.0)])
-    by_rpe = session_load(45.0, "interval", SETTINGS, rpe=7, samples=samples, max_hr_bpm=180)
+    by_rpe = session_load(45 * 60.0, "interval", SETTINGS, rpe=7, samples=samples,
+                          heart_rates=HR_180)
     assert (by_rpe.method, by_rpe.load_au) == ("srpe", 315.0)
-    by_hr = session_load(60.0, "steady", SETTINGS, samples=samples, max_hr_bpm=180.0)
+    by_hr = session_load(3600.0, "steady", SETTINGS, samples=samples, heart_rates=HR_180)
     assert by_hr.method == "trimp"
     assert by_hr.trimp == pytest.approx(banister_trimp(3599 / 60, 0.5) * 3600 / 3599)
     assert by_hr.load_au == pytest.approx(by_hr.trimp * 2.5)
-    fallback = session_load(60.0, "steady", SETTINGS)
+    fallback = session_load(3600.0, "steady", SETTINGS)
     assert (fallback.method, fallback.load_au, fallback.rpe) == ("fallback", 180.0, 3.0)
-    assert session_load(40.0, "lower", SETTINGS).load_au == 240.0
-    assert session_load(30.0, "hill", SETTINGS).load_au == 210.0
-    assert session_load(20.0, "kitesurfing", SETTINGS).load_au == 60.0  # "other": RPE 3
+    assert session_load(40 * 60.0, "lower", SETTINGS).load_au == 240.0
+    assert session_load(30 * 60.0, "hill", SETTINGS).load_au == 210.0
+    assert session_load(20 * 60.0, "kitesurfing", SETTINGS).load_au == 60.0  # "other": RPE 3
     custom = replace(SETTINGS, typical_rpe={"steady": 4.0, "other": 3.0})
-    assert session_load(60.0, "steady", custom).load_au == 240.0
+    assert session_load(3600.0, "steady", custom).load_au == 240.0
+
+
+def test_the_athletes_resting_heart_rate_feeds_trimp():
+    samples = hr_samples([(3600, 120.0)])
+    typical = session_load(3600.0, "steady", SETTINGS, samples=samples, heart_rates=HR_180)
+    low_rest = session_load(3600.0, "steady", SETTINGS, samples=samples,
+                            heart_rates=HeartRates(max_bpm=180.0, rest_bpm=40.0))
+    # HRr (120 - 40) / (180 - 40) = 0.571 instead of 0.5: a higher TRIMP.
+    assert low_rest.trimp == pytest.approx(banister_trimp(3599 / 60, 80 / 140) * 3600 / 3599)
+    assert low_rest.trimp > typical.trimp
 
 
 def test_heart_rate_on_only_a_small_part_of_the_session_falls_back():
     samples = hr_samples([(600, 140.0), (3000, np.nan)])
-    load = session_load(60.0, "steady", SETTINGS, samples=samples, max_hr_bpm=185.0)
+    load = session_load(3600.0, "steady", SETTINGS, samples=samples,
+                        heart_rates=HeartRates(max_bpm=185.0))
     assert load.method == "fallback"
 
 
@@ -94,10 +107,10 @@ def test_an_easy_hour_with_heart_rate_lands_near_an_easy_hour_without():
     ratios = []
     for seed in (3, 4, 5):
         act = _synthetic_activity("easy", seed, athlete)
-        minutes = float(act.duration_s or 0) / 60
-        with_hr = session_load(minutes, "steady", SETTINGS, samples=act.samples,
-                               max_hr_bpm=athlete.max_hr)
-        without = session_load(minutes, "steady", SETTINGS)
+        seconds = float(act.duration_s or 0)
+        with_hr = session_load(seconds, "steady", SETTINGS, samples=act.samples,
+                               heart_rates=HeartRates(max_bpm=athlete.max_hr))
+        without = session_load(seconds, "steady", SETTINGS)
         assert with_hr.method == "trimp" and without.method == "fallback"
         ratios.append(with_hr.load_au / without.load_au)
     assert all(0.7 <= r <= 1.3 for r in ratios), ratios

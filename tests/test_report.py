@@ -43,8 +43,8 @@ def test_the_csv_has_a_row_per_week_with_its_numbers_and_findings(stored):
     rows = list(csv.DictReader(io.StringIO(weekly_csv(library.season))))
     assert [r["week"] for r in rows] == list(library.season.weeks.index)
     w39 = next(r for r in rows if r["week"] == "2026-W39")
-    assert float(w39["run_km"]) == pytest.approx(library.season.weeks.loc["2026-W39", "run_km"],
-                                                 abs=0.01)
+    assert float(w39["run_distance_m"]) == pytest.approx(
+        library.season.weeks.loc["2026-W39", "run_distance_m"], abs=0.5)
     assert "ramp_spike" in w39["findings"] and w39["leg_day"] in {"yes", "partly", "no"}
     assert len(list(csv.DictReader(io.StringIO(weekly_csv(library.season, 4))))) == 4
 

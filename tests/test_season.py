@@ -14,8 +14,9 @@ import pytest
 import legday.cli
 from legday.cli import main
 from legday.io import ReadFailure, read_paths
-from legday.load import LoadSettings, session_load
+from legday.load import session_load
 from legday.model import Activity, Sport
+from legday.schema import LoadSettings
 from legday.season import analyse, json_value
 from legday.synth import Athlete, DeviceProfile, generate_run, write_fit, write_gpx
 from legday.synth.route import PLACES
@@ -106,9 +107,9 @@ def codes(payload: dict, label: str) -> list[str]:
 def test_weekly_json_has_every_week_and_the_documented_keys(weekly_json: dict):
     assert [w["week"] for w in weekly_json["weeks"]] == ["2025-W11", "2025-W12", "2025-W13"]
     first = weekly_json["weeks"][0]
-    for key in ("week_start", "run_count", "run_km", "type2_share", "hill_climb_m", "load",
-                "atl", "ctl", "acute_chronic", "ramp_pct", "monotony", "strain", "easy_min",
-                "hard_min", "sets_hip_abductors", "run_quadriceps_min", "leg_day",
+    for key in ("week_start", "run_count", "run_distance_m", "type2_share", "hill_climb_m",
+                "load", "atl", "ctl", "acute_chronic", "ramp_pct", "monotony", "strain",
+                "easy_s", "hard_s", "sets_hip_abductors", "run_quadriceps_s", "leg_day",
                 "leg_day_reasons", "findings"):
         assert key in first, key
     assert first["acute_chronic"] is None and first["ramp_pct"] is None  # no history yet
@@ -124,7 +125,7 @@ def test_intervals_with_legs_the_same_day_are_leg_day_and_hard_days_stay_hard(we
 
 def test_legs_the_day_before_hills_and_the_watch_strength_file(weekly_json: dict):
     w12 = week(weekly_json, "2025-W12")
-    assert w12["hill_min"] > 0
+    assert w12["hill_s"] > 0
     assert "hard_days_not_hard" in codes(weekly_json, "2025-W12")
     message = next(f["message"] for f in w12["findings"] if f["code"] == "hard_days_not_hard")
     assert "Mon 17 Mar" in message and "Tue 18 Mar" in message
@@ -149,8 +150,9 @@ def test_bad_log_rows_are_problems_and_the_rest_is_read(weekly_json: dict):
 def test_weekly_km_adds_up_to_the_runs_read(synthetic: tuple[Path, Path], weekly_json: dict):
     runs = [a for a in read_paths([str(synthetic[0])])
             if isinstance(a, Activity) and a.is_running]
-    total_km = sum(float(a.distance_m or a.samples["distance_m"].max()) for a in runs) / 1000
-    assert sum(w["run_km"] for w in weekly_json["weeks"]) == pytest.approx(total_km, abs=0.02)
+    total_m = sum(float(a.distance_m or a.samples["distance_m"].max()) for a in runs)
+    assert sum(w["run_distance_m"] for w in weekly_json["weeks"]) == pytest.approx(total_m,
+                                                                                   abs=2.0)
 
 
 def test_text_output_is_a_table_with_findings(synthetic: tuple[Path, Path]):
@@ -185,15 +187,16 @@ def test_analyse_output_is_strict_json_and_the_timezone_setting_is_used():
     payload = analyse([late]).to_dict()
     json.dumps(payload, allow_nan=False)
     assert [w["week"] for w in payload["weeks"]] == ["2025-W11"]
-    from legday.findings import AnalysisSettings
+    from legday.schema import AnalysisSettings
 
     berlin = analyse([late], settings=AnalysisSettings(timezone="Europe/Berlin")).to_dict()
     assert [w["week"] for w in berlin["weeks"]] == ["2025-W12"]
-    assert berlin["weeks"][0]["run_km"] == 5.0
+    assert berlin["weeks"][0]["run_distance_m"] == 5000
 
 
 def test_json_values_are_rounded_by_unit_and_nan_is_null():
-    assert json_value("run_km", 12.3456) == 12.35
+    assert json_value("run_distance_m", 12345.6) == 12346
+    assert json_value("hard_s", 61.4) == 61
     assert json_value("load", 612.7) == 613
     assert json_value("type2_share", 0.123456) == 0.123
     assert json_value("ramp_pct", float("nan")) is None
@@ -220,11 +223,11 @@ def test_weekly_on_the_real_strava_export(real_results: list, monkeypatch: pytes
     assert len(weeks) > 20 and (np.diff(starts.to_numpy()) == np.timedelta64(7, "D")).all()
     runs = [r for r in real_results if isinstance(r, Activity) and r.is_running]
     assert sum(w["run_count"] for w in weeks) == len(runs)
-    run_km = sum(float(r.distance_m if r.distance_m is not None
-                       else r.samples["distance_m"].max()) for r in runs) / 1000
-    assert sum(w["run_km"] for w in weeks) == pytest.approx(run_km, rel=1e-3)
+    run_m = sum(float(r.distance_m if r.distance_m is not None
+                      else r.samples["distance_m"].max()) for r in runs)
+    assert sum(w["run_distance_m"] for w in weeks) == pytest.approx(run_m, rel=1e-3)
     with_runs = [w for w in weeks if w["run_count"]]
-    loads = [w["load"] / w["run_min"] for w in with_runs if w["run_min"] > 30]
+    loads = [w["load"] / (w["run_s"] / 60) for w in with_runs if w["run_s"] > 1800]
     assert 2.0 <= float(np.median(loads)) <= 8.0  # AU per running minute: RPE-like
     assert {w["leg_day"] for w in weeks} <= {"yes", "partly", "no"}
     assert all(0 <= w["type2_share"] <= 1 and 0 <= w["hard_share"] <= 1 for w in weeks)
@@ -239,6 +242,6 @@ def test_real_easy_runs_by_heart_rate_land_near_their_fallback_load(real_results
     easy = runs[(runs["primary"] == "steady") & (runs["load_method"] == "trimp")
                 & runs["speed_mps"].between(0.9 * profile_easy, 1.1 * profile_easy)]
     assert len(easy) >= 20
-    fallback = [session_load(m, "steady", LoadSettings()).load_au for m in easy["moving_min"]]
+    fallback = [session_load(s, "steady", LoadSettings()).load_au for s in easy["moving_s"]]
     ratio = easy["load_au"].to_numpy() / np.asarray(fallback)
     assert 0.7 <= float(np.median(ratio)) <= 1.3, float(np.median(ratio))

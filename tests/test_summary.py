@@ -12,9 +12,10 @@ import pytest
 
 from legday.calibration import run_stats
 from legday.cleaning import prepare_arrays
-from legday.load import LoadSettings, session_load, trimp_from_samples
+from legday.load import session_load, trimp_from_samples
 from legday.model import SAMPLE_COLUMNS, Activity, Sport, make_frame
 from legday.routes import route_signature
+from legday.schema import HeartRates, LoadSettings
 from legday.summary import (
     SUMMARY_KEY,
     SUMMARY_VERSION,
@@ -67,10 +68,11 @@ def test_a_pause_longer_than_the_gap_rule_adds_no_heart_rate_time():
 def test_session_load_by_summary_equals_session_load_by_samples(activity: Activity):
     settings = LoadSettings()
     time = activity.samples["time"]
-    minutes = (time.iloc[-1] - time.iloc[0]).total_seconds() / 60
-    by_samples = session_load(minutes, "interval", settings, samples=activity.samples,
-                              max_hr_bpm=188.0)
-    by_summary = session_load(minutes, "interval", settings, max_hr_bpm=188.0,
+    seconds = (time.iloc[-1] - time.iloc[0]).total_seconds()
+    heart_rates = HeartRates(max_bpm=188.0)
+    by_samples = session_load(seconds, "interval", settings, samples=activity.samples,
+                              heart_rates=heart_rates)
+    by_summary = session_load(seconds, "interval", settings, heart_rates=heart_rates,
                               heart_rate=heart_rate_time(activity.samples))
     assert by_samples.method == by_summary.method == "trimp"
     assert by_summary.load_au == pytest.approx(by_samples.load_au, rel=1e-12)

@@ -1,13 +1,13 @@
-"""Display units: km or miles, paces, local times."""
+"""Display units: km or miles, paces, durations, colours."""
 
 from __future__ import annotations
 
 import math
 
-import pandas as pd
+import pytest
 
 from legday.palette import EFFORT_COLOURS, VERDICT_COLOURS, effort_colour
-from legday.units import METRES_PER_MILE, Units, fmt_duration, to_local
+from legday.units import METRES_PER_MILE, Units, fmt_duration
 
 
 def test_paces_and_distances_follow_the_chosen_unit():
@@ -26,13 +26,23 @@ def test_durations_read_like_a_watch():
     assert fmt_duration(float("nan")) == "-"
 
 
-def test_local_time_prefers_the_activitys_offset_then_the_settings_zone():
-    t = pd.Series(pd.to_datetime(["2026-07-01T22:30:00Z", "2026-12-01T22:30:00Z"]))
-    assert to_local(t, 3600).dt.strftime("%Y-%m-%d %H:%M").tolist() == [
-        "2026-07-01 23:30", "2026-12-01 23:30"]
-    assert to_local(t, None, "Europe/Berlin").dt.strftime("%Y-%m-%d %H:%M").tolist() == [
-        "2026-07-02 00:30", "2026-12-01 23:30"]
-    assert to_local(t, None).dt.hour.tolist() == [22, 22]
+def test_a_pace_typed_in_the_chosen_unit_is_a_speed():
+    assert Units("km").speed_from_pace("5:00") == pytest.approx(1000 / 300)
+    assert Units("mi").speed_from_pace("8:00") == pytest.approx(METRES_PER_MILE / 480)
+    assert Units("mi").speed_from_pace(" ") is None
+    with pytest.raises(ValueError, match="not a pace"):
+        Units("km").speed_from_pace("5.30")
+    with pytest.raises(ValueError, match="longer than 0:00"):
+        Units("km").speed_from_pace("0:00")
+    assert Units("mi").fmt_pace(METRES_PER_MILE / 480, per_unit=False) == "8:00"
+    assert Units.of("mi") == Units("mi") and Units.of(None) == Units("km")
+
+
+def test_paces_in_effort_reasons_follow_the_chosen_unit():
+    why = "6 x 2:55 at 4:00/km with 1:00 jogs"
+    assert Units("km").localise_paces(why) == why
+    # 4:00/km is 6:26/mi; the durations are left alone.
+    assert Units("mi").localise_paces(why) == "6 x 2:55 at 6:26/mi with 1:00 jogs"
 
 
 def test_every_kind_and_verdict_has_its_own_colour():

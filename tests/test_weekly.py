@@ -16,14 +16,11 @@ import pytest
 
 from legday.calibration import AthleteProfile
 from legday.efforts import EffortKind, RunClassification, empty_efforts, primary_kind
-from legday.findings import AnalysisSettings
 from legday.load import session_load
 from legday.model import Activity, Sport
+from legday.schema import EFFORT_KINDS, OTHER_COLUMNS, AnalysisSettings, HeartRates
 from legday.strength.muscles import MUSCLE_GROUPS
 from legday.weekly import (
-    KINDS,
-    OTHER_COLUMNS,
-    local_start,
     other_table,
     run_tables,
     strength_table,
@@ -100,11 +97,11 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
                     "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard})
         minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.interval
         primary = str(primary_kind(kinds))
-        load = session_load(minutes, primary, settings.load)
+        load = session_load(minutes * 60, primary, settings.load)
         run_rows.append({
             "activity_id": f"run{i}", "file": f"run{i}.fit", "start_utc": date, "local_start": date,
             "date": date, "week": label, "sport": "run", "primary": primary,
-            "moving_min": minutes, "distance_m": minutes * 60 * r.speed_mps,
+            "moving_s": minutes * 60, "distance_m": minutes * 60 * r.speed_mps,
             "speed_mps": r.speed_mps, "elevation_gain_m": r.climb_m, "has_hr": False,
             "load_au": load.load_au, "load_method": load.method, "trimp": np.nan,
             "route_id": r.route})
@@ -164,14 +161,6 @@ def test_week_monday_is_the_start_of_the_iso_week():
     assert week_monday(pd.Timestamp("2027-01-01 18:00")) == pd.Timestamp("2026-12-28")
 
 
-def test_local_start_uses_the_files_offset_then_the_settings_zone():
-    late = pd.Timestamp("2025-03-16T23:30:00Z")  # Sunday evening in UTC
-    assert local_start(late, 3600, "UTC") == pd.Timestamp("2025-03-17 00:30")
-    assert local_start(late, None, "Europe/Berlin") == pd.Timestamp("2025-03-17 00:30")
-    assert local_start(late, None, "America/New_York") == pd.Timestamp("2025-03-16 19:30")
-    assert local_start(late, None, "UTC") == pd.Timestamp("2025-03-16 23:30")
-
-
 def summary_run(start: str, offset: int | None, km: float = 10.0) -> Activity:
     return Activity(id=start, source=f"{start}.csv", format="strava_csv", sport=Sport.RUN,
                     start_utc=pd.Timestamp(start), utc_offset_s=offset, elapsed_s=3000.0,
@@ -205,7 +194,7 @@ def test_run_tables_skip_other_sports_and_load_summary_runs_by_the_fallback():
     assert runs["load_method"].iloc[0] == "fallback"
     assert runs["load_au"].iloc[0] == pytest.approx(3 * 50)  # steady RPE 3 x 50 min
     assert runs["speed_mps"].iloc[0] == pytest.approx(10_000 / 3000)
-    others = other_table(acts, 190.0, SETTINGS)
+    others = other_table(acts, HeartRates(), SETTINGS)
     assert others["sport"].tolist() == ["ride"]
     assert others["load_au"].iloc[0] == pytest.approx(4 * 60)  # ride RPE 4 x 60 min
 
@@ -216,12 +205,12 @@ def test_weeks_are_contiguous_with_empty_weeks_zero():
     weeks, runs, _ = season([Run("2025-03-11", steady=50), Run("2025-03-27", steady=40)])
     assert weeks.index.tolist() == ["2025-W11", "2025-W12", "2025-W13"]
     assert weeks["week_start"].tolist() == ["2025-03-10", "2025-03-17", "2025-03-24"]
-    assert weeks.loc["2025-W12", ["run_count", "run_km", "run_min", "load"]].tolist() == [
+    assert weeks.loc["2025-W12", ["run_count", "run_distance_m", "run_s", "load"]].tolist() == [
         0, 0, 0, 0]
-    assert weeks["run_km"].sum() == pytest.approx(runs["distance_m"].sum() / 1000)
+    assert weeks["run_distance_m"].sum() == pytest.approx(runs["distance_m"].sum())
 
 
-def test_kind_minutes_type2_share_and_hard_share():
+def test_kind_seconds_type2_share_and_hard_share():
     weeks, _, _ = season([
         Run("2025-03-11", steady=30, interval=16, recovery=8, reps=4),
         Run("2025-03-13", steady=40, sprint=2, sprints=6),
@@ -229,17 +218,17 @@ def test_kind_minutes_type2_share_and_hard_share():
     ])
     w = weeks.loc["2025-W11"]
     assert w["run_count"] == 3
-    assert w["run_min"] == pytest.approx(142)
-    assert [w[f"{k}_min"] for k in ("steady", "interval", "recovery", "sprint", "hill")] == \
-        pytest.approx([110, 16, 8, 2, 6])
-    assert w["steady_km"] == pytest.approx(110 * 60 * 3 / 1000)
-    assert w["type2_min"] == pytest.approx(24)
+    assert w["run_s"] == pytest.approx(142 * 60)
+    assert [w[f"{k}_s"] for k in ("steady", "interval", "recovery", "sprint", "hill")] == \
+        pytest.approx([110 * 60, 16 * 60, 8 * 60, 2 * 60, 6 * 60])
+    assert w["steady_distance_m"] == pytest.approx(110 * 60 * 3)
+    assert w["type2_s"] == pytest.approx(24 * 60)
     assert w["type2_share"] == pytest.approx(24 / 142)
     assert (w["sprint_count"], w["interval_rep_count"]) == (6, 4)
-    assert w["interval_work_min"] == pytest.approx(16)
+    assert w["interval_work_s"] == pytest.approx(16 * 60)
     assert w["hill_climb_m"] == pytest.approx(90)
-    assert w["hard_min"] == pytest.approx(44)  # type II + 20 min of tempo
-    assert w["easy_min"] == pytest.approx(98)
+    assert w["hard_s"] == pytest.approx(44 * 60)  # type II + 20 min of tempo
+    assert w["easy_s"] == pytest.approx(98 * 60)
     assert w["hard_share"] == pytest.approx(44 / 142)
 
 
@@ -255,9 +244,9 @@ def test_strength_columns_sets_per_muscle_and_estimated_duration():
     assert w["sets_quadriceps"] == 6 and w["sets_pectorals"] == 6 and w["sets_biceps"] == 3
     # The upper session logged no duration: 14 sets x 2.5 min = 35 min.
     assert strength["duration_estimated"].tolist() == [False, True]
-    assert w["strength_min"] == pytest.approx(30 + 35)
+    assert w["strength_s"] == pytest.approx((30 + 35) * 60)
     assert w["load_strength"] == pytest.approx(6 * 30 + 5 * 35)  # lower RPE 6, upper 5
-    assert all(f"sets_{g}" in weeks.columns and f"run_{g}_min" in weeks.columns
+    assert all(f"sets_{g}" in weeks.columns and f"run_{g}_s" in weeks.columns
                for g in MUSCLE_GROUPS)
 
 
@@ -282,4 +271,5 @@ def test_weekly_load_adds_runs_and_lifts_and_ramps():
 
 def test_a_kind_column_for_every_effort_kind():
     weeks, _, _ = season([Run("2025-03-11", steady=30)])
-    assert all(f"{k}_min" in weeks.columns and f"{k}_km" in weeks.columns for k in KINDS)
+    assert all(f"{k}_s" in weeks.columns and f"{k}_distance_m" in weeks.columns
+               for k in EFFORT_KINDS)

@@ -26,6 +26,7 @@ from legday.palette import (
     VERDICT_COLOURS,
 )
 from legday.routes import same_pace
+from legday.schema import MINUTE_S
 from legday.units import Units
 
 MODEL_LABEL = "running (modelled, not measured)"
@@ -40,6 +41,11 @@ def _col(weeks: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(0.0, index=weeks.index)
 
 
+def _minutes(weeks: pd.DataFrame, name: str) -> pd.Series:
+    """A weekly duration column (seconds) in minutes, as the charts show durations."""
+    return _col(weeks, name) / MINUTE_S
+
+
 def _x(weeks: pd.DataFrame) -> list[str]:
     return [str(w) for w in weeks.index]
 
@@ -52,7 +58,7 @@ def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, wit
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     for kind in EFFORT_ORDER:
-        fig.add_trace(go.Bar(x=x, y=_col(weeks, f"{kind}_min"), name=kind,
+        fig.add_trace(go.Bar(x=x, y=_minutes(weeks, f"{kind}_s"), name=kind,
                              marker_color=EFFORT_COLOURS[kind],
                              hovertemplate=f"{kind}: %{{y:.0f}} min<extra>%{{x}}</extra>"),
                       secondary_y=False)
@@ -106,16 +112,16 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
     """Hill climbing, sprint count, interval work time and lower-body tonnage by week."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
-    panels = [("hill_climb_m", "hill climbing (m)", EFFORT_COLOURS["hill"]),
-              ("sprint_count", "sprints (count)", EFFORT_COLOURS["sprint"]),
-              ("interval_work_min", "interval work (min)", EFFORT_COLOURS["interval"]),
-              ("lower_tonnage_kg", "lower-body tonnage (kg)", STRENGTH_COLOURS["lower"])]
+    panels = [("hill_climb_m", "hill climbing (m)", EFFORT_COLOURS["hill"], 1.0),
+              ("sprint_count", "sprints (count)", EFFORT_COLOURS["sprint"], 1.0),
+              ("interval_work_s", "interval work (min)", EFFORT_COLOURS["interval"], MINUTE_S),
+              ("lower_tonnage_kg", "lower-body tonnage (kg)", STRENGTH_COLOURS["lower"], 1.0)]
     fig = make_subplots(rows=2, cols=2, shared_xaxes=True, vertical_spacing=0.14,
                         subplot_titles=[p[1] for p in panels])
     x = _x(weeks)
-    for i, (column, label, colour) in enumerate(panels):
+    for i, (column, label, colour, per_unit) in enumerate(panels):
         row, col = divmod(i, 2)
-        values = _col(weeks, column)
+        values = _col(weeks, column) / per_unit
         fig.add_trace(go.Bar(x=x, y=values, name=label, marker_color=colour,
                              showlegend=False), row=row + 1, col=col + 1)
         trend = values.rolling(4, min_periods=2).mean()
@@ -188,7 +194,7 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
     x = _x(weeks)
     fig = go.Figure()
     for kind in EFFORT_ORDER:
-        metres = _col(weeks, f"{kind}_km") * 1000.0
+        metres = _col(weeks, f"{kind}_distance_m")
         fig.add_trace(go.Bar(x=x, y=metres / units.metres_per_unit, name=kind,
                              marker_color=EFFORT_COLOURS[kind]))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
@@ -200,12 +206,13 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
 def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
                     running: bool = False, title: str | None = None) -> go.Figure:
     """Heat map of sets per muscle group per week (lifting), or running's modelled minutes."""
-    column = "run_{}_min" if running else "sets_{}"
+    column = "run_{}_s" if running else "sets_{}"
     title = title or (f"Muscle groups worked by running — {MODEL_LABEL}" if running
                       else "Direct strength sets per muscle group")
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
-    z = np.array([_col(weeks, column.format(g)).to_numpy() for g in muscle_groups])
+    per_unit = MINUTE_S if running else 1.0
+    z = np.array([(_col(weeks, column.format(g)) / per_unit).to_numpy() for g in muscle_groups])
     labels = [g.replace("_", " ") for g in muscle_groups]
     unit = "min" if running else "sets"
     fig = go.Figure(go.Heatmap(
@@ -225,11 +232,11 @@ def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running"
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
     x = _x(weeks)
-    run_min = _col(weeks, "run_min")
+    run_s = _col(weeks, "run_s")
     zero = pd.Series(0.0, index=weeks.index)
-    type2 = sum((_col(weeks, f"{k}_min") for k in TYPE_II_KINDS), start=zero)
-    share2 = (type2 / run_min.where(run_min > 0)).fillna(0.0) * 100
-    share1 = (100 - share2).where(run_min > 0, 0.0)
+    type2 = sum((_col(weeks, f"{k}_s") for k in TYPE_II_KINDS), start=zero)
+    share2 = (type2 / run_s.where(run_s > 0)).fillna(0.0) * 100
+    share1 = (100 - share2).where(run_s > 0, 0.0)
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=share1, name="type I (steady, recovery)",
                          marker_color=EFFORT_COLOURS["steady"]))
@@ -248,9 +255,9 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
         return message_figure(title, NO_WEEKS)
     x = _x(weeks)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=x, y=_col(weeks, "easy_min"), name="easy",
+    fig.add_trace(go.Bar(x=x, y=_minutes(weeks, "easy_s"), name="easy",
                          marker_color=EFFORT_COLOURS["steady"]), secondary_y=False)
-    fig.add_trace(go.Bar(x=x, y=_col(weeks, "hard_min"), name="hard",
+    fig.add_trace(go.Bar(x=x, y=_minutes(weeks, "hard_s"), name="hard",
                          marker_color=EFFORT_COLOURS["sprint"]), secondary_y=False)
     fig.add_trace(go.Scatter(x=x, y=_col(weeks, "hard_share") * 100, name="hard share (%)",
                              mode="lines+markers", line={"color": "#000000"}), secondary_y=True)

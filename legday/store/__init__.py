@@ -6,7 +6,7 @@ secrets say so (see docs/storage.md). Typical use::
     store = open_store()                    # migrates to the latest schema
     me = store.athlete()                    # "local" in local mode
     import_paths(me, ["export.zip"])
-    season = load_season(me)                # activities, efforts, strength, notes
+    period = load_period(me)                # activities, efforts, strength, notes
     link = create_share(me, days=30, label="coach", allow_notes=True)
     coach = store.share(link.token)         # read-only, samples trimmed for privacy
 """
@@ -31,12 +31,11 @@ from legday.store.importer import (
 )
 from legday.store.privacy import PrivacyZone
 from legday.store.repo import (
-    STRENGTH_COLUMNS,
     AthleteContext,
     Context,
-    Season,
     ShareContext,
     Store,
+    StoredPeriod,
     add_coach_note,
     add_privacy_zone,
     add_strength_entries,
@@ -52,7 +51,7 @@ from legday.store.repo import (
     load_activities,
     load_activity,
     load_efforts,
-    load_season,
+    load_period,
     open_store,
     privacy_zones,
     put_settings,
@@ -63,14 +62,14 @@ from legday.store.repo import (
 from legday.store.share import ShareInfo, ShareLink
 
 __all__ = [
-    "STRENGTH_COLUMNS", "AthleteContext", "Context", "ImportEvent", "ImportReport", "NotFound",
-    "NotShared", "PrivacyZone", "ReadOnlyError", "ReclassifyReport", "Season", "ShareContext",
+    "AthleteContext", "Context", "ImportEvent", "ImportReport", "NotFound",
+    "NotShared", "PrivacyZone", "ReadOnlyError", "ReclassifyReport", "ShareContext",
     "ShareInfo", "ShareLink", "ShareLinkError", "ShareLinkExpired", "ShareLinkRevoked",
     "ShareLinkUnknown", "Store", "StoreError", "add_coach_note", "add_privacy_zone",
     "add_strength_entries", "coach_notes", "create_share", "data_version", "delete_activity",
     "delete_privacy_zone", "get_settings", "has_activities", "import_paths", "import_upload",
     "list_activities",
-    "list_shares", "load_activities", "load_activity", "load_efforts", "load_season",
+    "list_shares", "load_activities", "load_activity", "load_efforts", "load_period",
     "open_store", "privacy_zones", "put_settings", "reclassify", "replace_strength_session",
-    "revoke_share", "strength_entries",
+    "revoke_share", "strength_entries", "StoredPeriod",
 ]

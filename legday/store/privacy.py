@@ -17,27 +17,17 @@ position (treadmill) has nothing to hide and is returned unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from legday.model import cumulative_distance_m, haversine_m
+from legday.schema import PrivacyZone
+
+__all__ = ["DEFAULT_TRIM_M", "PrivacyZone", "hidden_mask", "trim_samples"]
 
 #: Default length hidden at each end of every track. [m]
 DEFAULT_TRIM_M = 500.0
-
-
-@dataclass(frozen=True)
-class PrivacyZone:
-    """A circle never shown in a shared view."""
-
-    lat: float  # [deg]
-    lon: float  # [deg]
-    radius_m: float  # [m]
-    name: str | None = None
-    id: int | None = None
 
 
 def hidden_mask(samples: pd.DataFrame, trim_m: float = DEFAULT_TRIM_M,

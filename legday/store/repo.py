@@ -39,6 +39,7 @@ from legday.model import (
     Sport,
     empty_frame,
 )
+from legday.schema import ENTRY_COLUMNS, RENAMED_THRESHOLDS, AnalysisSettings, PrivacyZone
 from legday.store import share as tokens
 from legday.store.config import public_url
 from legday.store.db import make_engine, session_factory
@@ -55,26 +56,9 @@ from legday.store.models import (
     StrengthEntryRow,
 )
 from legday.store.models import Athlete as AthleteRow
-from legday.store.privacy import DEFAULT_TRIM_M, PrivacyZone, hidden_mask, trim_samples
+from legday.store.privacy import DEFAULT_TRIM_M, hidden_mask, trim_samples
 
 Clock = Callable[[], datetime]
-
-#: Strength entries as stored and returned (legday.strength.log.ENTRY_COLUMNS).
-STRENGTH_COLUMNS: dict[str, str] = {
-    "date": "datetime64[ns]",  # local midnight, naive
-    "start_utc": "datetime64[ns, UTC]",
-    "session": "object",
-    "exercise": "object",
-    "sets": "float64",
-    "reps": "float64",
-    "weight_kg": "float64",
-    "rpe": "float64",
-    "duration_min": "float64",
-    "notes": "object",
-    "is_warmup": "bool",
-    "source": "object",
-    "line": "float64",
-}
 
 ACTIVITY_LIST_COLUMNS = (
     "activity_id", "content_id", "start_utc", "utc_offset_s", "sport", "sport_original",
@@ -507,8 +491,8 @@ def effort_rows(athlete_id: int, activity_id: int, efforts: pd.DataFrame) -> lis
 
 
 @dataclass
-class Season:
-    """Everything the weekly analytics and the report need for one athlete and period.
+class StoredPeriod:
+    """An athlete's stored records of one period, samples included.
 
     ``activities`` carry samples (trimmed in a shared view); ``efforts`` has an
     ``activity_id`` column matching ``activities[i].extra['activity_id']``.
@@ -525,8 +509,8 @@ class Season:
         return {int(a.extra["activity_id"]): a.extra.get("primary") for a in self.activities}
 
 
-def load_season(ctx: Context, since: datetime | None = None,
-                until: datetime | None = None) -> Season:
+def load_period(ctx: Context, since: datetime | None = None,
+                until: datetime | None = None) -> StoredPeriod:
     """Activities (with samples), efforts, strength entries and coach notes of a period."""
     activities = load_activities(ctx, since=since, until=until)
     ids = [int(a.extra["activity_id"]) for a in activities]
@@ -536,7 +520,7 @@ def load_season(ctx: Context, since: datetime | None = None,
         activity.extra["primary"] = primaries.get(activity.extra["activity_id"])
     efforts = load_efforts(ctx, ids)
     strength = strength_entries(ctx, since=since, until=until)
-    return Season(activities, efforts, strength, coach_notes(ctx))
+    return StoredPeriod(activities, efforts, strength, coach_notes(ctx))
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -585,13 +569,22 @@ def validate_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _thresholds(values: Mapping[str, Any]) -> dict[str, float]:
-    """Numeric overrides of :class:`legday.findings.AnalysisSettings` fields."""
-    from legday.findings import AnalysisSettings
+def current_thresholds(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored threshold overrides under today's names and units (a name of an earlier
+    release, :data:`legday.schema.RENAMED_THRESHOLDS`, is converted)."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        name, factor = RENAMED_THRESHOLDS.get(key, (key, 1.0))
+        number = _float(value) if factor != 1.0 else None
+        out[name] = number * factor if number is not None else value
+    return out
 
+
+def _thresholds(values: Mapping[str, Any]) -> dict[str, float]:
+    """Numeric overrides of :class:`legday.schema.AnalysisSettings` fields."""
     defaults = AnalysisSettings()
     out: dict[str, float] = {}
-    for key, value in values.items():
+    for key, value in current_thresholds(values).items():
         default = getattr(defaults, key, None)
         if value is None:
             continue
@@ -808,7 +801,7 @@ def _text(value: Any) -> str | None:
 
 def strength_rows(athlete_id: int, entries: pd.DataFrame,
                   activity_id: int | None = None) -> list[StrengthEntryRow]:
-    """Rows for an entries frame (:data:`STRENGTH_COLUMNS`), one per distinct key."""
+    """Rows for an entries frame (:data:`ENTRY_COLUMNS`), one per distinct key."""
     missing = [c for c in ("date", "session") if c not in entries.columns]
     if missing:
         raise StoreError(f"strength entries lack the column(s) {', '.join(missing)}")
@@ -867,7 +860,7 @@ def replace_strength_session(ctx: Context, session_key: str, entries: pd.DataFra
 
 def strength_entries(ctx: Context, since: datetime | None = None,
                      until: datetime | None = None) -> pd.DataFrame:
-    """Stored strength entries (:data:`STRENGTH_COLUMNS` plus ``activity_id``) by date.
+    """Stored strength entries (:data:`ENTRY_COLUMNS` plus ``activity_id``) by date.
 
     ``since``/``until`` compare with the local ``date`` (their time zone is dropped).
     """
@@ -881,11 +874,11 @@ def strength_entries(ctx: Context, since: datetime | None = None,
     with ctx.store.sessions() as session:
         readable(ctx, session)
         rows = list(session.scalars(query))
-    data: dict[str, Any] = {c: [getattr(r, c) for r in rows] for c in STRENGTH_COLUMNS}
+    data: dict[str, Any] = {c: [getattr(r, c) for r in rows] for c in ENTRY_COLUMNS}
     data["activity_id"] = [r.activity_id for r in rows]
     frame = pd.DataFrame(data)
     dtype: Any
-    for col, dtype in STRENGTH_COLUMNS.items():
+    for col, dtype in ENTRY_COLUMNS.items():
         if dtype == "datetime64[ns, UTC]":
             frame[col] = pd.to_datetime(frame[col], utc=True).astype(dtype)
         elif dtype.startswith("datetime64"):

@@ -25,25 +25,9 @@ import pandas as pd
 from legday.csv_export import csv_text, restore_formula
 from legday.errors import StrengthImportError
 from legday.model import Activity, Sport
+from legday.schema import ENTRY_COLUMNS
 from legday.strength.catalogue import Catalogue, garmin_exercise_name, load_catalogue
 from legday.strength.muscles import MUSCLE_GROUPS
-
-#: The canonical entries frame: column -> dtype. Units are in the names.
-ENTRY_COLUMNS: dict[str, str] = {
-    "date": "datetime64[ns]",  # local calendar date at midnight, naive
-    "start_utc": "datetime64[ns, UTC]",  # NaT when the source gives no UTC time
-    "session": "object",  # key grouping the entries of one session
-    "exercise": "object",  # as written; None for a whole-session row
-    "sets": "float64",
-    "reps": "float64",  # per set
-    "weight_kg": "float64",  # per rep; bodyweight 0 or NaN
-    "rpe": "float64",  # 1-10
-    "duration_min": "float64",  # of the entry; for a whole-session row the session
-    "notes": "object",
-    "is_warmup": "bool",  # warm-up sets: kept, but not counted as working sets
-    "source": "object",  # legday_csv, strong, hevy, fit or strava
-    "line": "float64",  # 1-based line in the source CSV; NaN otherwise
-}
 
 #: legday's own CSV format, exactly these columns in this order.
 LEGDAY_COLUMNS = ("date", "exercise", "sets", "reps", "weight_kg", "rpe", "duration_min", "notes")
@@ -792,18 +776,10 @@ def session_kind(lower_sets: float, upper_sets: float, core_sets: float) -> str:
 
 def _group_sums(codes: np.ndarray, n_groups: int, values: np.ndarray,
                 mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: the sum of ``values[mask]`` (NaN as 0) and how many values are not NaN.
-
-    Bit for bit what ``Series.sum`` gives on each group's rows: numpy adds fewer than
-    eight numbers one after the other, as ``bincount`` does, and more of them pairwise,
-    so the (rare) groups of eight or more are added by numpy itself.
-    """
+    """Per group: the sum of ``values[mask]`` (NaN as 0) and how many values are not NaN."""
     known = ~np.isnan(values)
     picked = np.where(known, values, 0.0)[mask]
-    keys = codes[mask]
-    sums = np.bincount(keys, weights=picked, minlength=n_groups)
-    for group in np.flatnonzero(np.bincount(keys, minlength=n_groups) >= 8):
-        sums[group] = picked[keys == group].sum()
+    sums = np.bincount(codes[mask], weights=picked, minlength=n_groups)
     return sums, np.bincount(codes[mask & known], minlength=n_groups)
 
 

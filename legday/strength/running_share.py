@@ -20,7 +20,7 @@ MODEL_NOTE = (
     "principle, EMG of uphill running and sprinting), not from your own muscles."
 )
 
-#: Weight of a minute of work for a secondary muscle (a primary muscle counts it whole).
+#: Weight of a second of work for a secondary muscle (a primary muscle counts it whole).
 SECONDARY_WEIGHT = 0.5
 #: Recovery jogs count as steady running at this weight: slower, with shorter ground forces.
 RECOVERY_WEIGHT = 0.5
@@ -68,10 +68,10 @@ RUNNING_SHARE: dict[str, EffortShare] = {
 _KIND_WEIGHT = {"recovery": RECOVERY_WEIGHT}
 
 
-def running_muscle_minutes(efforts: pd.DataFrame) -> dict[str, float]:
-    """Minutes of running work per muscle group from a run's efforts (a model).
+def running_muscle_seconds(efforts: pd.DataFrame) -> dict[str, float]:
+    """Time of running work per muscle group from a run's efforts (a model). [s]
 
-    Each effort's minutes (``moving_s``, else ``duration_s``) count whole for
+    Each effort's time (``moving_s``, else ``duration_s``) count whole for
     the primary muscles of its kind and :data:`SECONDARY_WEIGHT` for the
     secondary ones; recovery efforts count at :data:`RECOVERY_WEIGHT`.
 
@@ -84,7 +84,7 @@ def running_muscle_minutes(efforts: pd.DataFrame) -> dict[str, float]:
     Returns
     -------
     dict
-        Every group in ``MUSCLE_GROUPS`` -> weighted minutes [min]; 0 for groups
+        Every group in ``MUSCLE_GROUPS`` -> weighted time [s]; 0 for groups
         running does not work.
 
     Raises
@@ -97,7 +97,7 @@ def running_muscle_minutes(efforts: pd.DataFrame) -> dict[str, float]:
     for column in ("kind", "duration_s"):
         if column not in efforts.columns:
             raise MissingColumn(column, "efforts")
-    minutes = dict.fromkeys(MUSCLE_GROUPS, 0.0)
+    totals = dict.fromkeys(MUSCLE_GROUPS, 0.0)
     seconds = efforts["duration_s"].astype("float64")
     if "moving_s" in efforts.columns:
         seconds = efforts["moving_s"].astype("float64").fillna(seconds)
@@ -105,12 +105,12 @@ def running_muscle_minutes(efforts: pd.DataFrame) -> dict[str, float]:
         share = RUNNING_SHARE.get(kind)
         if share is None:
             raise DataError(f"efforts: unknown effort kind {kind!r}")
-        work = secs / 60.0 * _KIND_WEIGHT.get(kind, 1.0)
+        work = secs * _KIND_WEIGHT.get(kind, 1.0)
         for muscle in share.primary_muscles:
-            minutes[muscle] += work
+            totals[muscle] += work
         for muscle in share.secondary_muscles:
-            minutes[muscle] += work * SECONDARY_WEIGHT
-    return minutes
+            totals[muscle] += work * SECONDARY_WEIGHT
+    return totals
 
 
 def running_share_table() -> pd.DataFrame:

@@ -24,7 +24,6 @@ from typing import Any
 
 import streamlit as st
 
-from legday.findings import AnalysisSettings
 from legday.library import (
     Library,
     analysis_settings,
@@ -32,6 +31,7 @@ from legday.library import (
     open_library,
     view_owner,
 )
+from legday.schema import AnalysisSettings
 from legday.store import (
     AthleteContext,
     Context,

@@ -33,7 +33,7 @@ from legday.store import (
     load_activities,
     load_activity,
     load_efforts,
-    load_season,
+    load_period,
     privacy_zones,
     put_settings,
     reclassify,
@@ -91,7 +91,7 @@ def test_reads_return_only_own_rows(two):
         assert [z.id for z in privacy_zones(ctx)] == [mine["zone"]]
         assert [s.id for s in list_shares(ctx)] == [mine["share"]]
         assert coach_notes(ctx)["text"].tolist() == [f"note by {ctx.name}"]
-        season = load_season(ctx)
+        season = load_period(ctx)
         assert [x.extra["activity_id"] for x in season.activities] == [mine["activity"]]
         assert set(season.efforts["activity_id"]) == {mine["activity"]}
         assert season.strength["session"].tolist() == [f"{ctx.name}-s1"]

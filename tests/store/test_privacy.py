@@ -17,7 +17,7 @@ from legday.store import (
     delete_privacy_zone,
     import_paths,
     load_activity,
-    load_season,
+    load_period,
     put_settings,
 )
 from legday.store.privacy import PrivacyZone, hidden_mask, trim_samples
@@ -94,7 +94,7 @@ def test_shared_samples_contain_no_hidden_point(store: Store, tmp_path: Path):
     coach = store.share(create_share(me).token)
 
     shared = load_activity(coach, activity_id).samples
-    season = load_season(coach).activities[0].samples
+    season = load_period(coach).activities[0].samples
     pd.testing.assert_frame_equal(shared, season)
     assert 0 < len(shared) < len(full)
     assert shared["time"].isin(full["time"]).all()

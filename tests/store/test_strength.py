@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from legday.schema import ENTRY_COLUMNS
 from legday.store import (
-    STRENGTH_COLUMNS,
     Store,
     add_strength_entries,
     delete_activity,
@@ -18,7 +18,6 @@ from legday.store import (
     replace_strength_session,
     strength_entries,
 )
-from legday.strength.log import ENTRY_COLUMNS
 from tests.conftest import require_realdata
 from tests.store.test_access import entries
 
@@ -29,10 +28,6 @@ LOG = """date,exercise,sets,reps,weight_kg,rpe,duration_min,notes
 """
 
 
-def test_columns_are_the_strength_modules_entry_columns():
-    assert STRENGTH_COLUMNS == ENTRY_COLUMNS
-
-
 def test_adding_the_same_entries_twice_adds_nothing(store: Store):
     me = store.athlete()
     day = entries("s1", "2025-03-03", ("back squat", 5, 5, 100.0), ("lunge", 3, 10, 20.0))
@@ -41,7 +36,7 @@ def test_adding_the_same_entries_twice_adds_nothing(store: Store):
     heavier = entries("s1", "2025-03-03", ("back squat", 5, 5, 105.0))
     assert add_strength_entries(me, heavier) == 1
     stored = strength_entries(me)
-    assert stored[list(STRENGTH_COLUMNS)].dtypes.astype(str).to_dict() == STRENGTH_COLUMNS
+    assert stored[list(ENTRY_COLUMNS)].dtypes.astype(str).to_dict() == ENTRY_COLUMNS
     assert sorted(stored["weight_kg"]) == [20.0, 100.0, 105.0]
     assert stored["date"].unique().tolist() == [pd.Timestamp("2025-03-03")]
 

@@ -11,8 +11,8 @@ import pytest
 
 from legday.io import read_path
 from legday.model import SET_COLUMNS, Activity, Sport, make_frame
+from legday.schema import ENTRY_COLUMNS
 from legday.strength.log import (
-    ENTRY_COLUMNS,
     entries_from_activities,
     entries_from_activity,
     sessions,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from legday.errors import LegdayError, StrengthImportError
+from legday.schema import ENTRY_COLUMNS
 from legday.strength.log import (
-    ENTRY_COLUMNS,
     LB_TO_KG,
     LEGDAY_COLUMNS,
     RowProblem,

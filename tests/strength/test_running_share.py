@@ -1,4 +1,4 @@
-"""Running's share of muscle work: the model table and minutes per muscle group."""
+"""Running's share of muscle work: the model table and time per muscle group."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from legday.strength.running_share import (
     RECOVERY_WEIGHT,
     RUNNING_SHARE,
     SECONDARY_WEIGHT,
-    running_muscle_minutes,
+    running_muscle_seconds,
     running_share_table,
 )
 
@@ -44,26 +44,26 @@ def test_model_is_labelled_as_a_model():
     assert table["kind"].tolist() == list(RUNNING_SHARE)
 
 
-def test_minutes_weight_primary_secondary_and_recovery():
+def test_seconds_weight_primary_secondary_and_recovery():
     efforts = pd.DataFrame({"kind": ["steady", "sprint", "recovery"],
                             "duration_s": [1200.0, 60.0, 240.0],
                             "moving_s": [1140.0, float("nan"), 240.0]})
-    minutes = running_muscle_minutes(efforts)
-    assert list(minutes) == list(MUSCLE_GROUPS)
-    steady, sprint, recovery = 1140 / 60, 60 / 60, 240 / 60 * RECOVERY_WEIGHT
+    seconds = running_muscle_seconds(efforts)
+    assert list(seconds) == list(MUSCLE_GROUPS)
+    steady, sprint, recovery = 1140.0, 60.0, 240.0 * RECOVERY_WEIGHT
     # quads: primary in steady and recovery, secondary in sprint
-    assert minutes["quadriceps"] == pytest.approx(steady + recovery + sprint * SECONDARY_WEIGHT)
+    assert seconds["quadriceps"] == pytest.approx(steady + recovery + sprint * SECONDARY_WEIGHT)
     # hip flexors: secondary in steady and recovery, primary in sprint
-    assert minutes["hip_flexors"] == pytest.approx((steady + recovery) * SECONDARY_WEIGHT + sprint)
-    assert minutes["hip_adductors"] == pytest.approx(sprint * SECONDARY_WEIGHT)
+    assert seconds["hip_flexors"] == pytest.approx((steady + recovery) * SECONDARY_WEIGHT + sprint)
+    assert seconds["hip_adductors"] == pytest.approx(sprint * SECONDARY_WEIGHT)
     for untouched in ("biceps", "lats", "external_rotators", "hip_abductors", "obliques"):
-        assert minutes[untouched] == 0.0
+        assert seconds[untouched] == 0.0
 
 
-def test_minutes_of_no_efforts_are_zero_and_bad_input_raises():
+def test_seconds_of_no_efforts_are_zero_and_bad_input_raises():
     empty = pd.DataFrame({"kind": pd.Series([], dtype=object), "duration_s": []})
-    assert set(running_muscle_minutes(empty).values()) == {0.0}
+    assert set(running_muscle_seconds(empty).values()) == {0.0}
     with pytest.raises(MissingColumn, match="duration_s"):
-        running_muscle_minutes(pd.DataFrame({"kind": ["steady"]}))
+        running_muscle_seconds(pd.DataFrame({"kind": ["steady"]}))
     with pytest.raises(DataError, match="'tempo'"):
-        running_muscle_minutes(pd.DataFrame({"kind": ["tempo"], "duration_s": [60.0]}))
+        running_muscle_seconds(pd.DataFrame({"kind": ["tempo"], "duration_s": [60.0]}))
