@@ -211,6 +211,13 @@ def view_owner(ctx: Context) -> str:
     return f"{database}|{ctx.athlete_id}|{share_id}"
 
 
+def view_key(ctx: Context) -> str:
+    """The one cache key of anything derived from what ``ctx`` sees: whose view of which
+    database (:func:`view_owner`) at which data version (every write, the settings, the
+    privacy zones and re-classification change it). The dashboard's caches key on it."""
+    return f"{view_owner(ctx)}|{data_version(ctx)}"
+
+
 def open_library(ctx: Context, cache_dir: Path | None) -> Library:
     """The season as the dashboard shows it, from the disk copy when it is current.
 

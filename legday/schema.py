@@ -156,9 +156,10 @@ class HeartRates:
 
 # --- settings -------------------------------------------------------------------------------
 
-def _setting(default: Any, unit: str, help: str) -> Any:
-    """A settings field: its default, its unit and one sentence for people."""
-    return field(default=default, metadata={"unit": unit, "help": help})
+def _setting(default: Any, unit: str, help: str, *, shown_as: str = "") -> Any:
+    """A settings field: its default, its unit, one sentence for people and, for a
+    distance people think of in km or miles, ``shown_as="distance"``."""
+    return field(default=default, metadata={"unit": unit, "help": help, "shown_as": shown_as})
 
 
 def _default_rpe() -> dict[str, float]:
@@ -289,7 +290,8 @@ class AnalysisSettings:
     light_week_x: float = _setting(
         0.75, "1", "light_week_ramp_lifting below this multiple of that mean")
     min_mileage_m: float = _setting(
-        10_000.0, "m", "mileage findings only when that mean is at least this")
+        10_000.0, "m", "mileage findings only when that mean is at least this",
+        shown_as="distance")
 
 
 #: Threshold names of earlier releases, as stored in settings: old name -> (name, factor).

@@ -13,10 +13,10 @@ import streamlit as st
 from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
 from legday.cleaning import prepare_run
 from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
-from legday.library import view_owner
+from legday.library import view_key
 from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
-from legday.store import Context, data_version, list_activities, load_activity
+from legday.store import Context, list_activities, load_activity
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
@@ -25,13 +25,12 @@ QUERY_KEY = "activity"
 
 
 @st.cache_resource(show_spinner="Loading the run…", max_entries=16)
-def _prepared(_ctx: Context, viewer: str, activity_id: int,
-              version: str) -> tuple[Activity, pd.DataFrame]:
+def _prepared(_ctx: Context, key: str, activity_id: int) -> tuple[Activity, pd.DataFrame]:
     """The stored activity (trimmed in a shared view) and its 1-s prepared samples.
 
-    Keyed on the viewer (database, athlete, share link), so a shared view never gets
-    the owner's untrimmed samples from the cache, and on the data version, which
-    follows the privacy trim and zones too: a new zone hides its points at once.
+    Keyed on the view (:func:`legday.library.view_key`: database, athlete, share link and
+    data version), so a shared view never gets the owner's untrimmed samples from the
+    cache, and a new privacy zone hides its points at once.
     """
     activity = load_activity(_ctx, activity_id)
     return activity, prepare_run(activity)
@@ -91,7 +90,7 @@ cards[0].metric(f"distance ({units.distance})",
                 if pd.notna(row["distance_m"]) else "-")
 cards[1].metric("moving time", fmt_duration(float(moving_s)) if pd.notna(moving_s) else "-")
 cards[2].metric(f"pace ({units.pace_label})",
-                units.fmt_pace(float(row["distance_m"]) / float(moving_s)).split("/")[0]
+                units.fmt_pace(float(row["distance_m"]) / float(moving_s), per_unit=False)
                 if pd.notna(row["distance_m"]) and pd.notna(moving_s) and moving_s > 0 else "-")
 cards[3].metric("primary kind", _text(row["primary"]) or sport.value.replace("_", " "))
 
@@ -103,7 +102,7 @@ if sport not in RUNNING_SPORTS:
             f"into efforts, so it is not classified.{where}", icon=":material/info:")
     st.stop()
 
-activity, prepared = _prepared(ctx, view_owner(ctx), chosen, data_version(ctx))
+activity, prepared = _prepared(ctx, view_key(ctx), chosen)
 efforts_all = library(access).efforts
 efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
 efforts = efforts.sort_values("start").reset_index(drop=True)
@@ -133,7 +132,7 @@ else:
 
 st.subheader("Efforts")
 if len(efforts):
-    st.markdown(f"**{headline(_text(row['primary']) or 'steady', efforts)}**")
+    st.markdown(f"**{units.localise_paces(headline(_text(row['primary']) or 'steady', efforts))}**")
 if efforts.empty:
     how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
     st.info(f"No efforts are stored for this run.{how}", icon=":material/inbox:")
@@ -146,9 +145,10 @@ else:
                    | hard_steady(efforts)]
     if len(work):
         st.markdown("**The work in this run**\n\n" + "\n".join(
-            f"- {kind}: {why}" for kind, why in zip(work["kind"], work["why"], strict=True)))
+            f"- {kind}: {units.localise_paces(why)}"
+            for kind, why in zip(work["kind"], work["why"], strict=True)))
     else:
-        st.markdown(f"**No work efforts:** {efforts['why'].iloc[0]}")
+        st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
 
 if len(activity.laps):
     st.subheader("Laps")

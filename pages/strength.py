@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from legday.errors import LegdayError
+from legday.library import view_key
 from legday.store import (
     Context,
-    ShareContext,
     StoreError,
     add_strength_entries,
-    data_version,
     replace_strength_session,
     strength_entries,
 )
 from legday.strength.catalogue import load_catalogue
 from legday.strength.log import (
+    EDITOR_VALUES,
     LEGDAY_COLUMNS,
     WARMUP_TAG,
     StrengthImport,
     annotate,
+    entries_from_editor,
     make_entries,
     read_strength_csv,
     sessions,
@@ -50,11 +50,10 @@ catalogue = load_catalogue()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _log(_ctx: Context, key: tuple[Any, ...]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
-                                                       str]:
+def _log(_ctx: Context, key: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
     """The stored entries, their sessions, unmapped names and the CSV export.
 
-    Cached per store, athlete, share and data version: a rerun (picking a session,
+    Cached per view (:func:`legday.library.view_key`): a rerun (picking a session,
     typing in the editor) does not read and summarise the whole log again.
     """
     stored = strength_entries(_ctx)
@@ -69,10 +68,7 @@ def _csv(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-_share = access.ctx.share_id if isinstance(access.ctx, ShareContext) else None
-entries, summary, missing, export = _log(
-    access.ctx, (str(access.ctx.store.engine.url), access.ctx.athlete_id, _share,
-                 data_version(access.ctx)))
+entries, summary, missing, export = _log(access.ctx, view_key(access.ctx))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
@@ -168,7 +164,7 @@ table = pd.DataFrame({
     "date": own["date"].dt.date,
     "exercise": own["exercise"],
     "matched": matched.where(own["exercise"].isna() | matched.notna(), "unmapped"),
-    **{c: own[c] for c in ("sets", "reps", "weight_kg", "rpe", "duration_min", "notes")},
+    **{c: own[c] for c in (*EDITOR_VALUES, "notes")},
 })
 version = st.session_state.get(VERSION, 0)
 edited = st.data_editor(
@@ -205,42 +201,10 @@ else:
                "a session from this editor or a legday CSV joins that session.")
 
 
-def _entries_from(edited: pd.DataFrame) -> pd.DataFrame | str:
-    """The edited rows as entries, or what is wrong with them."""
-    rows = edited.drop(columns=["matched"])
-    values = rows.drop(columns=["row", "date"])
-    filled = values.notna() & (values.astype(str) != "")
-    rows = rows[filled.any(axis=1)]
-    dates = pd.to_datetime(rows["date"], errors="coerce")
-    if dates.isna().any():
-        return "Every row needs a date."
-    nameless = rows["exercise"].isna() & pd.to_numeric(rows["duration_min"]).isna()
-    if nameless.any():
-        return "A row without an exercise is a whole session: give its minutes."
-    records: list[dict[str, Any]] = []
-    for (_, rec), day in zip(rows.iterrows(), dates, strict=True):
-        position = rec["row"]
-        old = own.iloc[int(position)] if pd.notna(position) else None
-        notes = rec["notes"] if isinstance(rec["notes"], str) and rec["notes"] else None
-        records.append({
-            "date": day.normalize(),
-            "session": picked if picked != NEW else f"{day:%Y-%m-%d}#legday",
-            "exercise": rec["exercise"] if isinstance(rec["exercise"], str) else None,
-            **{c: rec[c] for c in ("sets", "reps", "weight_kg", "rpe", "duration_min")},
-            "notes": notes,
-            "is_warmup": bool(notes and notes.startswith(WARMUP_TAG))
-            or bool(old is not None and old["is_warmup"]),
-            "start_utc": None if old is None else old["start_utc"],
-            "source": "legday_csv" if old is None else old["source"],
-            "line": None if old is None else old["line"],
-        })
-    return make_entries(records)
-
-
 if not recorded:
     save_col, delete_col = st.columns(2)
     if save_col.button("Save session", type="primary", key="strength_save"):
-        result = _entries_from(edited)
+        result = entries_from_editor(edited, own, None if picked == NEW else picked)
         if isinstance(result, str):
             st.error(result)
         elif picked == NEW and result.empty:

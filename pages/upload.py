@@ -21,12 +21,13 @@ from legday.library import library_cache_dir, open_library
 from legday.localtime import local_starts
 from legday.store import list_activities
 from legday.store.jobs import (
-    RESULT_COLUMNS,
     JobStatus,
     job_status,
     recent_jobs,
+    results_sentence,
     resume_jobs,
     start_import,
+    upload_results,
 )
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
@@ -149,36 +150,11 @@ def _progress() -> None:
         st.rerun()
 
 
-def _results(keys: list[tuple[str, str]], handed: dict[tuple[str, str], int]) -> pd.DataFrame:
-    """The result rows of the dropped files, file by file (from their jobs)."""
-    rows: list[dict[str, Any]] = []
-    statuses: dict[int, JobStatus | None] = {}
-    for name, digest in keys:
-        job_id = handed.get((name, digest))
-        if job_id is None:
-            continue
-        if job_id not in statuses:
-            statuses[job_id] = job_status(own, job_id)
-        status = statuses[job_id]
-        for file in status.files if status is not None else []:
-            if file.name == name:
-                rows.extend(file.rows)
-                break
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
-
-
 def _results_section(keys: list[tuple[str, str]], handed: dict[tuple[str, str], int]) -> None:
     """The dropped files' result rows, with a summary line and a way to forget them."""
-    table = _results(keys, handed)
+    table = upload_results(own, keys, handed)
     if len(table):
-        activities = table[table["kind"] == "activity"]
-        counts = activities["status"].value_counts()
-        logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
-        message = (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
-                   f"({int(counts.get('partial', 0))} partial), "
-                   f"{int(counts.get('duplicate', 0))} duplicates skipped, "
-                   f"{int((table['status'] == 'refused').sum())} refused"
-                   + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
+        message = results_sentence(table)
         (st.warning if (table["status"] == "refused").any() else st.success)(message)
         st.dataframe(
             table, key="results", hide_index=True, width="stretch",

@@ -178,7 +178,7 @@ def efforts_table(efforts: pd.DataFrame, units: Units | None = None,
         "grade %": efforts["grade_pct"].round(1),
         "climb m": efforts["elevation_gain_m"].round(0),
         "HR": efforts["heart_rate"].round(0),
-        "why": efforts["why"],
+        "why": efforts["why"].map(lambda why: units.localise_paces(str(why))),
     })
 
 

@@ -30,12 +30,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
+import pandas as pd
 from sqlalchemy import delete, select, update
 
 from legday.store.importer import TIMING_KEYS, ImportEvent, ImportReport, import_items
@@ -200,6 +201,42 @@ def recent_jobs(ctx: AthleteContext, limit: int = 5) -> list[JobStatus]:
 
 
 # --- running a job --------------------------------------------------------------------------------
+
+def upload_results(ctx: AthleteContext, keys: Sequence[tuple[str, str]],
+                   handed: Mapping[tuple[str, str], int]) -> pd.DataFrame:
+    """The result rows (:data:`RESULT_COLUMNS`) of dropped files, file by file.
+
+    ``keys`` are the dropped files as ``(name, sha256)``; ``handed`` says which job each
+    was handed to. A file not handed yet, or whose job is gone, has no rows.
+    """
+    rows: list[dict[str, Any]] = []
+    statuses: dict[int, JobStatus | None] = {}
+    for name, digest in keys:
+        job_id = handed.get((name, digest))
+        if job_id is None:
+            continue
+        if job_id not in statuses:
+            statuses[job_id] = job_status(ctx, job_id)
+        status = statuses[job_id]
+        for file in status.files if status is not None else []:
+            if file.name == name:
+                rows.extend(file.rows)
+                break
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def results_sentence(table: pd.DataFrame) -> str:
+    """One line about result rows: ``3 imported (1 partial), 2 duplicates skipped, 1
+    refused, 1 strength log(s) loaded.``"""
+    activities = table[table["kind"] == "activity"]
+    counts = activities["status"].value_counts()
+    logs = table[(table["kind"] == "strength log") & (table["status"] == "read")]
+    return (f"{int(counts.get('read', 0) + counts.get('partial', 0))} imported "
+            f"({int(counts.get('partial', 0))} partial), "
+            f"{int(counts.get('duplicate', 0))} duplicates skipped, "
+            f"{int((table['status'] == 'refused').sum())} refused"
+            + (f", {len(logs)} strength log(s) loaded" if len(logs) else "") + ".")
+
 
 def _one_line(text: str | None) -> str:
     return "; ".join(line.strip() for line in (text or "").splitlines() if line.strip())

@@ -370,9 +370,9 @@ def _read_legday(table: _Csv) -> StrengthImport:
             raise _Bad("no exercise: a session without exercises needs duration_min")
         if exercise is None:
             session_rows[day] = session_rows.get(day, 0) + 1
-            session = f"{day.isoformat()}#legday-{session_rows[day]}"
+            session = legday_session_key(day, session_rows[day])
         else:
-            session = f"{day.isoformat()}#legday"
+            session = legday_session_key(day)
         return [{"date": _midnight(day), "session": session, "exercise": exercise,
                  "sets": sets, "reps": reps, "weight_kg": weight, "rpe": rpe,
                  "duration_min": duration, "notes": notes,
@@ -380,6 +380,65 @@ def _read_legday(table: _Csv) -> StrengthImport:
                  "source": "legday_csv", "line": line}]
 
     return _load(table, "legday", parse)
+
+
+def legday_session_key(day: dt.date | pd.Timestamp, whole_session: int | None = None) -> str:
+    """The session of entries legday's CSV or the Strength page's editor wrote for a day:
+    ``2024-05-02#legday`` (one per day, so a later edit joins it), or
+    ``2024-05-02#legday-1`` for the first whole-session row (one session each)."""
+    key = f"{pd.Timestamp(day):%Y-%m-%d}#legday"
+    return key if whole_session is None else f"{key}-{whole_session}"
+
+
+#: Columns of the Strength page's editor that are entries' own values.
+EDITOR_VALUES = ("sets", "reps", "weight_kg", "rpe", "duration_min")
+
+
+def entries_from_editor(edited: pd.DataFrame, existing: pd.DataFrame,
+                        session: str | None) -> pd.DataFrame | str:
+    """The rows of the Strength page's editor as entries, or what is wrong with them.
+
+    Parameters
+    ----------
+    edited
+        The editor's rows: ``row`` (position in ``existing``, NaN for a new row),
+        ``date``, ``exercise``, :data:`EDITOR_VALUES` and ``notes``; other columns
+        (``matched``) are ignored, and rows with nothing filled in are dropped.
+    existing
+        The stored entries of the session being edited (empty for a new one): a kept
+        row keeps its warm-up flag, UTC start, source and line.
+    session
+        The session edited, or None for a new session (stored under its date,
+        :func:`legday_session_key`).
+    """
+    rows = edited[["row", "date", "exercise", *EDITOR_VALUES, "notes"]]
+    values = rows.drop(columns=["row", "date"])
+    filled = values.notna() & (values.astype(str) != "")
+    rows = rows[filled.any(axis=1)]
+    dates = pd.to_datetime(rows["date"], errors="coerce")
+    if dates.isna().any():
+        return "Every row needs a date."
+    nameless = rows["exercise"].isna() & pd.to_numeric(rows["duration_min"]).isna()
+    if nameless.any():
+        return "A row without an exercise is a whole session: give its minutes."
+    records: list[dict[str, Any]] = []
+    for (_, rec), day in zip(rows.iterrows(), dates, strict=True):
+        position = rec["row"]
+        old = existing.iloc[int(position)] if pd.notna(position) else None
+        notes = rec["notes"] if isinstance(rec["notes"], str) and rec["notes"] else None
+        records.append({
+            "date": day.normalize(),
+            "session": session if session is not None else legday_session_key(day),
+            "exercise": rec["exercise"] if isinstance(rec["exercise"], str) else None,
+            **{c: rec[c] for c in EDITOR_VALUES},
+            "notes": notes,
+            "is_warmup": bool(notes and notes.startswith(WARMUP_TAG))
+            or bool(old is not None and old["is_warmup"]),
+            "start_utc": None if old is None else old["start_utc"],
+            "source": "legday_csv" if old is None else old["source"],
+            "line": None if old is None else old["line"],
+        })
+    return make_entries(records)
 
 
 def write_legday_csv(entries: pd.DataFrame, target: str | Path | IO[str]) -> None:

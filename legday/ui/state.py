@@ -29,7 +29,7 @@ from legday.library import (
     analysis_settings,
     library_cache_dir,
     open_library,
-    view_owner,
+    view_key,
 )
 from legday.schema import AnalysisSettings
 from legday.store import (
@@ -38,7 +38,6 @@ from legday.store import (
     ShareContext,
     ShareLinkError,
     Store,
-    data_version,
     get_settings,
     has_activities,
     import_paths,
@@ -76,7 +75,7 @@ class Access:
 
     @property
     def units(self) -> Units:
-        return Units("mi" if self.settings.get("units") == "mi" else "km")
+        return Units.of(self.settings.get("units"))
 
     @property
     def analysis_settings(self) -> AnalysisSettings:
@@ -182,14 +181,14 @@ def own_context(store: Store, access: Access) -> AthleteContext:
 
 
 @st.cache_resource(show_spinner="Analysing the season…", max_entries=8)
-def _library(_ctx: Context, owner: str, version: str) -> Library:
+def _library(_ctx: Context, key: str) -> Library:
     return open_library(_ctx, library_cache_dir())
 
 
 def library(access: Access) -> Library:
     """The analysed season of the viewer, rebuilt only when their data or settings change
     (and kept on disk, so a restarted app does not analyse it again)."""
-    return _library(access.ctx, view_owner(access.ctx), data_version(access.ctx))
+    return _library(access.ctx, view_key(access.ctx))
 
 
 def forget_caches() -> None:

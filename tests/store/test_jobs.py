@@ -22,8 +22,10 @@ from legday.store.jobs import (
     abandoned_jobs,
     create_job,
     job_status,
+    results_sentence,
     run_job,
     start_import,
+    upload_results,
     wait_for,
 )
 from legday.store.pipeline import Decoder
@@ -65,6 +67,25 @@ def test_a_job_imports_its_files_with_results_per_file_and_drops_the_bytes(store
     assert len(list_activities(me)) == 4
     assert _count(store, ImportJobChunk) == 0  # the uploaded bytes are gone
     assert run_job(store, job_id) is None  # a finished job is not run again
+
+
+def test_dropped_files_are_matched_with_their_jobs_results(store: Store, tmp_path: Path):
+    me = store.athlete()
+    run = gpx_text(start="2025-05-01T08:00:00Z").encode()
+    uploads = [("season.zip", _season_zip(tmp_path, 2)), ("broken.fit", b"nothing" * 10),
+               ("run.gpx", run)]
+    job_id = create_job(me, uploads, "local")
+    run_job(store, job_id, Decoder(workers=1))
+    keys = [("run.gpx", "a"), ("broken.fit", "b"), ("season.zip", "c"), ("late.gpx", "d")]
+    handed = {key: job_id for key in keys[:3]}  # late.gpx was not handed to a job yet
+    table = upload_results(me, keys, handed)
+    assert table["file"].tolist() == ["run.gpx", "broken.fit", "season.zip", "season.zip"]
+    assert table["status"].tolist() == ["read", "refused", "read", "read"]
+    assert results_sentence(table) == "3 imported (0 partial), 0 duplicates skipped, 1 refused."
+    again = create_job(me, [("run.gpx", run)], "local")
+    run_job(store, again, Decoder(workers=1))
+    assert results_sentence(upload_results(me, keys[:1], {keys[0]: again})) == (
+        "0 imported (0 partial), 1 duplicates skipped, 0 refused.")
 
 
 def test_another_athlete_cannot_see_a_job(store: Store, tmp_path: Path):
