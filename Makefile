@@ -20,8 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
 
+# ruff, then the import-linter contracts of pyproject.toml (the one-way data flow).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

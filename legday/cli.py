@@ -10,7 +10,8 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
@@ -19,6 +20,8 @@ from legday.efforts import RunClassification, classify_activities, fmt_duration,
 from legday.errors import LegdayError
 from legday.io import ReadFailure, read_paths
 from legday.model import Activity
+
+Command = Callable[[argparse.Namespace, TextIO], int]
 
 
 def _fmt_duration(seconds: float | None) -> str:
@@ -204,6 +207,66 @@ def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
 _STORELESS_COMMANDS = ("ingest", "classify", "weekly")
 
 
+def _store_command(command: Command) -> Command:
+    """A store command: a refusal of the store is one line on stderr and exit code 1."""
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        from legday.store.cli import refusals_to_stderr
+
+        return refusals_to_stderr(command)(args, out)
+    return run
+
+
+def _write_analysis(args: argparse.Namespace, out: TextIO, kind: str) -> int:
+    """``report`` (kind "html") and ``export`` (kind "csv"): analyse the stored season, write."""
+    from legday.library import library_cache_dir, open_library
+    from legday.report import html_report, weekly_csv
+    from legday.store import open_store
+
+    store = open_store(args.db)
+    try:
+        # The athlete's time zone and thresholds, as the dashboard shows them.
+        library = open_library(store.athlete(args.athlete), library_cache_dir())
+    finally:
+        store.close()
+    target = getattr(args, kind)
+    weeks = len(library.season.weeks)
+    if args.weeks is not None:
+        weeks = min(args.weeks, weeks)
+    if kind == "html":
+        text = html_report(library, athlete=args.athlete, weeks=args.weeks)
+        payload: dict[str, Any] = {"html": target, "weeks": weeks,
+                                   "bytes": len(text.encode("utf-8"))}
+        line = f"wrote {target}: {weeks} weeks, {payload['bytes'] / 1e6:.1f} MB, opens offline"
+    else:
+        text = weekly_csv(library.season, args.weeks)
+        payload = {"csv": target, "weeks": weeks}
+        line = f"wrote {target}: {weeks} weeks"
+    Path(target).write_text(text, encoding="utf-8", newline="")
+    if args.json:
+        json.dump(payload, out)
+        out.write("\n")
+    else:
+        out.write(line + "\n")
+    return 0
+
+
+@_store_command
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    return _write_analysis(args, out, "html")
+
+
+@_store_command
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    return _write_analysis(args, out, "csv")
+
+
+def _analyse_now(ctx: Any) -> None:
+    """After an import: the season analysed and kept on disk for the dashboard's first view."""
+    from legday.library import library_cache_dir, open_library
+
+    open_library(ctx, library_cache_dir())
+
+
 def build_parser(*, with_store: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m legday",
                                      description="Does my running count as leg day?")
@@ -232,11 +295,22 @@ def build_parser(*, with_store: bool = True) -> argparse.ArgumentParser:
     weekly.add_argument("--json", action="store_true", help="print one JSON object")
     weekly.add_argument("--pretty", action="store_true", help="indent the JSON")
     weekly.set_defaults(func=cmd_weekly)
-    if with_store:
-        # The store's commands (import, share, report, export) need SQLAlchemy: imported here only.
-        from legday.store.cli import register
+    if not with_store:
+        return parser
+    # The store's commands (import, share, report, export) need SQLAlchemy: imported here only.
+    from legday.store.cli import common_options, register
 
-        register(sub)
+    register(sub, after_import=_analyse_now)
+    for command, kind, about, func in (
+            ("report", "html", "a self-contained HTML report for a coach", cmd_report),
+            ("export", "csv", "the weekly analysis as CSV", cmd_export)):
+        parser_ = sub.add_parser(command, help=about)
+        parser_.add_argument(f"--{kind}", required=True, metavar=f"OUT.{kind}",
+                             help="file to write")
+        parser_.add_argument("--weeks", type=int, default=None, metavar="N",
+                             help="only the last N weeks (default: all)")
+        common_options(parser_)
+        parser_.set_defaults(func=func)
     return parser
 
 

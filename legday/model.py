@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from legday.errors import MissingColumn
+from legday.schema import EARTH_RADIUS_M
 
 
 class Sport(StrEnum):
@@ -132,7 +133,7 @@ def _empty(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
 def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
                 lon2: np.ndarray) -> np.ndarray:
     """Great-circle distance between coordinate arrays. [m]"""
-    r = 6_371_008.8
+    r = EARTH_RADIUS_M
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
     dlmb = np.radians(lon2 - lon1)

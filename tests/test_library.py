@@ -187,3 +187,24 @@ def test_an_import_leaves_the_season_analysed_for_the_first_view(
     season = open_library(store.athlete(), cache).season
     store.close()
     assert list(season.weeks.index[[0, -1]]) == ["2026-W32", "2026-W45"]
+
+
+def test_the_resting_heart_rate_set_on_settings_changes_trimp(store: Store):
+    from legday.library import analysis_settings
+    from legday.store import get_settings, put_settings
+
+    athlete = store.athlete("resting")
+    import_paths(athlete, [SAMPLES / "season"])
+    before = load_library(athlete, analysis_settings(get_settings(athlete))).season.runs
+    by_hr = before["load_method"] == "trimp"
+    assert by_hr.sum() >= 10
+    put_settings(athlete, {"profile": {"rest_hr": 42.0}, "units": "mi"})
+    after = load_library(athlete, analysis_settings(get_settings(athlete)))
+    runs = after.season.runs
+    assert after.profile.rest_hr == 42.0
+    # A lower resting rate widens the reserve: every run loaded by heart rate gets more TRIMP.
+    assert (runs.loc[by_hr, "trimp"].to_numpy() > before.loc[by_hr, "trimp"].to_numpy()).all()
+    assert (runs.loc[~by_hr, "load_au"].to_numpy() == before.loc[~by_hr, "load_au"]).all()
+    # ... and the miles the athlete chose are in the findings.
+    text = " ".join(f.message for f in after.season.findings)
+    assert " mi" in text and " km" not in text

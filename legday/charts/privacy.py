@@ -16,9 +16,8 @@ import plotly.graph_objects as go
 from legday.charts.base import message_figure
 from legday.model import Activity
 from legday.palette import OKABE_ITO
-from legday.store.privacy import PrivacyZone
+from legday.schema import EARTH_RADIUS_M, PrivacyZone
 
-EARTH_RADIUS_M = 6_371_000.0
 CIRCLE_POINTS = 64
 START_COLUMNS = ["lat", "lon", "label"]
 

@@ -1,4 +1,5 @@
-"""``import``, ``share``, ``report``, ``export``: :func:`register` adds them to the CLI.
+"""``import``, ``worker``, ``run-jobs``, ``share``: :func:`register` adds them to the CLI
+(``report`` and ``export`` analyse the stored season: :mod:`legday.cli` has them).
 
 Also runnable alone: ``python -m legday.store.cli import ...``. Exit codes:
 0 success, 1 when any input failed or the store refused, 2 for usage errors.
@@ -11,7 +12,6 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
@@ -20,7 +20,14 @@ from legday.errors import LegdayError
 from legday.model import iso_utc
 from legday.store.errors import StoreError
 from legday.store.importer import ImportEvent, import_paths
-from legday.store.repo import Store, create_share, list_shares, open_store, revoke_share
+from legday.store.repo import (
+    AthleteContext,
+    Store,
+    create_share,
+    list_shares,
+    open_store,
+    revoke_share,
+)
 from legday.store.share import DEFAULT_DAYS, checked_days
 
 
@@ -40,7 +47,7 @@ def _iso(value: Any) -> str | None:
     return None if value is None else iso_utc(pd.Timestamp(value))
 
 
-def _refusals_to_stderr(command: Callable[[argparse.Namespace, TextIO], int],
+def refusals_to_stderr(command: Callable[[argparse.Namespace, TextIO], int],
                         ) -> Callable[[argparse.Namespace, TextIO], int]:
     """A store refusal (unknown link, bad URL...) is one line on stderr and exit code 1."""
     @functools.wraps(command)
@@ -65,7 +72,7 @@ def _progress_bar(args: argparse.Namespace) -> Any:
                 dynamic_ncols=True, desc="importing")
 
 
-@_refusals_to_stderr
+@refusals_to_stderr
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     store = _store(args)
     bar = _progress_bar(args)
@@ -87,11 +94,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             bar.update(1)
 
         report = import_paths(ctx, args.paths, progress=show)
-        if report.imported or report.strength_entries:
-            # The dashboard's first view after this import then finds the season analysed.
-            from legday.library import library_cache_dir, open_library
-
-            open_library(ctx, library_cache_dir())
+        after = getattr(args, "after_import", None)
+        if (report.imported or report.strength_entries) and after is not None:
+            after(ctx)
     finally:
         if bar is not None:
             bar.close()
@@ -135,7 +140,7 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-@_refusals_to_stderr
+@refusals_to_stderr
 def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
     store = _store(args)
     try:
@@ -168,50 +173,8 @@ def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _write_analysis(args: argparse.Namespace, out: TextIO, kind: str) -> int:
-    """``report`` (kind "html") and ``export`` (kind "csv"): analyse the stored season, write."""
-    from legday.library import library_cache_dir, open_library
-    from legday.report import html_report, weekly_csv
-
-    store = _store(args)
-    try:
-        # The athlete's time zone and thresholds, as the dashboard shows them.
-        library = open_library(store.athlete(args.athlete), library_cache_dir())
-    finally:
-        store.close()
-    target = getattr(args, kind)
-    weeks = len(library.season.weeks)
-    if args.weeks is not None:
-        weeks = min(args.weeks, weeks)
-    if kind == "html":
-        text = html_report(library, athlete=args.athlete, weeks=args.weeks)
-        payload: dict[str, Any] = {"html": target, "weeks": weeks,
-                                   "bytes": len(text.encode("utf-8"))}
-        line = f"wrote {target}: {weeks} weeks, {payload['bytes'] / 1e6:.1f} MB, opens offline"
-    else:
-        text = weekly_csv(library.season, args.weeks)
-        payload = {"csv": target, "weeks": weeks}
-        line = f"wrote {target}: {weeks} weeks"
-    Path(target).write_text(text, encoding="utf-8", newline="")
-    if args.json:
-        json.dump(payload, out)
-        out.write("\n")
-    else:
-        out.write(line + "\n")
-    return 0
-
-
-@_refusals_to_stderr
-def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    return _write_analysis(args, out, "html")
-
-
-@_refusals_to_stderr
-def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    return _write_analysis(args, out, "csv")
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
+def common_options(parser: argparse.ArgumentParser) -> None:
+    """``--json``, ``--athlete`` and ``--db``, as every store command takes them."""
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--athlete", default="local", metavar="NAME",
                         help="whose data (default: local)")
@@ -220,14 +183,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "local SQLite file; see docs/storage.md)")
 
 
-def register(subparsers: Any) -> None:
-    """Add ``import``, ``worker``, ``share``, ``report`` and ``export`` to an argparse
-    subparsers object."""
+def register(subparsers: Any,
+             after_import: Callable[[AthleteContext], object] | None = None) -> None:
+    """Add ``import``, ``worker``, ``run-jobs`` and ``share`` to an argparse subparsers
+    object; ``after_import`` runs after an import that stored something (legday's CLI
+    analyses the season then, so the dashboard's first view finds it done)."""
     imp = subparsers.add_parser("import", help="store activities and strength logs")
     imp.add_argument("paths", nargs="+", metavar="PATH",
                      help="FIT/GPX/TCX files, folders, zips, Strava exports, strength .csv logs")
-    _common(imp)
-    imp.set_defaults(func=cmd_import)
+    common_options(imp)
+    imp.set_defaults(func=cmd_import, after_import=after_import)
     worker = subparsers.add_parser("worker", help="run hosted import jobs (PostgreSQL) until "
                                                   "stopped")
     worker.add_argument("--db", default=None, metavar="URL",
@@ -250,27 +215,17 @@ def register(subparsers: Any) -> None:
     share = subparsers.add_parser("share", help="read-only links for a coach")
     sub = share.add_subparsers(dest="share_command", required=True)
     create = sub.add_parser("create", help="create a link (the token is shown once)")
-    _common(create)
+    common_options(create)
     create.add_argument("--days", type=_days, default=DEFAULT_DAYS,
                         help=f"valid for N days, at least 1 minute (default {DEFAULT_DAYS})")
     create.add_argument("--label", default=None, help="a name for the link, e.g. the coach")
     create.add_argument("--notes", action="store_true", help="let the coach add weekly notes")
     listing = sub.add_parser("list", help="list links (active, expired, revoked)")
-    _common(listing)
+    common_options(listing)
     revoke = sub.add_parser("revoke", help="revoke a link")
     revoke.add_argument("token", metavar="TOKEN", help="the link's token or its id from 'list'")
-    _common(revoke)
+    common_options(revoke)
     share.set_defaults(func=cmd_share)
-    for command, kind, about, func in (
-            ("report", "html", "a self-contained HTML report for a coach", cmd_report),
-            ("export", "csv", "the weekly analysis as CSV", cmd_export)):
-        parser = subparsers.add_parser(command, help=about)
-        parser.add_argument(f"--{kind}", required=True, metavar=f"OUT.{kind}",
-                            help="file to write")
-        parser.add_argument("--weeks", type=int, default=None, metavar="N",
-                            help="only the last N weeks (default: all)")
-        _common(parser)
-        parser.set_defaults(func=func)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

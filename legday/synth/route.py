@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from legday.schema import EARTH_RADIUS_M
 from legday.synth.athlete import FloatArray
 from legday.synth.workouts import RouteSpec
-
-EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
