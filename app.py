@@ -11,11 +11,11 @@ store = get_store()
 access = resolve_access(store)
 set_current(store, access)
 
-overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:",
+overview = st.Page("views/overview.py", title="Overview", icon=":material/dashboard:",
                    default=True)
-activity = st.Page("pages/activity.py", title="Activity", icon=":material/directions_run:")
-overload = st.Page("pages/overload.py", title="Overload", icon=":material/trending_up:")
-imbalance = st.Page("pages/imbalance.py", title="Imbalance", icon=":material/balance:")
+activity = st.Page("views/activity.py", title="Activity", icon=":material/directions_run:")
+overload = st.Page("views/overload.py", title="Overload", icon=":material/trending_up:")
+imbalance = st.Page("views/imbalance.py", title="Imbalance", icon=":material/balance:")
 if access.mode == "share":
     shared = [overview, activity, overload, imbalance]
     # Links of our own that carry the token, so even one opened in a new tab stays shared.
@@ -27,11 +27,11 @@ if access.mode == "share":
     page.run()
 else:
     pages = [overview, activity, overload, imbalance,
-             st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
-             st.Page("pages/strength.py", title="Strength log",
+             st.Page("views/upload.py", title="Upload", icon=":material/upload:"),
+             st.Page("views/strength.py", title="Strength log",
                      icon=":material/fitness_center:"),
-             st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
-             st.Page("pages/sharing.py", title="Sharing", icon=":material/link:")]
+             st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
+             st.Page("views/sharing.py", title="Sharing", icon=":material/link:")]
     with st.sidebar:
         st.caption(f"legday · {literal(access.athlete)}"
                    + (" · read-only" if access.read_only else ""))

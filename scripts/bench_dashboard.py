@@ -214,7 +214,7 @@ def child_app(url: str) -> dict[str, Any]:
         if not (ROOT / "pages" / f"{page}.py").exists():
             continue
         t0 = time.perf_counter()
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         timings.append((f"page {page}", time.perf_counter() - t0, _errors(at)))
     options = _week_options(at)
     if len(options) > 1:

@@ -61,7 +61,7 @@ def test_a_csv_holds_no_formula_and_keeps_numbers():
 
 def test_every_csv_legday_writes_goes_through_the_one_writer():
     writers = re.compile(r"csv\.writer\(|csv\.DictWriter\(|\.to_csv\(")
-    sources = [*ROOT.glob("legday/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py",
+    sources = [*ROOT.glob("legday/**/*.py"), *ROOT.glob("views/*.py"), ROOT / "app.py",
                *ROOT.glob("scripts/*.py")]
     elsewhere = [str(path.relative_to(ROOT)) for path in sources
                  if path.name != "csv_export.py" and writers.search(path.read_text("utf-8"))]

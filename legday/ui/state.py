@@ -199,23 +199,6 @@ def forget_caches() -> None:
 _CURRENT = "_legday_access"
 
 
-def _opened_by_direct_link() -> bool:
-    """True when Streamlit ran a page file without app.py, and arranges that it never does again.
-
-    Until some session has run app.py (and so ``st.navigation``), Streamlit still
-    treats ``pages/`` as an old-style pages folder: a first visit straight to
-    ``/activity`` on a fresh server runs pages/activity.py alone, with a sidebar of
-    file names. Switching that off and rerunning sends the visit through app.py,
-    which routes to the same page by its URL.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if not PagesManager.uses_pages_directory:
-        return False
-    PagesManager.uses_pages_directory = False
-    return True
-
-
 def set_current(store: Store, access: Access) -> None:
     """Called by app.py once per run, before the page runs."""
     st.session_state[_CURRENT] = (store, access)
@@ -223,8 +206,6 @@ def set_current(store: Store, access: Access) -> None:
 
 def current() -> tuple[Store, Access]:
     """The store and viewer app.py resolved for this run."""
-    if _CURRENT not in st.session_state and _opened_by_direct_link():
-        st.rerun()
     if _CURRENT not in st.session_state:
         store = get_store()
         set_current(store, resolve_access(store))

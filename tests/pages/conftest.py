@@ -1,7 +1,7 @@
 """AppTest helpers: the whole app (app.py and st.navigation) on a database of the test's own.
 
 ``make_app(url, page=None, sample=True, query=None)`` returns a ready AppTest
-on ``app.py``, switched to ``page`` (e.g. ``"pages/activity.py"``) after the
+on ``app.py``, switched to ``page`` (e.g. ``"views/activity.py"``) after the
 first run. ``sample_db`` is a SQLite file holding the sample season (imported
 once per test module), ``empty_db`` one without any data.
 """
@@ -40,28 +40,6 @@ def _listening_on_localhost() -> None:
     from streamlit import config
 
     config.set_option("server.address", "localhost")
-
-
-@pytest.fixture()
-def app_every_run() -> Iterator[None]:
-    """Every AppTest run goes through app.py, as on a running server.
-
-    A server stops treating ``pages/`` as an old-style pages folder once any session
-    ran ``st.navigation``; AppTest starts every run afresh, so after the first run it
-    runs a switched-to page file alone, on the viewer app.py resolved the run before.
-    Tests of what app.py decides on every run (a shared view's navigation) need this.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def after_navigation(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = after_navigation  # type: ignore[method-assign]
-    yield
-    PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
 @pytest.fixture()

@@ -21,7 +21,7 @@ from legday.store import (
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.pages.conftest import chart_titles, figures, values
 
-PAGE = "pages/activity.py"
+PAGE = "views/activity.py"
 MAP = "Route by effort kind"
 PROFILE = "Pace, grade-adjusted pace, elevation and heart rate"
 

@@ -9,7 +9,7 @@ from legday.strength.running_share import MODEL_NOTE
 from legday.ui.state import LOCAL_ATHLETE
 from tests.pages.conftest import chart_titles, figures, values
 
-PAGE = "pages/imbalance.py"
+PAGE = "views/imbalance.py"
 LIFTING = "Direct strength sets per muscle group"
 RUNNING = "Muscle groups worked by running — running (modelled, not measured)"
 CHARTS = [LIFTING, RUNNING, "Type I vs type II running", "Easy vs hard running",

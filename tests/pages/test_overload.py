@@ -6,7 +6,7 @@ from __future__ import annotations
 from legday.charts.season import ROUTE_TABLE_COLUMNS
 from tests.pages.conftest import chart_titles
 
-PAGE = "pages/overload.py"
+PAGE = "views/overload.py"
 CHARTS = ["Progression of the type-II work", "Training load (session-RPE units)",
           "Monotony and strain (Foster)"]
 

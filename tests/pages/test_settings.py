@@ -8,7 +8,7 @@ import pytest
 from legday.store import get_settings, open_store
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 
-PAGE = "pages/settings.py"
+PAGE = "views/settings.py"
 
 
 def _settings(url: str, athlete: str = LOCAL_ATHLETE) -> dict:
@@ -41,7 +41,9 @@ def test_own_library_shows_estimates_beside_empty_overrides(make_app, own_db):
     assert "estimated from 57 runs" in text
     assert at.text_input(key="profile_threshold_speed_mps_km").value == ""
     assert at.text_input(key="profile_max_hr").value == ""
-    assert at.number_input(key="threshold_leg_day_hill_min").value == 5.0
+    hill = at.number_input(key="threshold_leg_day_hill_s_km")
+    assert hill.value == 5.0 and hill.label.startswith("leg day hill s (min, default 5)")
+    assert at.number_input(key="threshold_min_mileage_m_km").value == 10.0
     assert at.number_input(key="settings_trim").value == 500.0
     assert any(b.label == "Re-classify my runs now" for b in at.button)
 
@@ -51,8 +53,8 @@ def test_overrides_units_zone_thresholds_and_trim_are_saved_and_cleared(make_app
     at.text_input(key="profile_threshold_speed_mps_km").input("4:10")
     at.text_input(key="profile_max_hr").input("186")
     at.selectbox(key="settings_timezone").set_value("Europe/Berlin")
-    at.number_input(key="threshold_leg_day_hill_min").set_value(8.0)
-    at.number_input(key="threshold_leg_day_sprint_count").set_value(6)  # the default: no override
+    at.number_input(key="threshold_leg_day_hill_s_km").set_value(8.0)  # minutes on the form
+    at.number_input(key="threshold_leg_day_sprint_count_km").set_value(6)  # the default
     at.number_input(key="settings_trim").set_value(800.0)
     _save(at)
     assert "Settings saved." in at.success[0].value
@@ -60,7 +62,7 @@ def test_overrides_units_zone_thresholds_and_trim_are_saved_and_cleared(make_app
     assert saved["profile"] == {"threshold_speed_mps": pytest.approx(1000 / 250),
                                 "max_hr": 186.0}
     assert saved["timezone"] == "Europe/Berlin"
-    assert saved["thresholds"] == {"leg_day_hill_min": 8.0}
+    assert saved["thresholds"] == {"leg_day_hill_s": 480.0}  # stored in seconds
     assert saved["privacy_trim_m"] == 800.0
     # The saved values come back in the form; the estimate now says the value is yours.
     assert at.text_input(key="profile_threshold_speed_mps_km").value == "4:10"
@@ -68,7 +70,7 @@ def test_overrides_units_zone_thresholds_and_trim_are_saved_and_cleared(make_app
 
     at.text_input(key="profile_threshold_speed_mps_km").input("")
     at.text_input(key="profile_max_hr").input("")
-    at.number_input(key="threshold_leg_day_hill_min").set_value(5.0)
+    at.number_input(key="threshold_leg_day_hill_s_km").set_value(5.0)
     _save(at)
     saved = _settings(own_copy)
     assert saved["profile"] == {}
@@ -91,8 +93,35 @@ def test_miles_change_the_pace_fields_and_the_overview(make_app, own_copy):
     field.input("9:00")
     _save(at)
     assert _settings(own_copy)["profile"]["easy_speed_mps"] == pytest.approx(1609.344 / 540)
+    # The mileage threshold is typed in miles and stored in metres.
+    mileage = at.number_input(key="threshold_min_mileage_m_mi")
+    assert mileage.value == pytest.approx(6.21, abs=0.01)
+    mileage.set_value(5.0)
+    _save(at)
+    assert _settings(own_copy)["thresholds"] == {"min_mileage_m": pytest.approx(8046.72)}
     # A new session (AppTest resolves the viewer only on an app's first run).
     assert make_app(own_copy, sample=False).metric[0].label == "running (mi)"
+
+
+def test_thresholds_saved_under_their_old_names_are_shown_and_replaced(make_app, own_copy):
+    from legday.store import open_store
+    from legday.store.models import Settings
+
+    store = open_store(own_copy)
+    me = store.athlete(LOCAL_ATHLETE)
+    with store.sessions.begin() as session:
+        row = session.get(Settings, me.athlete_id)
+        data = dict(row.data) if row is not None else {}
+        data["thresholds"] = {"leg_day_hill_min": 7.0}  # as an earlier release stored it
+        if row is None:
+            session.add(Settings(athlete_id=me.athlete_id, data=data))
+        else:
+            row.data = data
+    store.close()
+    at = make_app(own_copy, PAGE, sample=False)
+    assert at.number_input(key="threshold_leg_day_hill_s_km").value == 7.0
+    _save(at)
+    assert _settings(own_copy)["thresholds"] == {"leg_day_hill_s": 420.0}
 
 
 def test_a_pace_that_is_not_m_ss_is_refused_and_nothing_saved(make_app, own_copy):

@@ -14,10 +14,10 @@ from legday.store import create_share, open_store, revoke_share
 from legday.ui.state import ENV_SAMPLE, LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.pages.conftest import APP, TIMEOUT_S, figures, values
 
-SHARED_PAGES = ("pages/overview.py", "pages/activity.py", "pages/overload.py",
-                "pages/imbalance.py")
-PRIVATE_PAGES = ("pages/upload.py", "pages/strength.py", "pages/settings.py",
-                 "pages/sharing.py")
+SHARED_PAGES = ("views/overview.py", "views/activity.py", "views/overload.py",
+                "views/imbalance.py")
+PRIVATE_PAGES = ("views/upload.py", "views/strength.py", "views/settings.py",
+                 "views/sharing.py")
 #: Widgets that would write: none may appear in a read-only view.
 WRITE_WIDGETS = ("file_uploader", "text_area", "data_editor", "camera_input")
 WRITE_WORDS = ("save", "add", "delete", "upload", "import", "create", "revoke", "re-classify",
@@ -169,21 +169,21 @@ def test_a_privacy_zone_reaches_the_next_coach_at_once(make_app, own_copy):
     store = open_store(own_copy)
     link = create_share(store.athlete(LOCAL_ATHLETE), days=5, label="Coach Kim")
     store.close()
-    coach = make_app(own_copy, "pages/activity.py", sample=False,
+    coach = make_app(own_copy, "views/activity.py", sample=False,
                      query={"share": link.token})
     assert not coach.exception
     activity = coach.query_params["activity"]
     lat, lon = _track(coach)
     centre_lat, centre_lon = float(lat[len(lat) // 2]), float(lon[len(lon) // 2])
 
-    athlete = make_app(own_copy, "pages/sharing.py", sample=False)
+    athlete = make_app(own_copy, "views/sharing.py", sample=False)
     athlete.number_input(key="zone_lat").set_value(centre_lat)
     athlete.number_input(key="zone_lon").set_value(centre_lon)
     athlete.number_input(key="zone_radius").set_value(400.0)
     next(b for b in athlete.button if b.label == "Add zone").click().run()
     assert "Privacy zone added." in athlete.success[0].value
 
-    fresh = make_app(own_copy, "pages/activity.py", sample=False,
+    fresh = make_app(own_copy, "views/activity.py", sample=False,
                      query={"share": link.token, "activity": activity})
     assert not fresh.exception
     lat, lon = _track(fresh)
@@ -205,13 +205,12 @@ def _is_shared_view_of(at, label: str) -> None:
 
 
 #: A widget of each shared page: its kind, key and a value other than the first.
-PAGE_WIDGETS = {"pages/overview.py": ("selectbox", "overview_week", "2026-W33"),
-                "pages/activity.py": ("radio", "profile_x", "time"),
-                "pages/overload.py": ("selectbox", "overload_week", "2026-W33"),
-                "pages/imbalance.py": ("radio", "imbalance_weeks", 8)}
+PAGE_WIDGETS = {"views/overview.py": ("selectbox", "overview_week", "2026-W33"),
+                "views/activity.py": ("radio", "profile_x", "time"),
+                "views/overload.py": ("selectbox", "overload_week", "2026-W33"),
+                "views/imbalance.py": ("radio", "imbalance_weeks", 8)}
 
 
-@pytest.mark.usefixtures("app_every_run")
 def test_a_navigation_that_drops_the_token_keeps_the_shared_view(make_app, sample_db):
     token = _link(sample_db)
     at = make_app(sample_db, query={"share": token})
@@ -226,7 +225,6 @@ def test_a_navigation_that_drops_the_token_keeps_the_shared_view(make_app, sampl
         assert getattr(at, kind)(key=key).value == value
 
 
-@pytest.mark.usefixtures("app_every_run")
 def test_a_session_opened_by_a_link_never_becomes_another_view(make_app, sample_db):
     first = _link(sample_db)
     store = open_store(sample_db)
@@ -237,18 +235,17 @@ def test_a_session_opened_by_a_link_never_becomes_another_view(make_app, sample_
     for query in ({"share": other}, {"share": ""}, {}):
         at.query_params.clear()
         at.query_params.update(query)
-        at.switch_page("pages/overview.py").run()
+        at.switch_page("views/overview.py").run()
         _is_shared_view_of(at, "Coach Kim")
         assert at.query_params["share"] == first
     revoke_share(open_store(sample_db).athlete(SAMPLE_ATHLETE), first)
     at.query_params.clear()
-    at.switch_page("pages/activity.py").run()
+    at.switch_page("views/activity.py").run()
     assert "revoked" in at.error[0].value
     _shows_no_data(at)
     assert not at.info and not at.sidebar.get("page_link")
 
 
-@pytest.mark.usefixtures("app_every_run")
 def test_a_hosted_shared_view_is_not_sent_to_sign_in_by_a_navigation(monkeypatch, sample_db):
     monkeypatch.setenv("LEGDAY_DATABASE_URL", sample_db)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
@@ -258,6 +255,6 @@ def test_a_hosted_shared_view_is_not_sent_to_sign_in_by_a_navigation(monkeypatch
     at.run()
     _is_shared_view_of(at, "Coach Kim")
     at.query_params.clear()
-    at.switch_page("pages/overload.py").run()
+    at.switch_page("views/overload.py").run()
     _is_shared_view_of(at, "Coach Kim")
     assert not any(b.label == "Sign in" for b in at.button)

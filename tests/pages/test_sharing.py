@@ -13,7 +13,7 @@ from legday.store import (
 )
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 
-PAGE = "pages/sharing.py"
+PAGE = "views/sharing.py"
 
 
 def _click(at, label: str):

@@ -16,7 +16,7 @@ from legday.strength.catalogue import load_catalogue
 from legday.strength.log import read_legday_csv
 from legday.ui.state import LOCAL_ATHLETE
 
-PAGE = "pages/strength.py"
+PAGE = "views/strength.py"
 LOG = (b"date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
        b"2025-03-01,Back squat,3,5,100,8,,heavy\n"
        b"2025-03-01,Zorb ball juggling,2,10,,,,\n"
