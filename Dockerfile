@@ -16,7 +16,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY --chown=legday:legday app.py ./
-COPY --chown=legday:legday pages ./pages
+COPY --chown=legday:legday views ./views
 COPY --chown=legday:legday legday ./legday
 COPY --chown=legday:legday data/samples ./data/samples
 COPY --chown=legday:legday .streamlit/config.toml ./.streamlit/config.toml
