@@ -11,10 +11,6 @@ class LegdayError(Exception):
     """Root of every error legday raises on purpose."""
 
 
-class LegdayWarning(UserWarning):
-    """Something was fixed or skipped while reading; the data is still usable."""
-
-
 class ReadError(LegdayError):
     """A file could not be turned into activities."""
 

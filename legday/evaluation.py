@@ -36,9 +36,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-KINDS: tuple[str, ...] = ("steady", "hill", "sprint", "interval", "recovery")
-WORK_KINDS: tuple[str, ...] = ("hill", "sprint", "interval")
-PRIMARY_KINDS: tuple[str, ...] = ("steady", "hill", "sprint", "interval")
+from legday import schema
+
+KINDS: tuple[str, ...] = schema.EFFORT_KINDS
+WORK_KINDS: tuple[str, ...] = schema.WORK_KIND_ORDER
+PRIMARY_KINDS: tuple[str, ...] = schema.PRIMARY_KINDS
 
 #: A rep time is matched by an effort lasting within 12 % or 2.5 s of it.
 REP_TIME_REL = 0.12

@@ -41,6 +41,8 @@ class EffortKind(StrEnum):
 WORK_KINDS: Final = frozenset({EffortKind.HILL, EffortKind.SPRINT, EffortKind.INTERVAL})
 #: Every effort kind, in stacking order (steady at the bottom of a chart).
 EFFORT_KINDS: Final[tuple[str, ...]] = tuple(str(k) for k in EffortKind)
+#: The work kinds, in :data:`EFFORT_KINDS` order.
+WORK_KIND_ORDER: Final[tuple[str, ...]] = tuple(k for k in EFFORT_KINDS if k in WORK_KINDS)
 #: The work kinds, sorted.
 TYPE2_KINDS: Final[tuple[str, ...]] = tuple(sorted(str(k) for k in WORK_KINDS))
 #: A run's primary kind is one of these (recovery never is).

@@ -22,14 +22,15 @@ from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 
+from legday.schema import EFFORT_KINDS, WORK_KIND_ORDER
 from legday.synth.athlete import Athlete, terrain_factor
 
 Kind = Literal["steady", "hill", "sprint", "interval", "recovery"]
 Gait = Literal["run", "walk", "stand"]
 Terrain = Literal["flat", "rolling", "hilly"]
 SubSport = Literal["generic", "treadmill", "trail"]
-KINDS: tuple[str, ...] = ("steady", "hill", "sprint", "interval", "recovery")
-WORK_KINDS: tuple[str, ...] = ("hill", "sprint", "interval")
+KINDS: tuple[str, ...] = EFFORT_KINDS
+WORK_KINDS: tuple[str, ...] = WORK_KIND_ORDER
 T = TypeVar("T")
 
 

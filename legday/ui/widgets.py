@@ -10,11 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from legday.findings import Finding
+from legday.schema import SEVERITIES
 from legday.season import Season
 from legday.ui.state import Access, library
 
 SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbulb:",
-                  "warning": ":material/warning:", "alert": ":material/error:"}
+                  "warning": ":material/warning:"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
                  "no": "No — not a leg day"}
 _PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
@@ -54,7 +55,7 @@ def empty_state(message: str) -> None:
 
 def findings_list(findings: Sequence[Finding], *, skip_leg_day: bool = True) -> None:
     """The findings as plain sentences, most important first."""
-    order = {"alert": 0, "warning": 1, "info": 2, "good": 3}
+    order = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
     shown = [f for f in findings if not (skip_leg_day and f.code == "leg_day")]
     if not shown:
         st.write("Nothing to flag this week.")
