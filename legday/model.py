@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from legday.errors import MissingColumn
@@ -312,9 +313,15 @@ def _may_spike(elevation: np.ndarray) -> bool:
     return bool((highest - lowest > ALTITUDE_SPIKE_M).any())
 
 
-def time_ns(times: pd.Series) -> np.ndarray:
-    """Nanoseconds since the epoch of a tz-aware time column, as int64."""
-    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view("int64")
+def time_ns(times: pd.Series | pd.DatetimeIndex) -> npt.NDArray[np.int64]:
+    """Nanoseconds since the epoch of a UTC time column or index (NaT as int64 min)."""
+    arr: Any = times.array if isinstance(times, pd.Series) else times
+    if not isinstance(arr, pd.arrays.DatetimeArray | pd.DatetimeIndex):
+        arr = pd.DatetimeIndex(arr)
+    # asi8 counts from the epoch in UTC whatever the zone; only the unit may differ.
+    if arr.unit != "ns":
+        arr = arr.as_unit("ns")
+    return np.asarray(arr.asi8, dtype=np.int64)
 
 
 #: Lowest and highest altitudes a recording can plausibly have. [m]

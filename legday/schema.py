@@ -68,6 +68,9 @@ DISTANCE_UNITS: Final[tuple[str, ...]] = ("km", "mi")
 EARTH_RADIUS_M: Final = 6_371_008.8
 #: Cadence from which a step counts as running rather than walking. [steps/min]
 RUNNING_CADENCE_SPM: Final = 135.0
+#: A 10-s burst counts towards top speed only at this cadence or above (a GPS jump at a
+#: jog's cadence does not): a stricter gate than :data:`RUNNING_CADENCE_SPM`. [steps/min]
+TOP_SPEED_CADENCE_SPM: Final = 150.0
 #: A mile. [m]
 METRES_PER_MILE: Final = 1609.344
 #: A minute. [s]
