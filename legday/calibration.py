@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from legday.cleaning import CadenceModel, Columns, column, speed_source_is
+from legday.schema import DEFAULT_MAX_HR_BPM, DEFAULT_REST_HR_BPM, TOP_SPEED_CADENCE_SPM
 
 #: Fields of :class:`AthleteProfile` that carry a source note.
 PROFILE_FIELDS: tuple[str, ...] = ("top_speed_mps", "easy_speed_mps", "threshold_speed_mps",
@@ -89,8 +90,8 @@ class AthleteProfile:
     top_speed_mps: float = 7.5
     easy_speed_mps: float = 2.9
     threshold_speed_mps: float = 3.6
-    max_hr: float = 190.0
-    rest_hr: float = 60.0
+    max_hr: float = DEFAULT_MAX_HR_BPM
+    rest_hr: float = DEFAULT_REST_HR_BPM
     cadence_model: CadenceModel = field(default_factory=CadenceModel)
     sources: Mapping[str, str] = field(
         default_factory=lambda: {name: DEFAULT for name in PROFILE_FIELDS})
@@ -99,20 +100,6 @@ class AthleteProfile:
     def source(self, name: str) -> str:
         """Where the value of field ``name`` came from."""
         return self.sources.get(name, DEFAULT)
-
-    def describe(self) -> list[str]:
-        """One line per value, for people: value, unit and source."""
-        def pace(v: float) -> str:
-            s = int(round(1000.0 / v)) if v > 0 else 0
-            return f"{s // 60}:{s % 60:02d}/km"
-        return [
-            f"top speed {self.top_speed_mps:.2f} m/s ({self.source('top_speed_mps')})",
-            f"easy pace {pace(self.easy_speed_mps)} ({self.source('easy_speed_mps')})",
-            f"threshold pace {pace(self.threshold_speed_mps)} "
-            f"({self.source('threshold_speed_mps')})",
-            f"max heart rate {self.max_hr:.0f} ({self.source('max_hr')})",
-            f"resting heart rate {self.rest_hr:.0f} ({self.source('rest_hr')})",
-        ]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values and their sources."""
@@ -320,7 +307,8 @@ def run_stats(frame: Columns) -> RunStats:
     ok_10 = _rolling_mean(ok.astype(float), 10) == 1.0
     if has_cad:
         # At least half of the 10 s at a running cadence.
-        legs = _rolling_mean((np.nan_to_num(cad) >= 150.0).astype(float), 10) >= 0.5
+        legs = _rolling_mean((np.nan_to_num(cad) >= TOP_SPEED_CADENCE_SPM).astype(float),
+                             10) >= 0.5
         ok_10 &= legs
     best10 = float(np.max(v_10[ok_10])) if ok_10.any() else nan
     best20 = _best_elapsed_mps(column(frame, "t_s"), column(frame, "distance_m"), ok, 1200.0)

@@ -40,7 +40,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from legday.gap import MAX_GRADE, grade_adjusted_speed
-from legday.model import Activity
+from legday.model import Activity, time_ns
+from legday.schema import RUNNING_CADENCE_SPM
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -68,8 +69,6 @@ NOISY_GRADE_DEADBAND = 0.02
 GAIN_HYSTERESIS_M = 3.0
 #: Below this speed (and without a running cadence) the athlete is standing. [m/s]
 STANDSTILL_MPS = 0.5
-#: Cadence from which a step counts as running rather than walking. [steps/min]
-RUNNING_CADENCE_SPM = 135.0
 
 #: Columns of the frame returned by :func:`prepare_run`.
 PREPARED_COLUMNS: tuple[str, ...] = (
@@ -106,17 +105,6 @@ class CadenceModel:
         cad = np.asarray(cadence_spm, dtype=float)
         out = self.speed_ref_mps * (np.maximum(cad, 1.0) / self.cadence_ref_spm) ** self.exponent
         return np.where(cad >= RUNNING_CADENCE_SPM, out, np.nan)
-
-
-def time_ns(times: pd.Series | pd.DatetimeIndex) -> npt.NDArray[np.int64]:
-    """Nanoseconds since the epoch of a UTC time column (NaT as int64 min)."""
-    arr: Any = times.array if isinstance(times, pd.Series) else times
-    if not isinstance(arr, pd.arrays.DatetimeArray | pd.DatetimeIndex):
-        arr = pd.DatetimeIndex(arr)
-    # asi8 counts from the epoch in UTC whatever the zone; only the unit may differ.
-    if arr.unit != "ns":
-        arr = arr.as_unit("ns")
-    return np.asarray(arr.asi8, dtype=np.int64)
 
 
 def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,

@@ -48,7 +48,6 @@ from legday.efforts.describe import (
     assemble,
     describe_work,
     empty_efforts,
-    fmt_duration,
     fmt_pace,
     hard_steady,
 )
@@ -56,6 +55,7 @@ from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.model import Activity, iso_utc
+from legday.units import fmt_duration
 
 __all__ = [
     "EFFORT_COLUMNS",

@@ -18,11 +18,11 @@ from legday.cleaning import (
     column,
     speed_source_is,
     stretch_bounds,
-    time_ns,
     window_mean,
 )
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
+from legday.model import time_ns
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -11,6 +11,7 @@ import pandas as pd
 from legday.cleaning import elevation_gain_m
 from legday.efforts.bouts import Bout, RunArrays
 from legday.efforts.kinds import EffortKind
+from legday.units import Units, fmt_duration
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -20,19 +21,14 @@ EFFORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def fmt_duration(seconds: float) -> str:
-    """``m:ss`` (or ``h:mm:ss``) for people."""
-    s = int(round(seconds))
-    if s >= 3600:
-        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-    return f"{s // 60}:{s % 60:02d}"
+#: Effort sentences are stored with paces per kilometre; the dashboard shows them in
+#: the athlete's unit (:meth:`legday.units.Units.localise_paces`).
+_STORED = Units("km")
 
 
 def fmt_pace(speed_mps: float) -> str:
-    """Pace ``m:ss/km`` for a speed. [m/s]"""
-    if not np.isfinite(speed_mps) or speed_mps <= 0.3:
-        return "-"
-    return fmt_duration(1000.0 / speed_mps) + "/km"
+    """Pace ``m:ss/km`` for a speed, as effort sentences are stored. [m/s]"""
+    return _STORED.fmt_pace(speed_mps)
 
 
 #: How a hard steady stretch begins its ``why``.

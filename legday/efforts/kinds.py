@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
+from legday.schema import WORK_KINDS, EffortKind
 
-class EffortKind(StrEnum):
-    """The kinds of effort a run is cut into."""
-
-    STEADY = "steady"
-    HILL = "hill"
-    SPRINT = "sprint"
-    INTERVAL = "interval"
-    RECOVERY = "recovery"
-
-
-WORK_KINDS = frozenset({EffortKind.HILL, EffortKind.SPRINT, EffortKind.INTERVAL})
+__all__ = ["WORK_KINDS", "EffortKind", "primary_kind"]
 
 
 def primary_kind(kinds: Iterable[str]) -> EffortKind:
