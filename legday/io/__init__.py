@@ -229,9 +229,3 @@ def read_upload(data: bytes, *, name: str,
         return
     yield from read_payload(data, shown=name, member=None, limits=limits)
 
-
-def open_gzip_text(payload: bytes) -> str:
-    """Decode (optionally gzipped) UTF-8 text, tolerating a BOM."""
-    if payload.startswith(b"\x1f\x8b"):
-        payload = gzip.decompress(payload)
-    return payload.decode("utf-8-sig", errors="replace")
