@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gzip
 import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator
