@@ -26,9 +26,10 @@ from legday.load import banister_trimp, hr_reserve
 from legday.model import Activity
 from legday.routes import RouteSignature, route_signature
 from legday.schema import LoadSettings
+from legday.terrain import TerrainStats, terrain_stats
 
 #: Bumped when the summary's content changes; older stored summaries are recomputed.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 #: Key of the summary in ``Activity.extra`` and in the stored activity's ``extra``.
 SUMMARY_KEY = "summary"
 
@@ -97,28 +98,35 @@ class ActivitySummary:
         Calibration stats of a run with samples, else None.
     route
         Route signature of a run with positions, else None.
+    terrain
+        Descent and climbing of a run with samples (:mod:`legday.terrain`), else None.
     """
 
     has_hr: bool
     heart_rate: HeartRateTime
     stats: RunStats | None = None
     route: RouteSignature | None = None
+    terrain: TerrainStats | None = None
 
 
 def summarize(activity: Activity, max_gap_s: float = LoadSettings().max_sample_gap_s, *,
-              with_stats: bool = True, stats: RunStats | None = None) -> ActivitySummary:
+              with_stats: bool = True, stats: RunStats | None = None,
+              terrain: TerrainStats | None = None) -> ActivitySummary:
     """The summary of an activity, from its samples (``with_stats=False`` skips the
-    calibration stats, the costly part, when only the load and route are wanted;
-    ``stats`` passes them when already computed, e.g. by
+    calibration stats and terrain, the costly part, when only the load and route are
+    wanted; ``stats`` and ``terrain`` pass them when already computed, e.g. by
     :func:`legday.efforts.classify_activities`)."""
     samples = activity.samples
     running = activity.is_running and len(samples) >= 2
-    if running and with_stats and stats is None:
-        stats = run_stats(prepare_arrays(activity))
+    if running and with_stats and (stats is None or terrain is None):
+        frame = prepare_arrays(activity)
+        stats = stats if stats is not None else run_stats(frame)
+        terrain = terrain if terrain is not None else terrain_stats(frame)
     return ActivitySummary(
         has_hr=activity.has_hr, heart_rate=heart_rate_time(samples, max_gap_s),
         stats=stats if running and with_stats else None,
-        route=route_signature(samples) if running else None)
+        route=route_signature(samples) if running else None,
+        terrain=terrain if running and with_stats else None)
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -149,7 +157,8 @@ def to_json(summary: ActivitySummary) -> dict[str, Any]:
     return {"version": SUMMARY_VERSION, "has_hr": summary.has_hr,
             "heart_rate": {"bpm": hr.bpm.tolist(), "seconds": hr.seconds.tolist(),
                            "max_gap_s": hr.max_gap_s},
-            "stats": stats, "route": route}
+            "stats": stats, "route": route,
+            "terrain": None if summary.terrain is None else summary.terrain.to_dict()}
 
 
 def from_json(data: Any) -> ActivitySummary | None:
@@ -175,7 +184,9 @@ def from_json(data: Any) -> ActivitySummary | None:
             r = data["route"]
             route = RouteSignature(np.asarray(r["lat"], dtype=float),
                                    np.asarray(r["lon"], dtype=float), float(r["distance_m"]))
-        return ActivitySummary(bool(data["has_hr"]), heart_rate, stats, route)
+        terrain = (None if data.get("terrain") is None
+                   else TerrainStats.from_dict(data["terrain"]))
+        return ActivitySummary(bool(data["has_hr"]), heart_rate, stats, route, terrain)
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -12,6 +12,7 @@ import pytest
 
 from legday.calibration import run_stats
 from legday.cleaning import prepare_arrays
+from legday.efforts import classify_activities
 from legday.load import session_load, trimp_from_samples
 from legday.model import SAMPLE_COLUMNS, Activity, Sport, make_frame
 from legday.routes import route_signature
@@ -28,6 +29,7 @@ from legday.summary import (
 )
 from legday.synth import generate_run
 from legday.synth.device import random_device
+from legday.terrain import terrain_stats
 
 
 def synthetic_activity(workout: str = "cruise_intervals", seed: int = 3) -> Activity:
@@ -86,6 +88,17 @@ def test_summary_holds_the_runs_stats_and_route(activity: Activity):
     assert summary.route is not None and expected is not None
     assert np.array_equal(summary.route.lat_deg, expected.lat_deg)
     assert summary.route.distance_m == expected.distance_m
+    assert summary.terrain is not None
+    assert summary.terrain.to_dict() == terrain_stats(prepare_arrays(activity)).to_dict()
+
+
+def test_classification_hands_the_summary_the_same_stats_and_terrain(activity: Activity):
+    (result,) = classify_activities([activity])
+    assert result.stats == run_stats(prepare_arrays(activity))
+    assert result.terrain is not None
+    assert result.terrain.to_dict() == terrain_stats(prepare_arrays(activity)).to_dict()
+    shared = summarize(activity, stats=result.stats, terrain=result.terrain)
+    assert to_json(shared) == to_json(summarize(activity))
 
 
 def test_json_round_trip_is_exact_and_has_no_nan(activity: Activity):
@@ -102,6 +115,8 @@ def test_json_round_trip_is_exact_and_has_no_nan(activity: Activity):
     assert np.array_equal(back.route.lon_deg, summary.route.lon_deg)  # type: ignore[union-attr]
     assert np.array_equal(back.heart_rate.seconds, summary.heart_rate.seconds)
     assert back.has_hr == summary.has_hr
+    assert back.terrain is not None and summary.terrain is not None
+    assert back.terrain.to_dict() == summary.terrain.to_dict()
 
 
 def test_no_samples_no_heart_rate_no_stats_no_route():

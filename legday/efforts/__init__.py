@@ -55,6 +55,7 @@ from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.model import Activity, iso_utc
+from legday.terrain import TerrainStats, terrain_stats
 from legday.units import fmt_duration
 
 __all__ = [
@@ -102,6 +103,9 @@ class RunClassification:
     stats
         The run's calibration stats, computed with the default stride model as
         :func:`legday.summary.summarize` computes them (None for other sports).
+    terrain
+        The run's descent and climbing (:mod:`legday.terrain`), when
+        :func:`classify_activities` computed them (None otherwise).
     """
 
     efforts: pd.DataFrame
@@ -109,6 +113,7 @@ class RunClassification:
     profile: AthleteProfile
     notes: list[str] = field(default_factory=list)
     stats: RunStats | None = None
+    terrain: TerrainStats | None = None
 
     def counts(self) -> dict[str, int]:
         """Number of efforts of each kind."""
@@ -304,5 +309,7 @@ def classify_activities(activities: Sequence[Activity], profile: AthleteProfile 
             continue
         frame = apply_cadence_model(frames[i], estimated.cadence_model)
         head = [f"profile {estimated.source('easy_speed_mps')}"]
-        out.append(_classification(act, frame, estimated, stats[i], head, rules))
+        result = _classification(act, frame, estimated, stats[i], head, rules)
+        result.terrain = terrain_stats(frames[i])
+        out.append(result)
     return out

@@ -489,7 +489,8 @@ def reclassify(ctx: Context, profile_overrides: dict[str, float | None] | None =
             # Summaries follow the code that makes them (and fill those stored before them).
             rows[activity_id].extra = json_safe({**(rows[activity_id].extra or {}),
                                                  SUMMARY_KEY: to_json(summarize(
-                                                     runs[i], stats=result.stats))})
+                                                     runs[i], stats=result.stats,
+                                                     terrain=result.terrain))})
             session.add_all(effort_rows(ctx.athlete_id, activity_id, result.efforts))
             after += len(result.efforts)
     return ReclassifyReport(len(runs), before, after, changed)

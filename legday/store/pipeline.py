@@ -45,6 +45,7 @@ from legday.store.frames import encode_frame
 from legday.store.repo import activity_distance_m, effort_values, json_safe
 from legday.strength.log import entries_from_activity
 from legday.summary import SUMMARY_KEY, summarize, to_json
+from legday.terrain import TerrainStats
 
 log = logging.getLogger(__name__)
 
@@ -409,14 +410,14 @@ def _bytes_reader(data: bytes) -> Any:
 
 
 def classify(activity: Activity, profile: AthleteProfile | None,
-             ) -> tuple[pd.DataFrame, str | None, RunStats | None]:
-    """Efforts, primary kind and calibration stats of one activity (none for sports
-    that are not running)."""
+             ) -> tuple[pd.DataFrame, str | None, RunStats | None, TerrainStats | None]:
+    """Efforts, primary kind, calibration stats and terrain of one activity (none for
+    sports that are not running)."""
     if not activity.is_running or len(activity.samples) < 2:
-        return empty_efforts(), None, None
+        return empty_efforts(), None, None, None
     result = classify_activities([activity], profile)[0]
     return (result.efforts, None if result.primary is None else str(result.primary),
-            result.stats)
+            result.stats, result.terrain)
 
 
 def entries_of(activity: Activity) -> pd.DataFrame | None:
@@ -435,8 +436,8 @@ def start_of(activity: Activity) -> datetime | None:
     return None if start is None else pd.Timestamp(start).to_pydatetime()
 
 
-def activity_fields(activity: Activity, primary: str | None,
-                    stats: RunStats | None = None) -> dict[str, Any]:
+def activity_fields(activity: Activity, primary: str | None, stats: RunStats | None = None,
+                    terrain: TerrainStats | None = None) -> dict[str, Any]:
     """Column values of an ``ActivityRow`` for ``activity``; ``extra`` gets its
     :mod:`legday.summary` (so opening the season decodes no samples; ``stats`` are
     the run's calibration stats when the classification computed them)."""
@@ -452,7 +453,8 @@ def activity_fields(activity: Activity, primary: str | None,
         points=activity.points, has_hr=activity.has_hr, has_position=activity.has_position,
         partial=activity.partial, primary_kind=primary, fixes=list(activity.fixes),
         extra=json_safe({**activity.extra,
-                         SUMMARY_KEY: to_json(summarize(activity, stats=stats))}),
+                         SUMMARY_KEY: to_json(summarize(activity, stats=stats,
+                                                        terrain=terrain))}),
         samples=encode_frame(activity.samples),
         laps=encode_frame(activity.laps), timer_events=encode_frame(activity.timer_events),
         sets=encode_frame(activity.sets))
@@ -462,9 +464,9 @@ def prepare_activity(activity: Activity, profile: AthleteProfile | None,
                      out: PreparedFile) -> None:
     """Classify and encode one activity read already, adding it (and the time) to ``out``."""
     t0 = time.perf_counter()
-    efforts, primary, stats = classify(activity, profile)
+    efforts, primary, stats, terrain = classify(activity, profile)
     t1 = time.perf_counter()
-    fields = activity_fields(activity, primary, stats)
+    fields = activity_fields(activity, primary, stats, terrain)
     out.activities.append(PreparedActivity(
         activity.label, activity.id, activity.sport.value, fields["start_utc"],
         fields["distance_m"], activity.points, activity.utc_offset_s, fields,
