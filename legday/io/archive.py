@@ -2,7 +2,9 @@
 
 Folders and zips are both seen as a *tree*: a list of entries with a relative
 path and a way to read their bytes. One walker handles both, so a Strava
-export behaves the same whether it was unpacked or not.
+export behaves the same whether it was unpacked or not. What the walk makes of
+each file is a :class:`Visitor`'s: reading decodes it (:func:`iter_folder`,
+:func:`iter_zip_bytes`), the import pipeline hands its bytes to a worker.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
 from legday.errors import CorruptFile, LegdayError, LimitExceeded, NotAnActivity, UnsupportedFormat
 from legday.io import Limits, ReadFailure, ReadResult, read_payload
@@ -38,7 +40,7 @@ class Entry:
 
 
 @dataclass
-class _Budget:
+class Budget:
     """Counts what one archive has cost so far, across nesting levels."""
 
     limits: Limits
@@ -49,7 +51,7 @@ class _Budget:
         self.members += 1
         self.bytes_read += size
         if self.members > self.limits.max_members:
-            raise LimitExceeded(_base(shown),
+            raise LimitExceeded(base_name(shown),
                                 f"more than {self.limits.max_members} files in the archive")
         if self.bytes_read > self.limits.max_archive_bytes:
             raise LimitExceeded(
@@ -57,12 +59,12 @@ class _Budget:
                 f"archive expands to more than {self.limits.max_archive_bytes // 1024**2} MB")
 
 
-def _base(path: str) -> str:
+def base_name(path: str) -> str:
     """The last part of a file, member or nested-member path, for messages."""
     return path.replace("!", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def _is_junk(path: str) -> bool:
+def is_junk(path: str) -> bool:
     parts = PurePosixPath(path).parts
     return any(p in _JUNK_PARTS or p.startswith("._") for p in parts)
 
@@ -71,8 +73,52 @@ def _looks_like_activity(path: str) -> bool:
     return path.lower().endswith(_ACTIVITY_SUFFIXES)
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Visitor(Generic[T]):
+    """What a walk makes of what it finds in a tree.
+
+    Attributes
+    ----------
+    file
+        An activity file (or a file named like one): its entry and its bytes.
+    refusal
+        A file, member or archive that cannot be read: ``(file, member, error)``.
+    export
+        A Strava export found at a root of the tree: ``(root, entries by path,
+        consumed)``; it adds the paths it handled to ``consumed``.
+    found
+        Whether an item counts as something found (an archive without any says so).
+    """
+
+    file: Callable[[Entry, bytes], Iterator[T]]
+    refusal: Callable[[str, str | None, LegdayError], T]
+    export: Callable[[str, dict[str, Entry], set[str]], Iterator[T]]
+    found: Callable[[T], bool] = lambda item: True
+
+
+def reading(limits: Limits) -> Visitor[ReadResult]:
+    """The visitor that decodes every file (what ``legday ingest`` and the CLI do)."""
+    from legday.io.strava import iter_export
+
+    return Visitor(
+        file=lambda entry, data: read_payload(data, shown=entry.shown, member=entry.member,
+                                              limits=limits),
+        refusal=lambda file, member, error: ReadFailure(file, member, error),
+        export=lambda root, by_path, consumed: iter_export(root, by_path, consumed,
+                                                           limits=limits))
+
+
 def iter_folder(folder: Path, *, shown: str, limits: Limits) -> Iterator[ReadResult]:
     """Everything readable below ``folder`` (recursively), in path order."""
+    yield from walk_folder(folder, shown=shown, limits=limits, visitor=reading(limits))
+
+
+def walk_folder(folder: Path, *, shown: str, limits: Limits,
+                visitor: Visitor[T]) -> Iterator[T]:
+    """What ``visitor`` makes of everything below ``folder`` (recursively), in path order."""
     entries: list[Entry] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
@@ -81,11 +127,11 @@ def iter_folder(folder: Path, *, shown: str, limits: Limits) -> Iterator[ReadRes
             read=functools.partial(_read_file, path),
             shown=str(Path(shown) / rel), member=None))
     # A folder itself has no size limits; each archive found in it gets its own budget.
-    unlimited = _Budget(Limits(max_file_bytes=limits.max_file_bytes,
-                               max_archive_bytes=2**62, max_members=2**62,
-                               max_depth=limits.max_depth))
+    unlimited = Budget(Limits(max_file_bytes=limits.max_file_bytes,
+                              max_archive_bytes=2**62, max_members=2**62,
+                              max_depth=limits.max_depth))
     yield from _walk(entries, shown=shown, limits=limits, budget=unlimited, depth=0,
-                     in_archive=False)
+                     in_archive=False, visitor=visitor)
 
 
 def _read_file(path: Path, n: int) -> bytes:
@@ -102,29 +148,36 @@ def iter_archive(path: Path, *, shown: str, limits: Limits) -> Iterator[ReadResu
         yield from iter_zip_bytes(handle, shown=shown, limits=limits)
 
 
-def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
-                   budget: _Budget | None = None, depth: int = 1,
-                   prefix: str = "") -> Iterator[ReadResult]:
+def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits) -> Iterator[ReadResult]:
     """Everything readable in an open zip, nested zips included up to ``limits.max_depth``."""
-    budget = budget or _Budget(limits)
+    yield from walk_zip(handle, shown=shown, limits=limits, visitor=reading(limits))
+
+
+def walk_zip(handle: BinaryIO, *, shown: str, limits: Limits, visitor: Visitor[T],
+             budget: Budget | None = None, depth: int = 1, prefix: str = "") -> Iterator[T]:
+    """What ``visitor`` makes of everything in an open zip, nested zips included up to
+    ``limits.max_depth``; the whole archive shares one :class:`Budget`."""
+    budget = budget or Budget(limits)
+    member = prefix.rstrip("!") or None
+    name = base_name(member or shown)
     if depth > limits.max_depth:
-        yield ReadFailure(shown, prefix.rstrip("!") or None,
-                          LimitExceeded(_base(shown),
-                                        f"archives nested deeper than {limits.max_depth}"))
+        yield visitor.refusal(shown, member, LimitExceeded(
+            base_name(shown), f"archives nested deeper than {limits.max_depth}"))
         return
     try:
         archive = zipfile.ZipFile(handle)
         infos = [i for i in archive.infolist() if not i.is_dir()]
+    except NotImplementedError:  # a zip format feature Python's zipfile does not have
+        yield visitor.refusal(shown, member, UnsupportedFormat(
+            name, "needs a newer zip version than legday opens"))
+        return
     except ZIP_ERRORS:
-        yield ReadFailure(shown, prefix.rstrip("!") or None,
-                          CorruptFile(_base(prefix.rstrip("!") or shown),
-                                      "the zip archive is damaged"))
+        yield visitor.refusal(shown, member, CorruptFile(name, "the zip archive is damaged"))
         return
     if budget.members + len(infos) > limits.max_members:
         # Counted before reading: 20,000 empty members must not give 20,000 refusals.
-        yield ReadFailure(shown, prefix.rstrip("!") or None, LimitExceeded(
-            _base(prefix.rstrip("!") or shown),
-            f"more than {limits.max_members} files in the archive"))
+        yield visitor.refusal(shown, member, LimitExceeded(
+            name, f"more than {limits.max_members} files in the archive"))
         return
     with archive:
         entries = [
@@ -134,7 +187,7 @@ def iter_zip_bytes(handle: BinaryIO, *, shown: str, limits: Limits,
             for info in sorted(infos, key=lambda i: i.filename)
         ]
         yield from _walk(entries, shown=shown, limits=limits, budget=budget, depth=depth,
-                         in_archive=True)
+                         in_archive=True, visitor=visitor)
 
 
 #: What reading a damaged or unusual zip raises: BadZipFile (bad CRC, bad header),
@@ -150,71 +203,68 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, n: int) -> byt
             # Read one byte more than allowed so a lying size header is caught.
             return member.read(n)
     except NotImplementedError as exc:
-        raise CorruptFile(_base(info.filename), "stored with a zip version or compression "
+        raise CorruptFile(base_name(info.filename), "stored with a zip version or compression "
                           "legday cannot open; re-create the zip with plain settings") from exc
     except RuntimeError as exc:
-        raise CorruptFile(_base(info.filename), "is encrypted in the zip") from exc
+        raise CorruptFile(base_name(info.filename), "is encrypted in the zip") from exc
     except ZIP_ERRORS as exc:
-        raise CorruptFile(_base(info.filename), "cannot be extracted from the archive") from exc
+        raise CorruptFile(base_name(info.filename), "cannot be extracted from the archive") from exc
 
 
-def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: _Budget,
-          depth: int, in_archive: bool) -> Iterator[ReadResult]:
-    from legday.io.strava import find_export_roots, iter_export
+def _walk(entries: list[Entry], *, shown: str, limits: Limits, budget: Budget,
+          depth: int, in_archive: bool, visitor: Visitor[T]) -> Iterator[T]:
+    from legday.io.strava import find_export_roots
 
     found = 0  # activities and refusals of activity files: none means "nothing here"
-    entries = [e for e in entries if not _is_junk(e.path)]
+    entries = [e for e in entries if not is_junk(e.path)]
     by_path = {e.path: e for e in entries}
     consumed: set[str] = set()
     for root in find_export_roots(list(by_path)):
-        for result in iter_export(root, by_path, consumed, limits=limits):
-            found += 1
-            yield result
+        for item in visitor.export(root, by_path, consumed):
+            found += visitor.found(item)
+            yield item
     for entry in entries:
         if entry.path in consumed:
             continue
         try:
-            results = list(_read_entry(entry, limits=limits, budget=budget, depth=depth))
+            for item in _visit_entry(entry, limits=limits, budget=budget, depth=depth,
+                                     visitor=visitor):
+                found += visitor.found(item)
+                yield item
         except LimitExceeded as err:
-            yield ReadFailure(entry.shown, entry.member, err)
+            yield visitor.refusal(entry.shown, entry.member, err)
             if in_archive:
                 return
-            continue
         except LegdayError as err:  # a damaged member must not stop the others
             found += 1
-            yield ReadFailure(entry.shown, entry.member, err)
-            continue
-        found += len(results)
-        yield from results
+            yield visitor.refusal(entry.shown, entry.member, err)
     if found == 0 and depth <= 1:
-        yield ReadFailure(shown, None, NotAnActivity(
-            _base(shown), "no FIT, GPX or TCX activity files found in it"))
+        yield visitor.refusal(shown, None, NotAnActivity(
+            base_name(shown), "no FIT, GPX or TCX activity files found in it"))
 
 
-def _read_entry(entry: Entry, *, limits: Limits, budget: _Budget,
-                depth: int) -> Iterator[ReadResult]:
+def _visit_entry(entry: Entry, *, limits: Limits, budget: Budget, depth: int,
+                 visitor: Visitor[T]) -> Iterator[T]:
     head = entry.read(4096)
     fmt = sniff(head, entry.path)
     if fmt is None or fmt == "csv":
         if _looks_like_activity(entry.path):
             # Named like an activity but not one: report it rather than skip it silently.
-            yield from read_payload(entry.read(limits.max_file_bytes + 1), shown=entry.shown,
-                                    member=entry.member, limits=limits)
+            yield from visitor.file(entry, entry.read(limits.max_file_bytes + 1))
         return
     if fmt == "zip":
         if not entry.path.lower().endswith(".zip"):
             return  # zip-based documents (.kmz, .docx, ...) are not activity archives
         if entry.member is None:  # a zip lying in a folder starts its own budget
-            budget, depth = _Budget(limits), 0
-        budget.take(_base(entry.member or entry.shown), entry.size)
+            budget, depth = Budget(limits), 0
+        budget.take(base_name(entry.member or entry.shown), entry.size)
         if entry.size > limits.max_archive_bytes:
-            raise LimitExceeded(_base(entry.member or entry.shown),
+            raise LimitExceeded(base_name(entry.member or entry.shown),
                                 "nested archive too large to read safely")
         data = entry.read(limits.max_archive_bytes + 1)
         prefix = (entry.member + "!") if entry.member is not None else ""
-        yield from iter_zip_bytes(io.BytesIO(data), shown=entry.shown, limits=limits,
-                                  budget=budget, depth=depth + 1, prefix=prefix)
+        yield from walk_zip(io.BytesIO(data), shown=entry.shown, limits=limits,
+                            visitor=visitor, budget=budget, depth=depth + 1, prefix=prefix)
         return
-    budget.take(_base(entry.member or entry.shown), entry.size)
-    data = entry.read(limits.max_file_bytes + 1)
-    yield from read_payload(data, shown=entry.shown, member=entry.member, limits=limits)
+    budget.take(base_name(entry.member or entry.shown), entry.size)
+    yield from visitor.file(entry, entry.read(limits.max_file_bytes + 1))

@@ -35,11 +35,11 @@ import pandas as pd
 from legday.calibration import AthleteProfile, RunStats
 from legday.csv_export import reader_csv
 from legday.efforts import classify_activities, empty_efforts
-from legday.errors import CorruptFile, LimitExceeded, NotAnActivity, UnsupportedFormat
+from legday.errors import LegdayError, LimitExceeded, UnsupportedFormat
 from legday.io import DEFAULT_LIMITS, Limits, ReadFailure, ReadResult, read_payload
-from legday.io.archive import Entry, _base, _Budget, _is_junk, _looks_like_activity
+from legday.io.archive import Entry, Visitor, base_name, is_junk, walk_folder, walk_zip
 from legday.io.detect import sniff
-from legday.io.strava import CSV_NAME, find_export_roots, iter_export, read_activities_csv
+from legday.io.strava import CSV_NAME, iter_export, read_activities_csv
 from legday.model import Activity, Sport
 from legday.store.frames import encode_frame
 from legday.store.repo import activity_distance_m, effort_values, json_safe
@@ -144,7 +144,7 @@ def estimate_items(data: BinaryIO, name: str) -> int:
         return 1
     finally:
         data.seek(0)
-    return max(1, sum(n.endswith(_ACTIVITY_NAMES) and not _is_junk(n) for n in names))
+    return max(1, sum(n.endswith(_ACTIVITY_NAMES) and not is_junk(n) for n in names))
 
 
 def estimate_paths(paths: list[str]) -> int:
@@ -182,7 +182,7 @@ def iter_items(sources: list[Source], *, limits: Limits = DEFAULT_LIMITS) -> Ite
 def _source_items(source: Source, limits: Limits) -> Iterator[Item]:
     path, shown = source.path, source.shown
     if path.is_dir():
-        yield from _folder_items(path, shown, limits)
+        yield from walk_folder(path, shown=shown, limits=limits, visitor=_units(limits))
         return
     if is_strength_log_name(shown) and path.is_file():
         yield StrengthLog(path, shown)
@@ -199,7 +199,7 @@ def _source_items(source: Source, limits: Limits) -> Iterator[Item]:
         return
     if sniff(head, shown) == "zip":
         with path.open("rb") as handle:
-            yield from _zip_items(handle, shown, limits, _Budget(limits), 1, "")
+            yield from walk_zip(handle, shown=shown, limits=limits, visitor=_units(limits))
         return
     yield _unit(shown, None, path.read_bytes())
 
@@ -209,113 +209,18 @@ def _unit(shown: str, member: str | None, data: bytes, row: ExportRow | None = N
     return FileUnit(shown, member, data, file_digest(data), row, export)
 
 
-def _folder_items(folder: Path, shown: str, limits: Limits) -> Iterator[Item]:
-    entries = [Entry(path=p.relative_to(folder).as_posix(), size=p.stat().st_size,
-                     read=_file_reader(p), shown=str(Path(shown) / p.relative_to(folder)),
-                     member=None)
-               for p in sorted(p for p in folder.rglob("*") if p.is_file())]
-    unlimited = _Budget(Limits(max_file_bytes=limits.max_file_bytes, max_archive_bytes=2**62,
-                               max_members=2**62, max_depth=limits.max_depth))
-    yield from _walk(entries, shown, limits, unlimited, 0, in_archive=False)
-
-
-def _file_reader(path: Path) -> Any:
-    def read(n: int) -> bytes:
-        with path.open("rb") as handle:
-            return handle.read(n)
-    return read
-
-
-def _zip_items(handle: BinaryIO, shown: str, limits: Limits, budget: _Budget, depth: int,
-               prefix: str) -> Iterator[Item]:
-    if depth > limits.max_depth:
-        yield Refusal(_label(shown, prefix.rstrip("!") or None),
-                      str(LimitExceeded(_base(shown),
-                                        f"archives nested deeper than {limits.max_depth}")))
-        return
-    try:
-        archive = zipfile.ZipFile(handle)
-        infos = sorted((i for i in archive.infolist() if not i.is_dir()),
-                       key=lambda i: i.filename)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        yield Refusal(_label(shown, prefix.rstrip("!") or None),
-                      str(CorruptFile(_base(prefix.rstrip("!") or shown),
-                                      "the zip archive is damaged")))
-        return
-    except NotImplementedError:  # a zip format feature Python's zipfile does not have
-        yield Refusal(_label(shown, prefix.rstrip("!") or None),
-                      str(UnsupportedFormat(_base(prefix.rstrip("!") or shown),
-                                            "needs a newer zip version than legday opens")))
-        return
-    with archive:
-        entries = [Entry(path=i.filename, size=i.file_size, read=_member_reader(archive, i),
-                         shown=shown, member=prefix + i.filename) for i in infos]
-        yield from _walk(entries, shown, limits, budget, depth, in_archive=True)
-
-
-def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
-    def read(n: int) -> bytes:
-        with archive.open(info) as member:
-            return member.read(n)
-    return read
+def _units(limits: Limits) -> Visitor[Item]:
+    """The walk's visitor for an import: a file's bytes become a unit for a worker to read,
+    a Strava export a unit per row (legday.io.archive walks exactly as legday.io reads)."""
+    return Visitor(
+        file=lambda entry, data: iter([_unit(entry.shown, entry.member, data)]),
+        refusal=lambda file, member, error: Refusal(_label(file, member), str(error)),
+        export=lambda root, by_path, consumed: _export_items(root, by_path, consumed, limits),
+        found=lambda item: not isinstance(item, ExportDone))
 
 
 def _label(shown: str, member: str | None) -> str:
     return f"{shown}!{member}" if member else shown
-
-
-def _walk(entries: list[Entry], shown: str, limits: Limits, budget: _Budget, depth: int,
-          *, in_archive: bool) -> Iterator[Item]:
-    found = 0
-    entries = [e for e in entries if not _is_junk(e.path)]
-    by_path = {e.path: e for e in entries}
-    consumed: set[str] = set()
-    for root in find_export_roots(list(by_path)):
-        for item in _export_items(root, by_path, consumed, limits):
-            found += not isinstance(item, ExportDone)
-            yield item
-    for entry in entries:
-        if entry.path in consumed:
-            continue
-        try:
-            for item in _entry_items(entry, limits, budget, depth):
-                found += 1
-                yield item
-        except LimitExceeded as err:
-            yield Refusal(_label(entry.shown, entry.member), str(err))
-            if in_archive:
-                return
-        except Exception:  # a damaged member must not stop the others
-            name = _base(entry.member or entry.shown)
-            yield Refusal(_label(entry.shown, entry.member),
-                          str(CorruptFile(name, "cannot be extracted from the archive")))
-    if found == 0 and depth <= 1:
-        yield Refusal(shown, str(NotAnActivity(_base(shown),
-                                               "no FIT, GPX or TCX activity files found in it")))
-
-
-def _entry_items(entry: Entry, limits: Limits, budget: _Budget, depth: int) -> Iterator[Item]:
-    head = entry.read(4096)
-    fmt = sniff(head, entry.path)
-    if fmt is None or fmt == "csv":
-        if _looks_like_activity(entry.path):  # the reader gives the reason it is refused
-            yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1))
-        return
-    if fmt == "zip":
-        if not entry.path.lower().endswith(".zip"):
-            return  # zip-based documents (.kmz, .docx, ...) are not activity archives
-        if entry.member is None:  # a zip lying in a folder starts its own budget
-            budget, depth = _Budget(limits), 0
-        budget.take(_base(entry.member or entry.shown), entry.size)
-        if entry.size > limits.max_archive_bytes:
-            raise LimitExceeded(_base(entry.member or entry.shown),
-                                "nested archive too large to read safely")
-        data = entry.read(limits.max_archive_bytes + 1)
-        prefix = (entry.member + "!") if entry.member is not None else ""
-        yield from _zip_items(io.BytesIO(data), entry.shown, limits, budget, depth + 1, prefix)
-        return
-    budget.take(_base(entry.member or entry.shown), entry.size)
-    yield _unit(entry.shown, entry.member, entry.read(limits.max_file_bytes + 1))
 
 
 def _export_items(root: str, by_path: dict[str, Entry], consumed: set[str],
@@ -354,10 +259,8 @@ def _export_unit(entry: Entry, limits: Limits, row: ExportRow | None,
                  export: str) -> FileUnit | Refusal:
     try:
         data = entry.read(limits.max_file_bytes + 1)
-    except Exception:  # e.g. a member needing a newer zip version: that member is refused
-        name = _base(entry.member or entry.shown)
-        return Refusal(_label(entry.shown, entry.member),
-                       str(CorruptFile(name, "cannot be extracted from the archive")))
+    except LegdayError as err:  # e.g. a member needing a newer zip version: that one is refused
+        return Refusal(_label(entry.shown, entry.member), str(err))
     return _unit(entry.shown, entry.member, data, row, export)
 
 
@@ -607,7 +510,7 @@ class Decoder:
 
 
 def _crashed(unit: FileUnit, why: str) -> PreparedFile:
-    name = _base(unit.member or unit.shown)
+    name = base_name(unit.member or unit.shown)
     return PreparedFile(refusals=[Refusal(unit.label, f"{name}: {why}")])
 
 
