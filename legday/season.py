@@ -81,14 +81,16 @@ class Season:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"weeks": [{"week": ..., metrics..., "leg_day", "leg_day_reasons",
-        "findings": [{"code", "severity", "message"}], "checkins": [...]}],
-        "legs_after": [...]}``; NaN becomes null.
+        "findings": [{"code", "severity", "message"}], "checkins": [...],
+        "checkin_evidence": [...]}], "legs_after": [...]}``; NaN becomes null.
 
         A week's ``checkins`` are the mornings after its days
-        (:func:`legday.checkins.linked_records`); ``legs_after`` has one object per
+        (:func:`legday.checkins.linked_records`), ``checkin_evidence`` the sentences of
+        them that its ``leg_day_reasons`` end with; ``legs_after`` has one object per
         kind of day before (:func:`legday.checkins.legs_after`).
         """
         linked = self.checkins
+        evidence = week_evidence(linked) if "week" in linked.columns else {}
         by_week: dict[str, list[dict[str, Any]]] = {}
         if "week" in linked.columns:
             for week, record in zip(linked["week"], linked_records(linked), strict=True):
@@ -104,6 +106,7 @@ class Season:
                 else:
                     item[str(column)] = json_value(str(column), value)
             item["checkins"] = by_week.get(str(label), [])
+            item["checkin_evidence"] = evidence.get(str(label), [])
             out.append(item)
         return {"weeks": out, "legs_after": legs_after_records(linked)}
 

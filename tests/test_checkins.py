@@ -201,3 +201,27 @@ def test_the_weekly_json_lists_each_weeks_mornings_and_the_summary(season: Seaso
     hill = next(r for r in payload["legs_after"] if r["after"] == "hill")
     assert hill == {"after": "hill", "fresh": 0, "normal": 0, "heavy": 1, "sore": 0,
                     "mornings": 1, "tired_share": 1.0, "mean_soreness": 6.0}
+
+
+def test_the_weekly_command_reads_check_ins_beside_the_files(tmp_path):
+    import io
+
+    from legday.cli import main
+
+    legs = tmp_path / "legs.csv"
+    legs.write_bytes(GOOD_CSV + b"2026-08-20,meh,,,\n")
+    argv = ["weekly", str(SAMPLES / "season"), "--strength", str(SAMPLES / "strength_log.csv"),
+            "--checkins", str(legs)]
+    out = io.StringIO()
+    assert main([*argv, "--json"], out) == 0
+    payload = json.loads(out.getvalue())
+    w33 = next(w for w in payload["weeks"] if w["week"] == "2026-W33")
+    sentence = "Tuesday's hill run: heavy legs on Wednesday (soreness 6/10: quads, calves)"
+    assert w33["checkin_evidence"] == [sentence] and w33["leg_day_reasons"][-1] == sentence
+    assert [c["date"] for c in w33["checkins"]] == ["2026-08-12"]
+    assert {"file": str(legs), "line": 5,
+            "reason": "legs 'meh' is none of fresh, normal, heavy, sore"} in payload["problems"]
+    text = io.StringIO()
+    assert main(argv, text) == 0
+    assert f"2026-W33  morning  {sentence}\n" in text.getvalue()
+    assert "legs the morning after: hill run: 1 of 1 heavy or sore\n" in text.getvalue()
