@@ -225,3 +225,20 @@ def test_the_weekly_command_reads_check_ins_beside_the_files(tmp_path):
     assert main(argv, text) == 0
     assert f"2026-W33  morning  {sentence}\n" in text.getvalue()
     assert "legs the morning after: hill run: 1 of 1 heavy or sore\n" in text.getvalue()
+
+
+def test_the_html_report_shows_the_mornings_of_its_weeks(season: Season):
+    from legday.calibration import AthleteProfile
+    from legday.library import Library
+    from legday.report import html_report
+
+    library = Library(season, [], pd.DataFrame(), AthleteProfile(), pd.DataFrame())
+    text = html_report(library, athlete="Sam")
+    section = text.split("<h2>Legs the morning after</h2>")[1].split("<h2>Week by week</h2>")[0]
+    assert "How the legs felt the morning after" in section
+    assert section.count("<tr><td>2026-") == 5
+    assert "<td>heavy</td><td>6/10</td><td>quads, calves</td><td>hill run (" in section
+    assert "Tuesday&#x27;s hill run: heavy legs on Wednesday" in text.split("Week by week")[1]
+    # The last 6 weeks (from 2026-W40) hold none of the mornings.
+    recent = html_report(library, athlete="Sam", weeks=6)
+    assert "No next-morning check-ins in these weeks." in recent
