@@ -129,8 +129,9 @@ else:
 
 if access.read_only:
     if access.is_sample:
-        st.info("The sample season has no check-ins. Once your own library has activities, "
-                "this page asks every morning how your legs feel.", icon=":material/science:")
+        st.info("These are the sample runner's mornings (simulated, like the season). Once "
+                "your own library has activities, this page asks every morning how your legs "
+                "feel.", icon=":material/science:")
     st.stop()
 
 # --- import ---------------------------------------------------------------------------------

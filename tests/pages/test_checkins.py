@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from legday.checkins import CheckIn
+from legday.checkins import CheckIn, read_checkins_csv
 from legday.store import create_share, load_checkins, open_store, put_checkins
-from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
+from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE, SAMPLES
 from tests.pages.conftest import chart_titles, figures
 
 PAGE = "views/checkins.py"
@@ -96,36 +96,35 @@ def test_a_csv_loads_its_good_rows_and_lists_the_bad_ones(make_app, own_copy):
                       "steady run<br>(1 morning)", "leg session<br>(1 morning)"]
 
 
-def test_the_sample_season_is_read_only_here_too(make_app, sample_db):
+def test_the_sample_season_shows_its_mornings_read_only(make_app, sample_db):
     at = make_app(sample_db, PAGE)
     assert not at.exception
     assert not [b for b in at.button if (b.key or "").startswith("legs_")]
     assert not at.get("file_uploader")
-    assert any("no check-ins" in i.value for i in at.info)
+    assert any("sample runner's mornings" in i.value for i in at.info)
+    sample = read_checkins_csv(SAMPLES / "checkins.csv").checkins
+    assert _stored(sample_db, SAMPLE_ATHLETE) == sample
+    assert len(at.dataframe[0].value) == len(sample)
+    labels = figures(at)[0]["data"][0]["y"]
+    assert labels[0].startswith("hill run<br>(") and labels[-1].startswith("no run or lifting")
 
 
 def test_a_coach_sees_the_mornings_and_no_way_to_change_them(make_app, sample_db):
     store = open_store(sample_db)
     athlete = store.athlete(SAMPLE_ATHLETE)
-    mornings = [CheckIn(dt.date(2026, 8, 12), "heavy", 6, ("quads",), "stairs hurt"),
-                CheckIn(dt.date(2026, 8, 7), "fresh")]
-    put_checkins(athlete, mornings)
+    sample = read_checkins_csv(SAMPLES / "checkins.csv").checkins
+    put_checkins(athlete, sample)  # as the app stores them with the sample season
     token = create_share(athlete, days=2, label="Coach Kim").token
     store.close()
-    try:
-        at = make_app(sample_db, PAGE, query={"share": token})
-        assert not at.exception
-        assert at.title[0].value == "Legs the morning after"
-        assert chart_titles(at) == ["How the legs felt the morning after"]
-        history = at.dataframe[0].value
-        assert list(history["legs"]) == ["heavy", "fresh"]
-        assert history["the day before"].iloc[0].startswith("hill run (")
-        assert not at.get("file_uploader") and not at.get("text_input")
-        assert not [b for b in at.button if (b.key or "").startswith("legs_")]
-    finally:
-        store = open_store(sample_db)
-        from legday.store import delete_checkin
-
-        for morning in mornings:
-            delete_checkin(store.athlete(SAMPLE_ATHLETE), morning.date)
-        store.close()
+    at = make_app(sample_db, PAGE, query={"share": token})
+    assert not at.exception
+    assert at.title[0].value == "Legs the morning after"
+    assert chart_titles(at) == ["How the legs felt the morning after"]
+    history = at.dataframe[0].value
+    assert list(history["morning"]) == sorted((c.date for c in sample), reverse=True)
+    aug_19 = history[history["morning"] == dt.date(2026, 8, 19)].iloc[0]
+    assert (aug_19["legs"], aug_19["soreness"]) == ("sore", "7/10")
+    assert aug_19["the day before"].startswith("interval run (")
+    assert "leg session" in aug_19["the day before"]
+    assert not at.get("file_uploader") and not at.get("text_input")
+    assert not [b for b in at.button if (b.key or "").startswith("legs_")]
