@@ -78,3 +78,29 @@ def test_one_tap_at_phone_width(app_url: str, browser_page: Any, athlete_with_mo
     store.close()
     assert [(c.date, c.legs) for c in stored][-1] == (athlete_with_mornings, "heavy")
     page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_a_coach_on_a_phone_sees_the_sample_runners_mornings(app_url: str, browser_page: Any):
+    from legday.checkins import read_checkins_csv
+    from legday.store import create_share, import_paths, open_store, put_checkins
+    from legday.ui.state import SAMPLE_ATHLETE, SAMPLES
+
+    store = open_store(DB_URLS[app_url])
+    sample = store.athlete(SAMPLE_ATHLETE)
+    import_paths(sample, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    mornings = read_checkins_csv(SAMPLES / "checkins.csv").checkins
+    put_checkins(sample, mornings, source="csv")
+    token = create_share(sample, days=1, label="Coach Kim").token
+    store.close()
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/checkins?share={token}")
+    wait_idle(page)
+    text = _text(page)
+    assert "Legs the morning after" in text and "Read-only view shared by" in text, text[:800]
+    assert "How do your legs feel" not in text
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "legs-sample-coach-phone")
+    page.set_viewport_size({"width": 1400, "height": 1000})
