@@ -420,13 +420,16 @@ def week_evidence(linked: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def linked_records(linked: pd.DataFrame) -> list[dict[str, Any]]:
-    """The linked check-ins as JSON-ready dicts (dates as ISO text, NaN as null)."""
+    """The linked check-ins as JSON-ready dicts, oldest first (dates as ISO text, NaN as
+    null), each with its ``evidence`` sentence, or null when it is no evidence."""
     out = []
-    for rec in linked.to_dict("records"):
-        soreness = rec["soreness"]
-        out.append({"date": _day(rec["date"]).isoformat(), "legs": rec["legs"],
+    for _, row in linked.sort_values("date").iterrows():
+        soreness = row["soreness"]
+        evidence = is_evidence(row["after"], str(row["legs"]))
+        out.append({"date": _day(row["date"]).isoformat(), "legs": row["legs"],
                     "soreness": None if pd.isna(soreness) else int(soreness),
-                    "muscles": list(rec["muscles"]), "note": rec["note"],
-                    "after_date": rec["after_date"].isoformat(), "after": list(rec["after"]),
-                    "after_words": rec["after_words"]})
+                    "muscles": list(row["muscles"]), "note": row["note"],
+                    "after_date": row["after_date"].isoformat(), "week": row["week"],
+                    "after": list(row["after"]), "after_words": row["after_words"],
+                    "evidence": evidence_sentence(row) if evidence else None})
     return out

@@ -153,9 +153,9 @@ def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
             if finding["code"] != "leg_day":
                 out.write(f"{week['week']}  {finding['severity']:<7}  {finding['code']}: "
                           f"{finding['message']}\n")
-    for week in payload["weeks"]:
-        for sentence in week["checkin_evidence"]:
-            out.write(f"{week['week']}  morning  {sentence}\n")
+    for morning in payload["checkins"]:
+        if morning["evidence"]:
+            out.write(f"{morning['week']}  morning  {morning['evidence']}\n")
     for row in payload["legs_after"]:
         out.write(f"legs the morning after: {AFTER_WORDS[row['after']]}: "
                   f"{row['heavy'] + row['sore']} of {row['mornings']} heavy or sore\n")

@@ -81,20 +81,15 @@ class Season:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"weeks": [{"week": ..., metrics..., "leg_day", "leg_day_reasons",
-        "findings": [{"code", "severity", "message"}], "checkins": [...],
-        "checkin_evidence": [...]}], "legs_after": [...]}``; NaN becomes null.
+        "findings": [{"code", "severity", "message"}]}], "checkins": [...],
+        "legs_after": [...]}``; NaN becomes null.
 
-        A week's ``checkins`` are the mornings after its days
-        (:func:`legday.checkins.linked_records`), ``checkin_evidence`` the sentences of
-        them that its ``leg_day_reasons`` end with; ``legs_after`` has one object per
-        kind of day before (:func:`legday.checkins.legs_after`).
+        ``checkins`` are the next-morning check-ins, each with the day it judges, that
+        day's ``week`` and its ``evidence`` sentence (null when it is none; the sentences
+        end that week's ``leg_day_reasons``) (:func:`legday.checkins.linked_records`);
+        ``legs_after`` has one object per kind of day before
+        (:func:`legday.checkins.legs_after`).
         """
-        linked = self.checkins
-        evidence = week_evidence(linked) if "week" in linked.columns else {}
-        by_week: dict[str, list[dict[str, Any]]] = {}
-        if "week" in linked.columns:
-            for week, record in zip(linked["week"], linked_records(linked), strict=True):
-                by_week.setdefault(str(week), []).append(record)
         out = []
         for label, row in self.weeks.iterrows():
             item: dict[str, Any] = {"week": str(label)}
@@ -105,10 +100,10 @@ class Season:
                     item[column] = list(value)
                 else:
                     item[str(column)] = json_value(str(column), value)
-            item["checkins"] = by_week.get(str(label), [])
-            item["checkin_evidence"] = evidence.get(str(label), [])
             out.append(item)
-        return {"weeks": out, "legs_after": legs_after_records(linked)}
+        linked = self.checkins
+        mornings = linked_records(linked) if "week" in linked.columns else []
+        return {"weeks": out, "checkins": mornings, "legs_after": legs_after_records(linked)}
 
 
 def legs_after_records(linked: pd.DataFrame) -> list[dict[str, Any]]:

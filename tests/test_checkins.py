@@ -190,14 +190,19 @@ def test_heavy_legs_after_an_easy_day_are_evidence_too(season: Season):
         "2026-W32": ["Thursday's steady run: heavy legs on Friday (soreness 4/10)"]}
 
 
-def test_the_weekly_json_lists_each_weeks_mornings_and_the_summary(season: Season):
+def test_the_weekly_json_lists_the_mornings_with_their_week_and_the_summary(season: Season):
     payload = json.loads(json.dumps(season.to_dict(), allow_nan=False))
-    w33 = next(w for w in payload["weeks"] if w["week"] == "2026-W33")
-    assert w33["checkins"] == [{
+    mornings = payload["checkins"]
+    assert [m["date"] for m in mornings] == ["2026-08-06", "2026-08-07", "2026-08-12",
+                                             "2026-08-19", "2026-09-10"]
+    assert mornings[2] == {
         "date": "2026-08-12", "legs": "heavy", "soreness": 6, "muscles": ["quads", "calves"],
-        "note": None, "after_date": "2026-08-11", "after": ["hill"],
-        "after_words": w33["checkins"][0]["after_words"]}]
-    assert sum(len(w["checkins"]) for w in payload["weeks"]) == 5
+        "note": None, "after_date": "2026-08-11", "week": "2026-W33", "after": ["hill"],
+        "after_words": mornings[2]["after_words"],
+        "evidence": "Tuesday's hill run: heavy legs on Wednesday (soreness 6/10: quads, calves)"}
+    assert [m["evidence"] is None for m in mornings] == [True, True, False, False, False]
+    w33 = next(w for w in payload["weeks"] if w["week"] == "2026-W33")
+    assert w33["leg_day_reasons"][-1] == mornings[2]["evidence"]
     hill = next(r for r in payload["legs_after"] if r["after"] == "hill")
     assert hill == {"after": "hill", "fresh": 0, "normal": 0, "heavy": 1, "sore": 0,
                     "mornings": 1, "tired_share": 1.0, "mean_soreness": 6.0}
@@ -217,8 +222,9 @@ def test_the_weekly_command_reads_check_ins_beside_the_files(tmp_path):
     payload = json.loads(out.getvalue())
     w33 = next(w for w in payload["weeks"] if w["week"] == "2026-W33")
     sentence = "Tuesday's hill run: heavy legs on Wednesday (soreness 6/10: quads, calves)"
-    assert w33["checkin_evidence"] == [sentence] and w33["leg_day_reasons"][-1] == sentence
-    assert [c["date"] for c in w33["checkins"]] == ["2026-08-12"]
+    assert w33["leg_day_reasons"][-1] == sentence
+    assert [(m["date"], m["week"], m["evidence"]) for m in payload["checkins"]
+            if m["week"] == "2026-W33"] == [("2026-08-12", "2026-W33", sentence)]
     assert {"file": str(legs), "line": 5,
             "reason": "legs 'meh' is none of fresh, normal, heavy, sore"} in payload["problems"]
     text = io.StringIO()
