@@ -25,7 +25,7 @@ from legday.checkins import (
     write_checkins_csv,
 )
 from legday.errors import LegdayError
-from legday.store import StoreError, load_checkins, put_checkin, put_checkins
+from legday.store import StoreError, delete_checkin, load_checkins, put_checkin, put_checkins
 from legday.ui.state import current, forget_caches, library, own_context
 from legday.ui.widgets import banners, empty_state, literal
 
@@ -102,6 +102,9 @@ if not access.read_only:
                                          None if soreness == NOT_GIVEN else int(soreness),
                                          tuple(muscles), note or None))
                 _saved(f"Saved the details of {_day_words(day)}.")
+        if st.button("Forget this morning", key="legs_forget", type="tertiary"):
+            delete_checkin(ctx, day)
+            _saved(f"Forgot the check-in of {_day_words(day)}.")
 
 # --- what the mornings say -------------------------------------------------------------------
 

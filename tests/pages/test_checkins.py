@@ -59,12 +59,16 @@ def test_one_tap_stores_this_mornings_check_in_and_the_details_follow(make_app, 
     at.select_slider(key="legs_soreness_1").set_value(6)
     at.multiselect(key="legs_muscles_1").set_value(["calves", "quads"])
     at.text_input(key="legs_note_1").set_value("stairs")
-    at.button[-1].click().run()  # the form's "Save details"
+    next(b for b in at.button if b.label == "Save details").click().run()
     assert not at.exception
     assert _stored(own_copy) == [CheckIn(_today(), "heavy", 6, ("quads", "calves"), "stairs")]
     at.button(key="legs_sore").click().run()  # a second tap changes the answer, keeps details
     assert _stored(own_copy) == [CheckIn(_today(), "sore", 6, ("quads", "calves"), "stairs")]
     assert chart_titles(at) == ["How the legs felt the morning after"]
+    at.button(key="legs_forget").click().run()
+    assert not at.exception
+    assert _stored(own_copy) == []
+    assert not at.get("plotly_chart")
 
 
 def test_another_morning_shows_the_day_before_it_judges(make_app, own_copy):
