@@ -14,6 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from legday.charts import season as season_charts
+from legday.charts.checkins import legs_after_chart
+from legday.checkins import legs_after
 from legday.csv_export import csv_text
 from legday.library import Library
 from legday.schema import MINUTE_S
@@ -66,6 +68,27 @@ def _findings_html(weeks: pd.DataFrame) -> str:
         items.append(f"<h3>{html.escape(str(label))} — leg day: {verdict}</h3>"
                      f"<p class='reasons'>{reasons}</p><ul>{lines}</ul>")
     return "\n".join(items)
+
+
+def _soreness(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.0f}/10"
+
+
+def _checkins_html(linked: pd.DataFrame, weeks: pd.DataFrame) -> str:
+    """The morning-after chart and the mornings of the weeks shown (newest first)."""
+    shown = linked[linked["week"].isin(weeks.index)] if "week" in linked.columns else linked
+    if shown.empty:
+        return "<p>No next-morning check-ins in these weeks.</p>"
+    chart = _figure_html(legs_after_chart(legs_after(shown)), first=False)
+    rows = "".join(
+        f"<tr><td>{r['date']:%Y-%m-%d}</td><td>{html.escape(str(r['legs']))}</td>"
+        f"<td>{_soreness(r['soreness'])}</td>"
+        f"<td>{html.escape(', '.join(r['muscles']))}</td>"
+        f"<td>{html.escape(str(r['after_words']))}</td>"
+        f"<td>{html.escape(str(r['note'] or ''))}</td></tr>"
+        for r in shown.iloc[::-1].to_dict("records"))
+    return (f"{chart}<table><tr><th>morning</th><th>legs</th><th>soreness</th>"
+            f"<th>muscles</th><th>the day before</th><th>note</th></tr>{rows}</table>")
 
 
 def _notes_html(notes: pd.DataFrame) -> str:
@@ -136,6 +159,9 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
 load ratios describe the training, they do not predict injuries.
 <span class="model">Running's muscle share is a model, not a measurement.</span></p>
 {charts}
+<h2>Legs the morning after</h2>
+<p>Each check-in judges the day before it: heavy or sore legs mean the legs were loaded.</p>
+{_checkins_html(season.checkins, table)}
 <h2>Week by week</h2>
 {_findings_html(table)}
 <h2>Coach notes</h2>

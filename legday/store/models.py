@@ -208,3 +208,24 @@ class PrivacyZoneRow(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     radius_m: Mapped[float] = mapped_column(Float)
+
+
+class CheckInRow(Base):
+    """One morning's "how do your legs feel?" (:class:`legday.checkins.CheckIn`): at most one
+    per athlete and date, a second answer replaces the first."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("athlete_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[date] = mapped_column(Date)  # the local date of the morning
+    legs: Mapped[str] = mapped_column(String(10))
+    soreness: Mapped[int | None] = mapped_column(Integer)
+    muscles: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    #: "app" or "csv": where the latest answer came from.
+    source: Mapped[str] = mapped_column(String(20))
+    #: Counts the answers given for this date, so a replaced answer changes the data version.
+    version: Mapped[int] = mapped_column(Integer)
+    updated_utc: Mapped[datetime] = mapped_column(UtcDateTime)

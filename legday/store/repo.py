@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.calibration import PROFILE_FIELDS, AthleteProfile, with_overrides
+from legday.checkins import CheckIn
 from legday.efforts import EFFORT_COLUMNS
 from legday.model import (
     EVENT_COLUMNS,
@@ -48,6 +49,7 @@ from legday.store.frames import decode_frame
 from legday.store.migrations import upgrade
 from legday.store.models import (
     ActivityRow,
+    CheckInRow,
     CoachNoteRow,
     EffortRow,
     PrivacyZoneRow,
@@ -601,7 +603,8 @@ def data_version(ctx: Context) -> str:
     """A short string that changes whenever what ``ctx`` can see changes.
 
     Counts and largest ids of activities, efforts and strength entries, the
-    coach notes, the settings and the privacy zones: cheap enough to ask on every
+    coach notes, the check-ins (with their answer counts, so a replaced answer
+    counts), the settings and the privacy zones: cheap enough to ask on every
     page view, so caches of the analysed season, and of what a shared view may
     show, know when to rebuild.
     """
@@ -613,6 +616,10 @@ def data_version(ctx: Context) -> str:
                 select(func.count(table.id), func.max(table.id)).where(
                     table.athlete_id == ctx.athlete_id)).one()
             parts += [count, top]
+        parts += list(session.execute(
+            select(func.count(CheckInRow.id), func.max(CheckInRow.id),
+                   func.sum(CheckInRow.version)).where(
+                CheckInRow.athlete_id == ctx.athlete_id)).one())
         parts.append(_load_settings(session, ctx.athlete_id))
         parts.append(session.execute(
             select(PrivacyZoneRow.id, PrivacyZoneRow.lat, PrivacyZoneRow.lon,
@@ -889,3 +896,97 @@ def strength_entries(ctx: Context, since: datetime | None = None,
             frame[col] = frame[col].astype(object)
     frame["activity_id"] = pd.array(frame["activity_id"].tolist(), dtype="Int64")
     return frame
+
+
+# --- next-morning check-ins --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckInsStored:
+    """What :func:`put_checkins` did: dates new, dates whose answer changed, dates
+    given the same answer again."""
+
+    added: int
+    replaced: int
+    unchanged: int
+
+
+def _checkin_values(checkin: CheckIn) -> tuple[Any, ...]:
+    return (checkin.legs, checkin.soreness, list(checkin.muscles), checkin.note)
+
+
+def put_checkins(ctx: Context, checkins: Sequence[CheckIn], source: str = "app",
+                 ) -> CheckInsStored:
+    """Store check-ins, one per date: a date already stored takes the new answer.
+
+    ``source`` is ``app`` (the page) or ``csv`` (an import). A date given twice in
+    ``checkins`` keeps the last.
+    """
+    ctx = writable(ctx, "storing check-ins")
+    latest = {c.date: c for c in checkins}
+    for _attempt in range(2):
+        try:
+            return _put_checkins(ctx, latest, source)
+        except IntegrityError:
+            continue  # the same date stored by a concurrent request: replace it
+    raise StoreError("could not store the check-ins: the database kept refusing them")
+
+
+def _put_checkins(ctx: AthleteContext, latest: Mapping[date, CheckIn],
+                  source: str) -> CheckInsStored:
+    added = replaced = unchanged = 0
+    now = ctx.store.now()
+    with ctx.store.sessions.begin() as session:
+        stored = {row.date: row for row in session.scalars(select(CheckInRow).where(
+            CheckInRow.athlete_id == ctx.athlete_id, CheckInRow.date.in_(list(latest))))}
+        for day, checkin in latest.items():
+            legs, soreness, muscles, note = _checkin_values(checkin)
+            row = stored.get(day)
+            if row is None:
+                session.add(CheckInRow(athlete_id=ctx.athlete_id, date=day, legs=legs,
+                                       soreness=soreness, muscles=muscles, note=note,
+                                       source=source, version=1, updated_utc=now))
+                added += 1
+            elif (row.legs, row.soreness, list(row.muscles or []), row.note) == (
+                    legs, soreness, muscles, note):
+                unchanged += 1
+            else:
+                row.legs, row.soreness, row.muscles, row.note = legs, soreness, muscles, note
+                row.source, row.version, row.updated_utc = source, row.version + 1, now
+                replaced += 1
+    return CheckInsStored(added, replaced, unchanged)
+
+
+def put_checkin(ctx: Context, checkin: CheckIn, source: str = "app") -> CheckInsStored:
+    """Store one morning's check-in (replacing that date's earlier answer)."""
+    return put_checkins(ctx, [checkin], source)
+
+
+def load_checkins(ctx: Context, since: date | datetime | None = None,
+                  until: date | datetime | None = None) -> list[CheckIn]:
+    """The stored check-ins, oldest first; ``since`` (inclusive) and ``until`` (exclusive)
+    bound the local date (a datetime's date is used). A coach sees them too."""
+    query = select(CheckInRow).where(CheckInRow.athlete_id == ctx.athlete_id).order_by(
+        CheckInRow.date)
+    if since is not None:
+        query = query.where(CheckInRow.date >= _calendar_day(since))
+    if until is not None:
+        query = query.where(CheckInRow.date < _calendar_day(until))
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+    return [CheckIn(r.date, r.legs, r.soreness, tuple(r.muscles or ()), r.note) for r in rows]
+
+
+def _calendar_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def delete_checkin(ctx: Context, day: date) -> None:
+    """Forget one morning's check-in."""
+    ctx = writable(ctx, "deleting a check-in")
+    with ctx.store.sessions.begin() as session:
+        row = session.scalar(select(CheckInRow).where(CheckInRow.athlete_id == ctx.athlete_id,
+                                                      CheckInRow.date == day))
+        if row is None:
+            raise NotFound("check-in", day.isoformat())
+        session.delete(row)
