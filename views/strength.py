@@ -14,6 +14,7 @@ from legday.store import (
     Context,
     StoreError,
     add_strength_entries,
+    new_strength_entries,
     replace_strength_session,
     strength_entries,
 )
@@ -25,6 +26,7 @@ from legday.strength.log import (
     StrengthImport,
     annotate,
     entries_from_editor,
+    file_rows,
     make_entries,
     read_strength_csv,
     sessions,
@@ -234,15 +236,17 @@ if upload is not None:
     except LegdayError as err:
         st.error(f"{literal(upload.name)} cannot be read: {literal(err)}")
     else:
-        st.write(f"**{literal(upload.name)}** ({read.format} format): {len(read.entries)} "
-                 f"entries read, {len(read.problems)} row(s) with problems.")
+        n_sessions = read.entries["session"].nunique()
+        st.write(f"**{literal(upload.name)}** ({read.format} format): {read.rows} rows read "
+                 f"({n_sessions} session{'s' if n_sessions != 1 else ''}), "
+                 f"{len(read.problems)} row(s) with problems.")
         if read.problems:
             st.warning("These rows are not loaded; the others are.", icon="⚠️")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
                                        "problem": [p.reason for p in read.problems]}),
                          key="problems", hide_index=True, width="stretch")
-        if len(read.entries) and st.button(f"Load {len(read.entries)} entries",
-                                           key="strength_load", type="primary"):
-            added = add_strength_entries(ctx, read.entries)
-            _done(f"Loaded {upload.name}: {added} entries added, "
-                  f"{len(read.entries) - added} already stored.")
+        if read.rows and st.button(f"Load {read.rows} rows", key="strength_load",
+                                   type="primary"):
+            added = int(file_rows(new_strength_entries(ctx, read.entries)).sum())
+            _done(f"Loaded {upload.name}: {added} rows added, "
+                  f"{read.rows - added} already stored.")

@@ -52,6 +52,7 @@ from legday.store.repo import (
     load_activity,
     load_efforts,
     load_period,
+    new_strength_entries,
     open_store,
     privacy_zones,
     put_settings,
@@ -70,6 +71,7 @@ __all__ = [
     "delete_privacy_zone", "get_settings", "has_activities", "import_paths", "import_upload",
     "list_activities",
     "list_shares", "load_activities", "load_activity", "load_efforts", "load_period",
-    "open_store", "privacy_zones", "put_settings", "reclassify", "replace_strength_session",
+    "new_strength_entries", "open_store", "privacy_zones", "put_settings", "reclassify",
+    "replace_strength_session",
     "revoke_share", "strength_entries", "StoredPeriod",
 ]

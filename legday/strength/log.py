@@ -64,11 +64,18 @@ class RowProblem:
 
 @dataclass
 class StrengthImport:
-    """What a reader returns: the good rows, the bad ones, and the format it read."""
+    """What a reader returns: the good rows, the bad ones, and the format it read.
+
+    ``rows`` counts the file's rows that were loaded: each is one entry (a set of a
+    lifting app, a line of legday's CSV). ``entries`` holds them plus, for a lifting
+    app, one whole-session row per workout with its duration (:func:`file_rows`
+    tells them apart).
+    """
 
     entries: pd.DataFrame
     problems: list[RowProblem] = field(default_factory=list)
     format: str = "legday"
+    rows: int = 0
 
 
 # ---------------------------------------------------------------------------
@@ -311,7 +318,19 @@ def _load(table: _Csv, fmt: str,
             records.extend(parse_row(line, get))
         except _Bad as bad:
             problems.append(RowProblem(line, str(bad)))
-    return StrengthImport(make_entries(records), problems, fmt)
+    entries = make_entries(records)
+    return StrengthImport(entries, problems, fmt, rows=int(file_rows(entries).sum()))
+
+
+#: Sources whose readers add a whole-session row per workout (its duration).
+APP_SOURCES = ("strong", "hevy")
+
+
+def file_rows(entries: pd.DataFrame) -> pd.Series:
+    """Which entries are rows of the file read: all but the whole-session row a lifting
+    app's workout gets (:data:`APP_SOURCES`), so counts in messages match the file."""
+    added = entries["exercise"].isna() & entries["source"].isin(APP_SOURCES)
+    return ~added
 
 
 def _row_reasons(*checks: Callable[[], Any]) -> list[Any]:
