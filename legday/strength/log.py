@@ -358,7 +358,7 @@ def read_legday_csv(source: str | Path | bytes | IO[bytes], *,
 
     One row per exercise entry. ``date`` is an ISO date; the numbers may be
     blank; ``rpe`` is 1-10. A row without an exercise is a whole session with
-    unknown exercises (e.g. a yoga class) and needs ``duration_min``. Rows of one
+    unknown exercises (e.g. a gym class) and needs ``duration_min``. Rows of one
     date form one session; each exercise-less row is a session of its own.
 
     Raises
