@@ -102,17 +102,19 @@ else:
     st.dataframe(
         pd.DataFrame({
             "date": shown["date"].dt.date, "kind": shown["kind"].map(KIND_WORDS),
-            "working sets": shown["n_sets"], "lower": shown["lower_sets"],
-            "upper": shown["upper_sets"], "core": shown["core_sets"],
+            "working sets": shown["n_sets"], "lower-body sets": shown["lower_sets"],
+            "upper-body sets": shown["upper_sets"], "core sets": shown["core_sets"],
             "minutes": shown["duration_min"], "RPE": shown["rpe"],
             "lower tonnage (kg)": shown["lower_tonnage_kg"].round(0),
             "unmapped": shown["unmapped"], "source": shown["source"],
         }),
         key="sessions", hide_index=True, width="stretch",
         column_config={"minutes": st.column_config.NumberColumn(format="%.0f")})
-    st.caption("Kind: full body when lower and upper body each have at least a quarter of the "
-               "mapped working sets, otherwise the region with most sets. Warm-ups are listed "
-               "but not counted; a full-body lift counts half to lower and half to upper body.")
+    st.caption("Each working set counts once, towards the region of its exercise's main "
+               "mover (a thruster is a lower-body set): the same lower-body sets as the "
+               "Overview and Imbalance. Warm-ups are listed but not counted. Kind: full body "
+               "when lower and upper body each have at least a quarter of the mapped working "
+               "sets, otherwise the region with most sets.")
     if not missing.empty:
         names = ", ".join(f"{literal(r.exercise)} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
