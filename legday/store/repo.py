@@ -842,7 +842,8 @@ def strength_rows(athlete_id: int, entries: pd.DataFrame,
     return rows
 
 
-def _insert_new(session: Session, athlete_id: int, rows: list[StrengthEntryRow]) -> list[bool]:
+def insert_new_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]
+                        ) -> list[bool]:
     """Insert the rows whose key is not stored yet; which of them were added."""
     if not rows:
         return []
@@ -856,7 +857,7 @@ def _insert_new(session: Session, athlete_id: int, rows: list[StrengthEntryRow])
 
 def insert_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]) -> int:
     """Insert the rows whose key is not stored yet; returns how many were added."""
-    return sum(_insert_new(session, athlete_id, rows))
+    return sum(insert_new_strength(session, athlete_id, rows))
 
 
 def new_strength_entries(ctx: Context, entries: pd.DataFrame) -> pd.DataFrame:
@@ -866,7 +867,7 @@ def new_strength_entries(ctx: Context, entries: pd.DataFrame) -> pd.DataFrame:
     ctx = writable(ctx, "adding strength entries")
     rows = strength_rows(ctx.athlete_id, entries)
     with ctx.store.sessions.begin() as session:
-        added = _insert_new(session, ctx.athlete_id, rows)
+        added = insert_new_strength(session, ctx.athlete_id, rows)
     return entries[np.asarray(added, dtype=bool)] if added else entries.iloc[0:0]
 
 

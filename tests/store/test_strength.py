@@ -128,11 +128,14 @@ def test_identical_sets_of_a_strong_log_are_all_stored_once(store: Store, tmp_pa
     assert sessions(stored)["lower_tonnage_kg"].tolist() == [4486.0, 480.0]
     # Through the importer (a file given to `legday import`): the same rows, once.
     fresh = open_store(f"sqlite:///{tmp_path / 'other.db'}")
+    events: list = []
     try:
-        assert import_paths(fresh.athlete(), [REPEATED_SETS]).strength_entries == 22
+        assert import_paths(fresh.athlete(), [REPEATED_SETS],
+                            events.append).strength_entries == 22
         assert len(strength_entries(fresh.athlete())) == 22
     finally:
         fresh.close()
+    assert [(e.status, e.message) for e in events] == [("imported", "20 of 20 rows added")]
 
 
 def test_an_edited_session_keeps_its_identical_sets(store: Store):
