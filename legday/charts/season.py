@@ -33,6 +33,7 @@ MODEL_LABEL = "running (modelled, not measured)"
 
 
 NO_WEEKS = "No weeks to show yet: add activities first."
+NO_LIFTING = "No lifting logged yet: log it on the Strength log page."
 
 
 def _col(weeks: pd.DataFrame, name: str) -> pd.Series:
@@ -131,6 +132,11 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
         # Counts and kilograms are never negative: an empty panel is 0 up, not -1 to 1.
         fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), rangemode="tozero",
                          row=row + 1, col=col + 1)
+    if not (_col(weeks, "strength_sessions") > 0).any():
+        # No tonnage because nothing was lifted, not because lifting stalled at 0 kg.
+        fig.update_yaxes(showticklabels=False, showgrid=False, row=2, col=2)
+        fig.add_annotation(text=NO_LIFTING, showarrow=False, row=2, col=2, x=x[len(x) // 2],
+                           y=0.5, font={"color": OKABE_ITO["grey"]})
     for col in (1, 2):
         fig.update_xaxes(title_text="ISO week", row=2, col=col)
     fig.update_layout(title=title, height=600, legend={"orientation": "h", "y": -0.25})
@@ -205,7 +211,6 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
     return fig
 
 
-NO_LIFTING = "No lifting logged yet: log it on the Strength log page."
 #: Weeks shown before the first lift, so a season that started lifting late is not a
 #: long run of empty weeks.
 WEEKS_BEFORE_FIRST_LIFT = 1

@@ -120,11 +120,15 @@ def test_sparse_lifting_starts_the_lifting_charts_a_week_before_the_first_lift()
     assert list(charts.muscle_coverage(season, ["glutes"], running=True).data[0].x) == labels
 
 
-def test_progression_axes_start_at_zero(weeks):
-    no_tonnage = weeks.assign(lower_tonnage_kg=0.0)
-    fig = charts.progression(no_tonnage)
-    axes = [fig.layout[name] for name in fig.layout if name.startswith("yaxis")]
+def test_progression_axes_start_at_zero_and_say_when_nothing_was_lifted(weeks):
+    lifted = charts.progression(weeks)
+    assert not [a for a in lifted.layout.annotations if "No lifting" in a.text]
+    no_lifting = charts.progression(weeks.assign(lower_tonnage_kg=0.0, strength_sessions=0))
+    axes = [no_lifting.layout[name] for name in no_lifting.layout if name.startswith("yaxis")]
     assert len(axes) == 4 and all(axis.rangemode == "tozero" for axis in axes)
+    (note,) = [a for a in no_lifting.layout.annotations if "No lifting" in a.text]
+    assert (note.xref, note.yref) == ("x4", "y4")  # in the tonnage panel
+    assert no_lifting.layout.yaxis4.showticklabels is False
 
 
 @pytest.mark.parametrize("chart", [charts.weekly_mix, charts.leg_day_strip, charts.progression,
