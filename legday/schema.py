@@ -276,7 +276,7 @@ class AnalysisSettings:
     neglect_weeks: int = _setting(
         2, "weeks", "neglected_muscles: over this many weeks in which there was lifting")
     neglect_min_sets: float = _setting(
-        1.0, "sets", "... a group with fewer direct sets than this")
+        1.0, "sets", "... a group with fewer muscle-weighted sets than this")
     priority_muscles: tuple[str, ...] = _setting(
         PRIORITY_MUSCLES, "", "groups named first, making the finding a warning")
     min_strength_sessions: int = _setting(
