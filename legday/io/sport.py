@@ -90,13 +90,14 @@ def normalise_sport(sport: str | None, sub_sport: str | None = None) -> Sport:
 STRENGTH_WORDS = re.compile(
     r"\b(weights?|weight ?training|weight ?lifting|lifting|lift|lifts|gym|strength|"
     r"squats?|deadlifts?|bench|leg ?day|legs|kettlebells?|barbell|dumbbells?|crossfit|"
-    r"s ?& ?c|resistance)\b", re.IGNORECASE)
+    r"s ?& ?c|resistance|core|abs|upper body|lower body|full body|push day|pull day|"
+    r"powerlifting|bodybuilding|hypertrophy|calisthenics)\b", re.IGNORECASE)
 #: Words in an activity's name that say it was another sport, whatever its type says.
 OTHER_SPORT_WORDS = re.compile(
     r"\b(squash|tennis|table ?tennis|ping ?pong|badminton|padel|pickleball|racquetball|"
     r"yoga|pilates|barre|stretch(ing)?|mobility|climb(ing)?|boulder(ing)?|football|soccer|"
     r"futsal|rugby|basketball|volleyball|handball|hockey|cricket|baseball|softball|golf|"
-    r"frisbee|ultimate|danc(e|es|ing)|zumba|ballet|box(ing)?|kickboxing|karate|judo|"
+    r"frisbee|danc(e|es|ing)|zumba|ballet|boxing|kickboxing|karate|judo|"
     r"jiu ?jitsu|bjj|taekwondo|martial arts?|fencing|ski(ing)?|skat(e|ing)|snowboard(ing)?|"
     r"surf(ing)?|kayak(ing)?|canoe(ing)?|paddle|sup|rowing|swim(ming)?|cycling|spin(ning)?|"
     r"hike|hiking|walk(ing)?)\b", re.IGNORECASE)

@@ -31,7 +31,8 @@ def test_other_sports_and_unnamed_workouts_are_not_strength(activity_type, name)
     ("Weight Training", "Morning Weight Training"), ("Weight Training", "Evening Yoga"
                                                      " then weights"),
     ("Workout", "Gym"), ("Workout", "Leg day"), ("Workout", "Squats and deadlifts"),
-    ("Workout", "Kettlebell circuit"), ("Crossfit", "WOD"), ("WeightTraining", "Upper"),
+    ("Workout", "Kettlebell circuit"), ("Workout", "Core and abs"),
+    ("Workout", "Box jumps and squats"), ("Crossfit", "WOD"), ("WeightTraining", "Upper"),
 ])
 def test_lifting_by_type_or_by_name_is_strength(activity_type, name):
     assert _strava(activity_type, name) is Sport.STRENGTH
