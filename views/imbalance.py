@@ -24,12 +24,12 @@ weeks = season.weeks
 settings = season.settings
 
 st.subheader("Muscle-group coverage: lifting")
-lifted = bool((weeks["strength_sessions"] > 0).any())
+lifted = not charts.lifting_weeks(weeks).empty
 if lifted:
     st.caption("Muscle-weighted sets per muscle group per ISO week: each set counts 1 for every "
-               "primary muscle of its exercise and 0.5 for every secondary one, so a set of "
-               "squats is about 3 muscle-weighted sets. This is what was logged, from the week "
-               "before the first lift.")
+               "primary muscle of its exercise and 0.5 for every secondary one, so one set of "
+               "back squats is 4 muscle-weighted sets (2 primary, 4 secondary muscles). "
+               "This is what was logged, from the week before the first lift.")
     st.plotly_chart(charts.muscle_coverage(weeks, MUSCLE_GROUPS), key="lifting_coverage")
 else:
     shared = access.mode == "share"  # a coach's view has no Strength log page
