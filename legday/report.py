@@ -20,7 +20,7 @@ from legday.csv_export import csv_text
 from legday.library import Library
 from legday.schema import MINUTE_S
 from legday.season import Season, json_value
-from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
+from legday.strength.muscles import MUSCLE_GROUPS
 from legday.units import Units
 
 #: Columns of the CSV that hold lists, written as "; "-joined text.
@@ -133,7 +133,7 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
         season_charts.progression(table),
         season_charts.load_chart(table),
         season_charts.hard_easy(table, season.settings.max_hard_share),
-        season_charts.region_balance(table, REGION_OF_MUSCLE),
+        season_charts.region_balance(table),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True),
     ]

@@ -35,7 +35,7 @@ from legday.io.fit_layout import (
     as_float,
     scan_layout,
 )
-from legday.io.sport import normalise_sport
+from legday.io.sport import has_lifting_sets, normalise_sport, session_sport
 from legday.model import (
     EVENT_COLUMNS,
     LAP_COLUMNS,
@@ -607,7 +607,9 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
     values = session.values
     sport_original = _text(values.get("sport"))
     sub_sport_original = _text(values.get("sub_sport"))
-    sport = normalise_sport(sport_original, sub_sport_original)
+    sets = _select(parts.sets, parts.set_keys, starts, index)
+    sport = session_sport(normalise_sport(sport_original, sub_sport_original), sport_original,
+                          sub_sport_original, has_sets=has_lifting_sets(sets))
     mask, strays = _drop_stray_ends(parts.seconds, mask, session)
     samples, sample_fixes = make_samples(_session_samples(parts, mask, sport))
     if strays:
@@ -647,7 +649,7 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
         samples=samples,
         laps=_select(parts.laps, parts.lap_keys, starts, index),
         timer_events=events,
-        sets=_select(parts.sets, parts.set_keys, starts, index),
+        sets=sets,
         partial=partial,
         fixes=[*file_fixes, *sample_fixes],
         **common,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from legday.errors import LegdayError
 from legday.io import Limits, ReadFailure, ReadResult, read_payload
-from legday.io.sport import normalise_sport
+from legday.io.sport import has_lifting_sets, normalise_sport, session_sport
 from legday.model import Activity, Sport, content_id
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ def _apply_row(activity: Activity, row: dict[str, str]) -> Activity:
     if strava_sport is not Sport.OTHER and not (
             strava_sport is Sport.RUN and activity.sport in _MORE_SPECIFIC_RUNS):
         sport = strava_sport
+    sport = session_sport(sport, row.get("Activity Type"), row.get("Activity Name"),
+                          has_sets=has_lifting_sets(activity.sets))
     extra = dict(activity.extra)
     extra.update(strava_id=row.get("Activity ID"), strava_type=row.get("Activity Type"))
     return dataclasses.replace(activity, name=row.get("Activity Name") or activity.name,
@@ -112,7 +114,8 @@ def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activi
         source=entry.shown,
         member=entry.member,
         format="strava_csv",
-        sport=normalise_sport(row.get("Activity Type")),
+        sport=session_sport(normalise_sport(row.get("Activity Type")),
+                            row.get("Activity Type"), row.get("Activity Name")),
         sport_original=row.get("Activity Type") or None,
         name=row.get("Activity Name") or None,
         start_utc=start,

@@ -55,6 +55,7 @@ from legday.store.repo import (
     load_checkins,
     load_efforts,
     load_period,
+    new_strength_entries,
     open_store,
     privacy_zones,
     put_checkin,
@@ -74,7 +75,8 @@ __all__ = [
     "add_strength_entries", "coach_notes", "create_share", "data_version", "delete_activity",
     "delete_checkin", "delete_privacy_zone", "get_settings", "has_activities", "import_paths",
     "import_upload", "list_activities", "list_shares", "load_activities", "load_activity",
-    "load_checkins", "load_efforts", "load_period", "open_store", "privacy_zones",
-    "put_checkin", "put_checkins", "put_settings", "reclassify", "replace_strength_session",
+    "load_checkins", "load_efforts", "load_period", "new_strength_entries", "open_store",
+    "privacy_zones", "put_checkin", "put_checkins", "put_settings", "reclassify",
+    "replace_strength_session",
     "revoke_share", "strength_entries", "StoredPeriod",
 ]

@@ -155,7 +155,8 @@ class StrengthEntryRow(Base):
     #: Set when the entry was read from a stored activity (deleted with it).
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), index=True)
-    #: Hash of (session, exercise, sets, reps, weight_kg, date): the idempotency key.
+    #: Hash of (session, exercise, sets, reps, weight_kg, date, repeat of identical sets):
+    #: the idempotency key.
     entry_key: Mapped[str] = mapped_column(String(64))
     session: Mapped[str] = mapped_column(Text)
     date: Mapped[datetime] = mapped_column(DateTime(timezone=False))  # local midnight, naive

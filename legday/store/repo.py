@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -784,13 +786,20 @@ def delete_privacy_zone(ctx: Context, zone_id: int) -> None:
 
 # --- strength entries --------------------------------------------------------------------------
 
-def _entry_key(rec: Mapping[str, Any]) -> str:
+def _entry_identity(rec: Mapping[str, Any]) -> str:
+    """What makes two entries the same set: session, exercise, sets, reps, weight, date."""
     day = rec.get("date")
     day_text = None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
     parts = [rec.get("session"), rec.get("exercise") or None, _float(rec.get("sets")),
              _float(rec.get("reps")), _float(rec.get("weight_kg")), day_text]
     parts = [round(p, 3) if isinstance(p, float) else p for p in parts]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return json.dumps(parts, default=str)
+
+
+def _entry_key(identity: str, repeat: int) -> str:
+    # The first of identical entries keeps the key it had before repeats were counted.
+    text = identity if repeat == 0 else f"{identity}#{repeat}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _local_midnight(value: Any) -> datetime:
@@ -808,18 +817,26 @@ def _text(value: Any) -> str | None:
 
 def strength_rows(athlete_id: int, entries: pd.DataFrame,
                   activity_id: int | None = None) -> list[StrengthEntryRow]:
-    """Rows for an entries frame (:data:`ENTRY_COLUMNS`), one per distinct key."""
+    """Rows for an entries frame (:data:`ENTRY_COLUMNS`), one per entry, in its order.
+
+    Identical entries of one session are distinct sets (three sets of squat 90 kg x 5 are
+    three rows): each gets its repeat number in its key, so storing the same frame again,
+    or another file holding the same session, adds nothing.
+    """
     missing = [c for c in ("date", "session") if c not in entries.columns]
     if missing:
         raise StoreError(f"strength entries lack the column(s) {', '.join(missing)}")
-    rows: dict[str, StrengthEntryRow] = {}
+    rows: list[StrengthEntryRow] = []
+    repeats: Counter[str] = Counter()
     for raw in entries.to_dict("records"):
         rec = {str(k): v for k, v in raw.items()}
         if rec.get("date") is None or pd.isna(rec["date"]) or not _text(rec.get("session")):
             raise StoreError("every strength entry needs a date and a session")
-        key = _entry_key(rec)
+        identity = _entry_identity(rec)
+        key = _entry_key(identity, repeats[identity])
+        repeats[identity] += 1
         line = _float(rec.get("line"))
-        rows.setdefault(key, StrengthEntryRow(
+        rows.append(StrengthEntryRow(
             athlete_id=athlete_id, activity_id=activity_id, entry_key=key,
             session=str(rec["session"]),
             date=_local_midnight(rec["date"]),
@@ -829,28 +846,41 @@ def strength_rows(athlete_id: int, entries: pd.DataFrame,
             duration_min=_float(rec.get("duration_min")), notes=_text(rec.get("notes")),
             is_warmup=bool(rec.get("is_warmup") or False),
             source=_text(rec.get("source")), line=None if line is None else int(line)))
-    return list(rows.values())
+    return rows
+
+
+def insert_new_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]
+                        ) -> list[bool]:
+    """Insert the rows whose key is not stored yet; which of them were added."""
+    if not rows:
+        return []
+    keys = [r.entry_key for r in rows]
+    existing = set(session.scalars(select(StrengthEntryRow.entry_key).where(
+        StrengthEntryRow.athlete_id == athlete_id, StrengthEntryRow.entry_key.in_(keys))))
+    added = [r.entry_key not in existing for r in rows]
+    session.add_all(r for r, new in zip(rows, added, strict=True) if new)
+    return added
 
 
 def insert_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]) -> int:
     """Insert the rows whose key is not stored yet; returns how many were added."""
-    if not rows:
-        return 0
-    keys = [r.entry_key for r in rows]
-    existing = set(session.scalars(select(StrengthEntryRow.entry_key).where(
-        StrengthEntryRow.athlete_id == athlete_id, StrengthEntryRow.entry_key.in_(keys))))
-    new = [r for r in rows if r.entry_key not in existing]
-    session.add_all(new)
-    return len(new)
+    return sum(insert_new_strength(session, athlete_id, rows))
 
 
-def add_strength_entries(ctx: Context, entries: pd.DataFrame) -> int:
-    """Store strength entries; an entry already stored (same session, exercise, sets, reps,
-    weight and date) is skipped. Returns the number added."""
+def new_strength_entries(ctx: Context, entries: pd.DataFrame) -> pd.DataFrame:
+    """Store strength entries; returns those added. An entry already stored (the same
+    set of the same session: exercise, sets, reps, weight, date and, for identical
+    sets, which repeat it is) is skipped."""
     ctx = writable(ctx, "adding strength entries")
     rows = strength_rows(ctx.athlete_id, entries)
     with ctx.store.sessions.begin() as session:
-        return insert_strength(session, ctx.athlete_id, rows)
+        added = insert_new_strength(session, ctx.athlete_id, rows)
+    return entries[np.asarray(added, dtype=bool)] if added else entries.iloc[0:0]
+
+
+def add_strength_entries(ctx: Context, entries: pd.DataFrame) -> int:
+    """Store strength entries (see :func:`new_strength_entries`); the number added."""
+    return len(new_strength_entries(ctx, entries))
 
 
 def replace_strength_session(ctx: Context, session_key: str, entries: pd.DataFrame) -> int:

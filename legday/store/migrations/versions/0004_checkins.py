@@ -1,6 +1,6 @@
 """Next-morning check-ins: one per athlete and date.
 
-Revision ID: 0005_checkins
+Revision ID: 0004_checkins
 Revises: 0002_import_jobs
 Create Date: 2026-12-06
 """
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_checkins"
-down_revision: str | None = "0002_import_jobs"
+revision: str = "0004_checkins"
+down_revision: str | None = "0003_strength_by_name"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
