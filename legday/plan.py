@@ -1,0 +1,929 @@
+"""The plan in the name: the session a runner wrote down, read into an expected structure.
+
+Runners write the session in the activity's name or description ("6x800m / 90s",
+"hill reps x4", "3*(4*400m)", "easy + strides"); Garmin structured workouts carry their
+steps in the FIT file. :func:`parse` reads such text with a small recursive-descent
+grammar (docs/plan.md), :func:`plan_from_workout_steps` reads the FIT steps, and
+:func:`compare` sets a plan beside what the classifier found, in sentences that say where
+the two disagree instead of trusting either. Nothing here feeds the classifier.
+
+Grammar (tokens are case- and accent-insensitive)::
+
+    sequence := item (SEP item)*              SEP: + , ; & then and plus
+    item     := word* core? suffix*
+    core     := count X core | count X "(" sequence ")" | "(" sequence ")"
+              | quantity ("-" quantity)* | count kind-word
+    suffix   := X count | "/" recovery | rec-word recovery | "(" comment ")" | "at" target
+    quantity := number unit | mm:ss | number (bare: metres in a repeat when >= 50)
+    count    := number ("sets" | "reps" | "of")*
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from legday.schema import WORK_KINDS, EffortKind
+
+__all__ = ["Plan", "PlanComparison", "PlannedRep", "Repeat", "Step", "compare", "parse",
+           "plan_for", "plan_from_laps", "plan_from_workout_steps"]
+
+Role = Literal["work", "steady", "warmup", "cooldown", "rest"]
+Source = Literal["name", "description", "workout", "laps"]
+
+#: A planned rep this short is a sprint unless the runner names another kind. [m]
+SPRINT_REP_M = 150.0
+#: A planned rep this brief is a sprint unless the runner names another kind. [s]
+SPRINT_REP_S = 20.0
+#: How far a found rep may differ from the planned distance or duration and still match.
+REP_TOLERANCE = 0.2
+#: A bare number this large after "N x" is a distance in metres ("4x800"). [m]
+BARE_METRES_FROM = 50.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One planned segment: a rep, a continuous run, a warm-up, a rest."""
+
+    role: Role
+    kind: str | None = None  # the runner's word: hill, strides, tempo, easy...
+    distance_m: float | None = None
+    duration_s: float | None = None
+    recovery_m: float | None = None
+    recovery_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """``count`` times ``body`` (None: a number the runner did not write, as in "strides")."""
+
+    count: int | None
+    body: tuple[Step | Repeat, ...]
+    ladder: bool = False
+
+
+Part = Step | Repeat
+
+
+@dataclass(frozen=True)
+class PlannedRep:
+    """One work rep of a plan, flattened: its expected effort kind and size."""
+
+    kind: EffortKind
+    distance_m: float | None
+    duration_s: float | None
+    group: int  # which top-level part of the plan it belongs to
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the runner planned, and where legday read it."""
+
+    source: Source
+    text: str
+    parts: tuple[Part, ...]
+
+    @property
+    def counted(self) -> bool:
+        """Whether every repeat says how many times (so reps can be counted)."""
+        return all(_counted(part) for part in self.parts)
+
+    def reps(self) -> list[PlannedRep]:
+        """The work reps, in order (a repeat without a count gives one rep)."""
+        out: list[PlannedRep] = []
+        for group, part in enumerate(self.parts):
+            _flatten(part, group, out, in_repeat=False, ladder=False)
+        return out
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The runner's kind words (hill, strides, easy...)."""
+        found: set[str] = set()
+        for part in self.parts:
+            _collect_kinds(part, found)
+        return frozenset(found)
+
+    def describe(self) -> str:
+        """The plan written back tidily: ``6 x 800 m / 90 s``, ``easy + strides``."""
+        return " + ".join(_describe(part) for part in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        reps = self.reps()
+        return {"source": self.source, "text": self.text, "plan": self.describe(),
+                "reps": len(reps) if self.counted else None,
+                "rep_kinds": sorted({str(r.kind) for r in reps})}
+
+
+def _counted(part: Part) -> bool:
+    if isinstance(part, Step):
+        return True
+    return part.count is not None and all(_counted(p) for p in part.body)
+
+
+def _collect_kinds(part: Part, found: set[str]) -> None:
+    if isinstance(part, Step):
+        if part.kind:
+            found.add(part.kind)
+        return
+    for inner in part.body:
+        _collect_kinds(inner, found)
+
+
+# ---------------------------------------------------------------------------
+# Words
+
+#: Kind words by the start of a word (after accents are stripped), in several languages.
+_KIND_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("uphill", "hill"), ("hill", "hill"), ("domb", "hill"), ("emelked", "hill"),
+    ("cote", "hill"), ("cuesta", "hill"), ("berg", "hill"), ("heuvel", "hill"),
+    ("stride", "strides"), ("steigerung", "strides"), ("repuloz", "strides"),
+    ("sprint", "sprints"),
+    ("tempo", "tempo"), ("threshold", "threshold"), ("kuszob", "threshold"),
+    ("seuil", "threshold"), ("umbral", "threshold"), ("schwelle", "threshold"),
+    ("easy", "easy"), ("laza", "easy"), ("locker", "easy"), ("footing", "easy"),
+    ("rodaje", "easy"), ("regen", "easy"), ("recovery run", "easy"),
+    ("long", "long"), ("hosszu", "long"), ("lang", "long"), ("largo", "long"),
+    ("progress", "progression"), ("fokozo", "progression"), ("progresiv", "progression"),
+    ("fartlek", "fartlek"), ("fahrtspiel", "fartlek"), ("iramjatek", "fartlek"),
+    ("interval", "intervals"), ("reszta", "intervals"), ("fraction", "intervals"),
+    ("series", "intervals"), ("repeats", "intervals"),
+    ("warm", "warmup"), ("bemeleg", "warmup"), ("wu", "warmup"), ("einlauf", "warmup"),
+    ("cool", "cooldown"), ("levezet", "cooldown"), ("cd", "cooldown"), ("auslauf", "cooldown"),
+)
+#: Words that name a kind only after a count or a distance ("8 x 15 s flying").
+_REP_WORDS = {"flying": "sprints", "spikes": "sprints", "dashes": "sprints",
+              "dash": "sprints"}
+#: Kinds that make reps (work) even without a count.
+_WORK_WORDS = frozenset({"hill", "strides", "sprints", "intervals", "fartlek"})
+_SESSION_WORDS = frozenset({"tempo", "threshold", "easy", "long", "progression"})
+_EXACT_KINDS = {"wu": "warmup", "cd": "cooldown"}
+
+_UNITS: dict[str, tuple[str, float]] = {
+    **{w: ("m", 1.0) for w in ("m", "meter", "meters", "metre", "metres", "mtr")},
+    **{w: ("m", 1000.0) for w in ("k", "km", "kms", "kilometer", "kilometers", "kilometre",
+                                  "kilometres")},
+    **{w: ("m", 1609.344) for w in ("mi", "mile", "miles")},
+    **{w: ("s", 1.0) for w in ("s", "sec", "secs", "second", "seconds", "mp", "sek", "seg",
+                               '"', "''")},
+    **{w: ("s", 60.0) for w in ("min", "mins", "minute", "minutes", "perc", "minuten", "'",
+                                "p")},
+    **{w: ("s", 3600.0) for w in ("h", "hr", "hrs", "hour", "hours", "ora")},
+}
+_X_WORDS = frozenset({"x", "times"})
+_SET_WORDS = frozenset({"sets", "set", "reps", "rep", "of", "sorozat", "series", "serie"})
+_RECOVERY_WORDS = frozenset({"r", "rec", "recovery", "jog", "walk", "rest", "pause", "standing",
+                             "pihenő", "piheno", "seta", "kocogas", "trabpause", "ri",
+                             "recup", "recuperacion", "float"})
+_SEPARATOR_WORDS = frozenset({"then", "and", "plus", "es", "utana", "dann", "puis", "luego"})
+_TARGET_WORDS = frozenset({"at", "@", "in"})
+
+_TOKEN = re.compile(
+    r"""(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)
+      | (?P<number>\d+(?:\.\d+)?|\d+,\d+(?=\s*(?:km|k|mi|m)\b))
+      | (?P<word>[a-z]+|'{1,2}|")
+      | (?P<x>[*×])
+      | (?P<open>[(\[])
+      | (?P<close>[)\]])
+      | (?P<slash>/)
+      | (?P<sep>[+,;&|\n])
+      | (?P<dash>[-–—])
+      | (?P<at>@)
+    """, re.VERBOSE)
+
+
+@dataclass(frozen=True)
+class _Token:
+    type: str
+    value: str
+
+    @property
+    def number(self) -> float:
+        if self.type == "clock":
+            total = 0.0
+            for piece in self.value.split(":"):
+                total = total * 60 + int(piece)
+            return total
+        return float(self.value.replace(",", "."))
+
+
+def _normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _tokens(text: str) -> list[_Token]:
+    normal = _normalise(text).replace("’", "'").replace("″", '"').replace("′", "'")
+    return [_Token(str(m.lastgroup), m.group()) for m in _TOKEN.finditer(normal)]
+
+
+def _kind_of(word: str) -> str | None:
+    if word in _EXACT_KINDS:
+        return _EXACT_KINDS[word]
+    if len(word) < 3:
+        return None
+    for prefix, kind in _KIND_PREFIXES:
+        if len(prefix) >= 3 and word.startswith(prefix):
+            return kind
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The parser
+
+
+@dataclass
+class _Quantity:
+    metres: float | None = None
+    seconds: float | None = None
+    values: list[float] = field(default_factory=list)  # a ladder's sizes, in the unit
+
+
+@dataclass
+class _Item:
+    kinds: list[str] = field(default_factory=list)
+    count: int | None = None
+    body: list[Part] | None = None  # from parentheses or a nested repeat
+    quantity: _Quantity | None = None
+    ladder: list[_Quantity] | None = None
+    recovery: _Quantity | None = None
+    structured: bool = False  # a count, a quantity or parentheses were read
+    multiplied: bool = False  # "N x" was written: even "1 x 600 m" is a rep
+    bare: bool = False  # a number without a unit: a distance only inside a repeat
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self, ahead: int = 0) -> _Token | None:
+        index = self.at + ahead
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def is_(self, kind: str, ahead: int = 0, value: str | None = None) -> bool:
+        token = self.peek(ahead)
+        return token is not None and token.type == kind and (value is None
+                                                            or token.value == value)
+
+    def is_x(self, ahead: int = 0) -> bool:
+        token = self.peek(ahead)
+        return token is not None and (token.type == "x" or (
+            token.type == "word" and token.value in _X_WORDS))
+
+    def is_word_in(self, words: frozenset[str]) -> bool:
+        token = self.peek()
+        return token is not None and token.type == "word" and token.value in words
+
+    def is_separator(self) -> bool:
+        token = self.peek()
+        return token is not None and (token.type == "sep" or (
+            token.type == "word" and token.value in _SEPARATOR_WORDS))
+
+    def sequence(self, nested: bool) -> list[Part]:
+        parts: list[Part] = []
+        while self.peek() is not None:
+            if self.is_("close"):
+                if nested:
+                    break
+                self.take()
+                continue
+            if self.is_separator():
+                self.take()
+                continue
+            start = self.at
+            part = self.item()
+            if part is not None:
+                parts.append(part)
+            if self.at == start:
+                self.take()
+        return parts
+
+    def item(self) -> Part | None:
+        item = _Item()
+        while (token := self.peek()) is not None:
+            if token.type == "close" or self.is_separator():
+                break
+            if token.type == "word":
+                self.word(item)
+            elif token.type in ("number", "clock"):
+                if item.structured and (item.quantity or item.body or item.ladder):
+                    self.trailing_quantity(item)
+                else:
+                    self.core(item)
+            elif token.type == "open":
+                if item.structured or item.kinds:
+                    self.skip_group()  # a comment: "hill reps x4 (~55 m climbs)"
+                else:
+                    self.take()
+                    item.body = self.sequence(nested=True) or None
+                    if self.is_("close"):
+                        self.take()
+                    item.structured = item.body is not None
+            elif token.type == "slash":
+                self.take()
+                if item.recovery is None and (item.quantity or item.body or item.ladder
+                                              or item.kinds):
+                    item.recovery = self.quantity(optional=True)
+            elif token.type == "x" and self.is_("number", 1):
+                self.take()
+                if item.count is None:
+                    item.count = int(self.take().number)
+                    item.structured = True
+            elif token.type == "at":
+                self.take()
+                self.skip_target()
+            else:
+                self.take()
+        return _build(item)
+
+    def word(self, item: _Item) -> None:
+        word = self.take().value
+        if word in _X_WORDS and self.is_("number"):
+            count = int(self.take().number)
+            if item.count is None:
+                item.count = count
+                item.structured = True
+            return
+        if word in _TARGET_WORDS and self.is_quantity_ahead():
+            self.skip_target()
+            return
+        if word in _RECOVERY_WORDS and (item.quantity or item.body or item.ladder
+                                        or item.count):
+            if item.recovery is None and self.is_quantity_ahead():
+                item.recovery = self.quantity(optional=True)
+            return
+        kind = _kind_of(word)
+        if kind is None and item.structured:
+            kind = _REP_WORDS.get(word)
+        if kind is not None:
+            item.kinds.append(kind)
+
+    def is_quantity_ahead(self) -> bool:
+        return self.is_("number") or self.is_("clock")
+
+    def skip_target(self) -> None:
+        """A pace or time target ("at 3:15/km", "@ 83 s/lap"): read past it."""
+        if self.is_quantity_ahead():
+            self.quantity(optional=True)
+        if self.is_("slash") and self.is_("word", 1):
+            self.take()
+            self.take()
+
+    def skip_group(self) -> None:
+        depth = 0
+        while (token := self.peek()) is not None:
+            self.take()
+            if token.type == "open":
+                depth += 1
+            elif token.type == "close":
+                depth -= 1
+                if depth <= 0:
+                    return
+
+    def trailing_quantity(self, item: _Item) -> None:
+        """A quantity after the item's core: a recovery when a recovery word follows."""
+        quantity = self.quantity(optional=True)
+        if self.is_("word") and self.peek() is not None and (
+                self.take().value in _RECOVERY_WORDS) and item.recovery is None:
+            item.recovery = quantity
+
+    def core(self, item: _Item) -> None:
+        if self.is_("clock"):
+            item.quantity = self.quantity(optional=True)
+            item.structured = True
+            return
+        first = self.take().number
+        grouped = False
+        while self.is_word_in(_SET_WORDS):
+            self.take()
+            grouped = True
+        if grouped and (self.is_("number") or self.is_("open")):
+            self.repeat(item, first)  # "2 sets of 4 hill reps"
+            return
+        if self.is_x() and (self.is_("number", 1) or self.is_("open", 1)
+                            or self.is_("clock", 1) or self.is_("word", 1)):
+            self.take()
+            self.repeat(item, first)
+            return
+        values = [first]
+        while self.is_("dash") and self.is_("number", 1):
+            self.take()
+            values.append(self.take().number)
+        unit = self.unit()
+        if unit is None:
+            if first < BARE_METRES_FROM or len(values) == 1 and self.count_context():
+                item.count = int(round(min(values)))  # "8 strides", "6-8 strides"
+                item.structured = True
+                return
+            unit = ("m", 1.0)
+            item.bare = True
+        kind, scale = unit
+        sizes = [v * scale for v in values]
+        if len(sizes) >= 3:
+            item.ladder = [_size(kind, s) for s in sizes]
+        else:
+            item.quantity = _size(kind, sum(sizes) / len(sizes))
+        item.structured = True
+
+    def count_context(self) -> bool:
+        """Whether a bare number is a count: a kind word or "reps" comes next."""
+        token = self.peek()
+        if token is None or token.type != "word":
+            return False
+        return _kind_of(token.value) is not None or token.value in _SET_WORDS
+
+    def repeat(self, item: _Item, count: float) -> None:
+        """After ``count x``: a nested repeat, parentheses, a quantity or kind words."""
+        item.multiplied = True
+        if self.is_("open"):
+            self.take()
+            body = self.sequence(nested=True)
+            if self.is_("close"):
+                self.take()
+            item.count, item.body, item.structured = int(count), body, True
+            return
+        if self.is_("word"):  # "3 x hill reps"
+            item.count, item.structured = int(count), True
+            return
+        inner = _Item()
+        self.core(inner)
+        if inner.count is not None and (inner.quantity or inner.body or inner.ladder):
+            nested = _build(inner)
+            item.count = int(count)
+            item.body = [nested] if nested is not None else []
+        elif inner.count is not None:
+            item.count = int(count) * inner.count  # "3 sets x 3 strides"
+        else:
+            item.count = int(count)
+            item.quantity, item.ladder = inner.quantity, inner.ladder
+        item.structured = True
+
+    def unit(self) -> tuple[str, float] | None:
+        token = self.peek()
+        if token is not None and token.type == "word" and token.value in _UNITS:
+            self.take()
+            return _UNITS[token.value]
+        return None
+
+    def quantity(self, optional: bool) -> _Quantity | None:
+        if self.is_("clock"):
+            return _Quantity(seconds=self.take().number)
+        if not self.is_("number"):
+            return None
+        values = [self.take().number]
+        while self.is_("dash") and self.is_("number", 1):
+            self.take()
+            values.append(self.take().number)
+        value = sum(values) / len(values)
+        unit = self.unit()
+        if unit is None:
+            return _Quantity(metres=value) if value >= BARE_METRES_FROM else _Quantity(
+                seconds=value * 60)  # "/ 2" after reps means minutes of rest
+        return _size(unit[0], value * unit[1])
+
+
+def _size(kind: str, value: float) -> _Quantity:
+    return _Quantity(metres=value) if kind == "m" else _Quantity(seconds=value)
+
+
+def _role_and_kind(kinds: list[str], repeated: bool) -> tuple[Role, str | None]:
+    work = [k for k in kinds if k in _WORK_WORDS]
+    session = [k for k in kinds if k in _SESSION_WORDS]
+    if "hill" in work:
+        return "work", "hill"
+    if work:
+        return "work", work[0]
+    if session:
+        return ("work" if repeated else "steady"), session[0]
+    if "warmup" in kinds:
+        return "warmup", "warmup"
+    if "cooldown" in kinds:
+        return "cooldown", "cooldown"
+    return ("work" if repeated else "steady"), None
+
+
+def _build(item: _Item) -> Part | None:
+    """The part an item describes, or None for free text."""
+    repeated = (item.count is not None and item.count > 1) or item.ladder is not None \
+        or item.multiplied
+    if item.body is not None and item.count is None and not item.quantity:
+        if not item.body:
+            return None
+        # Parentheses alone group; a recovery after them applies to their reps.
+        return _with_recovery(Repeat(1, tuple(item.body)), item.recovery)
+    role, kind = _role_and_kind(item.kinds, repeated or item.body is not None)
+    if not item.structured and kind is None:
+        return None
+    if item.bare and not repeated and kind is None:
+        return None  # "Relay 2025": a number, not a distance
+    recovery = item.recovery or _Quantity()
+    if item.ladder is not None:
+        steps = tuple(Step(role, kind, q.metres, q.seconds, recovery.metres, recovery.seconds)
+                      for q in item.ladder)
+        body: tuple[Part, ...] = steps
+        if item.count is not None and item.count > 1:
+            return Repeat(item.count, (Repeat(1, steps, ladder=True),))
+        return Repeat(1, body, ladder=True)
+    if item.body is not None:
+        inner = tuple(_as_work(p, kind) for p in item.body)
+        return _with_recovery(Repeat(item.count or 1, inner), item.recovery)
+    quantity = item.quantity or _Quantity()
+    if quantity.metres is None and quantity.seconds is None and item.count is None and \
+            kind is None:
+        return None
+    step = Step(role, kind, quantity.metres, quantity.seconds, recovery.metres, recovery.seconds)
+    if item.count is not None and role == "work":
+        return Repeat(item.count, (Step("work", *_fields(step)[1:]),))
+    if role == "work":
+        return Repeat(None, (step,))  # "hill reps", "strides": a number not written
+    if role == "steady" and kind is None and item.recovery is not None:
+        return None
+    return step
+
+
+def _fields(step: Step) -> tuple[Any, ...]:
+    return (step.role, step.kind, step.distance_m, step.duration_s, step.recovery_m,
+            step.recovery_s)
+
+
+def _as_work(part: Part, kind: str | None) -> Part:
+    """A part repeated by the runner: its continuous steps are reps, of ``kind`` if unnamed."""
+    if isinstance(part, Step):
+        if part.role in ("work", "steady"):
+            return Step("work", part.kind or kind, *_fields(part)[2:])
+        return part
+    return Repeat(part.count, tuple(_as_work(p, kind) for p in part.body), part.ladder)
+
+
+def _with_recovery(part: Part, recovery: _Quantity | None) -> Part:
+    if recovery is None:
+        return part
+    if isinstance(part, Step):
+        if part.recovery_m is None and part.recovery_s is None and part.role == "work":
+            return Step(part.role, part.kind, part.distance_m, part.duration_s,
+                        recovery.metres, recovery.seconds)
+        return part
+    return Repeat(part.count, tuple(_with_recovery(p, recovery) for p in part.body),
+                  part.ladder)
+
+
+def parse(text: str | None, source: Source = "name") -> Plan | None:
+    """The plan written in ``text``, or None when the text plans nothing.
+
+    Free text ("Morning Run", "Fishing trip") gives None: a plan needs a count, a
+    distance or duration, or a kind word (hill, strides, tempo, easy...). A plan of
+    only a warm-up or cool-down is no plan either.
+    """
+    if not text or not text.strip():
+        return None
+    parts = _Parser(_tokens(text)).sequence(nested=False)
+    parts = [_as_repeat_if_work(p) for p in parts]
+    if not any(_plans_something(p) for p in parts):
+        return None
+    return Plan(source, text.strip(), tuple(parts))
+
+
+def _as_repeat_if_work(part: Part) -> Part:
+    if isinstance(part, Step) and part.role == "work":
+        return Repeat(1, (part,))
+    return part
+
+
+def _plans_something(part: Part) -> bool:
+    if isinstance(part, Step):
+        return part.role == "steady" and (part.kind is not None or part.distance_m is not None
+                                          or part.duration_s is not None)
+    return any(_plans_something(p) or (isinstance(p, Step) and p.role == "work")
+               for p in part.body)
+
+
+# ---------------------------------------------------------------------------
+# Flattening and describing
+
+
+def _expected_kind(step: Step, ladder: bool) -> EffortKind:
+    if step.kind == "hill":
+        return EffortKind.HILL
+    if step.kind in ("strides", "sprints"):
+        return EffortKind.SPRINT
+    if step.kind is None and not ladder:
+        short = (step.distance_m is not None and step.distance_m <= SPRINT_REP_M) or (
+            step.distance_m is None and step.duration_s is not None
+            and step.duration_s <= SPRINT_REP_S)
+        if short:
+            return EffortKind.SPRINT
+    return EffortKind.INTERVAL
+
+
+def _flatten(part: Part, group: int, out: list[PlannedRep], in_repeat: bool,
+             ladder: bool) -> None:
+    if isinstance(part, Step):
+        if part.role == "work":
+            out.append(PlannedRep(_expected_kind(part, ladder), part.distance_m,
+                                  part.duration_s, group))
+        return
+    for _ in range(part.count if part.count is not None else 1):
+        for inner in part.body:
+            _flatten(inner, group, out, True, ladder or part.ladder)
+
+
+def _fmt_m(metres: float) -> str:
+    if metres >= 1000 and metres % 100 == 0 or metres >= 3000:
+        km = metres / 1000
+        return f"{km:g} km" if km == round(km, 1) else f"{km:.2f} km"
+    return f"{metres:.0f} m"
+
+
+def _fmt_s(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    if seconds >= 180:
+        return f"{int(seconds // 60)}:{int(round(seconds % 60)):02d}"
+    return f"{seconds:.0f} s"
+
+
+def _size_text(distance_m: float | None, duration_s: float | None) -> str:
+    if distance_m is not None:
+        return _fmt_m(distance_m)
+    if duration_s is not None:
+        return _fmt_s(duration_s)
+    return ""
+
+
+_KIND_LABELS = {"hill": "hill reps", "warmup": "warm-up", "cooldown": "cool-down"}
+
+
+def _describe_step(step: Step) -> str:
+    size = _size_text(step.distance_m, step.duration_s)
+    label = _KIND_LABELS.get(step.kind or "", step.kind or "")
+    if size and step.kind in ("hill", "strides", "sprints"):
+        label = {"hill": "hill", "strides": "strides", "sprints": "sprints"}[step.kind or ""]
+    text = " ".join(p for p in (size, label) if p) or "rep"
+    rest = _size_text(step.recovery_m, step.recovery_s)
+    return f"{text} / {rest}" if rest else text
+
+
+def _describe(part: Part) -> str:
+    if isinstance(part, Step):
+        return _describe_step(part)
+    if part.ladder:
+        steps = [p for p in part.body if isinstance(p, Step)]
+        sizes = "-".join(_size_text(s.distance_m, s.duration_s).split(" ")[0] for s in steps)
+        unit = _size_text(steps[0].distance_m, steps[0].duration_s).split(" ")[-1]
+        rest = _size_text(steps[0].recovery_m, steps[0].recovery_s)
+        return f"ladder {sizes} {unit}" + (f" / {rest}" if rest else "")
+    inner = " + ".join(_describe(p) for p in part.body)
+    if part.count is None:
+        return inner
+    if part.count == 1:
+        return inner
+    only = part.body[0]
+    if len(part.body) == 1 and isinstance(only, Step) and only.kind and not _size_text(
+            only.distance_m, only.duration_s) and only.recovery_m is None \
+            and only.recovery_s is None:
+        return f"{part.count} {inner}"
+    if len(part.body) > 1 or (isinstance(part.body[0], Repeat) and part.body[0].count != 1):
+        return f"{part.count} x ({inner})"
+    return f"{part.count} x {inner}"
+
+
+# ---------------------------------------------------------------------------
+# Garmin structured workouts and lap intensity
+
+_WORK_INTENSITIES = frozenset({"active", "interval"})
+_REST_INTENSITIES = frozenset({"rest", "recovery"})
+
+
+def plan_from_workout_steps(steps: Sequence[Mapping[str, Any]],
+                            name: str | None = None) -> Plan | None:
+    """The plan of a FIT structured workout (``workout_step`` messages, in order).
+
+    Each step has ``message_index``, ``duration_type`` (time, distance, open,
+    repeat_until_steps_cmplt...), ``duration_time`` [s] or ``duration_distance`` [m],
+    ``duration_step`` (where a repeat goes back to), ``repeat_steps`` (how many times)
+    and ``intensity`` (active, rest, warmup, cooldown, recovery, interval).
+    """
+    placed: list[tuple[int, Part]] = []
+    for position, step in enumerate(steps):
+        index = _int(step.get("message_index"), position)
+        kind = str(step.get("duration_type") or "")
+        if kind.startswith("repeat"):
+            back_to = _int(step.get("duration_step"), 0)
+            count = _int(step.get("repeat_steps"), 0) or None
+            body = [part for at, part in placed if at >= back_to]
+            placed = [(at, part) for at, part in placed if at < back_to]
+            body = _attach_rests(body)
+            if body:
+                placed.append((back_to, Repeat(count, tuple(body))))
+            continue
+        distance = _positive(step.get("duration_distance")) if kind == "distance" else None
+        duration = _positive(step.get("duration_time")) if kind == "time" else None
+        intensity = str(step.get("intensity") or "active")
+        role: Role = ("warmup" if intensity == "warmup" else "cooldown"
+                      if intensity == "cooldown" else "rest"
+                      if intensity in _REST_INTENSITIES else "work")
+        placed.append((index, Step(role, role if role in ("warmup", "cooldown") else None,
+                                   distance, duration)))
+    parts = _attach_rests([part for _, part in placed])
+    if not any(isinstance(p, Repeat) or (isinstance(p, Step) and p.role == "work")
+               for p in parts):
+        return None
+    parts = [_as_repeat_if_work(p) for p in parts]
+    text = name or "structured workout"
+    return Plan("workout", text, tuple(parts))
+
+
+def _attach_rests(parts: list[Part]) -> list[Part]:
+    """Rest steps become the recovery of the work step before them."""
+    out: list[Part] = []
+    for part in parts:
+        if isinstance(part, Step) and part.role == "rest" and out and isinstance(
+                out[-1], Step) and out[-1].role == "work":
+            last = out[-1]
+            out[-1] = Step(last.role, last.kind, last.distance_m, last.duration_s,
+                           part.distance_m, part.duration_s)
+            continue
+        out.append(part)
+    return [p for p in out if not (isinstance(p, Step) and p.role == "rest")]
+
+
+def plan_from_laps(intensities: Iterable[Any], distances_m: Iterable[Any],
+                   durations_s: Iterable[Any]) -> Plan | None:
+    """The plan that a workout's lap intensities record: each work lap between rest laps
+    is a rep. None unless the laps mix work with rest or recovery (a watch that marks
+    every lap "active" or "interval" says nothing about a plan)."""
+    laps = list(zip(intensities, distances_m, durations_s, strict=True))
+    names = [str(i) if isinstance(i, str) else "" for i, _, _ in laps]
+    if not any(n in _REST_INTENSITIES for n in names) or not any(
+            n in _WORK_INTENSITIES for n in names):
+        return None
+    steps: list[Part] = []
+    for name, distance, duration in laps:
+        if name in _WORK_INTENSITIES:
+            steps.append(Step("work", None, _positive(distance), _positive(duration)))
+        elif name in _REST_INTENSITIES:
+            steps.append(Step("rest", None, _positive(distance), _positive(duration)))
+    body = _attach_rests(steps)
+    return Plan("laps", "lap intensity", (Repeat(len(body), (body[0],)),)) if _uniform(
+        body) else Plan("laps", "lap intensity", (Repeat(1, tuple(body)),))
+
+
+def _uniform(steps: list[Part]) -> bool:
+    return False if not steps else all(
+        isinstance(s, Step) and s == steps[0] for s in steps)
+
+
+def _int(value: Any, default: int) -> int:
+    return int(value) if isinstance(value, int | float) and math.isfinite(value) else default
+
+
+def _positive(value: Any) -> float | None:
+    if isinstance(value, int | float) and math.isfinite(value) and value > 0:
+        return float(value)
+    return None
+
+
+def plan_for(name: str | None, description: str | None = None,
+             workout: Mapping[str, Any] | None = None) -> Plan | None:
+    """An activity's plan: its structured workout first, then its description, then its
+    name (the first that plans something)."""
+    if workout:
+        plan = plan_from_workout_steps(workout.get("steps") or [], workout.get("name"))
+        if plan is not None:
+            return plan
+    return parse(description, "description") or parse(name, "name")
+
+
+# ---------------------------------------------------------------------------
+# Plan beside detection
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    """A plan set beside the efforts found: counts and the sentences to show."""
+
+    plan: Plan
+    planned_reps: int | None  # None when the plan does not say how many
+    found_reps: int
+    agrees: bool
+    sentences: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.plan.to_dict(), "found_reps": self.found_reps, "agrees": self.agrees,
+                "sentences": list(self.sentences)}
+
+
+def compare(plan: Plan, efforts: Any) -> PlanComparison:
+    """Set ``plan`` beside the ``efforts`` a classification found (its efforts frame, or a
+    :class:`legday.efforts.RunClassification`).
+
+    The sentences say what was planned and what was found, and where the two differ
+    (count, size or kind) they say so rather than trusting either.
+    """
+    frame = getattr(efforts, "efforts", efforts)
+    work = frame[frame["kind"].astype(str).isin([str(k) for k in WORK_KINDS])]
+    found = [(str(k), _finite(d), _finite(t)) for k, d, t in zip(
+        work["kind"], work["distance_m"], work["duration_s"], strict=True)]
+    reps = plan.reps()
+    described = plan.describe()
+    if not reps:
+        return _compare_session(plan, described, found)
+    planned_kinds = {r.kind for r in reps}
+    if not plan.counted:
+        matching = [f for f in found if f[0] in {str(k) for k in planned_kinds}]
+        if matching:
+            sentence = f"planned {described}; found {_count_kinds(matching)}"
+            return PlanComparison(plan, None, len(matching), True,
+                                  (sentence + _range(matching, reps) + ".",))
+        what = f"found {_count_kinds(found)} instead" if found else "found no such efforts"
+        return PlanComparison(plan, None, 0, False, (f"planned {described}; {what}.",))
+    sentences: list[str] = []
+    agrees = len(found) == len(reps)
+    if agrees:
+        sentences.append(f"planned {described}; found {len(found)} "
+                         f"rep{'s' if len(found) != 1 else ''}{_range(found, reps)}.")
+        size = _size_disagreement(found, reps)
+        if size:
+            sentences.append(size)
+            agrees = False
+    else:
+        what = _count_kinds(found) if found else "none"
+        sentences.append(f"planned {described}: {len(reps)} rep{'s' if len(reps) != 1 else ''}"
+                         f", found {len(found)}: {what}{_range(found, [])}.")
+    missing = sorted(str(k) for k in planned_kinds if str(k) not in {f[0] for f in found})
+    if found and missing and "hill" in missing:
+        sentences.append("the plan says hill reps, but no effort was read as a climb: "
+                         "either the reps were on the flat or the climb was missed.")
+        agrees = False
+    return PlanComparison(plan, len(reps), len(found), agrees, tuple(sentences))
+
+
+def _compare_session(plan: Plan, described: str,
+                     found: list[tuple[str, float | None, float | None]]) -> PlanComparison:
+    if not found:
+        return PlanComparison(plan, 0, 0, True,
+                              (f"planned {described}; found no reps: continuous running.",))
+    return PlanComparison(plan, 0, len(found), False, (
+        f"planned {described} without reps, but found {_count_kinds(found)}: either the plan "
+        "changed on the day or the classifier read surges as efforts.",))
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _count_kinds(found: list[tuple[str, float | None, float | None]]) -> str:
+    counts: dict[str, int] = {}
+    for kind, _, _ in found:
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+
+
+def _range(found: list[tuple[str, float | None, float | None]],
+           reps: list[PlannedRep]) -> str:
+    """`` of 790-812 m`` (or durations when the plan gives durations)."""
+    by_time = bool(reps) and all(r.distance_m is None and r.duration_s is not None
+                                 for r in reps)
+    values = [t if by_time else d for _, d, t in found]
+    numbers = [v for v in values if v is not None]
+    if not numbers:
+        return ""
+    low, high = min(numbers), max(numbers)
+    if by_time:
+        text = _fmt_s(round(low)) if round(low) == round(high) else \
+            f"{_fmt_s(round(low))}-{_fmt_s(round(high))}"
+        return f" of {text}"
+    if high >= 3000:
+        return f" of {low / 1000:.2f}-{high / 1000:.2f} km"
+    return f" of {low:.0f}-{high:.0f} m" if round(low) != round(high) else f" of {low:.0f} m"
+
+
+def _size_disagreement(found: list[tuple[str, float | None, float | None]],
+                       reps: list[PlannedRep]) -> str | None:
+    """A sentence naming the reps whose size is off the plan by more than the tolerance."""
+    off = []
+    for number, ((_, distance, duration), rep) in enumerate(zip(found, reps, strict=True), 1):
+        if rep.distance_m is not None and distance is not None:
+            if abs(distance - rep.distance_m) > REP_TOLERANCE * rep.distance_m:
+                off.append(f"rep {number} measures {distance:.0f} m for {_fmt_m(rep.distance_m)}")
+        elif rep.duration_s is not None and duration is not None and (
+                abs(duration - rep.duration_s) > REP_TOLERANCE * rep.duration_s):
+            off.append(f"rep {number} lasts {_fmt_s(round(duration))} for "
+                       f"{_fmt_s(rep.duration_s)}")
+    if not off:
+        return None
+    shown = "; ".join(off[:3]) + (f"; and {len(off) - 3} more" if len(off) > 3 else "")
+    return f"the sizes disagree with the plan: {shown}."
