@@ -23,10 +23,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pandas as pd
+
+from legday.model import Activity, WorkoutStep
 from legday.schema import WORK_KINDS, EffortKind
 
 __all__ = ["Plan", "PlanComparison", "PlannedRep", "Repeat", "Step", "compare", "parse",
@@ -683,7 +686,9 @@ def _describe(part: Part) -> str:
         return f"ladder {sizes} {unit}" + (f" / {rest}" if rest else "")
     inner = " + ".join(_describe(p) for p in part.body)
     if part.count is None:
-        return inner
+        sized = any(not isinstance(p, Step) or _size_text(p.distance_m, p.duration_s)
+                    for p in part.body)
+        return f"({inner}) repeated" if sized else inner
     if part.count == 1:
         return inner
     only = part.body[0]
@@ -703,43 +708,39 @@ _WORK_INTENSITIES = frozenset({"active", "interval"})
 _REST_INTENSITIES = frozenset({"rest", "recovery"})
 
 
-def plan_from_workout_steps(steps: Sequence[Mapping[str, Any]],
+def plan_from_workout_steps(steps: Sequence[WorkoutStep],
                             name: str | None = None) -> Plan | None:
-    """The plan of a FIT structured workout (``workout_step`` messages, in order).
+    """The plan of a FIT structured workout (its ``workout_step`` messages, in order).
 
-    Each step has ``message_index``, ``duration_type`` (time, distance, open,
-    repeat_until_steps_cmplt...), ``duration_time`` [s] or ``duration_distance`` [m],
-    ``duration_step`` (where a repeat goes back to), ``repeat_steps`` (how many times)
-    and ``intensity`` (active, rest, warmup, cooldown, recovery, interval).
+    A repeat step (``repeat_until_steps_cmplt``) runs the steps from ``repeat_from``
+    ``repeat_count`` times; rest and recovery steps are the recovery of the work step
+    before them; warm-up and cool-down steps are continuous running.
     """
     placed: list[tuple[int, Part]] = []
-    for position, step in enumerate(steps):
-        index = _int(step.get("message_index"), position)
-        kind = str(step.get("duration_type") or "")
+    for step in steps:
+        kind = step.duration_type or ""
         if kind.startswith("repeat"):
-            back_to = _int(step.get("duration_step"), 0)
-            count = _int(step.get("repeat_steps"), 0) or None
-            body = [part for at, part in placed if at >= back_to]
+            back_to = step.repeat_from or 0
+            body = _attach_rests([part for at, part in placed if at >= back_to])
             placed = [(at, part) for at, part in placed if at < back_to]
-            body = _attach_rests(body)
             if body:
-                placed.append((back_to, Repeat(count, tuple(body))))
+                placed.append((back_to, Repeat(step.repeat_count or None,
+                                               tuple(_as_work(p, None) for p in body))))
             continue
-        distance = _positive(step.get("duration_distance")) if kind == "distance" else None
-        duration = _positive(step.get("duration_time")) if kind == "time" else None
-        intensity = str(step.get("intensity") or "active")
+        distance = _positive(step.distance_m) if kind == "distance" else None
+        duration = _positive(step.duration_s) if kind == "time" else None
+        intensity = step.intensity or "active"
         role: Role = ("warmup" if intensity == "warmup" else "cooldown"
                       if intensity == "cooldown" else "rest"
                       if intensity in _REST_INTENSITIES else "work")
-        placed.append((index, Step(role, role if role in ("warmup", "cooldown") else None,
-                                   distance, duration)))
+        placed.append((step.index, Step(role, role if role in ("warmup", "cooldown") else None,
+                                        distance, duration)))
     parts = _attach_rests([part for _, part in placed])
     if not any(isinstance(p, Repeat) or (isinstance(p, Step) and p.role == "work")
                for p in parts):
         return None
-    parts = [_as_repeat_if_work(p) for p in parts]
-    text = name or "structured workout"
-    return Plan("workout", text, tuple(parts))
+    return Plan("workout", name or "structured workout",
+                tuple(_as_repeat_if_work(p) for p in parts))
 
 
 def _attach_rests(parts: list[Part]) -> list[Part]:
@@ -756,34 +757,35 @@ def _attach_rests(parts: list[Part]) -> list[Part]:
     return [p for p in out if not (isinstance(p, Step) and p.role == "rest")]
 
 
-def plan_from_laps(intensities: Iterable[Any], distances_m: Iterable[Any],
-                   durations_s: Iterable[Any]) -> Plan | None:
-    """The plan that a workout's lap intensities record: each work lap between rest laps
-    is a rep. None unless the laps mix work with rest or recovery (a watch that marks
-    every lap "active" or "interval" says nothing about a plan)."""
-    laps = list(zip(intensities, distances_m, durations_s, strict=True))
-    names = [str(i) if isinstance(i, str) else "" for i, _, _ in laps]
+def plan_from_laps(laps: pd.DataFrame) -> Plan | None:
+    """The plan that a workout's lap intensities record: each work lap is a rep, a rest or
+    recovery lap after it its recovery. None unless the laps mix work with rest or
+    recovery (a watch that marks every lap "active" or "interval" says nothing)."""
+    names = [i if isinstance(i, str) else "" for i in laps["intensity"]]
     if not any(n in _REST_INTENSITIES for n in names) or not any(
             n in _WORK_INTENSITIES for n in names):
         return None
     steps: list[Part] = []
-    for name, distance, duration in laps:
+    for name, distance, duration in zip(names, laps["distance_m"], laps["timer_s"],
+                                        strict=True):
         if name in _WORK_INTENSITIES:
-            steps.append(Step("work", None, _positive(distance), _positive(duration)))
+            steps.append(Step("work", None, _round(distance), _round(duration)))
         elif name in _REST_INTENSITIES:
-            steps.append(Step("rest", None, _positive(distance), _positive(duration)))
+            steps.append(Step("rest", None, _round(distance), _round(duration)))
     body = _attach_rests(steps)
-    return Plan("laps", "lap intensity", (Repeat(len(body), (body[0],)),)) if _uniform(
-        body) else Plan("laps", "lap intensity", (Repeat(1, tuple(body)),))
+    if _uniform(body):
+        return Plan("laps", "lap intensity", (Repeat(len(body), (body[0],)),))
+    return Plan("laps", "lap intensity", (Repeat(1, tuple(body)),))
+
+
+def _round(value: Any) -> float | None:
+    number = _positive(value)
+    return None if number is None else float(round(number))
 
 
 def _uniform(steps: list[Part]) -> bool:
     return False if not steps else all(
         isinstance(s, Step) and s == steps[0] for s in steps)
-
-
-def _int(value: Any, default: int) -> int:
-    return int(value) if isinstance(value, int | float) and math.isfinite(value) else default
 
 
 def _positive(value: Any) -> float | None:
@@ -792,15 +794,16 @@ def _positive(value: Any) -> float | None:
     return None
 
 
-def plan_for(name: str | None, description: str | None = None,
-             workout: Mapping[str, Any] | None = None) -> Plan | None:
-    """An activity's plan: its structured workout first, then its description, then its
-    name (the first that plans something)."""
-    if workout:
-        plan = plan_from_workout_steps(workout.get("steps") or [], workout.get("name"))
+def plan_for(activity: Activity) -> Plan | None:
+    """An activity's plan: its structured workout, else its description, else its name,
+    else its lap intensities (the first that plans something)."""
+    workout = activity.workout
+    if workout is not None:
+        plan = plan_from_workout_steps(workout.steps, workout.name)
         if plan is not None:
             return plan
-    return parse(description, "description") or parse(name, "name")
+    return (parse(activity.description, "description") or parse(activity.name, "name")
+            or plan_from_laps(activity.laps))
 
 
 # ---------------------------------------------------------------------------
