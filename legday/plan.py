@@ -256,6 +256,7 @@ class _Item:
     structured: bool = False  # a count, a quantity or parentheses were read
     multiplied: bool = False  # "N x" was written: even "1 x 600 m" is a rep
     bare: bool = False  # a number without a unit: a distance only inside a repeat
+    rest: bool = False  # a quantity of rest ("10 min rest")
 
 
 class _Parser:
@@ -363,6 +364,8 @@ class _Parser:
                                         or item.count):
             if item.recovery is None and self.is_quantity_ahead():
                 item.recovery = self.quantity(optional=True)
+            elif item.quantity and not (item.count or item.body or item.kinds):
+                item.rest = True  # "10 min rest" between sets
             return
         kind = _kind_of(word)
         if kind is None and item.structured:
@@ -423,7 +426,7 @@ class _Parser:
             values.append(self.take().number)
         unit = self.unit()
         if unit is None:
-            if first < BARE_METRES_FROM or len(values) == 1 and self.count_context():
+            if first < BARE_METRES_FROM:
                 item.count = int(round(min(values)))  # "8 strides", "6-8 strides"
                 item.structured = True
                 return
@@ -436,13 +439,6 @@ class _Parser:
         else:
             item.quantity = _size(kind, sum(sizes) / len(sizes))
         item.structured = True
-
-    def count_context(self) -> bool:
-        """Whether a bare number is a count: a kind word or "reps" comes next."""
-        token = self.peek()
-        if token is None or token.type != "word":
-            return False
-        return _kind_of(token.value) is not None or token.value in _SET_WORDS
 
     def repeat(self, item: _Item, count: float) -> None:
         """After ``count x``: a nested repeat, parentheses, a quantity or kind words."""
@@ -528,6 +524,8 @@ def _build(item: _Item) -> Part | None:
         return None
     if item.bare and not repeated and kind is None:
         return None  # "Relay 2025": a number, not a distance
+    if item.rest and item.quantity is not None and not repeated:
+        return Step("rest", None, item.quantity.metres, item.quantity.seconds)
     recovery = item.recovery or _Quantity()
     if item.ladder is not None:
         steps = tuple(Step(role, kind, q.metres, q.seconds, recovery.metres, recovery.seconds)
@@ -654,6 +652,12 @@ def _fmt_s(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
+def _fmt_clock(seconds: float) -> str:
+    """A measured duration: ``45 s`` or ``1:51``."""
+    whole = int(round(seconds))
+    return f"{whole} s" if whole < 60 else f"{whole // 60}:{whole % 60:02d}"
+
+
 def _size_text(distance_m: float | None, duration_s: float | None) -> str:
     if distance_m is not None:
         return _fmt_m(distance_m)
@@ -667,6 +671,8 @@ _KIND_LABELS = {"hill": "hill reps", "warmup": "warm-up", "cooldown": "cool-down
 
 def _describe_step(step: Step) -> str:
     size = _size_text(step.distance_m, step.duration_s)
+    if step.role == "rest":
+        return f"{size} rest"
     label = _KIND_LABELS.get(step.kind or "", step.kind or "")
     if size and step.kind in ("hill", "strides", "sprints"):
         label = {"hill": "hill", "strides": "strides", "sprints": "sprints"}[step.kind or ""]
@@ -829,49 +835,82 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
     """Set ``plan`` beside the ``efforts`` a classification found (its efforts frame, or a
     :class:`legday.efforts.RunClassification`).
 
-    The sentences say what was planned and what was found, and where the two differ
-    (count, size or kind) they say so rather than trusting either.
+    Planned reps are matched with found efforts of the same kind, in order. The sentences
+    say what was planned and what was found; where counts, sizes or kinds differ they say
+    so rather than trusting either. Efforts of a kind the plan does not name (strides in
+    a warm-up, a surge) are mentioned without making the two disagree.
     """
     frame = getattr(efforts, "efforts", efforts)
     work = frame[frame["kind"].astype(str).isin([str(k) for k in WORK_KINDS])]
-    found = [(str(k), _finite(d), _finite(t)) for k, d, t in zip(
-        work["kind"], work["distance_m"], work["duration_s"], strict=True)]
+    found = [_Found(str(k), _finite(d), _finite(t), " stride " in str(why))
+             for k, d, t, why in zip(work["kind"], work["distance_m"], work["duration_s"],
+                                     work["why"], strict=True)]
     reps = plan.reps()
     described = plan.describe()
     if not reps:
         return _compare_session(plan, described, found)
-    planned_kinds = {r.kind for r in reps}
+    planned: dict[str, list[PlannedRep]] = {}
+    for rep in reps:
+        planned.setdefault(str(rep.kind), []).append(rep)
+    of_kind = {kind: [f for f in found if f.kind == kind] for kind in planned}
+    sprints = of_kind.get(str(EffortKind.SPRINT))
+    if sprints is not None and len(sprints) != len(planned["sprint"]) and (
+            "strides" not in plan.kinds):
+        # Strides in a warm-up are no planned sprint: set them aside when that fits.
+        of_kind["sprint"] = [f for f in sprints if not f.stride]
+    chosen = {id(f) for v in of_kind.values() for f in v}
+    matched = len(chosen)
+    extra = [f for f in found if id(f) not in chosen]
     if not plan.counted:
-        matching = [f for f in found if f[0] in {str(k) for k in planned_kinds}]
-        if matching:
-            sentence = f"planned {described}; found {_count_kinds(matching)}"
-            return PlanComparison(plan, None, len(matching), True,
-                                  (sentence + _range(matching, reps) + ".",))
-        what = f"found {_count_kinds(found)} instead" if found else "found no such efforts"
-        return PlanComparison(plan, None, 0, False, (f"planned {described}; {what}.",))
-    sentences: list[str] = []
-    agrees = len(found) == len(reps)
-    if agrees:
-        sentences.append(f"planned {described}; found {len(found)} "
-                         f"rep{'s' if len(found) != 1 else ''}{_range(found, reps)}.")
-        size = _size_disagreement(found, reps)
-        if size:
-            sentences.append(size)
-            agrees = False
+        sentences = [f"planned {described}; " + (
+            f"found {_count_kinds(sum(of_kind.values(), []))}"
+            f"{_range(sum(of_kind.values(), []), by_time=False)}." if matched
+            else "found no such efforts.")]
+        agrees = matched > 0
     else:
-        what = _count_kinds(found) if found else "none"
-        sentences.append(f"planned {described}: {len(reps)} rep{'s' if len(reps) != 1 else ''}"
-                         f", found {len(found)}: {what}{_range(found, [])}.")
-    missing = sorted(str(k) for k in planned_kinds if str(k) not in {f[0] for f in found})
-    if found and missing and "hill" in missing:
+        agrees = all(len(of_kind[k]) == len(v) for k, v in planned.items())
+        if agrees:
+            sentences = [f"planned {described}; found {matched} rep{_s(matched)}"
+                         f"{_aligned_ranges(planned, of_kind)}."]
+            size = _size_disagreement(planned, of_kind)
+            if size:
+                sentences.append(size)
+                agrees = False
+        else:
+            counts = " and ".join(f"{len(v)} {k}{_s(len(v))}" for k, v in planned.items())
+            what = "; ".join(
+                f"{len(of_kind[k])} {k}{_s(len(of_kind[k]))}"
+                f"{_range(of_kind[k], by_time=_by_time(v))}" for k, v in planned.items())
+            if len(planned) == 1:
+                counts = f"{len(reps)} rep{_s(len(reps))}"
+            sentences = [f"planned {described}: {counts}, found {matched}: {what}."]
+    if extra:
+        sentences.append(f"also found {_count_kinds(extra)} that the plan does not name "
+                         "(strides, surges, or reps read as another kind).")
+    if "hill" in planned and not of_kind["hill"] and found:
         sentences.append("the plan says hill reps, but no effort was read as a climb: "
                          "either the reps were on the flat or the climb was missed.")
-        agrees = False
-    return PlanComparison(plan, len(reps), len(found), agrees, tuple(sentences))
+    return PlanComparison(plan, len(reps) if plan.counted else None, matched, agrees,
+                          tuple(sentences))
 
 
-def _compare_session(plan: Plan, described: str,
-                     found: list[tuple[str, float | None, float | None]]) -> PlanComparison:
+@dataclass(frozen=True, eq=False)
+class _Found:
+    kind: str
+    distance_m: float | None
+    duration_s: float | None
+    stride: bool = False  # a sprint the classifier calls a stride
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _by_time(reps: list[PlannedRep]) -> bool:
+    return bool(reps) and all(r.distance_m is None and r.duration_s is not None for r in reps)
+
+
+def _compare_session(plan: Plan, described: str, found: list[_Found]) -> PlanComparison:
     if not found:
         return PlanComparison(plan, 0, 0, True,
                               (f"planned {described}; found no reps: continuous running.",))
@@ -888,44 +927,60 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _count_kinds(found: list[tuple[str, float | None, float | None]]) -> str:
+def _count_kinds(found: list[_Found]) -> str:
     counts: dict[str, int] = {}
-    for kind, _, _ in found:
-        counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+    for rep in found:
+        name = "stride" if rep.stride else rep.kind
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{n} {k}{_s(n)}" for k, n in counts.items())
 
 
-def _range(found: list[tuple[str, float | None, float | None]],
-           reps: list[PlannedRep]) -> str:
-    """`` of 790-812 m`` (or durations when the plan gives durations)."""
-    by_time = bool(reps) and all(r.distance_m is None and r.duration_s is not None
-                                 for r in reps)
-    values = [t if by_time else d for _, d, t in found]
+def _range(found: list[_Found], by_time: bool) -> str:
+    """`` of 790-812 m`` (durations when the plan gives durations)."""
+    values = [f.duration_s if by_time else f.distance_m for f in found]
     numbers = [v for v in values if v is not None]
     if not numbers:
         return ""
     low, high = min(numbers), max(numbers)
     if by_time:
-        text = _fmt_s(round(low)) if round(low) == round(high) else \
-            f"{_fmt_s(round(low))}-{_fmt_s(round(high))}"
-        return f" of {text}"
+        a, b = _fmt_clock(low), _fmt_clock(high)
+        return f" of {a}" if a == b else f" of {a}-{b}"
     if high >= 3000:
         return f" of {low / 1000:.2f}-{high / 1000:.2f} km"
     return f" of {low:.0f}-{high:.0f} m" if round(low) != round(high) else f" of {low:.0f} m"
 
 
-def _size_disagreement(found: list[tuple[str, float | None, float | None]],
-                       reps: list[PlannedRep]) -> str | None:
+def _aligned_ranges(planned: dict[str, list[PlannedRep]],
+                    of_kind: dict[str, list[_Found]]) -> str:
+    """The found sizes by planned group: `` of 790-812 m`` or ``: 5 of 392-410 m, 4 of ...``."""
+    groups: dict[int, tuple[list[_Found], list[PlannedRep]]] = {}
+    for kind, reps in planned.items():
+        for rep, got in zip(reps, of_kind[kind], strict=True):
+            entry = groups.setdefault(rep.group, ([], []))
+            entry[0].append(got)
+            entry[1].append(rep)
+    if len(groups) == 1:
+        found, reps = next(iter(groups.values()))
+        return _range(found, _by_time(reps))
+    return ": " + ", ".join(f"{len(found)}{_range(found, _by_time(reps))}"
+                            for _, (found, reps) in sorted(groups.items()))
+
+
+def _size_disagreement(planned: dict[str, list[PlannedRep]],
+                       of_kind: dict[str, list[_Found]]) -> str | None:
     """A sentence naming the reps whose size is off the plan by more than the tolerance."""
     off = []
-    for number, ((_, distance, duration), rep) in enumerate(zip(found, reps, strict=True), 1):
-        if rep.distance_m is not None and distance is not None:
-            if abs(distance - rep.distance_m) > REP_TOLERANCE * rep.distance_m:
-                off.append(f"rep {number} measures {distance:.0f} m for {_fmt_m(rep.distance_m)}")
-        elif rep.duration_s is not None and duration is not None and (
-                abs(duration - rep.duration_s) > REP_TOLERANCE * rep.duration_s):
-            off.append(f"rep {number} lasts {_fmt_s(round(duration))} for "
-                       f"{_fmt_s(rep.duration_s)}")
+    for kind, reps in planned.items():
+        for number, (rep, got) in enumerate(zip(reps, of_kind[kind], strict=True), 1):
+            label = f"{kind} {number}"
+            if rep.distance_m is not None and got.distance_m is not None:
+                if abs(got.distance_m - rep.distance_m) > REP_TOLERANCE * rep.distance_m:
+                    off.append(f"{label} measures {got.distance_m:.0f} m for "
+                               f"{_fmt_m(rep.distance_m)}")
+            elif rep.duration_s is not None and got.duration_s is not None and (
+                    abs(got.duration_s - rep.duration_s) > REP_TOLERANCE * rep.duration_s):
+                off.append(f"{label} lasts {_fmt_clock(got.duration_s)} for "
+                           f"{_fmt_s(rep.duration_s)}")
     if not off:
         return None
     shown = "; ".join(off[:3]) + (f"; and {len(off) - 3} more" if len(off) > 3 else "")
