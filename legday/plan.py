@@ -89,6 +89,7 @@ class Plan:
     source: Source
     text: str
     parts: tuple[Part, ...]
+    label: str | None = None  # how to write the plan when its parts are measured laps
 
     @property
     def counted(self) -> bool:
@@ -112,7 +113,7 @@ class Plan:
 
     def describe(self) -> str:
         """The plan written back tidily: ``6 x 800 m / 90 s``, ``easy + strides``."""
-        return " + ".join(_describe(part) for part in self.parts)
+        return self.label or " + ".join(_describe(part) for part in self.parts)
 
     def to_dict(self) -> dict[str, Any]:
         reps = self.reps()
@@ -779,19 +780,18 @@ def plan_from_laps(laps: pd.DataFrame) -> Plan | None:
         elif name in _REST_INTENSITIES:
             steps.append(Step("rest", None, _round(distance), _round(duration)))
     body = _attach_rests(steps)
-    if _uniform(body):
-        return Plan("laps", "lap intensity", (Repeat(len(body), (body[0],)),))
-    return Plan("laps", "lap intensity", (Repeat(1, tuple(body)),))
+    sizes = [s.distance_m for s in body if isinstance(s, Step) and s.distance_m is not None]
+    label = f"{len(body)} work lap{_s(len(body))}"
+    if sizes:
+        low, high = min(sizes), max(sizes)
+        label += f" of {_fmt_m(low)}" if low == high else f" of {low:.0f}-{high:.0f} m"
+    label += " between rest laps"
+    return Plan("laps", "lap intensity", (Repeat(1, tuple(body)),), label)
 
 
 def _round(value: Any) -> float | None:
     number = _positive(value)
     return None if number is None else float(round(number))
-
-
-def _uniform(steps: list[Part]) -> bool:
-    return False if not steps else all(
-        isinstance(s, Step) and s == steps[0] for s in steps)
 
 
 def _positive(value: Any) -> float | None:
@@ -850,14 +850,20 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
     if not reps:
         return _compare_session(plan, described, found)
     planned: dict[str, list[PlannedRep]] = {}
-    for rep in reps:
-        planned.setdefault(str(rep.kind), []).append(rep)
+    if plan.source == "laps":
+        # A work lap says nothing of its kind: any work effort can be it.
+        planned[_ANY] = reps
+        found = [_Found(_ANY, f.distance_m, f.duration_s, f.stride, f.kind) for f in found]
+    else:
+        for rep in reps:
+            planned.setdefault(str(rep.kind), []).append(rep)
     of_kind = {kind: [f for f in found if f.kind == kind] for kind in planned}
-    sprints = of_kind.get(str(EffortKind.SPRINT))
-    if sprints is not None and len(sprints) != len(planned["sprint"]) and (
-            "strides" not in plan.kinds):
-        # Strides in a warm-up are no planned sprint: set them aside when that fits.
-        of_kind["sprint"] = [f for f in sprints if not f.stride]
+    for kind in (str(EffortKind.SPRINT), _ANY):
+        candidates = of_kind.get(kind)
+        if candidates is not None and len(candidates) != len(planned[kind]) and (
+                "strides" not in plan.kinds):
+            # Strides in a warm-up are no planned rep: set them aside.
+            of_kind[kind] = [f for f in candidates if not f.stride]
     chosen = {id(f) for v in of_kind.values() for f in v}
     matched = len(chosen)
     extra = [f for f in found if id(f) not in chosen]
@@ -879,7 +885,7 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
         else:
             counts = " and ".join(f"{len(v)} {k}{_s(len(v))}" for k, v in planned.items())
             what = "; ".join(
-                f"{len(of_kind[k])} {k}{_s(len(of_kind[k]))}"
+                f"{_count_kinds(of_kind[k]) or 'no ' + k + 's'}"
                 f"{_range(of_kind[k], by_time=_by_time(v))}" for k, v in planned.items())
             if len(planned) == 1:
                 counts = f"{len(reps)} rep{_s(len(reps))}"
@@ -900,6 +906,10 @@ class _Found:
     distance_m: float | None
     duration_s: float | None
     stride: bool = False  # a sprint the classifier calls a stride
+    effort_kind: str | None = None  # the classifier's kind, when ``kind`` is any work
+
+
+_ANY = "work effort"
 
 
 def _s(count: int) -> str:
@@ -930,7 +940,7 @@ def _finite(value: Any) -> float | None:
 def _count_kinds(found: list[_Found]) -> str:
     counts: dict[str, int] = {}
     for rep in found:
-        name = "stride" if rep.stride else rep.kind
+        name = "stride" if rep.stride else rep.effort_kind or rep.kind
         counts[name] = counts.get(name, 0) + 1
     return ", ".join(f"{n} {k}{_s(n)}" for k, n in counts.items())
 
@@ -972,7 +982,7 @@ def _size_disagreement(planned: dict[str, list[PlannedRep]],
     off = []
     for kind, reps in planned.items():
         for number, (rep, got) in enumerate(zip(reps, of_kind[kind], strict=True), 1):
-            label = f"{kind} {number}"
+            label = f"{'rep' if kind == _ANY else kind} {number}"
             if rep.distance_m is not None and got.distance_m is not None:
                 if abs(got.distance_m - rep.distance_m) > REP_TOLERANCE * rep.distance_m:
                     off.append(f"{label} measures {got.distance_m:.0f} m for "
