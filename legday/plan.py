@@ -23,17 +23,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
 
-from legday.model import Activity, WorkoutStep
+from legday.model import Activity, WorkoutStep, iso_utc
 from legday.schema import WORK_KINDS, EffortKind
 
 __all__ = ["Plan", "PlanComparison", "PlannedRep", "Repeat", "Step", "compare", "parse",
-           "plan_for", "plan_from_laps", "plan_from_workout_steps"]
+           "plan_for", "plan_from_laps", "plan_from_workout_steps", "plan_json", "plan_rows"]
 
 Role = Literal["work", "steady", "warmup", "cooldown", "rest"]
 Source = Literal["name", "description", "workout", "laps"]
@@ -119,7 +119,8 @@ class Plan:
         reps = self.reps()
         return {"source": self.source, "text": self.text, "plan": self.describe(),
                 "reps": len(reps) if self.counted else None,
-                "rep_kinds": sorted({str(r.kind) for r in reps})}
+                # A work lap's kind is not written down: any work effort can match it.
+                "rep_kinds": [] if self.source == "laps" else sorted({str(r.kind) for r in reps})}
 
 
 def _counted(part: Part) -> bool:
@@ -842,9 +843,10 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
     """
     frame = getattr(efforts, "efforts", efforts)
     work = frame[frame["kind"].astype(str).isin([str(k) for k in WORK_KINDS])]
+    whys = work["why"] if "why" in work.columns else pd.Series("", index=work.index)
     found = [_Found(str(k), _finite(d), _finite(t), " stride " in str(why))
              for k, d, t, why in zip(work["kind"], work["distance_m"], work["duration_s"],
-                                     work["why"], strict=True)]
+                                     whys, strict=True)]
     reps = plan.reps()
     described = plan.describe()
     if not reps:
@@ -995,3 +997,31 @@ def _size_disagreement(planned: dict[str, list[PlannedRep]],
         return None
     shown = "; ".join(off[:3]) + (f"; and {len(off) - 3} more" if len(off) > 3 else "")
     return f"the sizes disagree with the plan: {shown}."
+
+
+def plan_json(activity: Activity, efforts: Any) -> dict[str, Any] | None:
+    """The CLI's ``plan`` object for one run: the plan beside its efforts (None without a
+    plan)."""
+    plan = plan_for(activity)
+    return None if plan is None else compare(plan, efforts).to_dict()
+
+
+def plan_rows(runs: pd.DataFrame, activities: Sequence[Activity],
+              efforts_of: Callable[[Activity], pd.DataFrame]) -> list[dict[str, Any]]:
+    """The season's runs that carry a plan, oldest first, each with its ``week`` and
+    ``file`` and the plan beside what was found (:meth:`PlanComparison.to_dict`).
+
+    ``runs`` is the season's run table (``activity_id`` is the activity's ``id``);
+    ``efforts_of`` gives a run's efforts in time order.
+    """
+    weeks = dict(zip(runs["activity_id"], runs["week"], strict=True))
+    rows = []
+    for activity in activities:
+        week = weeks.get(activity.id)
+        plan = plan_for(activity) if week is not None else None
+        if plan is None:
+            continue
+        rows.append({"week": str(week), "file": activity.label, "name": activity.name,
+                     "start": iso_utc(activity.start_utc),
+                     **compare(plan, efforts_of(activity)).to_dict()})
+    return rows
