@@ -891,7 +891,9 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
                 f"{_range(of_kind[k], by_time=_by_time(v))}" for k, v in planned.items())
             if len(planned) == 1:
                 counts = f"{len(reps)} rep{_s(len(reps))}"
-            sentences = [f"planned {described}: {counts}, found {matched}: {what}."]
+            # "planned 6 x 800 m, found 5" says the count already; a ladder does not.
+            counts = "" if described.startswith(f"{len(reps)} ") else f": {counts}"
+            sentences = [f"planned {described}{counts}, found {matched}: {what}."]
     if extra:
         sentences.append(f"also found {_count_kinds(extra)} that the plan does not name "
                          "(strides, surges, or reps read as another kind).")

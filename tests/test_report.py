@@ -112,4 +112,4 @@ def test_the_report_sets_each_plan_beside_what_was_found(tmp_path: Path):
     assert track[2].startswith("planned 6 x 800 m / 90 s; found 6 reps of ")
     hills = re.search(r"<li class='(\w+)'><b>2026-W33 · Hills</b>: ([^<]*)</li>", plans)
     assert hills is not None and hills[1] == "warning"
-    assert hills[2].startswith("planned 12 hill reps: 12 reps, found ")
+    assert hills[2].startswith("planned 12 hill reps, found ")
