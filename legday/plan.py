@@ -44,6 +44,7 @@ SPRINT_REP_M = 150.0
 SPRINT_REP_S = 20.0
 #: How far a found rep may differ from the planned distance or duration and still match.
 REP_TOLERANCE = 0.2
+_MILE_M = 1609.344
 #: A bare number this large after "N x" is a distance in metres ("4x800"). [m]
 BARE_METRES_FROM = 50.0
 
@@ -155,7 +156,7 @@ _KIND_PREFIXES: tuple[tuple[str, str], ...] = (
     ("progress", "progression"), ("fokozo", "progression"), ("progresiv", "progression"),
     ("fartlek", "fartlek"), ("fahrtspiel", "fartlek"), ("iramjatek", "fartlek"),
     ("interval", "intervals"), ("reszta", "intervals"), ("fraction", "intervals"),
-    ("series", "intervals"), ("repeats", "intervals"),
+    ("series", "intervals"), ("repeats", "intervals"), ("surge", "intervals"),
     ("warm", "warmup"), ("bemeleg", "warmup"), ("wu", "warmup"), ("einlauf", "warmup"),
     ("cool", "cooldown"), ("levezet", "cooldown"), ("cd", "cooldown"), ("auslauf", "cooldown"),
 )
@@ -171,7 +172,7 @@ _UNITS: dict[str, tuple[str, float]] = {
     **{w: ("m", 1.0) for w in ("m", "meter", "meters", "metre", "metres", "mtr")},
     **{w: ("m", 1000.0) for w in ("k", "km", "kms", "kilometer", "kilometers", "kilometre",
                                   "kilometres")},
-    **{w: ("m", 1609.344) for w in ("mi", "mile", "miles")},
+    **{w: ("m", _MILE_M) for w in ("mi", "mile", "miles")},
     **{w: ("s", 1.0) for w in ("s", "sec", "secs", "second", "seconds", "mp", "sek", "seg",
                                '"', "''")},
     **{w: ("s", 60.0) for w in ("min", "mins", "minute", "minutes", "perc", "minuten", "'",
@@ -179,6 +180,7 @@ _UNITS: dict[str, tuple[str, float]] = {
     **{w: ("s", 3600.0) for w in ("h", "hr", "hrs", "hour", "hours", "ora")},
 }
 _X_WORDS = frozenset({"x", "times"})
+_PART_WORDS = frozenset({"part", "pt", "no", "nr", "number", "day", "week", "session"})
 _SET_WORDS = frozenset({"sets", "set", "reps", "rep", "of", "sorozat", "series", "serie"})
 _RECOVERY_WORDS = frozenset({"r", "rec", "recovery", "jog", "walk", "rest", "pause", "standing",
                              "pihenő", "piheno", "seta", "kocogas", "trabpause", "ri",
@@ -259,6 +261,7 @@ class _Item:
     multiplied: bool = False  # "N x" was written: even "1 x 600 m" is a rep
     bare: bool = False  # a number without a unit: a distance only inside a repeat
     rest: bool = False  # a quantity of rest ("10 min rest")
+    recovering: bool = False  # past the "/" of a recovery
 
 
 class _Parser:
@@ -321,7 +324,8 @@ class _Parser:
             if token.type == "word":
                 self.word(item)
             elif token.type in ("number", "clock"):
-                if item.structured and (item.quantity or item.body or item.ladder):
+                if item.structured and (item.quantity or item.body or item.ladder
+                                        or item.count is not None):
                     self.trailing_quantity(item)
                 else:
                     self.core(item)
@@ -336,6 +340,7 @@ class _Parser:
                     item.structured = item.body is not None
             elif token.type == "slash":
                 self.take()
+                item.recovering = True  # "/ long walk": no kind word from here on
                 if item.recovery is None and (item.quantity or item.body or item.ladder
                                               or item.kinds):
                     item.recovery = self.quantity(optional=True)
@@ -368,6 +373,11 @@ class _Parser:
                 item.recovery = self.quantity(optional=True)
             elif item.quantity and not (item.count or item.body or item.kinds):
                 item.rest = True  # "10 min rest" between sets
+            return
+        if word in _PART_WORDS and self.is_("number"):
+            self.take()  # "part 1 of 2", "pt 2": no count
+            return
+        if item.recovering:
             return
         kind = _kind_of(word)
         if kind is None and item.structured:
@@ -429,9 +439,10 @@ class _Parser:
         unit = self.unit()
         if unit is None:
             if first < BARE_METRES_FROM:
-                item.count = int(round(min(values)))  # "8 strides", "6-8 strides"
-                item.structured = True
-                return
+                if self.counts_something():  # "8 strides", "6-8 short hill reps"
+                    item.count = int(round(min(values)))
+                    item.structured = True
+                return  # "split over 2 files": a number, not a plan
             unit = ("m", 1.0)
             item.bare = True
         kind, scale = unit
@@ -441,6 +452,16 @@ class _Parser:
         else:
             item.quantity = _size(kind, sum(sizes) / len(sizes))
         item.structured = True
+
+    def counts_something(self) -> bool:
+        """Whether a kind word or "reps" follows within a few words (a bare count's object)."""
+        for ahead in range(3):
+            token = self.peek(ahead)
+            if token is None or token.type != "word":
+                return False
+            if _kind_of(token.value) or token.value in _SET_WORDS or token.value in _REP_WORDS:
+                return True
+        return False
 
     def repeat(self, item: _Item, count: float) -> None:
         """After ``count x``: a nested repeat, parentheses, a quantity or kind words."""
@@ -640,6 +661,9 @@ def _flatten(part: Part, group: int, out: list[PlannedRep], in_repeat: bool,
 
 
 def _fmt_m(metres: float) -> str:
+    miles = metres / _MILE_M
+    if miles >= 0.99 and abs(miles - round(miles * 4) / 4) < 0.001:
+        return f"{round(miles * 4) / 4:g} mi"  # written in miles: shown in miles
     if metres >= 1000 and metres % 100 == 0 or metres >= 3000:
         km = metres / 1000
         return f"{km:g} km" if km == round(km, 1) else f"{km:.2f} km"
@@ -678,7 +702,7 @@ def _describe_step(step: Step) -> str:
     label = _KIND_LABELS.get(step.kind or "", step.kind or "")
     if size and step.kind in ("hill", "strides", "sprints"):
         label = {"hill": "hill", "strides": "strides", "sprints": "sprints"}[step.kind or ""]
-    text = " ".join(p for p in (size, label) if p) or "rep"
+    text = " ".join(p for p in (size, label) if p) or "reps"
     rest = _size_text(step.recovery_m, step.recovery_s)
     return f"{text} / {rest}" if rest else text
 
@@ -688,8 +712,10 @@ def _describe(part: Part) -> str:
         return _describe_step(part)
     if part.ladder:
         steps = [p for p in part.body if isinstance(p, Step)]
-        sizes = "-".join(_size_text(s.distance_m, s.duration_s).split(" ")[0] for s in steps)
-        unit = _size_text(steps[0].distance_m, steps[0].duration_s).split(" ")[-1]
+        by_distance = steps[0].distance_m is not None
+        sizes = "-".join(f"{(s.distance_m if by_distance else s.duration_s) or 0:g}"
+                         for s in steps)
+        unit = "m" if by_distance else "s"
         rest = _size_text(steps[0].recovery_m, steps[0].recovery_s)
         return f"ladder {sizes} {unit}" + (f" / {rest}" if rest else "")
     inner = " + ".join(_describe(p) for p in part.body)
@@ -862,10 +888,16 @@ def compare(plan: Plan, efforts: Any) -> PlanComparison:
     of_kind = {kind: [f for f in found if f.kind == kind] for kind in planned}
     for kind in (str(EffortKind.SPRINT), _ANY):
         candidates = of_kind.get(kind)
-        if candidates is not None and len(candidates) != len(planned[kind]) and (
-                "strides" not in plan.kinds):
-            # Strides in a warm-up are no planned rep: set them aside.
-            of_kind[kind] = [f for f in candidates if not f.stride]
+        if candidates is None or len(candidates) == len(planned[kind]):
+            continue
+        # Strides in a warm-up are no planned sprint, and planned strides may be all the
+        # classifier calls strides: whichever makes the count, else the sprints.
+        strides = [f for f in candidates if f.stride]
+        others = [f for f in candidates if not f.stride]
+        planned_strides = "strides" in plan.kinds
+        options = [strides, others] if planned_strides else [others]
+        of_kind[kind] = next((o for o in options if len(o) == len(planned[kind])),
+                             candidates if planned_strides else others)
     chosen = {id(f) for v in of_kind.values() for f in v}
     matched = len(chosen)
     extra = [f for f in found if id(f) not in chosen]
@@ -925,9 +957,11 @@ def _by_time(reps: list[PlannedRep]) -> bool:
 
 
 def _compare_session(plan: Plan, described: str, found: list[_Found]) -> PlanComparison:
-    if not found:
-        return PlanComparison(plan, 0, 0, True,
-                              (f"planned {described}; found no reps: continuous running.",))
+    if all(f.stride for f in found):
+        also = (f"also found {_count_kinds(found)} that the plan does not name.",) if found \
+            else ()
+        return PlanComparison(plan, 0, 0, True, (
+            f"planned {described}; found no reps: continuous running.", *also))
     return PlanComparison(plan, 0, len(found), False, (
         f"planned {described} without reps, but found {_count_kinds(found)}: either the plan "
         "changed on the day or the classifier read surges as efforts.",))
