@@ -7,15 +7,19 @@ grammar (docs/plan.md), :func:`plan_from_workout_steps` reads the FIT steps, and
 :func:`compare` sets a plan beside what the classifier found, in sentences that say where
 the two disagree instead of trusting either. Nothing here feeds the classifier.
 
-Grammar (tokens are case- and accent-insensitive)::
+Grammar (case- and accent-insensitive; unknown words are read past)::
 
-    sequence := item (SEP item)*              SEP: + , ; & then and plus
-    item     := word* core? suffix*
-    core     := count X core | count X "(" sequence ")" | "(" sequence ")"
-              | quantity ("-" quantity)* | count kind-word
-    suffix   := X count | "/" recovery | rec-word recovery | "(" comment ")" | "at" target
-    quantity := number unit | mm:ss | number (bare: metres in a repeat when >= 50)
-    count    := number ("sets" | "reps" | "of")*
+    sequence := item (SEP item)*                SEP: + , ; & | then and plus
+    item     := word* core? suffix*             words give kinds; free text alone: no plan
+    core     := count X ("(" sequence ")" | core | kind-word*)
+              | count set-word+ core            "2 sets of 4 hill reps"
+              | "(" sequence ")"
+              | size ("-" size)*                three or more: a ladder; two: a range
+              | count kind-word                 "8 strides"
+    suffix   := X count | "/" recovery | rec-word size | size rest-word
+              | "(" comment ")" | ("at" | "@") target
+    size     := number unit | m:ss | number     bare: metres when >= 50
+    X        := "x" | "*" | "×" | "times"
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ class Plan:
         """The work reps, in order (a repeat without a count gives one rep)."""
         out: list[PlannedRep] = []
         for group, part in enumerate(self.parts):
-            _flatten(part, group, out, in_repeat=False, ladder=False)
+            _flatten(part, group, out, ladder=False)
         return out
 
     @property
@@ -343,7 +347,7 @@ class _Parser:
                 item.recovering = True  # "/ long walk": no kind word from here on
                 if item.recovery is None and (item.quantity or item.body or item.ladder
                                               or item.kinds):
-                    item.recovery = self.quantity(optional=True)
+                    item.recovery = self.quantity()
             elif token.type == "x" and self.is_("number", 1):
                 self.take()
                 if item.count is None:
@@ -370,7 +374,7 @@ class _Parser:
         if word in _RECOVERY_WORDS and (item.quantity or item.body or item.ladder
                                         or item.count):
             if item.recovery is None and self.is_quantity_ahead():
-                item.recovery = self.quantity(optional=True)
+                item.recovery = self.quantity()
             elif item.quantity and not (item.count or item.body or item.kinds):
                 item.rest = True  # "10 min rest" between sets
             return
@@ -391,7 +395,7 @@ class _Parser:
     def skip_target(self) -> None:
         """A pace or time target ("at 3:15/km", "@ 83 s/lap"): read past it."""
         if self.is_quantity_ahead():
-            self.quantity(optional=True)
+            self.quantity()
         if self.is_("slash") and self.is_("word", 1):
             self.take()
             self.take()
@@ -409,14 +413,14 @@ class _Parser:
 
     def trailing_quantity(self, item: _Item) -> None:
         """A quantity after the item's core: a recovery when a recovery word follows."""
-        quantity = self.quantity(optional=True)
+        quantity = self.quantity()
         if self.is_("word") and self.peek() is not None and (
                 self.take().value in _RECOVERY_WORDS) and item.recovery is None:
             item.recovery = quantity
 
     def core(self, item: _Item) -> None:
         if self.is_("clock"):
-            item.quantity = self.quantity(optional=True)
+            item.quantity = self.quantity()
             item.structured = True
             return
         first = self.take().number
@@ -496,7 +500,7 @@ class _Parser:
             return _UNITS[token.value]
         return None
 
-    def quantity(self, optional: bool) -> _Quantity | None:
+    def quantity(self) -> _Quantity | None:
         if self.is_("clock"):
             return _Quantity(seconds=self.take().number)
         if not self.is_("number"):
@@ -648,8 +652,7 @@ def _expected_kind(step: Step, ladder: bool) -> EffortKind:
     return EffortKind.INTERVAL
 
 
-def _flatten(part: Part, group: int, out: list[PlannedRep], in_repeat: bool,
-             ladder: bool) -> None:
+def _flatten(part: Part, group: int, out: list[PlannedRep], ladder: bool) -> None:
     if isinstance(part, Step):
         if part.role == "work":
             out.append(PlannedRep(_expected_kind(part, ladder), part.distance_m,
@@ -657,7 +660,7 @@ def _flatten(part: Part, group: int, out: list[PlannedRep], in_repeat: bool,
         return
     for _ in range(part.count if part.count is not None else 1):
         for inner in part.body:
-            _flatten(inner, group, out, True, ladder or part.ladder)
+            _flatten(inner, group, out, ladder or part.ladder)
 
 
 def _fmt_m(metres: float) -> str:
