@@ -20,6 +20,7 @@ from legday.efforts import RunClassification, classify_activities, fmt_duration,
 from legday.errors import LegdayError
 from legday.io import ReadFailure, read_paths
 from legday.model import Activity
+from legday.plan import plan_json, plan_rows
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -86,6 +87,7 @@ def _classify_object(result: Activity | ReadFailure,
     out["sport"] = result.sport.value
     assert classification is not None
     out.update(classification.to_dict())
+    out["plan"] = plan_json(result, classification)
     return out
 
 
@@ -210,6 +212,8 @@ def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
         problems += [{"file": path, "line": p.line, "reason": p.reason} for p in read.problems]
     season = analyse(activities, entries, settings, checkins=checkins)
     payload = season.to_dict()
+    payload["plans"] = plan_rows(season.runs, activities, lambda a: season.efforts[
+        season.efforts["activity_id"] == a.id])
     payload["problems"] = problems
     payload["unmapped"] = unmapped(season.entries).to_dict("records")
     payload["errors"] = errors

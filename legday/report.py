@@ -18,6 +18,7 @@ from legday.charts.checkins import legs_after_chart
 from legday.checkins import legs_after
 from legday.csv_export import csv_text
 from legday.library import Library
+from legday.plan import plan_rows
 from legday.schema import MINUTE_S
 from legday.season import Season, json_value
 from legday.strength.muscles import MUSCLE_GROUPS
@@ -101,6 +102,20 @@ def _notes_html(notes: pd.DataFrame) -> str:
     return f"<table><tr><th>week of</th><th>by</th><th>note</th></tr>{rows}</table>"
 
 
+def _plans_html(library: Library, weeks: pd.DataFrame) -> str:
+    rows = [r for r in plan_rows(library.season.runs, library.activities, lambda a: (
+        library.efforts[library.efforts["activity_id"] == a.extra.get("activity_id")]))
+        if r["week"] in weeks.index]
+    if not rows:
+        return ("<p>No run in these weeks carries a plan in its name, description or "
+                "structured workout (a run's work and rest laps are set beside its efforts "
+                "on its Activity page).</p>")
+    return "<ul>" + "".join(
+        f"<li class='{'good' if r['agrees'] else 'warning'}'><b>{html.escape(r['week'])} · "
+        f"{html.escape(r['name'] or r['file'])}</b>: "
+        f"{html.escape(' '.join(r['sentences']))}</li>" for r in rows) + "</ul>"
+
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
 max-width:1100px;color:#222;padding:0 1rem}
@@ -164,6 +179,8 @@ load ratios describe the training, they do not predict injuries.
 {_checkins_html(season.checkins, table)}
 <h2>Week by week</h2>
 {_findings_html(table)}
+<h2>Plan beside detection</h2>
+{_plans_html(library, table)}
 <h2>Coach notes</h2>
 {_notes_html(library.notes)}
 </body></html>

@@ -1,6 +1,6 @@
 """Strava bulk export: ``activities.csv`` plus ``activities/*.fit.gz|.gpx.gz|.tcx.gz``.
 
-The CSV gives each activity's name, Strava type and start; it is linked to the
+The CSV gives each activity's name, description, Strava type and start; it is linked to the
 file named in its ``Filename`` column. Rows without a file (manual entries such
 as a "Weight Training" session) become activities without samples, so weekly
 analytics can still count them. Files in ``activities/`` that no row names are
@@ -103,7 +103,13 @@ def _apply_row(activity: Activity, row: dict[str, str]) -> Activity:
     extra = dict(activity.extra)
     extra.update(strava_id=row.get("Activity ID"), strava_type=row.get("Activity Type"))
     return dataclasses.replace(activity, name=row.get("Activity Name") or activity.name,
+                               description=_description(row) or activity.description,
                                sport=sport, extra=extra)
+
+
+def _description(row: dict[str, str]) -> str | None:
+    """The runner's description of the session (often where the plan is written)."""
+    return (row.get("Activity Description") or "").strip() or None
 
 
 def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activity:
@@ -118,6 +124,7 @@ def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activi
                             row.get("Activity Type"), row.get("Activity Name")),
         sport_original=row.get("Activity Type") or None,
         name=row.get("Activity Name") or None,
+        description=_description(row),
         start_utc=start,
         elapsed_s=_float(row.get("Elapsed Time")),
         moving_s=_float(row.get("Moving Time")),

@@ -102,6 +102,10 @@ class ActivityRow(Base):
     sport_original: Mapped[str | None] = mapped_column(String(100))
     sub_sport_original: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str | None] = mapped_column(Text)
+    #: The runner's description of the session (where the plan is often written).
+    description: Mapped[str | None] = mapped_column(Text)
+    #: legday.model.Workout.to_dict of the structured workout the watch followed.
+    workout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     device_manufacturer: Mapped[str | None] = mapped_column(String(100))
     device_product: Mapped[str | None] = mapped_column(String(100))
     start_utc: Mapped[datetime | None] = mapped_column(UtcDateTime)

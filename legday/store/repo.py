@@ -40,6 +40,7 @@ from legday.model import (
     Activity,
     Device,
     Sport,
+    Workout,
     empty_frame,
 )
 from legday.schema import ENTRY_COLUMNS, RENAMED_THRESHOLDS, AnalysisSettings, PrivacyZone
@@ -238,7 +239,8 @@ def row_to_activity(row: ActivityRow, samples: pd.DataFrame | None = None) -> Ac
     extra["activity_id"] = row.id
     return Activity(
         id=row.content_id, source=row.source, format=row.format, sport=Sport(row.sport),
-        member=row.member, name=row.name, sport_original=row.sport_original,
+        member=row.member, name=row.name, description=row.description,
+        workout=Workout.from_dict(row.workout), sport_original=row.sport_original,
         sub_sport_original=row.sub_sport_original,
         device=Device(row.device_manufacturer, row.device_product),
         start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s, elapsed_s=row.elapsed_s,
@@ -343,9 +345,9 @@ def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
 
 #: The columns of an activity without its frames (samples, laps, timer events, sets).
 _LIGHT_FIELDS = ("id", "content_id", "source", "member", "format", "sport", "sport_original",
-                 "sub_sport_original", "name", "device_manufacturer", "device_product",
-                 "start_utc", "utc_offset_s", "elapsed_s", "moving_s", "distance_m", "partial",
-                 "primary_kind", "fixes", "extra")
+                 "sub_sport_original", "name", "description", "workout", "device_manufacturer",
+                 "device_product", "start_utc", "utc_offset_s", "elapsed_s", "moving_s",
+                 "distance_m", "partial", "primary_kind", "fixes", "extra")
 
 
 def load_summaries(ctx: Context, since: datetime | None = None,
@@ -381,6 +383,7 @@ def load_summaries(ctx: Context, since: datetime | None = None,
             id=row.content_id,
             source=PurePath(row.source).name if privacy is not None else row.source,
             format=row.format, sport=Sport(row.sport), member=row.member, name=row.name,
+            description=row.description, workout=Workout.from_dict(row.workout),
             sport_original=row.sport_original, sub_sport_original=row.sub_sport_original,
             device=Device(row.device_manufacturer, row.device_product),
             start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s,

@@ -115,3 +115,21 @@ def test_real_strava_export_folder_and_zip_agree(tmp_path: Path):
 def test_zip_helper_roundtrip():
     data = zip_bytes({"a.txt": b"x"})
     assert zipfile.ZipFile(io.BytesIO(data)).read("a.txt") == b"x"
+
+
+def test_export_keeps_the_description_where_runners_write_the_plan(tmp_path: Path):
+    export = tmp_path / "export_7"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities" / "21.gpx").write_text(gpx_text(start="2025-03-01T08:00:00Z"))
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Filename\n"
+        '21,"Mar 1, 2025, 8:00:00 AM",Track,Run,"6x800m / 90s, felt strong",40,0.3,'
+        "activities/21.gpx\n"
+        '22,"Mar 2, 2025, 8:00:00 AM",Easy,Run,"  ",1800,5.1,\n')
+    acts, fails = _split(read_path(export))
+    assert not fails
+    by_id = {a.extra.get("strava_id"): a for a in acts}
+    assert by_id["21"].description == "6x800m / 90s, felt strong"
+    assert by_id["21"].summary()["description"] == "6x800m / 90s, felt strong"
+    assert by_id["22"].description is None

@@ -20,7 +20,7 @@ from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
 #: The newest migration.
-HEAD = "0004_checkins"
+HEAD = "0005_plans"
 
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
           "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
