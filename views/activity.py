@@ -10,7 +10,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
+from legday.charts.activity import (
+    activity_profile,
+    default_profile_axis,
+    effort_map,
+    efforts_table,
+    laps_table,
+    run_intensity,
+    with_hard_steady,
+)
 from legday.cleaning import prepare_run
 from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
 from legday.library import view_key
@@ -103,9 +111,24 @@ if sport not in RUNNING_SPORTS:
     st.stop()
 
 activity, prepared = _prepared(ctx, view_key(ctx), chosen)
-efforts_all = library(access).efforts
-efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
-efforts = efforts.sort_values("start").reset_index(drop=True)
+lib = library(access)
+efforts = lib.efforts[lib.efforts["activity_id"] == chosen][list(EFFORT_COLUMNS)]
+efforts = with_hard_steady(efforts.sort_values("start").reset_index(drop=True), lib.profile)
+intensity = run_intensity(efforts, lib.profile)
+if intensity is not None:
+    how_hard = st.columns(4)
+    how_hard[0].metric("of your threshold pace", f"{100 * intensity.threshold_share:.0f} %",
+                       help="The run's grade-adjusted pace over moving time against your "
+                            f"threshold pace ({units.fmt_pace(lib.profile.threshold_speed_mps)}"
+                            f", {lib.profile.source('threshold_speed_mps')}): about 75-85 % "
+                            "is easy running, 88 % or more tempo, 100 % threshold or a race.")
+    how_hard[1].metric("heart rate (bpm)", f"{intensity.heart_rate:.0f}"
+                       if math.isfinite(intensity.heart_rate) else "-",
+                       help="Mean over moving time.")
+    how_hard[2].metric("of your max heart rate", f"{100 * intensity.max_hr_share:.0f} %"
+                       if math.isfinite(intensity.max_hr_share) else "-",
+                       help=f"Your max heart rate {lib.profile.max_hr:.0f} "
+                            f"({lib.profile.source('max_hr')}).")
 offset_s = utc_offset_s(row["start_utc"], activity.utc_offset_s, timezone)
 
 if access.mode == "share":
@@ -124,8 +147,11 @@ elif prepared.empty:
 else:
     st.plotly_chart(effort_map(prepared, efforts, title="Route by effort kind"),
                     key="effort_map")
-    axis = st.radio("Profile against", ["distance", "time"], horizontal=True,
-                    key="profile_x")
+    axes = {"distance": "distance", "time": "elapsed time"}
+    axis = st.radio("Profile against", list(axes), horizontal=True, format_func=axes.get,
+                    index=list(axes).index(default_profile_axis(efforts)),
+                    key=f"profile_x_{chosen}",
+                    help="Workouts open on elapsed time: rests and stops keep their length.")
     st.plotly_chart(activity_profile(prepared, efforts, units, x=str(axis),
                                      title="Pace, grade-adjusted pace, elevation and heart rate"),
                     key="activity_profile")
@@ -141,12 +167,14 @@ else:
                "background, hills, intervals, sprints and recoveries are shaded above.")
     st.dataframe(efforts_table(efforts, units, offset_s), hide_index=True, key="efforts_table",
                  column_config={"why": st.column_config.TextColumn("why", width="large")})
-    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"])
-                   | hard_steady(efforts)]
+    hard = hard_steady(efforts)
+    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"]) | hard]
     if len(work):
-        st.markdown("**The work in this run**\n\n" + "\n".join(
-            f"- {kind}: {units.localise_paces(why)}"
-            for kind, why in zip(work["kind"], work["why"], strict=True)))
+        # A hard steady stretch's why already starts with tempo or threshold.
+        lines = [units.localise_paces(why) if is_hard else f"{kind}: {units.localise_paces(why)}"
+                 for kind, why, is_hard in zip(work["kind"], work["why"], hard[work.index],
+                                               strict=True)]
+        st.markdown("**The work in this run**\n\n" + "\n".join(f"- {line}" for line in lines))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
 
