@@ -181,4 +181,7 @@ else:
 if len(activity.laps):
     st.subheader("Laps")
     st.caption("As recorded by the watch (manual, distance or workout-step laps).")
-    st.dataframe(laps_table(activity.laps, units, offset_s), hide_index=True, key="laps_table")
+    laps = laps_table(activity.laps, units, offset_s)
+    quiet = [c for c in ("trigger", "intensity") if (laps[c] == "").all()]
+    st.dataframe(laps, hide_index=True, key="laps_table",
+                 column_config=dict.fromkeys(quiet))  # an empty column says nothing

@@ -76,11 +76,17 @@ def effort_map(prepared: pd.DataFrame, efforts: pd.DataFrame, *, title: str = "R
     return fig
 
 
-#: The smoothed pace and grade-adjusted pace average this many seconds of samples. [s]
-SMOOTH_S = 15
+#: The smoothed pace and grade-adjusted pace average at least this many seconds... [s]
+SMOOTH_MIN_S = 15
+#: ... and up to this many on a long run, where a 15-s average still looks like noise. [s]
+SMOOTH_MAX_S = 60
+#: The window is the run's recorded time over this (a 1:40 run: 40 s). [1]
+SMOOTH_PER_RUN = 150
 #: Kinds after which the profile is drawn against elapsed time by default: reps and the
 #: standing or walking recoveries between them keep their real length on a clock.
 WORKOUT_KINDS = ("interval", "recovery")
+#: Kinds whose mean pace the pace axis always shows.
+WORK_KINDS = ("interval", "hill", "sprint")
 PACE_COLOUR = OKABE_ITO["blue"]
 GAP_COLOUR = OKABE_ITO["black"]
 
@@ -96,10 +102,16 @@ def default_profile_axis(efforts: pd.DataFrame) -> str:
     return "distance"
 
 
-def _smoothed(values: pd.Series, stretch: pd.Series) -> pd.Series:
-    """A centred rolling mean over :data:`SMOOTH_S` samples, never across a watch stop."""
+def smoothing_s(samples: int) -> int:
+    """The pace lines' averaging window for a run of ``samples`` seconds: 15 s for a run of
+    up to 37 minutes, longer for longer runs, at most a minute. [s]"""
+    return int(np.clip(samples // SMOOTH_PER_RUN, SMOOTH_MIN_S, SMOOTH_MAX_S))
+
+
+def _smoothed(values: pd.Series, stretch: pd.Series, window: int) -> pd.Series:
+    """A centred rolling mean over ``window`` samples, never across a watch stop."""
     return values.groupby(stretch, sort=False).transform(
-        lambda part: part.rolling(SMOOTH_S, center=True, min_periods=SMOOTH_S // 3).mean())
+        lambda part: part.rolling(window, center=True, min_periods=window // 3).mean())
 
 
 def _pace(speed_mps: pd.Series, units: Units) -> pd.Series:
@@ -117,14 +129,16 @@ def _minutes_since(t0: pd.Timestamp, moment: object) -> float:
     return float((_utc(moment) - t0).total_seconds()) / MINUTE_S
 
 
-def pace_axis(pace_s: pd.Series) -> dict[str, object]:
-    """A pace axis for people: the running range only (the 2nd to 98th percentile of
-    ``pace_s``, so a stop or a walk does not stretch it), faster at the top, round
-    ``m:ss`` ticks."""
+def pace_axis(pace_s: pd.Series, fastest_work_s: float = np.inf) -> dict[str, object]:
+    """A pace axis for people: the running range only (the 2nd to the 98th percentile of
+    ``pace_s``, widened to the fastest work effort's mean pace ``fastest_work_s`` so every
+    rep fits, while a stop, a walk or a GPS jump does not stretch it), faster at the top,
+    round ``m:ss`` ticks."""
     finite = pace_s[np.isfinite(pace_s)]
     if finite.empty:
         return {}
     low, high = float(finite.quantile(0.02)), float(finite.quantile(0.98))
+    low = min(low, fastest_work_s)
     pad = max(0.08 * (high - low), 5.0)
     low, high = low - pad, high + pad
     ticks = duration_ticks(low, high)
@@ -137,7 +151,7 @@ def activity_profile(prepared: pd.DataFrame, efforts: pd.DataFrame, units: Units
                      ) -> go.Figure:
     """Pace and grade-adjusted pace, elevation and heart rate, efforts shaded.
 
-    The pace lines are smoothed over :data:`SMOOTH_S` s, the raw pace fainter
+    The pace lines are smoothed (:func:`smoothing_s`), the raw pace fainter
     behind them; every line breaks where the runner stood, walked or stopped the
     watch, and the pace axis spans the running only.
 
@@ -166,9 +180,11 @@ def activity_profile(prepared: pd.DataFrame, efforts: pd.DataFrame, units: Units
     # A NaN where a new stretch begins breaks every line across a watch stop.
     restart = (stretch.diff().fillna(0) != 0).to_numpy()
     stopped = ~prepared["moving"].astype(bool).to_numpy() | restart
+    window = smoothing_s(len(prepared))
     raw = _pace(prepared["speed_mps"].astype(float), units).mask(stopped)
-    pace = _pace(_smoothed(prepared["speed_mps"].astype(float), stretch), units).mask(stopped)
-    gap = _pace(_smoothed(prepared["gap_speed_mps"].astype(float), stretch), units
+    pace = _pace(_smoothed(prepared["speed_mps"].astype(float), stretch, window), units
+                 ).mask(stopped)
+    gap = _pace(_smoothed(prepared["gap_speed_mps"].astype(float), stretch, window), units
                 ).mask(stopped)
     has_elevation = prepared["elevation_m"].notna().any()
     has_hr = prepared["heart_rate"].notna().any()
@@ -182,17 +198,21 @@ def activity_profile(prepared: pd.DataFrame, efforts: pd.DataFrame, units: Units
     fig.add_trace(go.Scatter(x=xs, y=raw, name="pace, every second", mode="lines",
                              line={"color": PACE_COLOUR, "width": 1}, opacity=0.3,
                              hoverinfo="skip"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=xs, y=pace, name=f"pace ({SMOOTH_S}-s average)", mode="lines",
+    fig.add_trace(go.Scatter(x=xs, y=pace, name=f"pace, {window}-s average", mode="lines",
                              line={"color": PACE_COLOUR, "width": 2},
                              customdata=[fmt_duration(v) for v in pace],
                              hovertemplate=f"pace {hover}<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=xs, y=gap, name=f"grade-adjusted pace ({SMOOTH_S}-s average)",
+    fig.add_trace(go.Scatter(x=xs, y=gap, name=f"grade-adjusted pace, {window}-s average",
                              mode="lines", line={"color": GAP_COLOUR, "width": 1.5,
                                                  "dash": "dash"},
                              customdata=[fmt_duration(v) for v in gap],
                              hovertemplate=f"grade-adjusted {hover}<extra></extra>"),
                   row=1, col=1)
-    fig.update_yaxes(title_text=units.pace_label, row=1, col=1, **pace_axis(pace))
+    work = efforts["kind"].astype(str).isin(WORK_KINDS)
+    fastest = float(units.metres_per_unit / efforts["speed_mps"][work].astype(float).max()
+                    ) if work.any() else np.inf
+    fig.update_yaxes(title_text=units.pace_label, row=1, col=1,
+                     **pace_axis(pace, fastest if np.isfinite(fastest) else np.inf))
     row = 2
     if has_elevation:
         elevation = prepared["elevation_m"].astype(float)
