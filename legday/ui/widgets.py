@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from legday.charts.season import RECENT_WEEKS
 from legday.findings import Finding
 from legday.schema import SEVERITIES
 from legday.season import Season
@@ -18,6 +19,21 @@ SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbul
                   "warning": ":material/warning:"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
                  "no": "No — not a leg day"}
+#: Each finding's code in plain words, as a heading for people.
+FINDING_TITLES = {
+    "leg_day": "leg day",
+    "ramp_spike": "sudden jump",
+    "flat_progression": "no progression",
+    "maintenance_only": "maintenance only",
+    "neglected_muscles": "muscles left out",
+    "low_strength_frequency": "few strength sessions",
+    "no_single_leg_work": "no single-leg work",
+    "low_type2_share": "few hard efforts",
+    "too_much_hard": "a lot of hard running",
+    "hard_days_not_hard": "hard days not hard",
+    "high_mileage_cut_lifting": "more running, less lifting",
+    "light_week_ramp_lifting": "light week, lifting stepped up",
+}
 _PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
 
 
@@ -49,6 +65,11 @@ def banners(access: Access) -> None:
                 f"of every track are hidden for privacy.{notes}", icon=":material/link:")
 
 
+def finding_title(code: str) -> str:
+    """A finding's heading in plain words (its code with spaces when it has none)."""
+    return FINDING_TITLES.get(code, code.replace("_", " "))
+
+
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/inbox:")
 
@@ -62,13 +83,30 @@ def findings_list(findings: Sequence[Finding], *, skip_leg_day: bool = True) -> 
         return
     for finding in sorted(shown, key=lambda f: order.get(f.severity, 9)):
         icon = SEVERITY_ICONS.get(finding.severity, "•")
-        st.markdown(f"{icon} **{finding.code.replace('_', ' ')}** — {finding.message}")
+        st.markdown(f"{icon} **{finding_title(finding.code)}** — {finding.message}")
 
 
 def week_picker(weeks: pd.DataFrame, *, key: str, label: str = "Week") -> str:
     """Choose an ISO week (latest first)."""
     options = list(reversed([str(w) for w in weeks.index]))
     return str(st.selectbox(label, options, index=0, key=key))
+
+
+def week_range(weeks: pd.DataFrame, *, selected: str, key: str,
+               recent: int = RECENT_WEEKS) -> pd.DataFrame:
+    """The weeks the charts show, chosen on a slider: by default the ``recent`` weeks up to
+    the latest, or up to a little after ``selected`` when that is older."""
+    options = [str(w) for w in weeks.index]
+    if len(options) <= recent:
+        return weeks
+    end = len(options) - 1
+    if selected in options and options.index(selected) < end - recent + 1:
+        end = min(options.index(selected) + 2, end)
+    start, stop = st.select_slider(
+        "Weeks in the charts", options=options, value=(options[end - recent + 1], options[end]),
+        key=f"{key}_{selected}", help=f"The charts open on {recent} weeks around the chosen "
+                                      "one; drag either end to see more of the season.")
+    return weeks.loc[str(start):str(stop)]
 
 
 def findings_by_week(findings: Sequence[Finding], codes: Sequence[str], *,
@@ -82,7 +120,7 @@ def findings_by_week(findings: Sequence[Finding], codes: Sequence[str], *,
         return 0
     for finding in sorted(shown, key=lambda f: f.week, reverse=True):
         icon = SEVERITY_ICONS.get(finding.severity, "•")
-        st.markdown(f"{icon} **{finding.week}** · {finding.code.replace('_', ' ')} — "
+        st.markdown(f"{icon} **{finding.week}** · {finding_title(finding.code)} — "
                     f"{finding.message}")
     return len(shown)
 
