@@ -148,9 +148,11 @@ else:
     st.plotly_chart(effort_map(prepared, efforts, title="Route by effort kind"),
                     key="effort_map")
     axes = {"distance": "distance", "time": "elapsed time"}
+    if st.session_state.get("profile_x_of") != chosen:  # each run opens on its own default
+        st.session_state["profile_x"] = default_profile_axis(efforts)
+        st.session_state["profile_x_of"] = chosen
     axis = st.radio("Profile against", list(axes), horizontal=True, format_func=axes.get,
-                    index=list(axes).index(default_profile_axis(efforts)),
-                    key=f"profile_x_{chosen}",
+                    key="profile_x",
                     help="Workouts open on elapsed time: rests and stops keep their length.")
     st.plotly_chart(activity_profile(prepared, efforts, units, x=str(axis),
                                      title="Pace, grade-adjusted pace, elevation and heart rate"),

@@ -147,7 +147,8 @@ def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, wit
             hovertemplate=f"{words} sessions: %{{y:.0f}}<extra>%{{x}}</extra>"),
             secondary_y=True)
     top = max(float(_col(weeks, "strength_sessions").max()), 3.0)
-    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.25},
+    fig.update_layout(barmode="stack", title=title,
+                      legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
                       hovermode="x unified", scattermode="group", scattergap=0.5)
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="running (min)", secondary_y=False)

@@ -13,6 +13,7 @@ from legday.charts.season import RECENT_WEEKS
 from legday.findings import Finding
 from legday.schema import SEVERITIES
 from legday.season import Season
+from legday.store import ShareContext
 from legday.ui.state import Access, library
 
 SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbulb:",
@@ -52,6 +53,15 @@ def coach_notes(notes: pd.DataFrame) -> None:
             st.caption(f"— {literal(note.author or 'coach')}")
 
 
+def shared_with(access: Access) -> str:
+    """``Read-only view shared with Coach Kim``: the share link's label names who it was
+    made for (the athlete's name is not the link's to give), escaped for Markdown."""
+    label = access.ctx.label if isinstance(access.ctx, ShareContext) else None
+    if label and label.strip():
+        return f"Read-only view shared with {literal(label)}"
+    return "Read-only shared view"
+
+
 def banners(access: Access) -> None:
     """Say whose data this is when it is not simply the viewer's own."""
     if access.is_sample:
@@ -61,7 +71,7 @@ def banners(access: Access) -> None:
                 "activities.", icon=":material/science:")
     elif access.mode == "share":
         notes = " You can add coach notes to each week." if access.can_add_notes else ""
-        st.info(f"**Read-only view shared by {literal(access.athlete)}.** The start and end "
+        st.info(f"**{shared_with(access)}.** The start and end "
                 f"of every track are hidden for privacy.{notes}", icon=":material/link:")
 
 

@@ -90,11 +90,17 @@ def test_a_run_named_in_the_url_shows_its_efforts_shaded_and_its_laps(make_app, 
     # A workout opens on the clock, so its rests keep their length; distance on request.
     assert default_profile_axis(stored) == "time"
     assert figures(at)[1]["layout"]["xaxis3"]["title"]["text"].startswith("elapsed time (min")
-    at.radio(key=f"profile_x_{activity_id}").set_value("distance").run()
+    at.radio(key="profile_x").set_value("distance").run()
     assert not at.exception
     axes = figures(at)[1]["layout"]
     bottom = max((k for k in axes if k.startswith("xaxis")), key=lambda k: k[5:] or "1")
     assert axes[bottom]["title"]["text"] == "distance (km)"
+    # Another run opens on its own default, and the workout again on the clock.
+    newest = int(_listing(sample_db).sort_values("start_utc")["activity_id"].iloc[-1])
+    at.selectbox(key="activity_pick").set_value(newest).run()
+    at.selectbox(key="activity_pick").set_value(activity_id).run()
+    assert not at.exception
+    assert at.radio(key="profile_x").value == "time"
     # The table shows blank cells, never None or nan, and a pace only where it ran.
     assert not table.isin(["None", "nan", "-"]).any().any()
 
