@@ -204,7 +204,8 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
         fig.add_trace(go.Scatter(x=x, y=trend, name=f"{label}, 4-week mean", mode="lines",
                                  line={"color": "#000000", "dash": "dot"}, showlegend=i == 0),
                       row=row + 1, col=col + 1)
-        fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), row=row + 1, col=col + 1)
+        fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), rangemode="nonnegative",
+                         row=row + 1, col=col + 1)  # an empty panel: 0 to 1, never -1 kg
     for col in (1, 2):
         fig.update_xaxes(title_text="week", row=2, col=col)
     fig.update_layout(title=title, height=600, legend={"orientation": "h", "y": -0.25})

@@ -162,3 +162,8 @@ def test_the_selected_week_is_outlined_and_brought_into_view():
     assert panels == {"x", "x2", "x3", "x4"}  # the week outlined in every panel
     whole = charts.weekly_mix(season, last=None)
     assert whole.layout.xaxis.range is None
+
+
+def test_an_empty_progression_panel_starts_at_zero_not_below(weeks):
+    fig = charts.progression(weeks.assign(lower_tonnage_kg=0.0))
+    assert {fig.layout[f"yaxis{n}"].rangemode for n in ("", "2", "3", "4")} == {"nonnegative"}
