@@ -305,17 +305,20 @@ def with_hard_steady(efforts: pd.DataFrame, profile: AthleteProfile,
     The classifier names a hard stretch only when it stands out from the run's own easy
     level; a tempo run or a race that is hard from start to finish has no such stretch
     and is stored as plain steady. Here a steady effort of ``tempo_min_s`` of moving time
-    or more at ``tempo_x_threshold`` of the athlete's threshold speed (grade-adjusted)
-    gets the classifier's tempo or threshold ``why``, so :func:`legday.efforts.headline`
-    and :func:`legday.efforts.hard_steady` see it. A copy; the stored efforts are kept.
+    or more at ``tempo_x_threshold`` of the athlete's threshold speed and ``work_x_easy``
+    of their easy speed (grade-adjusted) gets the classifier's tempo or threshold ``why``,
+    so :func:`legday.efforts.headline` and :func:`legday.efforts.hard_steady` see it. A
+    copy; the stored efforts are kept.
     """
     if not len(efforts):
         return efforts
     out = efforts.copy()
-    share = out["gap_speed_mps"].astype(float) / profile.threshold_speed_mps
+    gap = out["gap_speed_mps"].astype(float)
+    share = gap / profile.threshold_speed_mps
     plain = (out["kind"].astype(str) == EffortKind.STEADY) & ~hard_steady(out)
+    # Clear of easy running too: a threshold estimated too low must not make a warm-up tempo.
     hard = plain & (out["moving_s"].astype(float) >= rules.tempo_min_s) & (
-        share >= rules.tempo_x_threshold)
+        share >= rules.tempo_x_threshold) & (gap >= rules.work_x_easy * profile.easy_speed_mps)
     for label in out.index[hard.to_numpy()]:
         effort = out.loc[label]
         what = THRESHOLD if share[label] >= rules.at_threshold_x else TEMPO

@@ -239,7 +239,7 @@ def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE 
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="weekly load (AU)", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(title_text="daily load, averaged (AU)", rangemode="tozero",
-                     secondary_y=True, showgrid=False)
+                     secondary_y=True, showgrid=False, tickmode="auto")
     return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
@@ -258,7 +258,8 @@ def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (F
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="strain (AU)", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="monotony", rangemode="tozero", secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="monotony", rangemode="tozero", secondary_y=True, showgrid=False,
+                     tickmode="auto")
     return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
@@ -348,7 +349,7 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="running (min)", secondary_y=False)
     fig.update_yaxes(title_text="hard share (%)", range=[0, 100], secondary_y=True,
-                     showgrid=False)
+                     showgrid=False, tickmode="auto")
     return frame_weeks(fig, weeks, selected=selected, last=last)
 
 

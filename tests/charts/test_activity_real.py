@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from legday.calibration import AthleteProfile
+from legday.calibration import AthleteProfile, with_overrides
 from legday.charts.activity import (
     activity_profile,
     default_profile_axis,
@@ -167,3 +167,15 @@ def test_a_long_run_is_smoothed_over_longer_than_a_short_one(profile):
         lengths[file_id] = int(re.search(r"(\d+)-s average", pace.name).group(1))  # type: ignore[union-attr]
     assert lengths[RACE_5K] == 15
     assert 30 <= lengths[RELAY] <= 60
+
+
+def test_an_easy_run_stays_easy_when_the_threshold_is_estimated_too_low(profile):
+    _, _, efforts = _run(EASY, profile)
+    own = float(efforts["gap_speed_mps"].iloc[0])
+    # A thin history: the threshold only just above this easy run, which is its easy pace.
+    thin = with_overrides(profile, easy_speed_mps=own, threshold_speed_mps=own / 0.9)
+    assert (efforts["gap_speed_mps"] / thin.threshold_speed_mps >= 0.88).all()
+    assert not hard_steady(with_hard_steady(efforts, thin)).any()
+    # The same run is tempo for an athlete whose easy pace is well slower.
+    slow_easy = with_overrides(thin, easy_speed_mps=own / 1.2)
+    assert hard_steady(with_hard_steady(efforts, slow_easy)).all()

@@ -167,3 +167,9 @@ def test_the_selected_week_is_outlined_and_brought_into_view():
 def test_an_empty_progression_panel_starts_at_zero_not_below(weeks):
     fig = charts.progression(weeks.assign(lower_tonnage_kg=0.0))
     assert {fig.layout[f"yaxis{n}"].rangemode for n in ("", "2", "3", "4")} == {"nonnegative"}
+
+
+@pytest.mark.parametrize("chart", [charts.load_chart, charts.monotony_strain, charts.hard_easy])
+def test_a_right_hand_axis_gets_its_own_round_ticks(chart, weeks):
+    # plotly.js would otherwise sync an overlaying axis to the left one: 27.8, 55.5, 83.3...
+    assert chart(weeks).layout.yaxis2.tickmode == "auto"
