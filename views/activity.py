@@ -26,7 +26,7 @@ from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
 from legday.ui.state import current, library
-from legday.ui.widgets import banners, empty_state, literal
+from legday.ui.widgets import banners, empty_state, intensity_cards, literal
 from legday.units import fmt_duration
 
 QUERY_KEY = "activity"
@@ -114,21 +114,7 @@ activity, prepared = _prepared(ctx, view_key(ctx), chosen)
 lib = library(access)
 efforts = lib.efforts[lib.efforts["activity_id"] == chosen][list(EFFORT_COLUMNS)]
 efforts = with_hard_steady(efforts.sort_values("start").reset_index(drop=True), lib.profile)
-intensity = run_intensity(efforts, lib.profile)
-if intensity is not None:
-    how_hard = st.columns(4)
-    how_hard[0].metric("of your threshold pace", f"{100 * intensity.threshold_share:.0f} %",
-                       help="The run's grade-adjusted pace over moving time against your "
-                            f"threshold pace ({units.fmt_pace(lib.profile.threshold_speed_mps)}"
-                            f", {lib.profile.source('threshold_speed_mps')}): about 75-85 % "
-                            "is easy running, 88 % or more tempo, 100 % threshold or a race.")
-    how_hard[1].metric("heart rate (bpm)", f"{intensity.heart_rate:.0f}"
-                       if math.isfinite(intensity.heart_rate) else "-",
-                       help="Mean over moving time.")
-    how_hard[2].metric("of your max heart rate", f"{100 * intensity.max_hr_share:.0f} %"
-                       if math.isfinite(intensity.max_hr_share) else "-",
-                       help=f"Your max heart rate {lib.profile.max_hr:.0f} "
-                            f"({lib.profile.source('max_hr')}).")
+intensity_cards(run_intensity(efforts, lib.profile), lib.profile, units)
 offset_s = utc_offset_s(row["start_utc"], activity.utc_offset_s, timezone)
 
 if access.mode == "share":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Sequence
@@ -9,12 +10,16 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from legday.calibration import AthleteProfile
+from legday.charts.activity import RunIntensity
 from legday.charts.season import RECENT_WEEKS
+from legday.efforts.rules import RULES
 from legday.findings import Finding
 from legday.schema import SEVERITIES
 from legday.season import Season
 from legday.store import ShareContext
 from legday.ui.state import Access, library
+from legday.units import Units
 
 SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbulb:",
                   "warning": ":material/warning:"}
@@ -78,6 +83,29 @@ def banners(access: Access) -> None:
 def finding_title(code: str) -> str:
     """A finding's heading in plain words (its code with spaces when it has none)."""
     return FINDING_TITLES.get(code, code.replace("_", " "))
+
+
+def intensity_cards(intensity: RunIntensity | None, profile: AthleteProfile,
+                    units: Units) -> None:
+    """How hard a run was for this athlete: pace against their threshold, heart rate."""
+    if intensity is None:
+        return
+    cards = st.columns(4)
+    cards[0].metric(
+        "of your threshold pace", f"{100 * intensity.threshold_share:.0f} %",
+        help=f"The run's grade-adjusted pace over moving time against your threshold pace "
+             f"({units.fmt_pace(profile.threshold_speed_mps)}, "
+             f"{profile.source('threshold_speed_mps')}): under "
+             f"{RULES.work_x_threshold:.0%} is easy running, from "
+             f"{RULES.tempo_x_threshold:.0%} tempo, from {RULES.at_threshold_x:.0%} threshold "
+             "or a race.")
+    heart = math.isfinite(intensity.heart_rate)
+    cards[1].metric("heart rate (bpm)", f"{intensity.heart_rate:.0f}" if heart else "-",
+                    help="Mean over moving time.")
+    cards[2].metric("of your max heart rate",
+                    f"{100 * intensity.max_hr_share:.0f} %" if heart else "-",
+                    help=f"Your max heart rate {profile.max_hr:.0f} "
+                         f"({profile.source('max_hr')}).")
 
 
 def empty_state(message: str) -> None:
