@@ -141,7 +141,7 @@ def pace_axis(pace_s: pd.Series, fastest_work_s: float = np.inf) -> dict[str, ob
     low = min(low, fastest_work_s)
     pad = max(0.08 * (high - low), 5.0)
     low, high = low - pad, high + pad
-    ticks = duration_ticks(low, high)
+    ticks = duration_ticks(low, high, max_ticks=8)
     return {"tickvals": ticks, "ticktext": [fmt_duration(t) for t in ticks],
             "range": [high, low]}
 
