@@ -4,6 +4,7 @@ and an empty library."""
 from __future__ import annotations
 
 from legday.charts.season import ROUTE_TABLE_COLUMNS
+from legday.ui.widgets import finding_title
 from tests.pages.conftest import chart_titles
 
 PAGE = "views/overload.py"
@@ -12,7 +13,7 @@ CHARTS = ["Progression of the type-II work", "Training load (session-RPE units)"
 
 
 def _lines(at, code: str) -> list[str]:
-    words = code.replace("_", " ")
+    words = finding_title(code)
     return [m.value for m in at.markdown if f"· {words} —" in m.value]
 
 
