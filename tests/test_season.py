@@ -160,8 +160,8 @@ def test_text_output_is_a_table_with_findings(synthetic: tuple[Path, Path]):
     code, text = run_cli("--strength", str(log), str(folder))
     assert code == 0
     lines = text.splitlines()
-    assert lines[0].split() == ["week", "run", "km", "type-II", "%", "lifts", "load", "AU",
-                                "leg", "day"]
+    assert lines[0].split() == ["week", "run", "km", "type-II", "%", "tempo", "min", "steep",
+                                "down", "m", "other", "lifts", "load", "AU", "leg", "day"]
     assert any(line.startswith("2025-W12") and "hard_days_not_hard" in line for line in lines)
     assert any("lifts.csv:17: skipped" in line for line in lines)
 

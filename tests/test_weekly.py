@@ -49,12 +49,20 @@ class Run:
     interval: float = 0.0
     recovery: float = 0.0
     tempo: float = 0.0  # steady but hard
+    stride: float = 0.0  # sprint efforts the classifier calls strides
+    strides: int = 1
     sprints: int = 1
     reps: int = 1
     hills: int = 1
     speed_mps: float = 3.0
     route: int | None = None
     climb_m: float = 0.0
+    descent_m: float = 0.0
+    steep_descent_m: float = 0.0
+    climb_gap_mps: float = float("nan")  # on 4-8 % climbs (legday.terrain)
+    flat_gap_mps: float = float("nan")
+    climb_cadence_spm: float = float("nan")
+    flat_cadence_spm: float = float("nan")
 
 
 @dataclass
@@ -80,10 +88,10 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
         label = week_label(date)
         pieces = [("steady", r.steady, 1, False), ("steady", r.tempo, 1, True),
                   ("recovery", r.recovery, 1, False), ("hill", r.hill, r.hills, True),
-                  ("sprint", r.sprint, r.sprints, True),
+                  ("sprint", r.sprint, r.sprints, True), ("sprint", r.stride, r.strides, True),
                   ("interval", r.interval, r.reps, True)]
         kinds = []
-        for kind, minutes, n, hard in pieces:
+        for (kind, minutes, n, hard), piece in zip(pieces, range(len(pieces)), strict=True):
             if minutes <= 0:
                 continue
             for _ in range(n):
@@ -94,8 +102,9 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
                     "duration_s": seconds, "moving_s": seconds,
                     "distance_m": seconds * r.speed_mps,
                     "elevation_gain_m": r.climb_m / n if kind == "hill" else 0.0,
-                    "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard})
-        minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.interval
+                    "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard,
+                    "is_stride": piece == 5, "is_tempo": piece == 1})
+        minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.stride + r.interval
         primary = str(primary_kind(kinds))
         load = session_load(minutes * 60, primary, settings.load)
         run_rows.append({
@@ -104,7 +113,10 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
             "moving_s": minutes * 60, "distance_m": minutes * 60 * r.speed_mps,
             "speed_mps": r.speed_mps, "elevation_gain_m": r.climb_m, "has_hr": False,
             "load_au": load.load_au, "load_method": load.method, "trimp": np.nan,
-            "route_id": r.route})
+            "route_id": r.route, "descent_m": r.descent_m, "steep_descent_m": r.steep_descent_m,
+            "steep_descent_s": r.steep_descent_m / 0.5, "climb_s": 300.0, "flat_s": 1200.0,
+            "climb_cadence_spm": r.climb_cadence_spm, "flat_cadence_spm": r.flat_cadence_spm,
+            "climb_gap_mps": r.climb_gap_mps, "flat_gap_mps": r.flat_gap_mps})
     return pd.DataFrame(run_rows), pd.DataFrame(effort_rows)
 
 
@@ -138,7 +150,7 @@ def season(runs: Sequence[Run], lifts: Sequence[Lift] = (),
     if run_table.empty:
         run_table = pd.DataFrame(columns=["date", "week", "distance_m", "load_au"])
         efforts = pd.DataFrame(columns=["week", "kind", "moving_s", "distance_m", "duration_s",
-                                        "elevation_gain_m", "is_hard"])
+                                        "elevation_gain_m", "is_hard", "is_stride", "is_tempo"])
     weeks = weekly_table(run_table, efforts, strength, others, settings,
                          muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS)
     return weeks, run_table, strength
