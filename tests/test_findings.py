@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from legday.findings import Finding, leg_day, leg_day_evidence, weekly_findings
+from legday.findings import Finding, fold_standing, leg_day, leg_day_evidence, weekly_findings
 from legday.io import read_paths
 from legday.model import Activity
 from legday.schema import AnalysisSettings
@@ -474,3 +474,34 @@ def test_the_real_export_verdicts_agree_with_the_findings_and_running_is_never_y
     assert (weeks["leg_day"] == "yes").sum() == weeks["leg_sessions"].gt(0).sum() == 0
     assert (weeks["leg_day"] == "partly").sum() >= 40
     assert weeks["stride_count"].sum() > weeks["sprint_count"].sum() > 0
+
+
+# --- standing notes -------------------------------------------------------------------------
+
+def test_no_lifting_at_all_is_one_standing_note_not_a_warning_every_week():
+    runs = [Run(f"2025-03-{d:02d}", steady=50) for d in (4, 6, 11, 13, 18, 20, 25, 27)]
+    weeks, findings = judge(runs)
+    assert len([f for f in findings if f.code == "low_strength_frequency"]) == 4
+    kept, standing = fold_standing(weeks, findings, SETTINGS)
+    assert not [f for f in kept if f.code == "low_strength_frequency"]
+    note = next(n for n in standing if n.code == "low_strength_frequency")
+    assert note.message.startswith("No strength session logged in any of the 4 weeks")
+    assert note.action.startswith("Log your lifting: Strength log")
+    assert (note.page, note.weeks, note.first, note.last) == (
+        "strength", 4, "2025-W10", "2025-W13")
+    assert note.to_dict()["action"] == note.action
+    # The other findings stay in their weeks.
+    assert {f.code for f in kept} >= {"leg_day", "low_type2_share"} - {
+        n.code for n in standing}
+
+
+def test_a_finding_in_a_few_weeks_stays_in_those_weeks():
+    runs = [Run(f"2025-03-{d:02d}", steady=50) for d in (4, 6, 11, 13, 18, 20, 25, 27)]
+    lifts = [Lift(f"2025-03-{d:02d}") for d in (4, 6, 11, 13, 18, 20)]
+    weeks, findings = judge(runs, lifts)
+    assert [f.week for f in findings if f.code == "low_strength_frequency"] == ["2025-W13"]
+    kept, standing = fold_standing(weeks, findings, SETTINGS)
+    assert "low_strength_frequency" not in {n.code for n in standing}
+    assert [f.week for f in kept if f.code == "low_strength_frequency"] == ["2025-W13"]
+    few = replace(SETTINGS, standing_min_weeks=1, standing_share=0.25)
+    assert "low_strength_frequency" in {n.code for n in fold_standing(weeks, findings, few)[1]}
