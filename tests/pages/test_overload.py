@@ -126,3 +126,18 @@ def test_an_empty_library_says_what_to_do(make_app, empty_db):
     assert any("No activities yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
     assert not at.dataframe
+
+
+def test_a_coach_reads_the_standing_note_without_the_link_to_log(make_app, runs_only_db):
+    from legday.store import create_share
+
+    store = open_store(runs_only_db)
+    token = create_share(store.athlete(LOCAL_ATHLETE), days=2, label="Coach Kim").token
+    store.close()
+    at = make_app(runs_only_db, page=PAGE, sample=False, query={"share": token})
+    assert not at.exception
+    assert any("Read-only view shared by" in i.value for i in at.info)
+    assert len([m.value for m in at.markdown if "Standing note" in m.value]) == 1
+    assert not [link for link in at.get("page_link") if "Strength log" in link.proto.label]
+    assert any("Log every session: Strength log" in c.value for c in at.caption)
+    assert "Downhill running per week" in chart_titles(at)
