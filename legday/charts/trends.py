@@ -25,10 +25,11 @@ CLIMBING_PROXY = ("A proxy for hill strength, not a measurement: a stronger clim
                   "a quicker step; weather, the hills chosen and fatigue move it too.")
 
 
-def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
+def _numbers(frame: pd.DataFrame, name: str, missing: float = 0.0) -> pd.Series:
+    """A column as numbers, ``missing`` where absent or empty."""
     if name not in frame.columns:
-        return pd.Series(0.0, index=frame.index)
-    return pd.to_numeric(frame[name], errors="coerce").fillna(0.0)
+        return pd.Series(missing, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").fillna(missing)
 
 
 def downhill_trend(weeks: pd.DataFrame, *, title: str = "Downhill running per week"
@@ -66,12 +67,13 @@ def climbing_trend(climbing: pd.DataFrame, *,
     x = [str(m) for m in climbing.index]
     runs = _numbers(climbing, "runs").astype(int)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=x, y=_numbers(climbing, "cadence_gain_spm"),
+    # A month without cadence on record has no bar, not a zero one.
+    fig.add_trace(go.Bar(x=x, y=_numbers(climbing, "cadence_gain_spm", float("nan")),
                          name="cadence on climbs minus flat (steps/min)",
                          marker_color=OKABE_ITO["sky_blue"], customdata=runs,
                          hovertemplate="%{y:+.0f} steps/min (%{customdata} runs)<extra></extra>"),
                   secondary_y=True)
-    fig.add_trace(go.Scatter(x=x, y=100.0 * _numbers(climbing, "climb_gap_share"),
+    fig.add_trace(go.Scatter(x=x, y=100.0 * _numbers(climbing, "climb_gap_share", float("nan")),
                              name="climbing speed, % of flat (grade-adjusted)",
                              mode="lines+markers", line={"color": OKABE_ITO["vermillion"]},
                              customdata=runs,

@@ -39,3 +39,11 @@ def test_climbing_trend_shows_the_share_of_flat_speed_and_the_cadence_gain():
     assert list(line.customdata) == [2, 1]
     assert trends.climbing_trend(climbing.iloc[:0]).layout.annotations[0].text == (
         trends.NO_CLIMBING)
+
+
+def test_a_month_without_cadence_has_no_bar_rather_than_a_zero():
+    climbing = pd.DataFrame({"runs": [1], "climb_gap_share": [0.9],
+                             "cadence_gain_spm": [float("nan")]},
+                            index=pd.Index(["2025-03"], name="month"))
+    bars, _ = trends.climbing_trend(climbing).data
+    assert pd.isna(bars.y[0])
