@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from legday.routes import same_pace
-from legday.schema import HARD_RUN_KINDS, MINUTE_S, AnalysisSettings, Severity
+from legday.schema import HARD_RUN_KINDS, MINUTE_S, TEMPO_RUN_S, AnalysisSettings, Severity
 from legday.terrain import STEEP_DESCENT_PCT
 from legday.units import Units
 
@@ -331,9 +331,15 @@ class RuleContext:
 
     @cached_property
     def hard_runs(self) -> dict[Any, list[tuple[pd.Timestamp, str]]]:
-        """The hard runs (:data:`legday.schema.HARD_RUN_KINDS`) by week as ``(date, primary)``,
-        by date (missing dates last; runs on one date in run-table order)."""
-        hard = self.runs[self.runs["primary"].isin(HARD_RUN_KINDS)]
+        """The hard runs (:data:`legday.schema.HARD_RUN_KINDS`, and steady runs with
+        :data:`legday.schema.TEMPO_RUN_S` of tempo, as ``tempo``) by week as ``(date,
+        primary)``, by date (missing dates last; runs on one date in run-table order)."""
+        runs = self.runs
+        tempo = (pd.to_numeric(runs["tempo_s"], errors="coerce").fillna(0.0) >= TEMPO_RUN_S
+                 if "tempo_s" in runs.columns else pd.Series(False, index=runs.index))
+        hard = runs[runs["primary"].isin(HARD_RUN_KINDS) | tempo].assign(
+            primary=runs["primary"].where(~tempo | runs["primary"].isin(HARD_RUN_KINDS),
+                                          "tempo"))
         rows: dict[Any, list[int]] = {}
         for k, week in enumerate(hard["week"].tolist()):
             rows.setdefault(week, []).append(k)

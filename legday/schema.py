@@ -52,6 +52,8 @@ PRIMARY_KINDS: Final[tuple[str, ...]] = ("steady", "hill", "sprint", "interval")
 OTHER_SPORTS: Final[tuple[str, ...]] = ("ride", "swim", "walk", "hike", "other")
 #: Run primary kinds that make a hard day.
 HARD_RUN_KINDS: Final[tuple[str, ...]] = ("interval", "hill", "sprint")
+#: A steady run with at least this much tempo or threshold running is a hard day too. [s]
+TEMPO_RUN_S: Final = 600.0
 #: Strength session kinds.
 STRENGTH_KINDS: Final[tuple[str, ...]] = ("lower", "upper", "core", "full_body", "unknown")
 #: Strength session kinds that are leg sessions whatever their set count.
@@ -98,7 +100,8 @@ RUN_COLUMNS: Final[Mapping[str, str]] = {
     "date": "local date", "week": "ISO week", "sport": "", "primary": "effort kind",
     "moving_s": "s", "distance_m": "m", "speed_mps": "m/s", "elevation_gain_m": "m",
     "has_hr": "", "load_au": "AU", "load_method": "", "trimp": "TRIMP", "route_id": "",
-    "descent_m": "m", "steep_descent_m": "m", "steep_descent_s": "s", "climb_s": "s",
+    "tempo_s": "s", "descent_m": "m", "steep_descent_m": "m", "steep_descent_s": "s",
+    "climb_s": "s",
     "flat_s": "s", "climb_cadence_spm": "steps/min", "flat_cadence_spm": "steps/min",
     "climb_gap_mps": "m/s", "flat_gap_mps": "m/s"}
 #: One row per effort of every run.

@@ -220,6 +220,7 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
             "elevation_gain_m": float(np.nansum(efforts["elevation_gain_m"])),
             "has_hr": summary.has_hr, "load_au": load.load_au, "load_method": load.method,
             "trimp": load.trimp, "route_id": None,
+            "tempo_s": float(np.sum(efforts["moving_s"][efforts["is_tempo"]])),
             **_terrain_values(_terrain(act, cls, summary))})
         signatures.append(summary.route if act.sport != Sport.TREADMILL_RUN else None)
         parts.append(efforts)

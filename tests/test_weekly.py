@@ -113,8 +113,9 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
             "moving_s": minutes * 60, "distance_m": minutes * 60 * r.speed_mps,
             "speed_mps": r.speed_mps, "elevation_gain_m": r.climb_m, "has_hr": False,
             "load_au": load.load_au, "load_method": load.method, "trimp": np.nan,
-            "route_id": r.route, "descent_m": r.descent_m, "steep_descent_m": r.steep_descent_m,
-            "steep_descent_s": r.steep_descent_m / 0.5, "climb_s": 300.0, "flat_s": 1200.0,
+            "route_id": r.route, "tempo_s": r.tempo * 60, "descent_m": r.descent_m,
+            "steep_descent_m": r.steep_descent_m, "steep_descent_s": r.steep_descent_m / 0.5,
+            "climb_s": 300.0, "flat_s": 1200.0,
             "climb_cadence_spm": r.climb_cadence_spm, "flat_cadence_spm": r.flat_cadence_spm,
             "climb_gap_mps": r.climb_gap_mps, "flat_gap_mps": r.flat_gap_mps})
     return pd.DataFrame(run_rows), pd.DataFrame(effort_rows)
@@ -328,6 +329,7 @@ def test_strides_and_tempo_pieces_come_from_the_classifiers_sentences():
     assert table["is_tempo"].tolist() == [True, False, False, False]
     # The tempo piece is hard whatever its pace: the classifier judged it against threshold.
     assert table["is_hard"].tolist() == [True, True, True, False]
+    assert runs["tempo_s"].tolist() == [1500.0]
     strength, _ = lift_frames([])
     week = weekly_table(runs, table, strength, pd.DataFrame(columns=list(OTHER_COLUMNS)),
                         SETTINGS).loc["2025-W11"]
