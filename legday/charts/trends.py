@@ -82,7 +82,8 @@ def climbing_trend(climbing: pd.DataFrame, *,
                   secondary_y=False)
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
     fig.update_xaxes(title_text="month", type="category")
-    fig.update_yaxes(title_text="% of flat grade-adjusted speed", secondary_y=False)
+    fig.update_yaxes(title_text="% of flat grade-adjusted speed", tickformat=".0f",
+                     secondary_y=False)
     fig.update_yaxes(title_text="steps/min vs flat", secondary_y=True, showgrid=False,
-                     zeroline=True)
+                     zeroline=True, tickformat="+.0f", tickmode="auto", nticks=5)
     return fig
