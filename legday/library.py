@@ -41,6 +41,7 @@ from legday.store.repo import (
     data_version,
     get_settings,
     load_activities,
+    load_checkins,
     load_efforts,
     load_summaries,
     save_summaries,
@@ -131,7 +132,8 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
     overrides = dict(get_settings(ctx).get("profile") or {})
     profile = season_profile(activities, overrides)
     classifications = stored_classifications(activities, efforts, profile)
-    season = analyse_classified(activities, classifications, strength, settings, profile)
+    season = analyse_classified(activities, classifications, strength, settings, profile,
+                                checkins=load_checkins(ctx, since, until))
     return Library(season, activities, efforts, profile, coach_notes(ctx))
 
 

@@ -143,8 +143,9 @@ WEEKLY_COLUMNS: Final[Mapping[str, str]] = {
     "sprint_count": "efforts", "stride_count": "efforts",
     "interval_work_s": "s", "interval_rep_count": "reps", "tempo_s": "s", "hard_s": "s",
     "easy_s": "s", "hard_share": "1", "descent_m": "m", "steep_descent_m": "m",
-    "steep_descent_s": "s", "strength_sessions": "sessions", "strength_{strength_kind}": "sessions",
-    "strength_s": "s", "lower_sets": "sets", "leg_sessions": "sessions",
+    "steep_descent_s": "s", "strength_sessions": "sessions",
+    "strength_{strength_kind}": "sessions", "strength_s": "s", "lower_sets": "sets",
+    "upper_sets": "sets", "core_sets": "sets", "leg_sessions": "sessions",
     "single_leg_sessions": "sessions", "lower_tonnage_kg": "kg", "sets_{muscle}": "sets",
     "run_{muscle}_s": "s", "other_count": "sessions", "other_s": "s", "other_distance_m": "m",
     "other_{sport}_s": "s", "other_{sport}_distance_m": "m", "load": "AU",
@@ -312,7 +313,7 @@ class AnalysisSettings:
     neglect_weeks: int = _setting(
         2, "weeks", "neglected_muscles: over this many weeks in which there was lifting")
     neglect_min_sets: float = _setting(
-        1.0, "sets", "... a group with fewer direct sets than this")
+        1.0, "sets", "... a group with fewer muscle-weighted sets than this")
     priority_muscles: tuple[str, ...] = _setting(
         PRIORITY_MUSCLES, "", "groups named first, making the finding a warning")
     min_strength_sessions: int = _setting(

@@ -17,6 +17,7 @@ from legday.library import view_key
 from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
+from legday.ui.plan import plan_beside_detection
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
@@ -149,6 +150,8 @@ else:
             for kind, why in zip(work["kind"], work["why"], strict=True)))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
+
+plan_beside_detection(activity, efforts)
 
 if len(activity.laps):
     st.subheader("Laps")
