@@ -97,7 +97,7 @@ def test_a_coach_on_a_phone_sees_the_sample_runners_mornings(app_url: str, brows
     page.goto(f"{app_url}/checkins?share={token}")
     wait_idle(page)
     text = _text(page)
-    assert "Legs the morning after" in text and "Read-only view shared by" in text, text[:800]
+    assert "Legs the morning after" in text and "Read-only view shared with" in text, text[:800]
     assert "How do your legs feel" not in text
     assert page.locator("[data-testid='stFileUploader']").count() == 0
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1

@@ -61,6 +61,6 @@ def test_the_plan_beside_the_detection_for_the_athlete_and_the_coach(
 
     page.goto(f"{app_url}/activity?activity={ids['Track']}&share={link.token}")
     text = _plan_text(page)
-    assert "Read-only view shared by Coach Kim" in text
+    assert "Read-only view shared with Coach Kim" in text
     assert "Planned 6 x 800 m / 90 s; found 6 reps of " in text
     screenshot(page, "shared-activity-plan")

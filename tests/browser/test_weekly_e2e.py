@@ -65,7 +65,7 @@ def test_the_verdict_the_standing_note_and_the_trends_on_the_real_export(
     screenshot(page, "weekly-overload-real-export")
 
     main = _open(page, f"{app_url}/overload?share={real_export}", "Climbing strength trend")
-    assert "Read-only view shared by" in main and "Standing note" in main
+    assert "Read-only view shared with" in main and "Standing note" in main
     assert page.locator("[data-testid='stMain'] [data-testid='stPageLink']").count() == 0
     assert "Downhill running per week" in main
     screenshot(page, "weekly-coach-overload-real-export")

@@ -63,7 +63,7 @@ def test_recent_findings_cover_the_last_weeks_and_the_whole_season_on_demand(mak
     at.radio(key="imbalance_weeks").set_value(14).run()  # the sample season has 14 weeks
     assert not at.exception
     assert _finding_weeks(at, "neglected_muscles") == {"2026-W41", "2026-W42", "2026-W43"}
-    assert "2026-W32" in _finding_weeks(at, "low_type2_share")
+    assert "2026-W33" in _finding_weeks(at, "low_type2_share")  # older than the last 4 weeks
 
 
 def test_the_hard_share_guide_follows_the_athletes_threshold(make_app, own_db):

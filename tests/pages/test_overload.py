@@ -54,7 +54,7 @@ def test_findings_show_the_last_four_weeks_and_fold_the_earlier_ones(make_app, s
     folded = [m.value for m in at.expander[1].markdown]
     assert [line.split("**")[1] for line in folded] == ["2026-W39", "2026-W39", "2026-W34"]
     at.selectbox(key="overload_week").set_value("2026-W39").run()
-    shown = [line for line in _unfolded(at) if "· ramp spike" in line]
+    shown = [line for line in _unfolded(at) if f"· {finding_title('ramp_spike')}" in line]
     assert [line.split("**")[1] for line in shown] == ["2026-W39", "2026-W39"]
     assert "other weeks (2)" in [e.label for e in at.expander]
 
@@ -137,7 +137,7 @@ def test_a_coach_reads_the_standing_note_without_the_link_to_log(make_app, runs_
     store.close()
     at = make_app(runs_only_db, page=PAGE, sample=False, query={"share": token})
     assert not at.exception
-    assert any("Read-only view shared by" in i.value for i in at.info)
+    assert any("Read-only view shared with" in i.value for i in at.info)
     assert len([m.value for m in at.markdown if "Standing note" in m.value]) == 1
     assert not [link for link in at.get("page_link") if "Strength log" in link.proto.label]
     assert any("Log every session: Strength log" in c.value for c in at.caption)
