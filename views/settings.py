@@ -12,6 +12,7 @@ from legday.calibration import AthleteProfile
 from legday.library import season_profile, view_key
 from legday.model import Activity
 from legday.store import StoreError, get_settings, list_activities, put_settings, reclassify
+from legday.store.privacy import TRIM_SPREAD
 from legday.store.repo import current_thresholds
 from legday.ui.settings_form import (
     PROFILE_VALUES,
@@ -122,8 +123,12 @@ with st.form("settings"):
             key=f"threshold_{field.name}_{units.distance}", help=field.help or None)
 
     st.subheader("Privacy")
-    trim = st.number_input("Hidden at each end of a track in shared views (m)", 0.0, 5000.0,
-                           float(saved["privacy_trim_m"]), step=50.0, key="settings_trim")
+    trim = st.number_input("Hidden at each end of a track in shared views, on average (m)",
+                           0.0, 5000.0, float(saved["privacy_trim_m"]), step=50.0,
+                           key="settings_trim",
+                           help=f"Each run hides its own length, between {TRIM_SPREAD[0]:g} "
+                                f"and {TRIM_SPREAD[1]:g} times this (drawn from a secret of "
+                                "yours), so many runs together do not point at their start.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
 if submitted:

@@ -18,10 +18,14 @@ from legday.store import (
     put_settings,
     revoke_share,
 )
+from legday.store.privacy import TRIM_SPREAD
 from legday.store.share import DEFAULT_DAYS, MAX_DAYS
 from legday.ui.state import current, forget_caches, library, own_context
 from legday.ui.widgets import literal
 
+TRIM_HELP = (f"Each run hides its own length, between {TRIM_SPREAD[0]:g} and "
+             f"{TRIM_SPREAD[1]:g} times this (drawn from a secret of yours), so many runs "
+             "together do not point at where they start.")
 _NEW_URL = "_sharing_new_url"
 _MESSAGE = "_sharing_message"
 
@@ -129,11 +133,14 @@ with st.form("new_zone", clear_on_submit=True):
             st.rerun()
 
 with st.form("trim"):
-    trim = st.number_input("Hidden at the start and end of every track in shared views (m)",
-                           0.0, 5000.0, float(get_settings(own)["privacy_trim_m"]), step=50.0,
-                           key="sharing_trim")
+    trim = st.number_input("Hidden at the start and end of every track in shared views, on "
+                           "average (m)", 0.0, 5000.0, float(get_settings(own)["privacy_trim_m"]),
+                           step=50.0, key="sharing_trim",
+                           help=TRIM_HELP)
     if st.form_submit_button("Save trim length"):
         put_settings(own, {"privacy_trim_m": trim})
         forget_caches()
-        st.session_state[_MESSAGE] = f"Shared views now hide {trim:.0f} m at each end."
+        low, high = (trim * f for f in TRIM_SPREAD)
+        st.session_state[_MESSAGE] = (f"Shared views now hide {low:.0f}-{high:.0f} m at each "
+                                      "end, a different length for every run.")
         st.rerun()

@@ -89,7 +89,7 @@ def test_the_trim_length_is_saved(make_app, own_copy):
     assert at.number_input(key="sharing_trim").value == 500.0
     at.number_input(key="sharing_trim").set_value(1000.0)
     _click(at, "Save trim length")
-    assert "1000 m at each end" in at.success[0].value
+    assert "600-1400 m at each end, a different length for every run" in at.success[0].value
     store = open_store(own_copy)
     assert get_settings(store.athlete(LOCAL_ATHLETE))["privacy_trim_m"] == 1000.0
     store.close()
