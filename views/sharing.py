@@ -19,14 +19,16 @@ from legday.store import (
     revoke_share,
 )
 from legday.store.privacy import TRIM_SPREAD
-from legday.store.share import DEFAULT_DAYS, MAX_DAYS
-from legday.ui.state import current, forget_caches, library, own_context
+from legday.store.share import DEFAULT_DAYS, MAX_DAYS, share_url
+from legday.ui.state import app_base_url, current, forget_caches, library, own_context
 from legday.ui.widgets import literal
 
 TRIM_HELP = (f"Each run hides its own length, between {TRIM_SPREAD[0]:g} and "
              f"{TRIM_SPREAD[1]:g} times this (drawn from a secret of yours), so many runs "
              "together do not point at where they start.")
-_NEW_URL = "_sharing_new_url"
+#: Tokens of the links made in this browser session, by link id (never stored in the database).
+_LINKS = "_sharing_links"
+_NEW_ID = "_sharing_new_id"
 _MESSAGE = "_sharing_message"
 
 store, access = current()
@@ -48,11 +50,16 @@ if message:
     st.success(message)
 
 st.header("Coach links")
-new_url = st.session_state.pop(_NEW_URL, None)
-if new_url:
-    st.success("Link created. Copy it now (the copy button is at the right of the box): it is "
-               "shown only this once, because only a fingerprint of it is stored.")
-    st.code(new_url, language=None)
+base_url = app_base_url("sharing")
+# Only a fingerprint of a token is stored: a link is shown again only in the browser session
+# that made it (until it is revoked or expires).
+made_here: dict[int, str] = st.session_state.setdefault(_LINKS, {})
+new_id = st.session_state.pop(_NEW_ID, None)
+if new_id is not None and new_id in made_here:
+    st.success("Link created. Copy it with the button at the right of the box and send it to "
+               "your coach. It stays listed below while this browser tab is open; later it "
+               "cannot be shown again (only a fingerprint of it is stored): make a new one.")
+    st.code(share_url(base_url, made_here[new_id]), language=None)
 
 with st.form("new_share", clear_on_submit=True):
     days = st.number_input("Valid for (days)", 1, MAX_DAYS, DEFAULT_DAYS, step=1,
@@ -63,7 +70,8 @@ with st.form("new_share", clear_on_submit=True):
     if st.form_submit_button("Create link", type="primary"):
         link = create_share(own, days=float(days), label=label.strip() or None,
                             allow_notes=allow_notes)
-        st.session_state[_NEW_URL] = link.url
+        made_here[link.id] = link.token
+        st.session_state[_NEW_ID] = link.id
         st.rerun()
 
 links = list_shares(own)
@@ -85,8 +93,14 @@ else:
         text, button = st.columns([4, 1])
         text.write(f"**{literal(info.label or '(no label)')}**: active until "
                    f"{info.expires_utc:%Y-%m-%d %H:%M} UTC")
+        if info.id in made_here and info.id != new_id:
+            text.code(share_url(base_url, made_here[info.id]), language=None)
+        elif info.id not in made_here:
+            text.caption("Made in another browser session: the link cannot be shown again. "
+                         "Revoke it and make a new one if it is lost.")
         if button.button("Revoke", key=f"revoke_{info.id}"):
             revoke_share(own, info.id)
+            made_here.pop(info.id, None)
             st.session_state[_MESSAGE] = (f"Link {literal(info.label or info.id)} revoked: it "
                                           "shows nothing any more.")
             st.rerun()

@@ -27,7 +27,8 @@ def _map(at):
     return chart.proto.spec
 
 
-def test_a_link_is_shown_once_listed_opened_and_revoked(make_app, own_copy):
+def test_a_link_is_shown_listed_opened_and_revoked(make_app, own_copy, monkeypatch):
+    monkeypatch.setenv("LEGDAY_PUBLIC_URL", "https://legday.example.org/app/")
     at = make_app(own_copy, PAGE, sample=False)
     assert not at.exception
     assert any("No links yet" in i.value for i in at.info)
@@ -36,9 +37,10 @@ def test_a_link_is_shown_once_listed_opened_and_revoked(make_app, own_copy):
     at.checkbox(key="share_notes").check()
     _click(at, "Create link")
     (code,) = at.code
-    assert "shown only this once" in at.success[0].value
+    assert "Link created" in at.success[0].value
     url = code.value
-    assert "/?share=" in url
+    # The configured public address, not the port the app happens to listen on.
+    assert url.startswith("https://legday.example.org/app/?share=")
     token = url.split("?share=")[1]
 
     store = open_store(own_copy)
@@ -48,16 +50,29 @@ def test_a_link_is_shown_once_listed_opened_and_revoked(make_app, own_copy):
     assert table[["label", "status", "coach notes"]].values.tolist() == [
         ["Coach Kim", "active", "allowed"]]
 
-    at.run()  # the URL is not shown again
-    assert not at.code
+    at.run()  # still there to copy again, beside the link, while it is active
+    assert [c.value for c in at.code] == [url]
+    assert not at.success
 
     _click(at, "Revoke")
     assert "revoked" in at.success[0].value
+    assert not at.code
     assert at.dataframe[0].value["status"].tolist() == ["revoked"]
     assert not any(b.label == "Revoke" for b in at.button)
     with pytest.raises(ShareLinkRevoked):
         store.share(token)
     store.close()
+
+
+def test_a_link_made_elsewhere_says_it_cannot_be_shown_again(make_app, own_copy):
+    from legday.store import create_share
+
+    store = open_store(own_copy)
+    create_share(store.athlete(LOCAL_ATHLETE), label="Coach Lee")
+    store.close()
+    at = make_app(own_copy, PAGE, sample=False)
+    assert not at.code
+    assert any("cannot be shown again" in c.value for c in at.caption)
 
 
 def test_privacy_zones_are_added_mapped_and_deleted(make_app, own_copy):
