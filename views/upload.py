@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from legday.io import DEFAULT_LIMITS
 from legday.library import library_cache_dir, open_library
 from legday.localtime import local_starts
 from legday.store import list_activities
@@ -24,6 +25,7 @@ from legday.store.jobs import (
     JobStatus,
     job_status,
     recent_jobs,
+    results_listing,
     results_sentence,
     resume_jobs,
     start_import,
@@ -34,12 +36,19 @@ from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
 
 log = logging.getLogger(__name__)
+#: The uploader's own limit (server.maxUploadSize in .streamlit/config.toml). [MB]
+UPLOAD_LIMIT_MB = int(st.get_option("server.maxUploadSize"))
 
 #: Files handed to a job in this browser session: (name, sha256) -> job id.
 DONE_KEY = "upload_done"
 #: Jobs whose stored activities the views were refreshed for.
 SEEN_KEY = "upload_jobs_seen"
 ANY_KIND = "any"
+LIMITS_HELP = (f"Up to {UPLOAD_LIMIT_MB / 1024:g} GB per dropped file (a whole export zip "
+               f"fits); inside it, each activity file up to "
+               f"{DEFAULT_LIMITS.max_file_bytes // 1024**2} MB unpacked, and a zip up to "
+               f"{DEFAULT_LIMITS.max_archive_bytes // 1024**3} GB unpacked and "
+               f"{DEFAULT_LIMITS.max_members:,} files. Larger files are refused with the reason.")
 KINDS = [ANY_KIND, "interval", "hill", "sprint", "steady", "none"]
 
 store, access = current()
@@ -85,7 +94,7 @@ def _show_job(status: JobStatus) -> None:
     total = max(status.items_total, 1)
     if status.status == "failed":
         st.error(f"Import {status.id} stopped: {status.error}", icon=":material/error:")
-    label = (f"Import {status.id}: {status.items_done} / {status.items_total} files"
+    label = (f"Import {status.id}: {status.items_done} of {status.items_total} activities"
              + ("" if status.is_over else f" — {_time_left(status)}"))
     st.progress(min(status.items_done / total, 1.0), text=label)
     done, dupes, refused = st.columns(3)
@@ -157,11 +166,12 @@ def _results_section(keys: list[tuple[str, str]], handed: dict[tuple[str, str], 
         message = results_sentence(table)
         (st.warning if (table["status"] == "refused").any() else st.success)(message)
         st.dataframe(
-            table, key="results", hide_index=True, width="stretch",
+            results_listing(own, table, access.analysis_settings.timezone), key="results",
+            hide_index=True, width="stretch",
             column_config={
-                "item": st.column_config.TextColumn("activity or member"),
+                "date": st.column_config.DatetimeColumn("start (local)",
+                                                        format="YYYY-MM-DD HH:mm"),
                 "reason": st.column_config.TextColumn("reason", width="large"),
-                "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
             })
         st.caption("**duplicate**: the same file, or the same session from another source "
                    "(same sport, start within 60 s, distance within 2 %), is already stored "
@@ -181,7 +191,8 @@ st.write("Drop FIT, GPX or TCX files (also gzipped), zips, a whole Strava or Gar
          "export, or a strength log (legday, Strong or Hevy CSV). Many at once is fine: they "
          "are imported in the background.")
 uploads = st.file_uploader("Files to add", accept_multiple_files=True, key="uploads",
-                           type=["fit", "gpx", "tcx", "gz", "zip", "csv"])
+                           type=["fit", "gpx", "tcx", "gz", "zip", "csv"], help=LIMITS_HELP)
+st.caption(LIMITS_HELP)
 
 handed: dict[tuple[str, str], int] = st.session_state.setdefault(DONE_KEY, {})
 keys: list[tuple[str, str]] = []
