@@ -133,7 +133,10 @@ else:
 st.subheader("Efforts")
 if len(efforts):
     st.markdown(f"**{units.localise_paces(headline(_text(row['primary']) or 'steady', efforts))}**")
-if efforts.empty:
+if efforts.empty and not row["points"]:
+    st.caption("No recording, so nothing to split into efforts (re-classifying cannot change "
+               "that): only the summary's distance and time count.")
+elif efforts.empty:
     how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
     st.info(f"No efforts are stored for this run.{how}", icon=":material/inbox:")
 else:

@@ -17,10 +17,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from legday.charts.privacy import run_starts
 from legday.io import DEFAULT_LIMITS
 from legday.library import library_cache_dir, open_library
-from legday.localtime import local_starts
-from legday.store import list_activities
+from legday.localtime import local_starts, watch_timezone
+from legday.store import get_settings, list_activities, put_settings
 from legday.store.jobs import (
     JobStatus,
     job_status,
@@ -31,6 +32,7 @@ from legday.store.jobs import (
     start_import,
     upload_results,
 )
+from legday.store.repo import load_summaries
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
@@ -43,6 +45,10 @@ UPLOAD_LIMIT_MB = int(st.get_option("server.maxUploadSize"))
 DONE_KEY = "upload_done"
 #: Jobs whose stored activities the views were refreshed for.
 SEEN_KEY = "upload_jobs_seen"
+#: True while this session's import is the library's first (its time zone is then adopted).
+FIRST_KEY = "upload_first_library"
+#: The sentence saying which time zone the first import adopted.
+ZONE_KEY = "upload_zone_adopted"
 ANY_KIND = "any"
 LIMITS_HELP = (f"Up to {UPLOAD_LIMIT_MB / 1024:g} GB per dropped file (a whole export zip "
                f"fits); inside it, each activity file up to "
@@ -119,11 +125,31 @@ def _refresh_after(jobs: list[JobStatus]) -> bool:
         return False
     if not any(j.stored for j in ended):
         return True
+    if st.session_state.pop(FIRST_KEY, False):
+        _adopt_watch_zone()
     forget_caches()
     set_current(store, resolve_access(store))
     with st.spinner("Analysing your season…"):
         open_library(own, library_cache_dir())
     return True
+
+
+def _adopt_watch_zone() -> None:
+    """After the first import: the time zone the watch files say replaces the default UTC."""
+    if get_settings(own).get("timezone", "UTC") != "UTC":
+        return
+    listed = list_activities(own)
+    starts = run_starts(load_summaries(own), limit=200)
+    watch = watch_timezone(listed["start_utc"], listed["utc_offset_s"],
+                           float(starts["lat"].median()) if len(starts) else None,
+                           float(starts["lon"].median()) if len(starts) else None)
+    if watch is None or watch[0] == "UTC":
+        return
+    zone, fits, dated = watch
+    put_settings(own, {"timezone": zone})
+    st.session_state[ZONE_KEY] = (f"Time zone set to **{zone}**, as your watch files say "
+                                  f"({fits} of {dated} activities); change it on the Settings "
+                                  "page.")
 
 
 def _my_jobs() -> list[JobStatus]:
@@ -204,11 +230,16 @@ if uploads:
         if key not in handed:
             fresh.append((key, upload))
     if fresh:
+        if access.is_sample or list_activities(own).empty:
+            st.session_state[FIRST_KEY] = True
         job_id = _hand_off(fresh)
         if job_id is not None:
             handed.update({key: job_id for key, _upload in fresh})
 
 progress_panel()
+zone_adopted = st.session_state.pop(ZONE_KEY, None)
+if zone_adopted:
+    st.info(zone_adopted, icon=":material/schedule:")
 
 if not uploads:
     st.info("No files yet. Drop some above: each activity is read, classified and stored, "

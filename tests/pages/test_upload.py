@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from legday.store import list_activities, open_store, put_settings
+from legday.store import get_settings, list_activities, open_store, put_settings
 from legday.store.jobmodels import ImportJob
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.io.helpers import gpx_text, zip_bytes
@@ -276,6 +276,38 @@ def test_the_bar_is_determinate_before_the_job_starts_and_the_limits_are_explain
     # The uploader's 1 GB and the 64 MB per activity file are both said.
     assert any("Up to 1 GB per dropped file" in c.value and "64 MB unpacked" in c.value
                for c in at.caption)
+
+
+def test_the_first_import_takes_the_time_zone_the_watch_files_say(make_app, empty_db):
+    from legday.ui.state import SAMPLES
+
+    files = sorted((SAMPLES / "season").glob("*.fit"))[:3]
+    at = make_app(empty_db, PAGE, sample=False)
+    _upload(at, [(f.name, f.read_bytes(), "application/octet-stream") for f in files])
+    store = open_store(empty_db)
+    try:
+        assert get_settings(store.athlete(LOCAL_ATHLETE))["timezone"] == "Europe/Dublin"
+    finally:
+        store.close()
+    assert any("Time zone set to **Europe/Dublin**, as your watch files say (3 of 3" in i.value
+               for i in at.info), [i.value for i in at.info]
+    # A later import leaves the zone alone, whatever its files say.
+    put_settings_zone(empty_db, "Asia/Tokyo")
+    later = sorted((SAMPLES / "season").glob("*.fit"))[3:4]
+    _upload(at, [(f.name, f.read_bytes(), "application/octet-stream") for f in later])
+    store = open_store(empty_db)
+    try:
+        assert get_settings(store.athlete(LOCAL_ATHLETE))["timezone"] == "Asia/Tokyo"
+    finally:
+        store.close()
+
+
+def put_settings_zone(url: str, zone: str) -> None:
+    store = open_store(url)
+    try:
+        put_settings(store.athlete(LOCAL_ATHLETE), {"timezone": zone})
+    finally:
+        store.close()
 
 
 def test_a_job_that_cannot_start_shows_one_line_and_no_traceback(make_app, empty_db,
