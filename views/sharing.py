@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from legday.charts.privacy import START_COLUMNS, privacy_map, run_starts
+from legday.charts.privacy import (
+    NEW_ZONE_M,
+    START_COLUMNS,
+    picked_place,
+    privacy_map,
+    run_starts,
+    start_clusters,
+)
 from legday.store import (
     StoreError,
     add_privacy_zone,
@@ -20,7 +27,14 @@ from legday.store import (
 )
 from legday.store.privacy import TRIM_SPREAD
 from legday.store.share import DEFAULT_DAYS, MAX_DAYS, share_url
-from legday.ui.state import app_base_url, current, forget_caches, library, own_context
+from legday.ui.state import (
+    app_base_url,
+    current,
+    forget_caches,
+    library,
+    map_style,
+    own_context,
+)
 from legday.ui.widgets import literal
 
 TRIM_HELP = (f"Each run hides its own length, between {TRIM_SPREAD[0]:g} and "
@@ -29,6 +43,9 @@ TRIM_HELP = (f"Each run hides its own length, between {TRIM_SPREAD[0]:g} and "
 #: Tokens of the links made in this browser session, by link id (never stored in the database).
 _LINKS = "_sharing_links"
 _NEW_ID = "_sharing_new_id"
+_MAP = "privacy_map"
+#: The map click the last added zone was made from (its selection stays on the map).
+_ADDED_AT = "_sharing_zone_added_at"
 _MESSAGE = "_sharing_message"
 
 store, access = current()
@@ -108,10 +125,18 @@ else:
 st.header("Privacy")
 zones = privacy_zones(own)
 starts = (pd.DataFrame(columns=START_COLUMNS) if access.is_sample
-          else run_starts(library(access).activities))
-st.plotly_chart(privacy_map(zones, starts), key="privacy_map")
-st.caption("Grey dots: where your latest runs start, for orientation. Inside a zone, every "
-           "sample of every run is hidden from shared views.")
+          else run_starts(library(access).activities, limit=1000))
+places = start_clusters(starts)
+clicked = picked_place(st.session_state.get(_MAP))
+if clicked is not None and clicked == st.session_state.get(_ADDED_AT):
+    clicked = None  # that click made a zone already
+st.plotly_chart(privacy_map(zones, starts, style=map_style(),
+                            pending=None if clicked is None else (*clicked, NEW_ZONE_M)),
+                key=_MAP, on_select="rerun", selection_mode="points")
+st.caption("Grey circles: the places your runs start from (the bigger, the more runs); the map "
+           "opens on the most frequent one. **Click a place, or anywhere on the map, to put a "
+           "new zone there**, then set its radius and name below. Inside a zone, every sample "
+           "of every run is hidden from shared views.")
 
 for zone in zones:
     text, button = st.columns([4, 1])
@@ -122,17 +147,27 @@ for zone in zones:
         forget_caches()
         st.rerun()
 
-centre = starts.iloc[0] if not starts.empty else None
+if clicked is not None:
+    centre: tuple[float, float] | None = clicked
+    st.info(f"New zone centred where you clicked ({clicked[0]:.5f}, {clicked[1]:.5f}), drawn "
+            f"with {NEW_ZONE_M:.0f} m: set its radius and name, then **Add zone**.",
+            icon=":material/add_location:")
+elif len(places):
+    centre = float(places["lat"].iloc[0]), float(places["lon"].iloc[0])
+else:
+    centre = None
+# The fields' keys follow the centre, so a click puts its place into them.
+where = "none" if centre is None else f"{centre[0]:.6f}_{centre[1]:.6f}"
 with st.form("new_zone", clear_on_submit=True):
     st.write("Add a privacy zone (home, work: anywhere runs start that a coach need not see)")
     cols = st.columns(4)
     lat = cols[0].number_input("Latitude (°)", -90.0, 90.0,
-                               0.0 if centre is None else float(centre["lat"]),
-                               step=0.0001, format="%.5f", key="zone_lat")
+                               0.0 if centre is None else centre[0],
+                               step=0.0001, format="%.5f", key=f"zone_lat_{where}")
     lon = cols[1].number_input("Longitude (°)", -180.0, 180.0,
-                               0.0 if centre is None else float(centre["lon"]),
-                               step=0.0001, format="%.5f", key="zone_lon")
-    radius = cols[2].number_input("Radius (m)", 1.0, 50_000.0, 300.0, step=50.0,
+                               0.0 if centre is None else centre[1],
+                               step=0.0001, format="%.5f", key=f"zone_lon_{where}")
+    radius = cols[2].number_input("Radius (m)", 1.0, 50_000.0, NEW_ZONE_M, step=50.0,
                                   key="zone_radius")
     name = cols[3].text_input("Name", key="zone_name", max_chars=60, placeholder="home")
     if st.form_submit_button("Add zone"):
@@ -142,6 +177,7 @@ with st.form("new_zone", clear_on_submit=True):
             st.error(f"Not added: {err}")
         else:
             forget_caches()
+            st.session_state[_ADDED_AT] = clicked
             st.session_state[_MESSAGE] = f"Privacy zone {literal(name.strip())} added.".replace(
                 "  ", " ")
             st.rerun()

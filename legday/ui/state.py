@@ -167,6 +167,14 @@ def resolve_access(store: Store) -> Access:
     return Access(ctx, "local", LOCAL_ATHLETE, settings=get_settings(ctx))
 
 
+#: Plotly map style of the dashboard's maps; ``white-bg`` needs no tile server (offline, tests).
+ENV_MAP_STYLE = "LEGDAY_MAP_STYLE"
+
+
+def map_style() -> str:
+    return os.environ.get(ENV_MAP_STYLE, "").strip() or "open-street-map"
+
+
 def app_base_url(page_path: str = "") -> str:
     """The dashboard's address for links others open (share links): the configured public URL
     (``LEGDAY_PUBLIC_URL``) when set, else the address this browser is on (``page_path``, the

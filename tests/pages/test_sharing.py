@@ -75,13 +75,38 @@ def test_a_link_made_elsewhere_says_it_cannot_be_shown_again(make_app, own_copy)
     assert any("cannot be shown again" in c.value for c in at.caption)
 
 
+def _field(at, label: str):
+    return next(n for n in at.number_input if n.label == label)
+
+
+def test_a_click_on_the_map_places_the_new_zone(make_app, own_copy):
+    at = make_app(own_copy, PAGE, sample=False)
+    click = {"selection": {"points": [{"curve_number": 0, "point_index": 3, "lat": 53.35,
+                                       "lon": -6.3}]}}
+    at.session_state["privacy_map"] = click  # as the browser reports a click on the map
+    at.run()
+    assert not at.exception
+    assert "new zone (not added yet)" in _map(at)
+    assert any("New zone centred where you clicked (53.35000, -6.30000)" in i.value
+               for i in at.info)
+    assert (_field(at, "Latitude (°)").value, _field(at, "Longitude (°)").value) == (53.35, -6.3)
+    at.text_input(key="zone_name").input("home")
+    at.session_state["privacy_map"] = click  # the browser keeps the selection
+    _click(at, "Add zone")
+    (zone,) = privacy_zones(open_store(own_copy).athlete(LOCAL_ATHLETE))
+    assert (zone.lat, zone.lon, zone.radius_m, zone.name) == (53.35, -6.3, 300.0, "home")
+    # The click made its zone: it is not offered again.
+    assert "new zone (not added yet)" not in _map(at)
+    assert not any("New zone centred" in i.value for i in at.info)
+
+
 def test_privacy_zones_are_added_mapped_and_deleted(make_app, own_copy):
     at = make_app(own_copy, PAGE, sample=False)
     spec = _map(at)
     assert "Privacy zones and where your runs start" in spec
-    assert "run start" in spec and "privacy zone" not in spec
-    # The form starts at the latest run's start, so a zone lands where it matters.
-    assert at.number_input(key="zone_lat").value != 0.0
+    assert "run starts" in spec and "privacy zone" not in spec
+    # The form starts at the place most runs start from, so a zone lands where it matters.
+    assert _field(at, "Latitude (°)").value != 0.0
     at.number_input(key="zone_radius").set_value(400.0)
     at.text_input(key="zone_name").input("home")
     _click(at, "Add zone")
@@ -115,7 +140,7 @@ def test_an_empty_library_explains_the_empty_map_and_list(make_app, empty_db):
     assert not at.exception
     assert any("No links yet" in i.value for i in at.info)
     assert "No privacy zones and no runs with GPS yet." in _map(at)
-    assert at.number_input(key="zone_lat").value == 0.0
+    assert _field(at, "Latitude (°)").value == 0.0
 
 
 def test_the_sample_view_shares_the_own_library_not_the_sample(make_app, sample_db):
