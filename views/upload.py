@@ -299,7 +299,7 @@ def library_section() -> None:
         "duration": pd.to_numeric(chosen["elapsed_s"], errors="coerce").map(fmt_duration),
         "heart rate": chosen["has_hr"].fillna(False).astype(bool),
         "partial": chosen["partial"].fillna(False).astype(bool),
-        "file": [PurePath(str(s)).name + (f" › {m}" if m else "")
+        "file": [PurePath(str(m)).name if m else PurePath(str(s)).name
                  for s, m in zip(chosen["source"], chosen["member"], strict=True)],
     })
     st.caption(f"{len(listing)} of {len(everything)} stored activities; times are local "
