@@ -232,7 +232,9 @@ if uploads:
     if fresh:
         if access.is_sample or list_activities(own).empty:
             st.session_state[FIRST_KEY] = True
-        job_id = _hand_off(fresh)
+        with st.spinner(f"Handing {len(fresh)} file(s) to an import (counting the activities "
+                        "in them)…"):
+            job_id = _hand_off(fresh)
         if job_id is not None:
             handed.update({key: job_id for key, _upload in fresh})
 
