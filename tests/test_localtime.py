@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from legday.localtime import local_start, local_starts, local_times, utc_offset_s
+from legday.localtime import local_start, local_starts, local_times, utc_offset_s, watch_timezone
 
 
 def test_local_start_uses_the_files_offset_then_the_settings_zone():
@@ -43,3 +43,27 @@ def test_local_starts_of_many_activities_each_with_its_own_offset():
     # Every row agrees with the one-start rule.
     assert [local_start(s, o, "Europe/Berlin") for s, o in zip(starts, offsets, strict=True)
             ] == local.tolist()
+
+
+def _offsets(starts: pd.Series, zone: str) -> pd.Series:
+    return starts.dt.tz_convert(zone).map(lambda t: t.utcoffset().total_seconds())
+
+
+def test_the_watch_zone_fits_most_files_summer_and_winter_and_the_runs_position():
+    starts = pd.Series(pd.date_range("2024-01-01T07:00Z", periods=300, freq="D"))
+    offsets = _offsets(starts, "Europe/Zurich")
+    offsets.iloc[:10] = -18_000.0  # a trip abroad
+    offsets.iloc[10:20] = None  # files without a local time
+    assert watch_timezone(starts, offsets, 47.4, 8.5) == ("Europe/Zurich", 280, 290)
+    # Same offsets all year, told apart by where the runs are.
+    assert watch_timezone(starts, offsets, 52.5, 13.4)[0] == "Europe/Berlin"
+    denver = _offsets(starts, "America/Denver")
+    assert watch_timezone(starts, denver, 39.7, -105.0)[0] == "America/Denver"
+    # Arizona keeps winter time all summer: not Denver.
+    phoenix = _offsets(starts, "America/Phoenix")
+    assert watch_timezone(starts, phoenix, 39.7, -105.0)[0] != "America/Denver"
+
+
+def test_no_local_time_in_any_file_says_no_zone():
+    starts = pd.Series(pd.date_range("2024-01-01T07:00Z", periods=5, freq="D"))
+    assert watch_timezone(starts, pd.Series([None] * 5, dtype=float)) is None

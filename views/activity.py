@@ -25,6 +25,7 @@ from legday.library import view_key
 from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
+from legday.store.privacy import TRIM_SPREAD
 from legday.ui.plan import plan_beside_detection
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, intensity_cards, literal
@@ -120,8 +121,10 @@ offset_s = utc_offset_s(row["start_utc"], activity.utc_offset_s, timezone)
 
 if access.mode == "share":
     trim = float(access.settings.get("privacy_trim_m") or 0)
-    st.caption(f"Shared view: the first and last {trim:.0f} m of the track, and any privacy "
-               "zone, are not shown; the charts and numbers below start and end there too.")
+    st.caption(f"Shared view: the first and last {trim * TRIM_SPREAD[0]:.0f}-"
+               f"{trim * TRIM_SPREAD[1]:.0f} m of the track (a different length for every run), "
+               "and any privacy zone, are not shown; the charts and numbers below start and end "
+               "there too.")
 
 if prepared.empty and access.mode == "share" and row["points"]:
     st.info("All of this run lies in its hidden start and end or in a privacy zone (a track "
@@ -148,7 +151,10 @@ else:
 st.subheader("Efforts")
 if len(efforts):
     st.markdown(f"**{units.localise_paces(headline(_text(row['primary']) or 'steady', efforts))}**")
-if efforts.empty:
+if efforts.empty and not row["points"]:
+    st.caption("No recording, so nothing to split into efforts (re-classifying cannot change "
+               "that): only the summary's distance and time count.")
+elif efforts.empty:
     how = "" if access.read_only else " Re-classifying on the **Settings** page splits it again."
     st.info(f"No efforts are stored for this run.{how}", icon=":material/inbox:")
 else:

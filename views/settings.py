@@ -9,9 +9,19 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from legday.calibration import AthleteProfile
+from legday.charts.privacy import run_starts
 from legday.library import season_profile, view_key
+from legday.localtime import watch_timezone
 from legday.model import Activity
-from legday.store import StoreError, get_settings, list_activities, put_settings, reclassify
+from legday.store import (
+    AthleteContext,
+    StoreError,
+    get_settings,
+    list_activities,
+    put_settings,
+    reclassify,
+)
+from legday.store.privacy import TRIM_SPREAD
 from legday.store.repo import current_thresholds
 from legday.ui.settings_form import (
     PROFILE_VALUES,
@@ -30,6 +40,17 @@ _RECLASSIFIED = "_settings_reclassified"
 def _estimate(_activities: list[Activity], key: str) -> AthleteProfile:
     # The season's estimate without the athlete's own values, to show beside them.
     return season_profile(_activities, {})
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _watch_zone(key: str, _ctx: AthleteContext, _activities: list[Activity],
+                ) -> tuple[str, int, int] | None:
+    # The zone the files' own offsets fit best, told apart by where the runs start.
+    listed = list_activities(_ctx)
+    starts = run_starts(_activities, limit=200)
+    lat = float(starts["lat"].median()) if len(starts) else None
+    lon = float(starts["lon"].median()) if len(starts) else None
+    return watch_timezone(listed["start_utc"], listed["utc_offset_s"], lat, lon)
 
 
 store, access = current()
@@ -61,6 +82,7 @@ if report is not None:
                f"{report.primary_changed} runs.")
 
 zones = sorted(available_timezones())
+watch = None if access.is_sample else _watch_zone(view_key(own), own, lib.activities)
 thresholds_saved: dict[str, Any] = current_thresholds(saved.get("thresholds") or {})
 fields = threshold_fields(units)
 with st.form("settings"):
@@ -69,11 +91,19 @@ with st.form("settings"):
                            index=0 if units.distance == "km" else 1, key="settings_units",
                            format_func=lambda u: "kilometres, min/km" if u == "km"
                            else "miles, min/mi")
+    stored_zone = str(saved.get("timezone") or "UTC")
+    # UTC is only the default: until the athlete picks a zone, offer the one the watch says.
+    offered = watch[0] if watch is not None and stored_zone == "UTC" else stored_zone
     timezone = st.selectbox("Time zone", zones, key="settings_timezone",
-                            index=zones.index(str(saved.get("timezone") or "UTC"))
-                            if saved.get("timezone") in zones else zones.index("UTC"),
+                            index=zones.index(offered if offered in zones else "UTC"),
                             help="Used for files that do not say their own UTC offset "
                                  "(weeks and days are counted in local time).")
+    if watch is not None:
+        zone, fits, dated = watch
+        st.caption(f"Your watch files say **{zone}**: its local time is the files' own for "
+                   f"{fits} of {dated} activities."
+                   + (" Save the settings to use it (until then: UTC)."
+                      if stored_zone == "UTC" and zone != "UTC" else ""))
 
     st.subheader("Your values")
     st.caption(f"Every effort is judged relative to these. Leave a field empty to use the "
@@ -122,8 +152,12 @@ with st.form("settings"):
             key=f"threshold_{field.name}_{units.distance}", help=field.help or None)
 
     st.subheader("Privacy")
-    trim = st.number_input("Hidden at each end of a track in shared views (m)", 0.0, 5000.0,
-                           float(saved["privacy_trim_m"]), step=50.0, key="settings_trim")
+    trim = st.number_input("Hidden at each end of a track in shared views, on average (m)",
+                           0.0, 5000.0, float(saved["privacy_trim_m"]), step=50.0,
+                           key="settings_trim",
+                           help=f"Each run hides its own length, between {TRIM_SPREAD[0]:g} "
+                                f"and {TRIM_SPREAD[1]:g} times this (drawn from a secret of "
+                                "yours), so many runs together do not point at their start.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
 if submitted:

@@ -17,29 +17,44 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from legday.charts.privacy import run_starts
+from legday.io import DEFAULT_LIMITS
 from legday.library import library_cache_dir, open_library
-from legday.localtime import local_starts
-from legday.store import list_activities
+from legday.localtime import local_starts, watch_timezone
+from legday.store import get_settings, list_activities, put_settings
 from legday.store.jobs import (
     JobStatus,
     job_status,
     recent_jobs,
+    results_listing,
     results_sentence,
     resume_jobs,
     start_import,
     upload_results,
 )
+from legday.store.repo import load_summaries
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
 
 log = logging.getLogger(__name__)
+#: The uploader's own limit (server.maxUploadSize in .streamlit/config.toml). [MB]
+UPLOAD_LIMIT_MB = int(st.get_option("server.maxUploadSize"))
 
 #: Files handed to a job in this browser session: (name, sha256) -> job id.
 DONE_KEY = "upload_done"
 #: Jobs whose stored activities the views were refreshed for.
 SEEN_KEY = "upload_jobs_seen"
+#: True while this session's import is the library's first (its time zone is then adopted).
+FIRST_KEY = "upload_first_library"
+#: The sentence saying which time zone the first import adopted.
+ZONE_KEY = "upload_zone_adopted"
 ANY_KIND = "any"
+LIMITS_HELP = (f"Up to {UPLOAD_LIMIT_MB / 1024:g} GB per dropped file (a whole export zip "
+               f"fits); inside it, each activity file up to "
+               f"{DEFAULT_LIMITS.max_file_bytes // 1024**2} MB unpacked, and a zip up to "
+               f"{DEFAULT_LIMITS.max_archive_bytes // 1024**3} GB unpacked and "
+               f"{DEFAULT_LIMITS.max_members:,} files. Larger files are refused with the reason.")
 KINDS = [ANY_KIND, "interval", "hill", "sprint", "steady", "none"]
 
 store, access = current()
@@ -85,7 +100,7 @@ def _show_job(status: JobStatus) -> None:
     total = max(status.items_total, 1)
     if status.status == "failed":
         st.error(f"Import {status.id} stopped: {status.error}", icon=":material/error:")
-    label = (f"Import {status.id}: {status.items_done} / {status.items_total} files"
+    label = (f"Import {status.id}: {status.items_done} of {status.items_total} activities"
              + ("" if status.is_over else f" — {_time_left(status)}"))
     st.progress(min(status.items_done / total, 1.0), text=label)
     done, dupes, refused = st.columns(3)
@@ -110,11 +125,31 @@ def _refresh_after(jobs: list[JobStatus]) -> bool:
         return False
     if not any(j.stored for j in ended):
         return True
+    if st.session_state.pop(FIRST_KEY, False):
+        _adopt_watch_zone()
     forget_caches()
     set_current(store, resolve_access(store))
     with st.spinner("Analysing your season…"):
         open_library(own, library_cache_dir())
     return True
+
+
+def _adopt_watch_zone() -> None:
+    """After the first import: the time zone the watch files say replaces the default UTC."""
+    if get_settings(own).get("timezone", "UTC") != "UTC":
+        return
+    listed = list_activities(own)
+    starts = run_starts(load_summaries(own), limit=200)
+    watch = watch_timezone(listed["start_utc"], listed["utc_offset_s"],
+                           float(starts["lat"].median()) if len(starts) else None,
+                           float(starts["lon"].median()) if len(starts) else None)
+    if watch is None or watch[0] == "UTC":
+        return
+    zone, fits, dated = watch
+    put_settings(own, {"timezone": zone})
+    st.session_state[ZONE_KEY] = (f"Time zone set to **{zone}**, as your watch files say "
+                                  f"({fits} of {dated} activities); change it on the Settings "
+                                  "page.")
 
 
 def _my_jobs() -> list[JobStatus]:
@@ -157,11 +192,12 @@ def _results_section(keys: list[tuple[str, str]], handed: dict[tuple[str, str], 
         message = results_sentence(table)
         (st.warning if (table["status"] == "refused").any() else st.success)(message)
         st.dataframe(
-            table, key="results", hide_index=True, width="stretch",
+            results_listing(own, table, access.analysis_settings.timezone), key="results",
+            hide_index=True, width="stretch",
             column_config={
-                "item": st.column_config.TextColumn("activity or member"),
+                "date": st.column_config.DatetimeColumn("start (local)",
+                                                        format="YYYY-MM-DD HH:mm"),
                 "reason": st.column_config.TextColumn("reason", width="large"),
-                "activity_id": st.column_config.NumberColumn("stored as", format="%d"),
             })
         st.caption("**duplicate**: the same file, or the same session from another source "
                    "(same sport, start within 60 s, distance within 2 %), is already stored "
@@ -181,7 +217,8 @@ st.write("Drop FIT, GPX or TCX files (also gzipped), zips, a whole Strava or Gar
          "export, or a strength log (legday, Strong or Hevy CSV). Many at once is fine: they "
          "are imported in the background.")
 uploads = st.file_uploader("Files to add", accept_multiple_files=True, key="uploads",
-                           type=["fit", "gpx", "tcx", "gz", "zip", "csv"])
+                           type=["fit", "gpx", "tcx", "gz", "zip", "csv"], help=LIMITS_HELP)
+st.caption(LIMITS_HELP)
 
 handed: dict[tuple[str, str], int] = st.session_state.setdefault(DONE_KEY, {})
 keys: list[tuple[str, str]] = []
@@ -193,11 +230,18 @@ if uploads:
         if key not in handed:
             fresh.append((key, upload))
     if fresh:
-        job_id = _hand_off(fresh)
+        if access.is_sample or list_activities(own).empty:
+            st.session_state[FIRST_KEY] = True
+        with st.spinner(f"Handing {len(fresh)} file(s) to an import (counting the activities "
+                        "in them)…"):
+            job_id = _hand_off(fresh)
         if job_id is not None:
             handed.update({key: job_id for key, _upload in fresh})
 
 progress_panel()
+zone_adopted = st.session_state.pop(ZONE_KEY, None)
+if zone_adopted:
+    st.info(zone_adopted, icon=":material/schedule:")
 
 if not uploads:
     st.info("No files yet. Drop some above: each activity is read, classified and stored, "
@@ -257,7 +301,7 @@ def library_section() -> None:
         "duration": pd.to_numeric(chosen["elapsed_s"], errors="coerce").map(fmt_duration),
         "heart rate": chosen["has_hr"].fillna(False).astype(bool),
         "partial": chosen["partial"].fillna(False).astype(bool),
-        "file": [PurePath(str(s)).name + (f" › {m}" if m else "")
+        "file": [PurePath(str(m)).name if m else PurePath(str(s)).name
                  for s, m in zip(chosen["source"], chosen["member"], strict=True)],
     })
     st.caption(f"{len(listing)} of {len(everything)} stored activities; times are local "

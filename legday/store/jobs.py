@@ -25,6 +25,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,8 @@ from typing import Any, BinaryIO
 import pandas as pd
 from sqlalchemy import delete, select, update
 
+from legday.io.archive import base_name
+from legday.localtime import local_starts
 from legday.store.importer import TIMING_KEYS, ImportEvent, ImportReport, import_items
 from legday.store.jobmodels import ImportJob, ImportJobChunk, ImportJobFile
 from legday.store.models import ActivityRow, Athlete
@@ -49,7 +52,7 @@ from legday.store.pipeline import (
     is_strength_log_name,
     iter_items,
 )
-from legday.store.repo import AthleteContext, Store, writable
+from legday.store.repo import AthleteContext, Store, list_activities, writable
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +226,45 @@ def upload_results(ctx: AthleteContext, keys: Sequence[tuple[str, str]],
                 rows.extend(file.rows)
                 break
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+#: What the Upload page lists of each result row.
+LISTING_COLUMNS = ["date", "name", "sport", "status", "reason", "file"]
+
+
+def results_listing(ctx: AthleteContext, table: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """Result rows as the athlete knows their activities (:data:`LISTING_COLUMNS`): the local
+    start, name and sport of the activity stored (or found stored already), the status, the
+    reason in words, and the file's own name (no archive path, no row id), newest first;
+    refusals and strength logs, which have no activity, come last."""
+    if table.empty:
+        return pd.DataFrame(columns=LISTING_COLUMNS)
+    stored = list_activities(ctx).set_index("activity_id")
+    ids = pd.to_numeric(table["activity_id"], errors="coerce")
+    known = ids.isin(stored.index)
+    found = stored.reindex(ids.where(known))
+    local = local_starts(found["start_utc"], found["utc_offset_s"], timezone)
+    names = [base_name(str(item)) for item in table["item"]]
+    listing = pd.DataFrame({
+        "date": local.to_numpy(),
+        "name": [str(n) if isinstance(n, str) and n else (name if not k else "(no name)")
+                 for n, name, k in zip(found["name"], names, known, strict=True)],
+        "sport": [str(sport).replace("_", " ") if k else kind
+                  for sport, kind, k in zip(found["sport"], table["kind"], known, strict=True)],
+        "status": table["status"].to_numpy(),
+        "reason": [_plain_reason(r) for r in table["reason"]],
+        "file": names,
+    })
+    return listing.sort_values("date", ascending=False, na_position="last",
+                               kind="stable").reset_index(drop=True)
+
+
+def _plain_reason(reason: object) -> str:
+    """A result's reason without the store's row ids."""
+    text = "" if reason is None or reason != reason else str(reason)
+    text = re.sub(r"same session as stored activity \d+",
+                  "the same session from another file is stored", text)
+    return text.removeprefix("already in the library: ")
 
 
 def results_sentence(table: pd.DataFrame) -> str:

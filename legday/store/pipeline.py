@@ -39,7 +39,7 @@ from legday.errors import LegdayError, LimitExceeded, UnsupportedFormat
 from legday.io import DEFAULT_LIMITS, Limits, ReadFailure, ReadResult, read_payload
 from legday.io.archive import Entry, Visitor, base_name, is_junk, walk_folder, walk_zip
 from legday.io.detect import sniff
-from legday.io.strava import CSV_NAME, iter_export, read_activities_csv
+from legday.io.strava import CSV_NAME, find_export_roots, iter_export, read_activities_csv
 from legday.model import Activity, Sport
 from legday.store.frames import encode_frame
 from legday.store.repo import activity_distance_m, effort_values, json_safe
@@ -133,18 +133,44 @@ _ACTIVITY_NAMES = (".fit", ".gpx", ".tcx", ".gz")
 
 
 def estimate_items(data: BinaryIO, name: str) -> int:
-    """Activity files in one file or upload: a zip's table of contents counted, else 1."""
+    """Activities the walk will yield for one file or upload, counted before anything is
+    decoded: a zip's table of contents (a Strava export inside: one per ``activities.csv`` row,
+    with or without a file, and one per unnamed file of its ``activities/``), else 1."""
     if is_strength_log_name(name):
         return 1
     data.seek(0)
     try:
         with zipfile.ZipFile(data) as archive:
-            names = [i.filename.lower() for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            paths = [i.filename for i in archive.infolist()
+                     if not i.is_dir() and not is_junk(i.filename)]
+            total, consumed = 0, set[str]()
+            for root in find_export_roots(paths):
+                named = _export_filenames(archive.read(root + CSV_NAME))
+                if named is None:
+                    continue
+                consumed.update(p for p in paths if p.startswith(root))
+                total += len(named) + sum(
+                    p.startswith(root + "activities/") and p[len(root):] not in named
+                    for p in paths)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError,
+            NotImplementedError, RuntimeError):
         return 1
     finally:
         data.seek(0)
-    return max(1, sum(n.endswith(_ACTIVITY_NAMES) and not is_junk(n) for n in names))
+    total += sum(p.lower().endswith(_ACTIVITY_NAMES) for p in paths if p not in consumed)
+    return max(1, total)
+
+
+def _export_filenames(payload: bytes) -> list[str] | None:
+    """The ``Filename`` of every row of a Strava ``activities.csv`` ("" for a row without a
+    file); None when it is some other CSV."""
+    if read_activities_csv(payload) is None:
+        return None
+    reader = csv.reader(io.StringIO(payload.decode("utf-8-sig", errors="replace")))
+    header = next(reader, [])
+    at = {column.strip(): i for i, column in enumerate(header)}.get("Filename")
+    return [raw[at].strip() if at is not None and at < len(raw) else ""
+            for raw in reader if any(cell.strip() for cell in raw)]
 
 
 def estimate_paths(paths: list[str]) -> int:

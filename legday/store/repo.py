@@ -61,7 +61,7 @@ from legday.store.models import (
     StrengthEntryRow,
 )
 from legday.store.models import Athlete as AthleteRow
-from legday.store.privacy import DEFAULT_TRIM_M, hidden_mask, trim_samples
+from legday.store.privacy import DEFAULT_TRIM_M, hidden_mask, new_privacy_key, trim_samples
 
 Clock = Callable[[], datetime]
 
@@ -74,6 +74,8 @@ ACTIVITY_LIST_COLUMNS = (
 DEFAULT_SETTINGS: dict[str, Any] = {"privacy_trim_m": DEFAULT_TRIM_M, "profile": {},
                                     "units": "km", "timezone": "UTC", "thresholds": {}}
 UNITS = ("km", "mi")
+#: The settings row also keeps the athlete's privacy key; it never leaves the store.
+PRIVACY_KEY = "privacy_key"
 
 
 def _utc_now() -> datetime:
@@ -132,7 +134,9 @@ class Store:
             if row is None:
                 raise ShareLinkUnknown()
             tokens.check_valid(row.expires_utc, row.revoked_utc, self.now())
-            return ShareContext(self, row.athlete_id, row.id, row.allow_notes, row.label)
+            shared = ShareContext(self, row.athlete_id, row.id, row.allow_notes, row.label)
+        _ensure_privacy_key(self, shared.athlete_id)  # for links made before keys existed
+        return shared
 
     def close(self) -> None:
         self.engine.dispose()
@@ -253,8 +257,9 @@ def row_to_activity(row: ActivityRow, samples: pd.DataFrame | None = None) -> Ac
 
 
 def _shared_activity(ctx: ShareContext, row: ActivityRow, trim_m: float,
-                     zones: list[PrivacyZone]) -> Activity:
-    samples = trim_samples(decode_frame(row.samples, SAMPLE_COLUMNS), trim_m, zones)
+                     zones: list[PrivacyZone], key: str | None) -> Activity:
+    samples = trim_samples(decode_frame(row.samples, SAMPLE_COLUMNS), trim_m, zones, key=key,
+                           activity=row.content_id)
     activity = row_to_activity(row, samples)
     # A coach sees the file name, not the athlete's folders; extra may hold ids of other services.
     activity.source = PurePath(row.source).name
@@ -262,11 +267,24 @@ def _shared_activity(ctx: ShareContext, row: ActivityRow, trim_m: float,
     return activity
 
 
-def _privacy_inputs(ctx: Context, session: Session) -> tuple[float, list[PrivacyZone]]:
+def _privacy_inputs(ctx: Context, session: Session,
+                    ) -> tuple[float, list[PrivacyZone], str | None]:
     settings = _load_settings(session, ctx.athlete_id)
     zones = [PrivacyZone(z.lat, z.lon, z.radius_m, z.name, z.id) for z in session.scalars(
         select(PrivacyZoneRow).where(PrivacyZoneRow.athlete_id == ctx.athlete_id))]
-    return float(settings["privacy_trim_m"]), zones
+    return float(settings["privacy_trim_m"]), zones, settings.get(PRIVACY_KEY)
+
+
+def _ensure_privacy_key(store: Store, athlete_id: int) -> None:
+    """Give the athlete a privacy key (the secret randomising the trim) if they have none."""
+    with store.sessions.begin() as session:
+        row = session.get(Settings, athlete_id)
+        if row is None:
+            session.add(Settings(athlete_id=athlete_id,
+                                 data={**_load_settings(session, athlete_id),
+                                       PRIVACY_KEY: new_privacy_key()}))
+        elif not row.data.get(PRIVACY_KEY):
+            row.data = {**row.data, PRIVACY_KEY: new_privacy_key()}
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -338,8 +356,8 @@ def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
         readable(ctx, session)
         rows = list(session.scalars(query))
         if isinstance(ctx, ShareContext):
-            trim_m, zones = _privacy_inputs(ctx, session)
-            return [_shared_activity(ctx, row, trim_m, zones) for row in rows]
+            trim_m, zones, key = _privacy_inputs(ctx, session)
+            return [_shared_activity(ctx, row, trim_m, zones, key) for row in rows]
     return [row_to_activity(row) for row in rows]
 
 
@@ -377,7 +395,7 @@ def load_summaries(ctx: Context, since: datetime | None = None,
         summary = stored_extra.get("summary")
         extra = {"activity_id": row.id} if privacy is not None else stored_extra
         if privacy is not None and isinstance(summary, dict):
-            summary = _shared_summary(summary, *privacy)
+            summary = _shared_summary(summary, *privacy, activity=row.content_id)
         extra.update(activity_id=row.id, primary=row.primary_kind, summary=summary)
         out.append(Activity(
             id=row.content_id,
@@ -392,15 +410,15 @@ def load_summaries(ctx: Context, since: datetime | None = None,
     return out
 
 
-def _shared_summary(summary: dict[str, Any], trim_m: float,
-                    zones: list[PrivacyZone]) -> dict[str, Any]:
+def _shared_summary(summary: dict[str, Any], trim_m: float, zones: list[PrivacyZone],
+                    key: str | None, *, activity: str) -> dict[str, Any]:
     """A summary for a shared view: the route's hidden points dropped (None when all are)."""
     route = summary.get("route")
     if not isinstance(route, dict):
         return summary
     points = pd.DataFrame({"lat": route.get("lat") or [], "lon": route.get("lon") or []},
                           dtype=float)
-    keep = ~hidden_mask(points, trim_m, zones)
+    keep = ~hidden_mask(points, trim_m, zones, key=key, activity=activity)
     shown = None
     if keep.sum() >= 2:
         shown = {**route, "lat": points["lat"][keep].tolist(),
@@ -545,7 +563,9 @@ def get_settings(ctx: Context) -> dict[str, Any]:
     ``top_speed_mps``, ``easy_speed_mps``, ``threshold_speed_mps``, ``max_hr``, ``rest_hr``)."""
     with ctx.store.sessions() as session:
         readable(ctx, session)
-        return _load_settings(session, ctx.athlete_id)
+        settings = _load_settings(session, ctx.athlete_id)
+    settings.pop(PRIVACY_KEY, None)
+    return settings
 
 
 def validate_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -640,6 +660,7 @@ def put_settings(ctx: Context, changes: Mapping[str, Any]) -> dict[str, Any]:
     ctx = writable(ctx, "changing settings")
     with ctx.store.sessions.begin() as session:
         current = _load_settings(session, ctx.athlete_id)
+        key = current.pop(PRIVACY_KEY, None) or new_privacy_key()
         merged = {**current, **{k: v for k, v in changes.items() if k != "profile"}}
         for key in ("profile", "thresholds"):
             if key in changes:
@@ -648,9 +669,9 @@ def put_settings(ctx: Context, changes: Mapping[str, Any]) -> dict[str, Any]:
         merged = validate_settings(merged)
         row = session.get(Settings, ctx.athlete_id)
         if row is None:
-            session.add(Settings(athlete_id=ctx.athlete_id, data=merged))
+            session.add(Settings(athlete_id=ctx.athlete_id, data={**merged, PRIVACY_KEY: key}))
         else:
-            row.data = merged
+            row.data = {**merged, PRIVACY_KEY: key}
     return merged
 
 
@@ -676,8 +697,10 @@ def create_share(ctx: Context, days: float = tokens.DEFAULT_DAYS, label: str | N
                            expires_utc=now + timedelta(days=days), revoked_utc=None)
         session.add(row)
         session.flush()
-        return tokens.ShareLink(row.id, token, tokens.share_url(ctx.store.base_url, token),
+        link = tokens.ShareLink(row.id, token, tokens.share_url(ctx.store.base_url, token),
                                 row.label, allow_notes, row.expires_utc)
+    _ensure_privacy_key(ctx.store, ctx.athlete_id)
+    return link
 
 
 def list_shares(ctx: Context) -> list[tokens.ShareInfo]:

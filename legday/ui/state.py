@@ -46,7 +46,7 @@ from legday.store import (
     open_store,
     put_checkins,
 )
-from legday.store.config import database_url
+from legday.store.config import ENV_PUBLIC_URL, database_url, public_url
 from legday.ui.exposure import owner_view_refusal, public_owner_allowed
 from legday.units import Units
 
@@ -170,6 +170,35 @@ def resolve_access(store: Store) -> Access:
         return Access(sample, "local", SAMPLE_ATHLETE, is_sample=True,
                       settings=get_settings(sample))
     return Access(ctx, "local", LOCAL_ATHLETE, settings=get_settings(ctx))
+
+
+#: Plotly map style of the dashboard's maps; ``white-bg`` needs no tile server (offline, tests).
+ENV_MAP_STYLE = "LEGDAY_MAP_STYLE"
+
+
+def map_style() -> str:
+    return os.environ.get(ENV_MAP_STYLE, "").strip() or "open-street-map"
+
+
+def app_base_url(page_path: str = "") -> str:
+    """The dashboard's address for links others open (share links): the configured public URL
+    (``LEGDAY_PUBLIC_URL``) when set, else the address this browser is on (``page_path``, the
+    current page's path, taken off), else the default."""
+    if os.environ.get(ENV_PUBLIC_URL, "").strip():
+        return public_url()
+    seen = st.context.url
+    if seen:
+        base = seen.split("?")[0].rstrip("/")
+        if page_path and base.endswith("/" + page_path.strip("/")):
+            base = base[: -len(page_path.strip("/")) - 1]
+        return base
+    headers = st.context.headers
+    host = headers.get("X-Forwarded-Host") or headers.get("Host")
+    if host:
+        scheme = headers.get("X-Forwarded-Proto") or "http"
+        prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
+        return f"{scheme}://{host}" + (f"/{prefix}" if prefix else "")
+    return public_url()
 
 
 def own_context(store: Store, access: Access) -> AthleteContext:

@@ -88,8 +88,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("legday-browser")
     db_url = f"sqlite:///{data_dir / 'legday.db'}"
+    # No tile server here: Plotly binds map clicks only once a map's style has loaded.
     env = {**os.environ, "LEGDAY_DATABASE_URL": db_url,
-           "LEGDAY_CACHE_DIR": str(data_dir / "cache")}
+           "LEGDAY_CACHE_DIR": str(data_dir / "cache"), "LEGDAY_MAP_STYLE": "white-bg"}
     log = (data_dir / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

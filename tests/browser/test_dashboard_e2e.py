@@ -36,11 +36,11 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
     wait_idle(page)
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(f) for f in files])
     # The files go to a background import job; its progress panel follows it to the end.
-    page.wait_for_selector("text=/Import \\d+: \\d+ \\/ 2 files/", timeout=60_000)
+    page.wait_for_selector("text=/Import \\d+: \\d+ of 2 activities/", timeout=60_000)
     page.wait_for_selector("text=/2 imported/", timeout=120_000)
     wait_idle(page)
     body = _text(page)
-    assert "Import 1: 2 / 2 files" in body and "Activities stored" in body, body[:2000]
+    assert "Import 1: 2 of 2 activities" in body and "Activities stored" in body, body[:2000]
     screenshot(page, "upload-progress")
     screenshot(page, "upload")
 

@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from legday.charts.privacy import circle, privacy_map, run_starts
+from legday.charts.privacy import (
+    NEW_ZONE_M,
+    TRACE_CLUSTER,
+    TRACE_PICK,
+    circle,
+    picked_place,
+    privacy_map,
+    run_starts,
+    start_clusters,
+)
 from legday.io import read_path
 from legday.model import Activity, haversine_m
 from legday.palette import OKABE_ITO
@@ -55,11 +64,57 @@ def test_the_map_shows_zones_and_starts_with_a_title_and_legend():
     fig = privacy_map(zones, starts)
     assert fig.layout.title.text == "Privacy zones and where your runs start"
     names = [t.name for t in fig.data]
-    assert names == ["privacy zone", "privacy zone", "run start"]
+    assert names == ["privacy zone", "privacy zone", TRACE_PICK, TRACE_CLUSTER]
     assert [t.showlegend for t in fig.data[:2]] == [True, False]
     assert fig.data[0].line.color == OKABE_ITO["black"]
-    assert fig.data[2].marker.color == OKABE_ITO["grey"]
+    assert fig.data[3].marker.color == OKABE_ITO["grey"]
     assert "home: 250 m" in fig.data[0].hovertext
+    assert list(fig.data[3].hovertext) == ["1 run starts here: click to hide this place"]
+
+
+def _starts(places: dict[tuple[float, float], int], seed: int = 1) -> pd.DataFrame:
+    """``n`` starts scattered by GPS (about 20 m) around each place."""
+    rng = np.random.default_rng(seed)
+    rows = [(lat + rng.normal(0, 0.0002), lon + rng.normal(0, 0.0003))
+            for (lat, lon), n in places.items() for _ in range(n)]
+    return pd.DataFrame({"lat": [r[0] for r in rows], "lon": [r[1] for r in rows],
+                         "label": ["run"] * len(rows)})
+
+
+def test_the_map_opens_on_the_place_most_runs_start_from_at_a_zoom_showing_a_zone():
+    home, club, race = (47.4712, 19.0743), (47.5, 19.03), (48.2, 16.37)
+    starts = _starts({club: 4, home: 25, race: 1})
+    places = start_clusters(starts)
+    assert list(places["runs"]) == [25, 4, 1]
+    assert haversine_m(np.array([places["lat"][0]]), np.array([places["lon"][0]]),
+                       np.array([home[0]]), np.array([home[1]]))[0] < 15
+    fig = privacy_map([], starts)
+    centre = fig.layout.map.center
+    assert abs(centre.lat - places["lat"][0]) < 1e-9 and abs(centre.lon - places["lon"][0]) < 1e-9
+    # At that zoom a 300 m zone is about 70 px across on a 700 px map: visible, with streets.
+    metres_per_px = 2 * np.pi * 6_371_008.8 * np.cos(np.radians(home[0])) / (
+        256 * 2 ** fig.layout.map.zoom)
+    assert 50 < 2 * NEW_ZONE_M / metres_per_px < 100
+    # The invisible grid around it makes a click anywhere within 2.5 km a place.
+    grid = next(t for t in fig.data if t.name == TRACE_PICK)
+    reach = haversine_m(np.array(grid.lat), np.array(grid.lon),
+                        np.full(len(grid.lat), centre.lat), np.full(len(grid.lat), centre.lon))
+    assert reach.max() > 2500 and grid.marker.opacity < 0.05
+
+
+def test_a_clicked_place_is_drawn_as_the_new_zone_and_the_map_opens_on_it():
+    starts = _starts({(47.4712, 19.0743): 5})
+    event = {"selection": {"points": [{"curve_number": 1, "point_index": 7,
+                                       "lat": 47.48, "lon": 19.09}]}}
+    assert picked_place(event) == (47.48, 19.09)
+    assert picked_place({"selection": {"points": []}}) is None and picked_place(None) is None
+    fig = privacy_map([], starts, pending=(47.48, 19.09, 300.0))
+    new = fig.data[-1]
+    assert new.name == "new zone (not added yet)"
+    ring = haversine_m(np.array(new.lat), np.array(new.lon), np.full(len(new.lat), 47.48),
+                       np.full(len(new.lat), 19.09))
+    assert np.allclose(ring, 300.0, rtol=0.01)
+    assert (fig.layout.map.center.lat, fig.layout.map.center.lon) == (47.48, 19.09)
 
 
 def test_nothing_to_show_says_so():

@@ -241,3 +241,30 @@ def test_a_race_and_a_relay_leg_show_how_hard_they_were_not_a_plain_jog(make_app
     assert "- tempo: 1:43:58 at 4:33/km" in shown["relay"][1]
     assert "No work efforts" not in shown["relay"][1]
     assert shown["easy"][0] < 85 and "No work efforts" in shown["easy"][1]
+
+
+def test_a_summary_row_without_a_file_offers_no_re_classification(make_app, empty_db, tmp_path):
+    import csv
+
+    from legday.store import import_paths
+    from tests.conftest import require_realdata
+
+    source = require_realdata() / "bulk/stravaexport__slalom007/activities.csv"
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    at_file = rows[0].index("Filename")
+    export = tmp_path / "export"
+    export.mkdir()
+    with (export / "activities.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([rows[0], *[r for r in rows[1:] if not r[at_file]][:1]])
+    store = open_store(empty_db)
+    try:
+        (activity_id,) = import_paths(store.athlete(LOCAL_ATHLETE), [export]).activity_ids
+    finally:
+        store.close()
+    at = make_app(empty_db, page=PAGE, sample=False, query={"activity": str(activity_id)})
+    assert not at.exception
+    assert any("summary row only" in i.value for i in at.info)
+    shown = "\n".join([i.value for i in at.info] + [c.value for c in at.caption])
+    assert "No recording, so nothing to split into efforts" in shown
+    assert "Re-classif" not in shown.replace("re-classifying cannot", "")

@@ -34,7 +34,10 @@ def test_own_library_shows_estimates_beside_empty_overrides(make_app, own_db):
     assert not at.exception
     assert at.title[0].value == "Settings"
     assert at.radio(key="settings_units").value == "km"
-    assert at.selectbox(key="settings_timezone").value == "UTC"
+    # Nothing saved yet (UTC is only the default): the zone the watch files say is offered.
+    assert at.selectbox(key="settings_timezone").value == "Europe/Dublin"
+    assert any("Your watch files say **Europe/Dublin**: its local time is the files' own for "
+               "44 of 44 activities. Save the settings to use it" in c.value for c in at.caption)
     assert "Europe/Berlin" in at.selectbox(key="settings_timezone").options
     text = _markdown(at)
     assert "**Threshold pace (about an hour)**: estimated 4:34/km" in text
@@ -46,6 +49,13 @@ def test_own_library_shows_estimates_beside_empty_overrides(make_app, own_db):
     assert at.number_input(key="threshold_min_mileage_m_km").value == 10.0
     assert at.number_input(key="settings_trim").value == 500.0
     assert any(b.label == "Re-classify my runs now" for b in at.button)
+
+
+def test_the_watch_files_zone_is_saved_with_the_settings(make_app, own_copy):
+    assert _settings(own_copy)["timezone"] == "UTC"
+    at = _save(make_app(own_copy, PAGE, sample=False))
+    assert _settings(own_copy)["timezone"] == "Europe/Dublin"
+    assert not any("Save the settings to use it" in c.value for c in at.caption)
 
 
 def test_overrides_units_zone_thresholds_and_trim_are_saved_and_cleared(make_app, own_copy):

@@ -178,8 +178,9 @@ def test_a_privacy_zone_reaches_the_next_coach_at_once(make_app, own_copy):
     centre_lat, centre_lon = float(lat[len(lat) // 2]), float(lon[len(lon) // 2])
 
     athlete = make_app(own_copy, "views/sharing.py", sample=False)
-    athlete.number_input(key="zone_lat").set_value(centre_lat)
-    athlete.number_input(key="zone_lon").set_value(centre_lon)
+    fields = {n.label: n for n in athlete.number_input}  # keyed by the map's centre
+    fields["Latitude (°)"].set_value(centre_lat)
+    fields["Longitude (°)"].set_value(centre_lon)
     athlete.number_input(key="zone_radius").set_value(400.0)
     next(b for b in athlete.button if b.label == "Add zone").click().run()
     assert "Privacy zone added." in athlete.success[0].value

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from legday.store import list_activities, open_store, put_settings
+from legday.store import get_settings, list_activities, open_store, put_settings
 from legday.store.jobmodels import ImportJob
 from legday.ui.state import LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.io.helpers import gpx_text, zip_bytes
@@ -91,11 +91,16 @@ def test_uploads_are_stored_one_row_per_activity_with_refused_reasons(make_app, 
     _upload(at, [("run.gpx", gpx_text().encode(), "application/gpx+xml"),
                  ("bundle.zip", bundle, "application/zip")])
     results = _results(at)
-    assert list(results["file"]) == ["run.gpx", "bundle.zip", "bundle.zip"]
-    # Archive members are read in path order: a/notes.gpx comes before a/run2.gpx.gz.
-    assert list(results["status"]) == ["read", "refused", "read"]
-    assert "notes.gpx" in results["item"].iloc[1]
-    assert results["reason"].iloc[1]  # the reason is given
+    # Listed as the athlete knows them: newest first, by date, name and sport; refusals last,
+    # by the file's own name (no archive path, no row id).
+    assert list(results.columns) == ["date", "name", "sport", "status", "reason", "file"]
+    assert list(results["file"]) == ["run2.gpx.gz", "run.gpx", "notes.gpx"]
+    assert list(results["status"]) == ["read", "read", "refused"]
+    assert [str(d)[:16] for d in results["date"][:2]] == ["2025-03-02 08:00",
+                                                                   "2025-03-01 08:00"]
+    assert list(results["sport"][:2]) == ["run", "run"]
+    assert results["reason"].iloc[2]  # the reason is given
+    assert not results.astype(str).apply(lambda c: c.str.contains("!|a/")).any().any()
     assert "2 imported (0 partial), 0 duplicates skipped, 1 refused" in at.warning[0].value
     assert _stored(empty_db) == 2
     # The stored activities are listed in the library below.
@@ -119,7 +124,7 @@ def test_a_rerun_does_not_import_again_and_a_copy_is_a_duplicate(make_app, empty
                  ("copy of run.gpx", run, "application/gpx+xml")])
     results = _results(at)
     assert list(results["status"]) == ["read", "duplicate"]
-    assert "already in the library" in results["reason"].iloc[1]
+    assert results["reason"].iloc[1] == "the same file is stored already"
     assert "1 duplicates skipped" in at.success[0].value
     assert _jobs(empty_db) == 2
     assert _stored(empty_db) == 1
@@ -133,6 +138,7 @@ def test_the_same_session_from_another_file_is_a_duplicate(make_app, empty_db):
                  ("strava.gpx", gpx_text(n=30, hr=None).encode(), "application/gpx+xml")])
     results = _results(at)
     assert list(results["status"]) == ["read", "duplicate"]
+    assert results["reason"].iloc[1] == "the same session from another file is stored"
     assert _stored(empty_db) == 1
 
 
@@ -144,7 +150,7 @@ def test_a_strength_log_with_a_bad_row_reports_the_line(make_app, empty_db):
     _upload(at, [("log.csv", log, "text/csv")])
     results = _results(at)
     assert list(results["status"]) == ["read", "refused"]
-    assert list(results["kind"]) == ["strength log", "strength log"]
+    assert list(results["sport"]) == ["strength log", "strength log"]
     assert results["reason"].iloc[1].startswith("line 3:")
 
 
@@ -242,13 +248,66 @@ def test_the_progress_panel_shows_files_done_stored_and_refused_with_reasons(mak
                         "a/notes.gpx": b"<gpx><trk><trkseg><trkpt"})
     _upload(at, [("bundle.zip", bundle, "application/zip")])
     (bar,) = at.get("progress")
-    assert "2 / 2 files" in bar.proto.text and bar.proto.value == 100
+    assert "2 of 2 activities" in bar.proto.text and bar.proto.value == 100
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Activities stored"], metrics["Already stored"], metrics["Refused"]) == (
         "1", "0", "1")
     reasons = [m.value for m in at.expander[0].markdown]
     assert len(reasons) == 1 and reasons[0].startswith("- **notes.gpx**: notes.gpx")
     assert "Traceback" not in reasons[0]
+
+
+def test_the_bar_is_determinate_before_the_job_starts_and_the_limits_are_explained(
+        make_app, empty_db, monkeypatch):
+    import legday.store.jobs
+
+    monkeypatch.setattr(legday.store.jobs, "resume_jobs", lambda store: None)
+    monkeypatch.setattr(legday.store.jobs.LocalRunner, "submit", lambda self, job_id: None)
+    at = make_app(empty_db, PAGE, sample=False)
+    bundle = zip_bytes({f"runs/{i}.gpx": gpx_text(start=f"2025-03-{i + 1:02d}T08:00:00Z")
+                        .encode() for i in range(3)})
+    at.get("file_uploader")[0].set_value([("bundle.zip", bundle, "application/zip"),
+                                          ("run.gpx", gpx_text().encode(),
+                                           "application/gpx+xml")]).run()
+    assert not at.exception
+    (bar,) = at.get("progress")  # nothing decoded yet: the total is known all the same
+    assert "Import 1: 0 of 4 activities — waiting to start" in bar.proto.text
+    assert bar.proto.value == 0
+    # The uploader's 1 GB and the 64 MB per activity file are both said.
+    assert any("Up to 1 GB per dropped file" in c.value and "64 MB unpacked" in c.value
+               for c in at.caption)
+
+
+def test_the_first_import_takes_the_time_zone_the_watch_files_say(make_app, empty_db):
+    from legday.ui.state import SAMPLES
+
+    files = sorted((SAMPLES / "season").glob("*.fit"))[:3]
+    at = make_app(empty_db, PAGE, sample=False)
+    _upload(at, [(f.name, f.read_bytes(), "application/octet-stream") for f in files])
+    store = open_store(empty_db)
+    try:
+        assert get_settings(store.athlete(LOCAL_ATHLETE))["timezone"] == "Europe/Dublin"
+    finally:
+        store.close()
+    assert any("Time zone set to **Europe/Dublin**, as your watch files say (3 of 3" in i.value
+               for i in at.info), [i.value for i in at.info]
+    # A later import leaves the zone alone, whatever its files say.
+    put_settings_zone(empty_db, "Asia/Tokyo")
+    later = sorted((SAMPLES / "season").glob("*.fit"))[3:4]
+    _upload(at, [(f.name, f.read_bytes(), "application/octet-stream") for f in later])
+    store = open_store(empty_db)
+    try:
+        assert get_settings(store.athlete(LOCAL_ATHLETE))["timezone"] == "Asia/Tokyo"
+    finally:
+        store.close()
+
+
+def put_settings_zone(url: str, zone: str) -> None:
+    store = open_store(url)
+    try:
+        put_settings(store.athlete(LOCAL_ATHLETE), {"timezone": zone})
+    finally:
+        store.close()
 
 
 def test_a_job_that_cannot_start_shows_one_line_and_no_traceback(make_app, empty_db,
@@ -300,7 +359,7 @@ def test_the_progress_panel_is_still_there_after_visiting_another_page(make_app,
     at.switch_page(PAGE).run()
     assert not at.exception
     (bar,) = at.get("progress")
-    assert "Import 1: 1 / 1 files" in bar.proto.text
+    assert "Import 1: 1 of 1 activities" in bar.proto.text
     assert {m.label: m.value for m in at.metric}["Activities stored"] == "1"
 
 

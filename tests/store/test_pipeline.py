@@ -98,6 +98,22 @@ def test_the_walk_reads_a_strava_export_as_legday_io_does_folder_and_zip(tmp_pat
         assert sorted(_walked([path]), key=repr) == sorted(expected, key=repr)
 
 
+@pytest.mark.corpus
+def test_a_progress_total_counts_a_strava_export_zip_exactly_before_decoding(tmp_path: Path):
+    """An upload's bar is n of N from the start: N is what the walk yields, rows without a
+    file and files no row names included, counted from the zip's table of contents."""
+    source = require_realdata() / STRAVA
+    for export, name in ((_mini_export(tmp_path, 3), "mini.zip"), (source, "whole.zip")):
+        members = {f"slalom/{p.relative_to(export).as_posix()}": p.read_bytes()
+                   for p in export.rglob("*") if p.is_file()}
+        zipped = tmp_path / name
+        zipped.write_bytes(zip_bytes(members))
+        units = [i for i in iter_items([Source(zipped, name)]) if isinstance(i, FileUnit)]
+        with zipped.open("rb") as handle:
+            assert pipeline.estimate_items(handle, name) == len(units)
+    assert len(units) == 242  # the whole export: 237 rows with a file, 5 without
+
+
 def test_the_walk_matches_legday_io_on_nested_zips_junk_and_broken_files(tmp_path: Path):
     tree = tmp_path / "tree"
     (tree / "inner").mkdir(parents=True)

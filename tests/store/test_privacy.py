@@ -15,12 +15,20 @@ from legday.store import (
     create_share,
     data_version,
     delete_privacy_zone,
+    get_settings,
     import_paths,
     load_activity,
     load_period,
     put_settings,
 )
-from legday.store.privacy import PrivacyZone, hidden_mask, trim_samples
+from legday.store.privacy import (
+    CENTRE_SHIFT,
+    TRIM_SPREAD,
+    PrivacyZone,
+    activity_trims_m,
+    hidden_mask,
+    trim_samples,
+)
 from legday.summary import stored_summary
 from tests.store.helpers import write_run
 
@@ -84,9 +92,10 @@ def test_samples_without_position_at_the_ends_go_with_them():
 
 def test_shared_samples_contain_no_hidden_point(store: Store, tmp_path: Path):
     me = store.athlete()
-    path = write_run(tmp_path, "rolling", seed=3, fmt="gpx")
+    path = write_run(tmp_path, "long", seed=3, fmt="gpx")
     (activity_id,) = import_paths(me, [path]).activity_ids
     full = load_activity(me, activity_id).samples
+    shortest_m = 600.0 * TRIM_SPREAD[0]  # each run hides its own length, at least this
     positioned = full.dropna(subset=["lat", "lon"]).reset_index(drop=True)
     middle = positioned.iloc[len(positioned) // 2]
     add_privacy_zone(me, float(middle["lat"]), float(middle["lon"]), 250.0, name="friend")
@@ -103,13 +112,14 @@ def test_shared_samples_contain_no_hidden_point(store: Store, tmp_path: Path):
     ends = positioned.iloc[[0, -1]]
     for _, end in ends.iterrows():
         away = haversine_m(lat, lon, np.full(len(lat), end["lat"]), np.full(len(lat), end["lon"]))
-        assert away.min() >= 600.0
+        assert away.min() >= shortest_m
     in_zone = haversine_m(lat, lon, np.full(len(lat), middle["lat"]),
                           np.full(len(lat), middle["lon"]))
     assert in_zone.min() >= 250.0
     along = cumulative_distance_m(positioned["lat"].to_numpy(), positioned["lon"].to_numpy())
     visible = positioned["time"].isin(shared["time"]).to_numpy()
-    assert along[visible].min() >= 600.0 and along[visible].max() <= along[-1] - 600.0
+    assert along[visible].min() >= shortest_m
+    assert along[visible].max() <= along[-1] - shortest_m
     # The athlete's own view is untouched.
     assert len(load_activity(me, activity_id).samples) == len(full)
 
@@ -140,3 +150,91 @@ def test_a_new_zone_reaches_a_coachs_analysed_season_at_once(store: Store, tmp_p
     assert without_zone != with_zone
     put_settings(me, {"privacy_trim_m": 800.0})
     assert data_version(coach) != without_zone
+
+
+# --- the randomised trim (issue 16 item 6) -------------------------------------------------
+
+KEY = "a" * 64
+
+
+def test_each_activity_hides_its_own_stable_length_within_the_range():
+    low, high = (500.0 * f for f in TRIM_SPREAD)
+    trims = [activity_trims_m(KEY, f"activity-{i}", 500.0) for i in range(200)]
+    assert trims[7] == activity_trims_m(KEY, "activity-7", 500.0)
+    lengths = np.array(trims).ravel()
+    assert ((lengths >= low) & (lengths <= high)).all()
+    assert len(set(lengths.round(3))) == len(lengths)
+    # They fill the range, not a corner of it.
+    assert lengths.min() < low + 50 and lengths.max() > high - 50
+    # Another athlete's key (or a coach guessing one) gives other lengths.
+    assert activity_trims_m("b" * 64, "activity-7", 500.0) != trims[7]
+
+
+def test_a_track_hides_its_own_length_measured_along_it():
+    samples = track(np.arange(0, 5000.0, 5.0))
+    for activity in ("run-1", "run-2", "run-3"):
+        start_m, end_m = activity_trims_m(KEY, activity, 500.0)
+        kept = trim_samples(samples, 500.0, key=KEY, activity=activity)
+        north_m = (kept["lat"] - 47.0) * M_PER_DEG_LAT
+        assert north_m.min() >= start_m - 1 and north_m.max() <= 4995 - end_m + 1
+        # The shifted disk covers at least the activity's length around the real ends.
+        assert north_m.min() <= start_m + 2 * CENTRE_SHIFT * 500.0 + 5
+
+
+def _first_visible(home_east_m: float, home_north_m: float, bearings: np.ndarray,
+                   key: str | None) -> np.ndarray:
+    """East/north offsets [m] of the first shown point of runs leaving home on each bearing."""
+    out = []
+    steps = np.arange(0, 3000.0, 5.0)
+    for i, bearing in enumerate(bearings):
+        north = home_north_m + steps * np.cos(bearing)
+        east = home_east_m + steps * np.sin(bearing)
+        samples = track(north, east)
+        kept = ~hidden_mask(samples, 500.0, key=key, activity=f"run-{i}")
+        first = np.flatnonzero(kept)[0]
+        out.append([east[first], north[first]])
+    return np.array(out)
+
+
+def _circle_centre(points: np.ndarray) -> np.ndarray:
+    """The attack: the centre of the circle that best fits the points (least squares)."""
+    x, y = points[:, 0], points[:, 1]
+    design = np.column_stack([2 * x, 2 * y, np.ones(len(x))])
+    solution, *_ = np.linalg.lstsq(design, x**2 + y**2, rcond=None)
+    return np.asarray(solution[:2])
+
+
+def test_intersecting_many_tracks_does_not_find_the_start():
+    rng = np.random.default_rng(5)
+    home = np.array([140.0, -60.0])
+    shift_m = CENTRE_SHIFT * 500.0
+    # 60 runs from home: along three streets (a realistic neighbourhood) and in every direction.
+    streets = rng.choice([0.3, 2.0, 4.1], 60) + rng.normal(0, 0.05, 60)
+    everywhere = rng.uniform(0, 2 * np.pi, 60)
+    for bearings in (streets, everywhere):
+        # A constant trim gives the start away: the shown ends circle it.
+        fixed = _first_visible(*home, bearings, key=None)
+        assert np.linalg.norm(_circle_centre(fixed) - home) < 10
+        for key in (KEY, "c" * 64, "d" * 64):
+            shown = _first_visible(*home, bearings, key=key)
+            for guess in (_circle_centre(shown), shown.mean(axis=0)):
+                assert np.linalg.norm(guess - home) > shift_m / 2
+
+
+def test_a_shared_view_trims_each_run_by_its_own_length(store: Store, tmp_path: Path):
+    me = store.athlete()
+    ids = [import_paths(me, [write_run(tmp_path, "long", seed=s, fmt="gpx",
+                                       name=f"long-{s}.gpx")]).activity_ids[0]
+           for s in (1, 2)]
+    coach = store.share(create_share(me).token)
+    hidden_at_start = []
+    for activity_id in ids:
+        full = load_activity(me, activity_id).samples.dropna(subset=["lat", "lon"])
+        shared = load_activity(coach, activity_id).samples
+        along = cumulative_distance_m(full["lat"].to_numpy(), full["lon"].to_numpy())
+        visible = full["time"].isin(shared["time"]).to_numpy()
+        hidden_at_start.append(along[visible].min())
+        assert 300.0 <= along[visible].min()
+    assert abs(hidden_at_start[0] - hidden_at_start[1]) > 1.0
+    # The key that randomises it is nowhere a coach (or the athlete's settings page) reads.
+    assert "privacy_key" not in get_settings(coach) and "privacy_key" not in get_settings(me)
