@@ -49,6 +49,7 @@ from legday.store.migrations import upgrade
 from legday.store.models import (
     ActivityRow,
     CoachNoteRow,
+    CorrectionRow,
     EffortRow,
     PrivacyZoneRow,
     Settings,
@@ -442,7 +443,7 @@ def delete_activity(ctx: Context, activity_id: int) -> None:
 def delete_children(session: Session, athlete_id: int, activity_ids: list[int]) -> None:
     """Delete the efforts and strength entries of some activities."""
     # Explicit deletes: SQLite cascades only with foreign keys on, and the rows are few.
-    for table in (EffortRow, StrengthEntryRow):
+    for table in (EffortRow, StrengthEntryRow, CorrectionRow):
         session.execute(delete(table).where(table.athlete_id == athlete_id,
                                             table.activity_id.in_(activity_ids)))
 
@@ -601,7 +602,7 @@ def data_version(ctx: Context) -> str:
     """A short string that changes whenever what ``ctx`` can see changes.
 
     Counts and largest ids of activities, efforts and strength entries, the
-    coach notes, the settings and the privacy zones: cheap enough to ask on every
+    coach notes, the settings, the privacy zones and the corrections: cheap enough to ask on every
     page view, so caches of the analysed season, and of what a shared view may
     show, know when to rebuild.
     """
@@ -618,6 +619,12 @@ def data_version(ctx: Context) -> str:
             select(PrivacyZoneRow.id, PrivacyZoneRow.lat, PrivacyZoneRow.lon,
                    PrivacyZoneRow.radius_m).where(PrivacyZoneRow.athlete_id == ctx.athlete_id)
             .order_by(PrivacyZoneRow.id)).all())
+        # Every correction, not a count: an undo then a new one may reuse SQLite's last id.
+        parts.append(session.execute(
+            select(CorrectionRow.id, CorrectionRow.activity_id, CorrectionRow.action,
+                   CorrectionRow.start_s, CorrectionRow.end_s, CorrectionRow.at_s,
+                   CorrectionRow.kind).where(CorrectionRow.athlete_id == ctx.athlete_id)
+            .order_by(CorrectionRow.id)).all())
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     return digest.hexdigest()[:16]
 
