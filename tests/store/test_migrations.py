@@ -20,11 +20,11 @@ from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
 #: The newest migration.
-HEAD = "0002_import_jobs"
+HEAD = "0003_corrections"
 
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
           "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
-          "import_job_chunks"}
+          "import_job_chunks", "corrections"}
 
 
 def _tables(engine) -> set[str]:
