@@ -102,12 +102,12 @@ class Correction:
         """The correction in a few words, as the athlete made it."""
         if self.action == "run_kind":
             return f"run kind set to {self.kind}"
-        span = f"{_clock(self.start_s)}–{_clock(self.end_s)}"
+        span = f"{clock_text(self.start_s)}–{clock_text(self.end_s)}"
         if self.action == "effort_kind":
             return f"effort {span} set to {self.kind}"
         if self.action == "merge":
             return f"efforts {span} merged" + (f" as {self.kind}" if self.kind else "")
-        return f"effort {span} split at {_clock(self.at_s)}"
+        return f"effort {span} split at {clock_text(self.at_s)}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -117,7 +117,8 @@ class Correction:
                 "created_utc": self.created_utc.astimezone(UTC).isoformat()}
 
 
-def _clock(seconds: float | None) -> str:
+def clock_text(seconds: float | None) -> str:
+    """Seconds from the start of a run as ``m:ss`` (``h:mm:ss`` from an hour on)."""
     s = int(round(seconds or 0.0))
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else \
         f"{s // 60}:{s % 60:02d}"
@@ -285,7 +286,7 @@ def _apply_one(frame: pd.DataFrame, origin: pd.Timestamp, c: Correction,
         starts, ends = _span(frame, origin)
         for i in map(int, np.flatnonzero(np.isclose(ends, at) | np.isclose(starts, at))):
             frame.loc[i, "corrected"] = True
-            frame.loc[i, "why"] = _mark(frame.loc[i, "why"], f"split at {_clock(at)}")
+            frame.loc[i, "why"] = _mark(frame.loc[i, "why"], f"split at {clock_text(at)}")
         return frame
     frame, inside = _stretch(frame, origin, c.start_s, c.end_s)
     if not len(inside):

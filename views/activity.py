@@ -17,6 +17,7 @@ from legday.library import view_key
 from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
+from legday.ui.corrections import correction_section, with_corrected_primary
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
@@ -52,6 +53,7 @@ if listing.empty:
                 "here to see its efforts on the map and the profile.")
     st.stop()
 
+listing = with_corrected_primary(access, listing)
 listing = listing.sort_values(["start_utc", "activity_id"], ascending=False)
 labels: dict[int, str] = {}
 for rec in listing.to_dict("records"):
@@ -149,6 +151,8 @@ else:
             for kind, why in zip(work["kind"], work["why"], strict=True)))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
+
+correction_section(store, access, chosen)
 
 if len(activity.laps):
     st.subheader("Laps")
