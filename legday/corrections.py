@@ -19,9 +19,11 @@ speed, grade and heart rate stay); a merge adds them and time-weights the means.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from html import escape
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -44,6 +46,7 @@ SNAP_SHARE: Final = 0.15
 #: A split point this close to an existing edge is that edge. [s]
 SPLIT_SNAP_S: Final = 1.0
 
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
 _ADDED = ("duration_s", "moving_s", "distance_m", "elevation_gain_m")
 
 
@@ -115,6 +118,20 @@ class Correction:
                 "action": self.action, "start_s": self.start_s, "end_s": self.end_s,
                 "at_s": self.at_s, "kind": self.kind,
                 "created_utc": self.created_utc.astimezone(UTC).isoformat()}
+
+
+def parse_clock(text: str) -> float | None:
+    """``m:ss`` or ``h:mm:ss`` (or plain seconds) into seconds; None when it is neither. [s]"""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    found = _CLOCK.match(text)
+    if found is None:
+        return None
+    hours, minutes, seconds = found.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 def clock_text(seconds: float | None) -> str:
@@ -392,3 +409,44 @@ def effort_target(effort: pd.Series | dict[str, Any], origin: pd.Timestamp,
                   ) -> tuple[float, float]:
     """An effort's stretch as a correction targets it: seconds from ``origin``. [s]"""
     return seconds_from(origin, effort["start"]), seconds_from(origin, effort["end"])
+
+
+def corrected_runs(activities: Sequence[Any], runs: Sequence[CorrectedRun],
+                   ) -> list[dict[str, Any]]:
+    """One row per corrected run: ``activity_id``, local ``date``, ``name``, ``primary``,
+    ``classifier_primary``, ``efforts_corrected`` and ``corrections`` (their descriptions)."""
+    rows = []
+    for activity, run in zip(activities, runs, strict=True):
+        if not run.corrected:
+            continue
+        start = activity.start_utc
+        local = (None if start is None else
+                 _utc(start) + pd.Timedelta(seconds=activity.utc_offset_s or 0))
+        flags = run.efforts["corrected"].to_numpy(dtype=bool) if "corrected" in run.efforts \
+            else np.zeros(0, dtype=bool)
+        rows.append({"activity_id": activity.extra.get("activity_id"),
+                     "date": None if local is None else local.date().isoformat(),
+                     "name": activity.name or activity.label,
+                     "primary": None if run.primary is None else str(run.primary),
+                     "classifier_primary": (None if run.classifier_primary is None
+                                            else str(run.classifier_primary)),
+                     "efforts_corrected": int(np.sum(flags)),
+                     "corrections": [c.describe() for c in run.applied]})
+    return rows
+
+
+def corrections_html(activities: Sequence[Any], runs: Sequence[CorrectedRun]) -> str:
+    """The report's section on what the athlete corrected (empty when nothing)."""
+    rows = corrected_runs(activities, runs)
+    if not rows:
+        return ""
+    cells = "".join(
+        f"<tr><td>{escape(str(r['date'] or '-'))}</td><td>{escape(str(r['name']))}</td>"
+        f"<td>{escape(str(r['primary']))}"
+        + (f" (classifier: {escape(str(r['classifier_primary']))})"
+           if r["primary"] != r["classifier_primary"] else "")
+        + f"</td><td>{escape('; '.join(r['corrections']))}</td></tr>" for r in rows)
+    return (f"<h2>Corrected by the athlete</h2><p>{len(rows)} run(s) where the athlete "
+            "overruled the classifier; the weeks above count the corrected efforts.</p>"
+            "<table><tr><th>date</th><th>run</th><th>kind</th><th>corrections</th></tr>"
+            f"{cells}</table>")

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from legday.charts import season as season_charts
+from legday.corrections import corrections_html
 from legday.csv_export import csv_text
 from legday.library import Library
 from legday.schema import MINUTE_S
@@ -138,6 +139,7 @@ load ratios describe the training, they do not predict injuries.
 {charts}
 <h2>Week by week</h2>
 {_findings_html(table)}
+{corrections_html(library.activities, library.runs)}
 <h2>Coach notes</h2>
 {_notes_html(library.notes)}
 </body></html>

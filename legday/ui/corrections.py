@@ -9,8 +9,6 @@ time within the run, undo and back to the classifier's. Each change is stored
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +18,7 @@ from legday.corrections import (
     clock_text,
     effort_target,
     origin_of,
+    parse_clock,
 )
 from legday.schema import EFFORT_KINDS, PRIMARY_KINDS
 from legday.store import Store, StoreError
@@ -27,21 +26,6 @@ from legday.store.corrections import add_correction, clear_corrections, undo_cor
 from legday.ui.state import Access, forget_caches, library, own_context
 
 _SAVED = "_corrections_saved"
-_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
-
-
-def parse_clock(text: str) -> float | None:
-    """``m:ss`` or ``h:mm:ss`` (or plain seconds) into seconds; None when it is neither. [s]"""
-    text = text.strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    found = _CLOCK.match(text)
-    if found is None:
-        return None
-    hours, minutes, seconds = found.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 def corrected_note(run: CorrectedRun) -> str | None:
