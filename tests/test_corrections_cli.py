@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,49 @@ def test_the_report_lists_what_the_athlete_corrected(stored):
         store.close()
     assert "<h2>Corrected by the athlete</h2>" in text
     assert "steady (classifier: hill)" in text and "run kind set to steady" in text
+
+
+def _score_script():
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("score_efforts",
+                                                  ROOT / "scripts" / "score_efforts.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_score_reads_corrections_as_extra_truth(stored, capsys):
+    url, activity_id = stored
+    script = _score_script()
+    assert script.score_store_corrections(url)["n"] == 0
+    # The athlete says the session's first hill was a sprint and the run a sprint session.
+    store = open_store(url)
+    try:
+        library = load_library(store.athlete())
+    finally:
+        store.close()
+    hills = library.efforts[library.efforts["kind"] == "hill"]
+    origin = library.activities[0].start_utc
+    start = (hills["start"].iloc[0] - origin).total_seconds()
+    end = (hills["end"].iloc[0] - origin).total_seconds()
+    for argv in (["--kind", "sprint", "--from", str(start), "--to", str(end)],
+                 ["--run-kind", "sprint"]):
+        main(["corrections", "add", str(activity_id), *argv, "--db", url], io.StringIO())
+    result = script.score_store_corrections(url)
+    score = result["score"]
+    assert (result["n"], result["corrections"]) == (1, 2)
+    # The classifier, asked again, still says hill: the corrections count against it.
+    assert score.primary_accuracy == 0.0
+    assert score.primary_confusion == {"sprint": {"hill": 1}}
+    n_hills = len(hills)
+    assert score.efforts.per_kind["hill"].fp == 1 and score.efforts.per_kind["sprint"].fn == 1
+    assert score.efforts.per_kind["hill"].tp == n_hills - 1
+    assert script.main(["--no-synthetic", "--no-real", "--corrections", url]) == 0
+    printed = capsys.readouterr().out
+    assert "1 corrected runs (2 corrections) as truth" in printed
+    assert "run kind right 0.000" in printed
