@@ -209,3 +209,14 @@ def test_a_season_frame_keeps_each_activity_and_its_flags(intervals):
     assert flagged["activity_id"].tolist() == [6] and flagged["kind"].tolist() == ["hill"]
     assert np.array_equal(frame.groupby("activity_id").size().to_numpy(),
                           [len(cls.efforts)] * 2)
+
+
+def test_the_snapping_rules_are_documented_with_their_values():
+    from legday import corrections
+    from tests.conftest import ROOT
+
+    docs = (ROOT / "docs" / "efforts.md").read_text(encoding="utf-8")
+    section = docs[docs.index("## Corrections"):docs.index("## Known misses")]
+    for text in (f"{corrections.SNAP_SHARE * 100:.0f} %", f"at least {corrections.SNAP_MIN_S:g} s",
+                 f"at most {corrections.SNAP_MAX_S:g} s", f"within {corrections.SPLIT_SNAP_S:g} s"):
+        assert text in section
