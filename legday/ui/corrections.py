@@ -38,7 +38,8 @@ def corrected_note(run: CorrectedRun) -> str | None:
                      f"{run.classifier_primary})")
     changed = int(run.efforts["corrected"].sum()) if "corrected" in run.efforts else 0
     if changed:
-        parts.append(f"{changed} effort{'s' if changed != 1 else ''} marked corrected below")
+        parts.append(f"{changed} effort{'s' if changed != 1 else ''} corrected (their `why` "
+                     "ends with “corrected by the athlete”)")
     return "**Corrected by the athlete**" + (": " + "; ".join(parts) if parts else "")
 
 
@@ -98,14 +99,15 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
     st.caption("The classifier will be wrong sometimes. Your corrections are kept by time "
                "within the run, so they stay after a re-classification, count in every "
                "weekly number, and show as corrected (to a coach too).")
-    key = f"_{activity_id}"
+    # A new key after every change: the widgets start again from the run as it is now.
+    key = f"_{activity_id}_{len(run.applied) + len(run.unmatched)}"
     left, right = st.columns(2)
     with left:
         kinds = list(PRIMARY_KINDS)
         current = str(run.primary)
         run_kind = st.selectbox("Run kind", kinds, index=kinds.index(current)
                                 if current in kinds else 0, key="correct_run_kind" + key)
-        if st.button("Set the run kind", key="correct_run_kind_save" + key):
+        if st.button("Set the run kind", key=f"correct_run_kind_save_{activity_id}"):
             _save(store, access, Correction(activity_id, "run_kind", kind=str(run_kind)))
     if origin is None or efforts.empty:
         st.caption("No efforts are stored for this run: only its kind can be set.")
@@ -119,8 +121,8 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
         now = str(efforts["kind"].iloc[pick])
         new_kind = st.selectbox("Its kind", effort_kinds, index=effort_kinds.index(now)
                                 if now in effort_kinds else 0,
-                                key="correct_effort_kind" + key)
-        if st.button("Set the effort kind", key="correct_effort_save" + key):
+                                key=f"correct_effort_kind{key}_{pick}")
+        if st.button("Set the effort kind", key=f"correct_effort_save_{activity_id}"):
             start, end = effort_target(efforts.iloc[pick], origin)
             _save(store, access, Correction(activity_id, "effort_kind", start, end,
                                             kind=str(new_kind)))
@@ -133,7 +135,7 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
                                       f"{efforts['kind'].iloc[int(i) + 1]}"))
             merged_kind = st.selectbox("As", ["(the longer one's kind)", *EFFORT_KINDS],
                                        key="correct_merge_kind" + key)
-            if st.button("Merge", key="correct_merge_save" + key):
+            if st.button("Merge", key=f"correct_merge_save_{activity_id}"):
                 start, _ = effort_target(efforts.iloc[first], origin)
                 _, end = effort_target(efforts.iloc[first + 1], origin)
                 kind = None if str(merged_kind).startswith("(") else str(merged_kind)
@@ -144,7 +146,7 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
                              f"{clock_text(start)} and {clock_text(end)})",
                              value=clock_text((start + end) / 2),
                              key=f"correct_split_at{key}_{pick}")
-        if st.button("Split", key="correct_split_save" + key):
+        if st.button("Split", key=f"correct_split_save_{activity_id}"):
             at = parse_clock(text)
             if at is None or not start < at < end:
                 st.error(f"Give a time between {clock_text(start)} and {clock_text(end)}, "

@@ -36,6 +36,15 @@ def _stored(url: str, activity_id: int) -> tuple[list[str], pd.DataFrame, pd.Dat
         store.close()
 
 
+def _select(at, label: str):
+    """The select box labelled ``label`` (its key changes with every correction)."""
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def _split_at(at):
+    return next(t for t in at.text_input if t.label.startswith("Split effort"))
+
+
 def _efforts_table(at) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "why" in d.value.columns)
 
@@ -45,11 +54,11 @@ def test_the_athlete_changes_an_effort_kind_and_every_number_follows(make_app, o
     at = make_app(own_copy, page=PAGE, sample=False, query={"activity": str(activity_id)})
     assert not at.exception
     assert "Correct this run" in [h.value for h in at.subheader]
-    key = f"_{activity_id}"
+    key = f"_{activity_id}"  # the buttons' keys
     _, before, weeks_before = _stored(own_copy, activity_id)
     assert before["kind"].iloc[0] == "steady" and not before["corrected"].any()
-    at.selectbox(key="correct_effort" + key).set_value(0).run()
-    at.selectbox(key="correct_effort_kind" + key).set_value("hill").run()
+    _select(at, "Effort").set_value(0).run()
+    _select(at, "Its kind").set_value("hill").run()
     at.button(key="correct_effort_save" + key).click().run()
     assert not at.exception
     actions, after, weeks_after = _stored(own_copy, activity_id)
@@ -75,22 +84,22 @@ def test_the_athlete_changes_an_effort_kind_and_every_number_follows(make_app, o
 def test_split_then_merge_then_run_kind_from_the_page(make_app, own_copy):
     activity_id = _newest_run(own_copy)
     at = make_app(own_copy, page=PAGE, sample=False, query={"activity": str(activity_id)})
-    key = f"_{activity_id}"
+    key = f"_{activity_id}"  # the buttons' keys
     _, before, _ = _stored(own_copy, activity_id)
     n = len(before)
-    at.selectbox(key="correct_effort" + key).set_value(0).run()
-    at.text_input(key=f"correct_split_at{key}_0").input("10:00").run()
+    _select(at, "Effort").set_value(0).run()
+    _split_at(at).input("10:00").run()
     at.button(key="correct_split_save" + key).click().run()
     assert not at.exception
     _, split, _ = _stored(own_copy, activity_id)
     assert len(split) == n + 1 and split["corrected"].tolist()[:2] == [True, True]
     origin = split["start"].iloc[0]
     assert (split["end"].iloc[0] - origin).total_seconds() == 600.0
-    at.selectbox(key="correct_merge" + key).set_value(0).run()
+    _select(at, "Merge an effort with the next").set_value(0).run()
     at.button(key="correct_merge_save" + key).click().run()
     _, merged, _ = _stored(own_copy, activity_id)
     assert len(merged) == n and merged["duration_s"].iloc[0] == before["duration_s"].iloc[0]
-    at.selectbox(key="correct_run_kind" + key).set_value("hill").run()
+    _select(at, "Run kind").set_value("hill").run()
     at.button(key="correct_run_kind_save" + key).click().run()
     actions, _, weeks = _stored(own_copy, activity_id)
     assert actions == ["split", "merge", "run_kind"]
@@ -99,7 +108,7 @@ def test_split_then_merge_then_run_kind_from_the_page(make_app, own_copy):
     assert " · hill · " in at.selectbox(key="activity_pick").format_func(activity_id)
     assert any("run kind **hill** (the classifier said steady)" in m.value for m in at.info)
     # A bad time says so and stores nothing.
-    at.text_input(key=f"correct_split_at{key}_0").input("soon").run()
+    _split_at(at).input("soon").run()
     at.button(key="correct_split_save" + key).click().run()
     assert any("Give a time between" in e.value for e in at.error)
     assert _stored(own_copy, activity_id)[0] == actions
@@ -110,8 +119,8 @@ def test_split_then_merge_then_run_kind_from_the_page(make_app, own_copy):
 def test_a_coach_sees_the_marks_and_no_controls(make_app, own_copy):
     activity_id = _newest_run(own_copy)
     at = make_app(own_copy, page=PAGE, sample=False, query={"activity": str(activity_id)})
-    key = f"_{activity_id}"
-    at.selectbox(key="correct_effort_kind" + key).set_value("interval").run()
+    key = f"_{activity_id}"  # the buttons' keys
+    _select(at, "Its kind").set_value("interval").run()
     at.button(key="correct_effort_save" + key).click().run()
     store = open_store(own_copy)
     link = create_share(store.athlete(LOCAL_ATHLETE), days=5, label="Coach Kim")
