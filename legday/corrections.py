@@ -160,7 +160,7 @@ class CorrectedRun(RunClassification):
         """:meth:`RunClassification.to_dict` with ``corrected`` on the run and each effort,
         and the corrections."""
         out = super().to_dict()
-        flags = self.efforts["corrected"].tolist() if "corrected" in self.efforts else []
+        flags = with_flags(self.efforts)["corrected"].tolist()
         for row, flag in zip(out["efforts"], flags, strict=True):
             row["corrected"] = bool(flag)
         out["corrected"] = self.corrected
@@ -207,9 +207,24 @@ def _mark(why: Any, note: str) -> str:
 
 
 def _span(frame: pd.DataFrame, origin: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
-    starts = np.array([seconds_from(origin, v) for v in frame["start"]], dtype=float)
-    ends = np.array([seconds_from(origin, v) for v in frame["end"]], dtype=float)
-    return starts, ends
+    """Each effort's start and end in seconds from ``origin``. [s]"""
+    zero = np.datetime64(origin.value, "ns")  # origin is UTC: its value counts from the epoch
+
+    def seconds(column: str) -> np.ndarray:
+        values = frame[column].to_numpy(dtype="datetime64[ns]")  # aware times: in UTC
+        return np.asarray((values - zero) / np.timedelta64(1, "s"), dtype=float)
+
+    return seconds("start"), seconds("end")
+
+
+def _marked(frame: pd.DataFrame, rows: np.ndarray, notes: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with ``rows`` flagged corrected and their ``why`` ending with the mark."""
+    whys = frame["why"].to_numpy(dtype=object).copy()
+    flags = frame["corrected"].to_numpy(dtype=bool).copy()
+    for i, note in zip(rows, notes, strict=True):
+        whys[i] = _mark(whys[i], note)
+        flags[i] = True
+    return frame.assign(why=whys, corrected=flags)
 
 
 def _cut(frame: pd.DataFrame, origin: pd.Timestamp, at_s: float, snap_s: float,
@@ -301,22 +316,17 @@ def _apply_one(frame: pd.DataFrame, origin: pd.Timestamp, c: Correction,
         if at is None:
             return None
         starts, ends = _span(frame, origin)
-        for i in map(int, np.flatnonzero(np.isclose(ends, at) | np.isclose(starts, at))):
-            frame.loc[i, "corrected"] = True
-            frame.loc[i, "why"] = _mark(frame.loc[i, "why"], f"split at {clock_text(at)}")
-        return frame
+        parts = np.flatnonzero(np.isclose(ends, at) | np.isclose(starts, at))
+        return _marked(frame, parts, [f"split at {clock_text(at)}"] * len(parts))
     frame, inside = _stretch(frame, origin, c.start_s, c.end_s)
     if not len(inside):
         return None
     if c.action == "effort_kind":
-        assert c.kind is not None
-        for i in map(int, inside):
-            was = str(frame.loc[i, "kind"])
-            note = f"was {was}" if was != c.kind else f"confirmed {was}"
-            frame.loc[i, "kind"] = c.kind
-            frame.loc[i, "corrected"] = True
-            frame.loc[i, "why"] = _mark(frame.loc[i, "why"], note)
-        return frame
+        kinds = frame["kind"].astype(str).to_numpy(dtype=object).copy()
+        notes = [f"was {kinds[i]}" if kinds[i] != c.kind else f"confirmed {c.kind}"
+                 for i in inside]
+        kinds[inside] = c.kind
+        return _marked(frame.assign(kind=kinds), inside, notes)
     if len(inside) < 2:
         return None  # nothing to merge: the stretch is one effort now
     lo, hi = int(inside.min()), int(inside.max())
@@ -346,14 +356,16 @@ def apply_corrections(classification: RunClassification, corrections: Iterable[C
         kinds (:func:`legday.efforts.primary_kind`) unless the run's kind was set.
     """
     ordered = sorted(corrections, key=lambda c: (c.created_utc, c.correction_id or 0))
-    frame = with_flags(classification.efforts)
     primary = classification.primary
-    base = CorrectedRun(frame, primary, classification.profile, list(classification.notes),
-                        classification.stats, classification.terrain,
-                        classifier_primary=primary)
+    # Uncorrected runs keep their frame as it is (no copy: a season has a thousand of them);
+    # a missing ``corrected`` column means none is.
+    base = CorrectedRun(classification.efforts, primary, classification.profile,
+                        list(classification.notes), classification.stats,
+                        classification.terrain, classifier_primary=primary)
     if not ordered or primary is None:  # a non-running activity has no kinds to correct
         base.unmatched = list(ordered)
         return base
+    frame = with_flags(classification.efforts)
     origin = origin_of(start_utc, frame)
     applied: list[Correction] = []
     unmatched: list[Correction] = []
@@ -395,14 +407,20 @@ def efforts_frame(activity_ids: Sequence[int | None],
                   runs: Sequence[RunClassification]) -> pd.DataFrame:
     """Every run's efforts in one frame: ``activity_id``, :data:`EFFORT_COLUMNS` and
     ``corrected``."""
-    parts = [with_flags(r.efforts).assign(activity_id=int(a))
-             for a, r in zip(activity_ids, runs, strict=True) if a is not None and len(r.efforts)]
+    kept = [(int(a), r.efforts) for a, r in zip(activity_ids, runs, strict=True)
+            if a is not None and len(r.efforts)]
     columns = ["activity_id", *EFFORT_COLUMNS, "corrected"]
-    if not parts:
+    if not kept:
         empty = pd.DataFrame(columns=columns)
         empty["corrected"] = empty["corrected"].astype(bool)
         return empty
-    return pd.concat(parts, ignore_index=True)[columns]
+    frames = [f[list(EFFORT_COLUMNS)] for _, f in kept]
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "activity_id", np.repeat([a for a, _ in kept], [len(f) for f in frames]))
+    out["corrected"] = np.concatenate([
+        f["corrected"].to_numpy(dtype=bool) if "corrected" in f else np.zeros(len(f), bool)
+        for _, f in kept])
+    return out[columns]
 
 
 def effort_target(effort: pd.Series | dict[str, Any], origin: pd.Timestamp,

@@ -17,6 +17,7 @@ from legday.corrections import (
     effort_target,
     efforts_frame,
     origin_of,
+    with_flags,
 )
 from legday.efforts import EFFORT_COLUMNS, RunClassification, classify_run
 from legday.io import read_path
@@ -50,14 +51,16 @@ def test_the_run_is_what_the_classifier_found(intervals):
     assert kinds[:4] == ["steady", "interval", "recovery", "interval"]
 
 
-def test_no_corrections_change_nothing_but_add_false_flags(intervals):
+def test_no_corrections_change_nothing(intervals):
     activity, cls = intervals
     out = apply_corrections(cls, [], activity.start_utc)
     assert not out.corrected and out.primary == cls.primary
-    assert list(out.efforts.columns) == [*EFFORT_COLUMNS, "corrected"]
-    assert not out.efforts["corrected"].any()
-    pd.testing.assert_frame_equal(out.efforts[list(EFFORT_COLUMNS)],
-                                  cls.efforts.reset_index(drop=True))
+    assert out.efforts is cls.efforts  # not even copied: a season has a thousand such runs
+    assert [e["corrected"] for e in out.to_dict()["efforts"]] == [False] * len(cls.efforts)
+    flagged = with_flags(out.efforts)
+    assert list(flagged.columns) == [*EFFORT_COLUMNS, "corrected"]
+    assert not flagged["corrected"].any()
+    pd.testing.assert_frame_equal(flagged[list(EFFORT_COLUMNS)], cls.efforts)
 
 
 def test_an_effort_kind_changes_that_effort_only_and_is_marked(intervals):

@@ -19,6 +19,7 @@ from legday.corrections import (
     effort_target,
     origin_of,
     parse_clock,
+    with_flags,
 )
 from legday.schema import EFFORT_KINDS, PRIMARY_KINDS
 from legday.store import Store, StoreError
@@ -93,7 +94,7 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
     saved = st.session_state.pop(_SAVED, None)
     if saved:
         st.success(saved, icon=":material/check:")
-    efforts = run.efforts.reset_index(drop=True)
+    efforts = with_flags(run.efforts)
     origin = origin_of(activity.start_utc, efforts)
     st.subheader("Correct this run")
     st.caption("The classifier will be wrong sometimes. Your corrections are kept by time "
