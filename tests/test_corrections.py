@@ -223,3 +223,29 @@ def test_the_snapping_rules_are_documented_with_their_values():
     for text in (f"{corrections.SNAP_SHARE * 100:.0f} %", f"at least {corrections.SNAP_MIN_S:g} s",
                  f"at most {corrections.SNAP_MAX_S:g} s", f"within {corrections.SPLIT_SNAP_S:g} s"):
         assert text in section
+
+
+def test_the_strip_puts_every_moment_of_the_run_in_its_effort_colour(intervals):
+    from legday.charts.corrections import STRIP_STEP_S, effort_strip
+
+    activity, cls = intervals
+    origin = origin_of(activity.start_utc, cls.efforts)
+    fig = effort_strip(cls.efforts, origin)
+    total_s = float(cls.efforts["duration_s"].sum())
+    seconds = np.sort(np.concatenate([np.asarray(t.customdata, float) for t in fig.data]))
+    assert seconds[0] == 0.0 and total_s - STRIP_STEP_S <= seconds[-1] <= total_s
+    assert np.allclose(np.diff(seconds), STRIP_STEP_S)
+    start, end = _span(cls, activity, 1)  # the first rep
+    rep = next(t for t in fig.data if t.name == "interval")
+    inside = np.asarray(rep.customdata, float)
+    assert ((inside >= start) & (inside < end)).sum() == pytest.approx((end - start) / 5, abs=1)
+    assert np.allclose(np.asarray(rep.x, float), inside / 60.0)
+
+
+def test_a_click_on_the_strip_is_read_as_seconds():
+    from legday.ui.corrections import picked_seconds
+
+    assert picked_seconds({"selection": {"points": [{"x": 12.5, "customdata": 750.0}]}}) == 750.0
+    assert picked_seconds({"selection": {"points": [{"x": 2.0}]}}) == 120.0
+    assert picked_seconds({"selection": {"points": []}}) is None
+    assert picked_seconds(None) is None

@@ -9,9 +9,13 @@ time within the run, undo and back to the classifier's. Each change is stored
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from legday.charts.corrections import effort_strip
 from legday.corrections import (
     CorrectedRun,
     Correction,
@@ -27,6 +31,25 @@ from legday.store.corrections import add_correction, clear_corrections, undo_cor
 from legday.ui.state import Access, forget_caches, library, own_context
 
 _SAVED = "_corrections_saved"
+_PICKED = "_corrections_picked"
+
+
+def picked_seconds(event: Any) -> float | None:
+    """The time a click on the effort strip picked (seconds from the start), if any. [s]"""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    if not points:
+        return None
+    point = points[0]
+    custom = point.get("customdata")
+    if isinstance(custom, list | tuple):
+        custom = custom[0] if custom else None
+    if isinstance(custom, int | float):
+        return float(custom)
+    x = point.get("x")
+    return float(x) * 60.0 if isinstance(x, int | float) else None
 
 
 def corrected_note(run: CorrectedRun) -> str | None:
@@ -115,6 +138,19 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
         _undo(store, access, activity_id, run)
         return
     indices = list(range(len(efforts)))
+    strip_key = "correct_strip" + key
+    event = st.plotly_chart(effort_strip(efforts, origin), key=strip_key, on_select="rerun",
+                            selection_mode="points")
+    picked = picked_seconds(event)
+    if picked is not None and st.session_state.get(_PICKED) != (strip_key, picked):
+        # A new click: its effort is picked and the split time set to it, once (the boxes
+        # stay the athlete's to change after).
+        st.session_state[_PICKED] = (strip_key, picked)
+        starts = np.array([effort_target(efforts.iloc[i], origin)[0] for i in indices])
+        holder = int(np.clip(np.searchsorted(starts, picked, side="right") - 1, 0,
+                             len(indices) - 1))
+        st.session_state["correct_effort" + key] = holder
+        st.session_state[f"correct_split_at{key}_{holder}"] = clock_text(picked)
     with right:
         pick = int(st.selectbox("Effort", indices, key="correct_effort" + key,
                                 format_func=lambda i: _effort_label(efforts, origin, int(i))))
@@ -143,10 +179,12 @@ def correction_section(store: Store, access: Access, activity_id: int) -> None:
                 _save(store, access, Correction(activity_id, "merge", start, end, kind=kind))
     with split_col:
         start, end = effort_target(efforts.iloc[pick], origin)
+        split_key = f"correct_split_at{key}_{pick}"
+        if split_key not in st.session_state:
+            st.session_state[split_key] = clock_text((start + end) / 2)
         text = st.text_input(f"Split effort {pick + 1} at (m:ss from the start, between "
-                             f"{clock_text(start)} and {clock_text(end)})",
-                             value=clock_text((start + end) / 2),
-                             key=f"correct_split_at{key}_{pick}")
+                             f"{clock_text(start)} and {clock_text(end)}; or click the line "
+                             "above)", key=split_key)
         if st.button("Split", key=f"correct_split_save_{activity_id}"):
             at = parse_clock(text)
             if at is None or not start < at < end:
@@ -175,4 +213,5 @@ def _undo(store: Store, access: Access, activity_id: int, run: CorrectedRun) -> 
         st.rerun()
 
 
-__all__ = ["corrected_note", "correction_section", "parse_clock", "with_corrected_primary"]
+__all__ = ["corrected_note", "correction_section", "parse_clock", "picked_seconds",
+           "with_corrected_primary"]

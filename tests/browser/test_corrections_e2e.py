@@ -6,10 +6,12 @@ Screenshots: artifacts/screenshots/corrections-*.png.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from legday.corrections import parse_clock
 from tests.browser.conftest import DB_URLS, screenshot, wait_idle
 from tests.store.helpers import write_run
 
@@ -47,6 +49,18 @@ def _stored(app_url: str) -> tuple[list[str], int]:
         store.close()
 
 
+def _split_at(app_url: str) -> float | None:
+    from legday.store import open_store
+    from legday.store.corrections import load_corrections
+
+    store = open_store(DB_URLS[app_url])
+    try:
+        return next(c.at_s for c in load_corrections(store.athlete("local"))
+                    if c.action == "split")
+    finally:
+        store.close()
+
+
 def _pick(page: Any, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -60,10 +74,27 @@ def test_the_athlete_corrects_and_the_coach_sees_it(app_url: str, browser_page: 
     wait_idle(page)
     main = str(page.inner_text("[data-testid='stMain']"))
     assert "Correct this run" in main and "Corrected by the athlete" not in main
-    # Split the warm-up at its middle (the time box offers it), then call the first rep a hill.
+    # A click on the strip, a tenth of the way in (in the 19:40 warm-up), picks the split
+    # point; then the first rep becomes a hill.
+    strip = page.locator("[data-testid='stPlotlyChart']").filter(
+        has_text="Click the line to pick a split point")
+    strip.scroll_into_view_if_needed()
+    area = strip.locator(".nsewdrag").first.bounding_box()
+    assert area is not None
+    before = page.get_by_label(re.compile("^Split effort")).input_value()
+    target = (area["x"] + 0.1 * area["width"], area["y"] + area["height"] / 2)
+    page.mouse.move(*target)
+    page.wait_for_timeout(400)  # Plotly picks the point under the pointer on hover first
+    page.mouse.click(*target)
+    wait_idle(page)
+    picked = page.get_by_label(re.compile("^Split effort")).input_value()
+    at_s = parse_clock(picked)
+    assert picked != before and at_s is not None and 60 < at_s < 19 * 60 + 40, picked
+    screenshot(page, "corrections-pick-on-the-line")
     page.get_by_role("button", name="Split", exact=True).click()
     wait_idle(page)
     assert _stored(app_url) == (["split"], 2)
+    assert _split_at(app_url) == at_s
     page.get_by_role("combobox", name="Effort", exact=True).click()
     page.get_by_role("option").filter(has_text="interval").first.click()
     wait_idle(page)
