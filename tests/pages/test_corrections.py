@@ -4,6 +4,7 @@ their own copy of the sample season; a coach's shared view shows the marks and n
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from legday.corrections import MARK
 from legday.library import load_library
@@ -72,8 +73,8 @@ def test_the_athlete_changes_an_effort_kind_and_every_number_follows(make_app, o
     # The week of the run counts the corrected hill time.
     week = str(weeks_after.index[-1])
     assert weeks_after.loc[week, "hill_s"] > weeks_before.loc[week, "hill_s"]
-    assert weeks_after.loc[week, "hill_s"] - weeks_before.loc[week, "hill_s"] == \
-        float(after["moving_s"].iloc[0])
+    assert weeks_after.loc[week, "hill_s"] - weeks_before.loc[week, "hill_s"] == pytest.approx(
+        float(after["moving_s"].iloc[0]))
     # Undo: the classifier's efforts again, nothing marked.
     at.button(key=f"correct_undo_{activity_id}").click().run()
     actions, undone, _ = _stored(own_copy, activity_id)
