@@ -432,6 +432,9 @@ def _delete_own(ctx: AthleteContext, model: type[ActivityRow] | type[PrivacyZone
             raise NotFound(what, row_id)
         if model is ActivityRow:
             delete_children(session, ctx.athlete_id, [row_id])
+            # Not among the children: a recording replacing its summary row keeps them.
+            session.execute(delete(CorrectionRow).where(
+                CorrectionRow.athlete_id == ctx.athlete_id, CorrectionRow.activity_id == row_id))
         session.delete(row)
 
 
@@ -443,7 +446,7 @@ def delete_activity(ctx: Context, activity_id: int) -> None:
 def delete_children(session: Session, athlete_id: int, activity_ids: list[int]) -> None:
     """Delete the efforts and strength entries of some activities."""
     # Explicit deletes: SQLite cascades only with foreign keys on, and the rows are few.
-    for table in (EffortRow, StrengthEntryRow, CorrectionRow):
+    for table in (EffortRow, StrengthEntryRow):
         session.execute(delete(table).where(table.athlete_id == athlete_id,
                                             table.activity_id.in_(activity_ids)))
 
