@@ -16,8 +16,10 @@ overview = st.Page("views/overview.py", title="Overview", icon=":material/dashbo
 activity = st.Page("views/activity.py", title="Activity", icon=":material/directions_run:")
 overload = st.Page("views/overload.py", title="Overload", icon=":material/trending_up:")
 imbalance = st.Page("views/imbalance.py", title="Imbalance", icon=":material/balance:")
+legs = st.Page("views/checkins.py", title="Legs today",
+               icon=":material/airline_seat_legroom_extra:")
 if access.mode == "share":
-    shared = [overview, activity, overload, imbalance]
+    shared = [overview, activity, overload, imbalance, legs]
     # Links of our own that carry the token, so even one opened in a new tab stays shared.
     page = st.navigation(shared, position="hidden")
     with st.sidebar:
@@ -26,7 +28,7 @@ if access.mode == "share":
             st.page_link(each, query_params={"share": share_token() or ""})
     page.run()
 else:
-    pages = [overview, activity, overload, imbalance,
+    pages = [overview, legs, activity, overload, imbalance,
              st.Page("views/upload.py", title="Upload", icon=":material/upload:"),
              st.Page("views/strength.py", title="Strength log",
                      icon=":material/fitness_center:"),

@@ -20,6 +20,7 @@ from legday.efforts import RunClassification, classify_activities, fmt_duration,
 from legday.errors import LegdayError
 from legday.io import ReadFailure, read_paths
 from legday.model import Activity
+from legday.plan import plan_json, plan_rows
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -86,6 +87,7 @@ def _classify_object(result: Activity | ReadFailure,
     out["sport"] = result.sport.value
     assert classification is not None
     out.update(classification.to_dict())
+    out["plan"] = plan_json(result, classification)
     return out
 
 
@@ -138,6 +140,8 @@ def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
+    from legday.checkins import AFTER_WORDS
+
     rows = [["week", "run km", "type-II %", "lifts", "load AU", "leg day"]]
     for week in payload["weeks"]:
         share = week["type2_share"]
@@ -151,6 +155,12 @@ def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
             if finding["code"] != "leg_day":
                 out.write(f"{week['week']}  {finding['severity']:<7}  {finding['code']}: "
                           f"{finding['message']}\n")
+    for morning in payload["checkins"]:
+        if morning["evidence"]:
+            out.write(f"{morning['week']}  morning  {morning['evidence']}\n")
+    for row in payload["legs_after"]:
+        out.write(f"legs the morning after: {AFTER_WORDS[row['after']]}: "
+                  f"{row['heavy'] + row['sore']} of {row['mornings']} heavy or sore\n")
     for problem in payload["problems"]:
         out.write(f"{problem['file']}:{problem['line']}: skipped: {problem['reason']}\n")
     for error in payload["errors"]:
@@ -161,6 +171,7 @@ def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
     # Imported here so ingest and classify do not pay for the strength catalogue.
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from legday.checkins import read_checkins_csv
     from legday.schema import AnalysisSettings
     from legday.season import analyse
     from legday.strength.log import concat_entries, read_strength_csv, unmapped
@@ -190,8 +201,19 @@ def cmd_weekly(args: argparse.Namespace, out: TextIO) -> int:
         problems += [{"file": path, "line": p.line, "reason": p.reason}
                      for p in imported.problems]
     entries = concat_entries(logs) if logs else None
-    season = analyse(activities, entries, settings)
+    checkins = []
+    for path in args.checkins or []:
+        try:
+            read = read_checkins_csv(path)
+        except (LegdayError, OSError) as err:
+            errors.append({"file": path, "error": str(err)})
+            continue
+        checkins += read.checkins
+        problems += [{"file": path, "line": p.line, "reason": p.reason} for p in read.problems]
+    season = analyse(activities, entries, settings, checkins=checkins)
     payload = season.to_dict()
+    payload["plans"] = plan_rows(season.runs, activities, lambda a: season.efforts[
+        season.efforts["activity_id"] == a.id])
     payload["problems"] = problems
     payload["unmapped"] = unmapped(season.entries).to_dict("records")
     payload["errors"] = errors
@@ -260,6 +282,37 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return _write_analysis(args, out, "csv")
 
 
+@_store_command
+def cmd_checkins(args: argparse.Namespace, out: TextIO) -> int:
+    """``checkins import FILE``: store next-morning check-ins from a CSV (one per date: a
+    date stored already takes the file's answer)."""
+    from legday.checkins import read_checkins_csv
+    from legday.store import open_store, put_checkins
+
+    read = read_checkins_csv(args.file)
+    store = open_store(args.db)
+    try:
+        ctx = store.athlete(args.athlete)
+        stored = put_checkins(ctx, read.checkins, source="csv")
+        if stored.added or stored.replaced:
+            _analyse_now(ctx)
+    finally:
+        store.close()
+    problems = [{"line": p.line, "reason": p.reason} for p in read.problems]
+    if args.json:
+        json.dump({"file": args.file, "read": len(read.checkins), "added": stored.added,
+                   "replaced": stored.replaced, "unchanged": stored.unchanged,
+                   "problems": problems}, out)
+        out.write("\n")
+    else:
+        for problem in problems:
+            out.write(f"{args.file}:{problem['line']}: skipped: {problem['reason']}\n")
+        out.write(f"{len(read.checkins)} check-ins read: {stored.added} new, "
+                  f"{stored.replaced} replaced, {stored.unchanged} already stored; "
+                  f"{len(problems)} rows skipped\n")
+    return 1 if problems else 0
+
+
 def _analyse_now(ctx: Any) -> None:
     """After an import: the season analysed and kept on disk for the dashboard's first view."""
     from legday.library import library_cache_dir, open_library
@@ -290,6 +343,9 @@ def build_parser(*, with_store: bool = True) -> argparse.ArgumentParser:
     weekly.add_argument("--strength", action="append", metavar="FILE",
                         help="a strength log (legday CSV, Strong or Hevy export); repeat "
                              "for several")
+    weekly.add_argument("--checkins", action="append", metavar="FILE",
+                        help="next-morning check-ins (CSV: date, legs, soreness, note); "
+                             "repeat for several")
     weekly.add_argument("--tz", metavar="ZONE",
                         help="IANA time zone for files without a local offset (default UTC)")
     weekly.add_argument("--json", action="store_true", help="print one JSON object")
@@ -314,6 +370,13 @@ def build_parser(*, with_store: bool = True) -> argparse.ArgumentParser:
                              help="only the last N weeks (default: all)")
         common_options(parser_)
         parser_.set_defaults(func=func)
+    checkins = sub.add_parser("checkins", help="next-morning check-ins: how the legs feel")
+    checkins_sub = checkins.add_subparsers(dest="checkins_command", required=True)
+    checkins_import = checkins_sub.add_parser(
+        "import", help="store check-ins from a CSV (date, legs, soreness, note, muscles)")
+    checkins_import.add_argument("file", metavar="FILE", help="the CSV file")
+    common_options(checkins_import)
+    checkins_import.set_defaults(func=cmd_checkins)
     return parser
 
 

@@ -43,6 +43,7 @@ from legday.store.repo import (
     data_version,
     get_settings,
     load_activities,
+    load_checkins,
     load_efforts,
     load_summaries,
     save_summaries,
@@ -150,7 +151,8 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
     # sees the corrected efforts, and a re-classification leaves the corrections in force.
     runs = correct_all(ids, [a.start_utc for a in activities],
                        stored_classifications(activities, efforts, profile), corrections)
-    season = analyse_classified(activities, runs, strength, settings, profile)
+    season = analyse_classified(activities, runs, strength, settings, profile,
+                                checkins=load_checkins(ctx, since, until))
     return Library(season, activities, efforts_frame(ids, runs), profile, coach_notes(ctx),
                    corrections, runs)
 

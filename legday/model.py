@@ -365,6 +365,44 @@ class Device:
         return " ".join(p for p in (self.manufacturer, self.product) if p) or "unknown"
 
 
+@dataclass(frozen=True)
+class WorkoutStep:
+    """One step of a structured workout (a FIT ``workout_step`` message).
+
+    ``duration_type`` is the FIT name (time, distance, open, repeat_until_steps_cmplt...);
+    a repeat step goes back to step ``repeat_from`` and runs it ``repeat_count`` times.
+    """
+
+    index: int
+    duration_type: str | None = None
+    duration_s: float | None = None
+    distance_m: float | None = None
+    repeat_from: int | None = None
+    repeat_count: int | None = None
+    intensity: str | None = None  # active, rest, warmup, cooldown, recovery, interval
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Workout:
+    """The structured workout a watch followed during the activity (its plan)."""
+
+    name: str | None
+    steps: tuple[WorkoutStep, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "steps": [dict(vars(step)) for step in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Workout | None:
+        if not isinstance(data, dict):
+            return None
+        fields = set(WorkoutStep.__dataclass_fields__)
+        steps = tuple(WorkoutStep(**{k: v for k, v in step.items() if k in fields})
+                      for step in data.get("steps") or () if isinstance(step, dict))
+        return cls(data.get("name"), steps)
+
+
 @dataclass
 class Activity:
     """One activity: file-level facts plus its samples, laps, pauses and sets.
@@ -394,6 +432,10 @@ class Activity:
     partial: bool = False
     fixes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The runner's own words about the session (Strava's Activity Description).
+    description: str | None = None
+    #: The structured workout the watch followed (FIT ``workout``/``workout_step``).
+    workout: Workout | None = None
 
     @property
     def is_running(self) -> bool:
@@ -442,6 +484,8 @@ class Activity:
             "sport": self.sport.value,
             "sport_original": self.sport_original,
             "name": self.name,
+            "description": self.description,
+            "workout": None if self.workout is None else self.workout.to_dict(),
             "device": str(self.device),
             "start": iso_utc(self.start_utc),
             "utc_offset_s": self.utc_offset_s,

@@ -14,12 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from legday.charts import season as season_charts
+from legday.charts.checkins import legs_after_chart
+from legday.checkins import legs_after
 from legday.corrections import corrections_html
 from legday.csv_export import csv_text
 from legday.library import Library
+from legday.plan import plan_rows
 from legday.schema import MINUTE_S
 from legday.season import Season, json_value
-from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
+from legday.strength.muscles import MUSCLE_GROUPS
 from legday.units import Units
 
 #: Columns of the CSV that hold lists, written as "; "-joined text.
@@ -69,6 +72,27 @@ def _findings_html(weeks: pd.DataFrame) -> str:
     return "\n".join(items)
 
 
+def _soreness(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.0f}/10"
+
+
+def _checkins_html(linked: pd.DataFrame, weeks: pd.DataFrame) -> str:
+    """The morning-after chart and the mornings of the weeks shown (newest first)."""
+    shown = linked[linked["week"].isin(weeks.index)] if "week" in linked.columns else linked
+    if shown.empty:
+        return "<p>No next-morning check-ins in these weeks.</p>"
+    chart = _figure_html(legs_after_chart(legs_after(shown)), first=False)
+    rows = "".join(
+        f"<tr><td>{r['date']:%Y-%m-%d}</td><td>{html.escape(str(r['legs']))}</td>"
+        f"<td>{_soreness(r['soreness'])}</td>"
+        f"<td>{html.escape(', '.join(r['muscles']))}</td>"
+        f"<td>{html.escape(str(r['after_words']))}</td>"
+        f"<td>{html.escape(str(r['note'] or ''))}</td></tr>"
+        for r in shown.iloc[::-1].to_dict("records"))
+    return (f"{chart}<table><tr><th>morning</th><th>legs</th><th>soreness</th>"
+            f"<th>muscles</th><th>the day before</th><th>note</th></tr>{rows}</table>")
+
+
 def _notes_html(notes: pd.DataFrame) -> str:
     if notes is None or notes.empty:
         return "<p>No coach notes yet.</p>"
@@ -77,6 +101,20 @@ def _notes_html(notes: pd.DataFrame) -> str:
                    f"<td>{html.escape(str(r['text']))}</td></tr>"
                    for r in notes.to_dict("records"))
     return f"<table><tr><th>week of</th><th>by</th><th>note</th></tr>{rows}</table>"
+
+
+def _plans_html(library: Library, weeks: pd.DataFrame) -> str:
+    rows = [r for r in plan_rows(library.season.runs, library.activities, lambda a: (
+        library.efforts[library.efforts["activity_id"] == a.extra.get("activity_id")]))
+        if r["week"] in weeks.index]
+    if not rows:
+        return ("<p>No run in these weeks carries a plan in its name, description or "
+                "structured workout (a run's work and rest laps are set beside its efforts "
+                "on its Activity page).</p>")
+    return "<ul>" + "".join(
+        f"<li class='{'good' if r['agrees'] else 'warning'}'><b>{html.escape(r['week'])} · "
+        f"{html.escape(r['name'] or r['file'])}</b>: "
+        f"{html.escape(' '.join(r['sentences']))}</li>" for r in rows) + "</ul>"
 
 
 STYLE = """
@@ -111,7 +149,7 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
         season_charts.progression(table),
         season_charts.load_chart(table),
         season_charts.hard_easy(table, season.settings.max_hard_share),
-        season_charts.region_balance(table, REGION_OF_MUSCLE),
+        season_charts.region_balance(table),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True),
     ]
@@ -137,8 +175,13 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
 load ratios describe the training, they do not predict injuries.
 <span class="model">Running's muscle share is a model, not a measurement.</span></p>
 {charts}
+<h2>Legs the morning after</h2>
+<p>Each check-in judges the day before it: heavy or sore legs mean the legs were loaded.</p>
+{_checkins_html(season.checkins, table)}
 <h2>Week by week</h2>
 {_findings_html(table)}
+<h2>Plan beside detection</h2>
+{_plans_html(library, table)}
 {corrections_html(library.activities, library.runs)}
 <h2>Coach notes</h2>
 {_notes_html(library.notes)}

@@ -131,7 +131,8 @@ WEEKLY_COLUMNS: Final[Mapping[str, str]] = {
     "type2_share": "1", "hill_climb_m": "m", "sprint_count": "efforts",
     "interval_work_s": "s", "interval_rep_count": "reps", "hard_s": "s", "easy_s": "s",
     "hard_share": "1", "strength_sessions": "sessions", "strength_{strength_kind}": "sessions",
-    "strength_s": "s", "lower_sets": "sets", "leg_sessions": "sessions",
+    "strength_s": "s", "lower_sets": "sets", "upper_sets": "sets", "core_sets": "sets",
+    "leg_sessions": "sessions",
     "single_leg_sessions": "sessions", "lower_tonnage_kg": "kg", "sets_{muscle}": "sets",
     "run_{muscle}_s": "s", "other_count": "sessions", "other_s": "s", "load": "AU",
     "load_runs": "AU", "load_strength": "AU", "load_other": "AU", "atl": "AU/day",
@@ -275,7 +276,7 @@ class AnalysisSettings:
     neglect_weeks: int = _setting(
         2, "weeks", "neglected_muscles: over this many weeks in which there was lifting")
     neglect_min_sets: float = _setting(
-        1.0, "sets", "... a group with fewer direct sets than this")
+        1.0, "sets", "... a group with fewer muscle-weighted sets than this")
     priority_muscles: tuple[str, ...] = _setting(
         PRIORITY_MUSCLES, "", "groups named first, making the finding a warning")
     min_strength_sessions: int = _setting(

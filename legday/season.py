@@ -16,6 +16,14 @@ import numpy as np
 import pandas as pd
 
 from legday.calibration import AthleteProfile
+from legday.checkins import (
+    CheckIn,
+    checkin_frame,
+    legs_after,
+    link_checkins,
+    linked_records,
+    week_evidence,
+)
 from legday.efforts import RunClassification, classify_activities
 from legday.findings import Finding, weekly_findings
 from legday.model import Activity
@@ -23,6 +31,7 @@ from legday.schema import AnalysisSettings
 from legday.strength import log as strength_log
 from legday.strength.muscles import MUSCLE_GROUPS
 from legday.strength.running_share import running_muscle_seconds
+from legday.units import Units
 from legday.weekly import (
     athlete_heart_rates,
     other_table,
@@ -54,6 +63,10 @@ class Season:
         Every finding, in week order.
     settings
         The thresholds used.
+    checkins
+        The next-morning check-ins linked to the day before
+        (:func:`legday.checkins.link_checkins`); their sentences are in the weeks'
+        ``leg_day_reasons`` after the efforts' (:func:`with_checkin_evidence`).
     """
 
     weeks: pd.DataFrame
@@ -64,10 +77,19 @@ class Season:
     entries: pd.DataFrame = field(default_factory=pd.DataFrame)
     findings: list[Finding] = field(default_factory=list)
     settings: AnalysisSettings = field(default_factory=AnalysisSettings)
+    checkins: pd.DataFrame = field(default_factory=lambda: checkin_frame(()))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"weeks": [{"week": ..., metrics..., "leg_day", "leg_day_reasons",
-        "findings": [{"code", "severity", "message"}]}]}``; NaN becomes null."""
+        "findings": [{"code", "severity", "message"}]}], "checkins": [...],
+        "legs_after": [...]}``; NaN becomes null.
+
+        ``checkins`` are the next-morning check-ins, each with the day it judges, that
+        day's ``week`` and its ``evidence`` sentence (null when it is none; the sentences
+        end that week's ``leg_day_reasons``) (:func:`legday.checkins.linked_records`);
+        ``legs_after`` has one object per kind of day before
+        (:func:`legday.checkins.legs_after`).
+        """
         out = []
         for label, row in self.weeks.iterrows():
             item: dict[str, Any] = {"week": str(label)}
@@ -79,7 +101,28 @@ class Season:
                 else:
                     item[str(column)] = json_value(str(column), value)
             out.append(item)
-        return {"weeks": out}
+        linked = self.checkins
+        mornings = linked_records(linked) if "week" in linked.columns else []
+        return {"weeks": out, "checkins": mornings, "legs_after": legs_after_records(linked)}
+
+
+def legs_after_records(linked: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`legday.checkins.legs_after` as JSON objects (``after`` first)."""
+    if "after" not in linked.columns:
+        return []
+    records = legs_after(linked).reset_index().to_dict("records")
+    return [{str(c): json_value(str(c), v) for c, v in rec.items()} for rec in records]
+
+
+def with_checkin_evidence(weeks: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
+    """The weeks with each one's check-in sentences appended to its ``leg_day_reasons``
+    (after the verdict: the mornings are evidence beside the efforts, not a rule)."""
+    evidence = week_evidence(linked)
+    if not evidence or weeks.empty:
+        return weeks
+    reasons = [list(r) + evidence.get(str(label), [])
+               for label, r in zip(weeks.index, weeks["leg_day_reasons"], strict=True)]
+    return weeks.assign(leg_day_reasons=pd.Series(reasons, index=weeks.index, dtype=object))
 
 
 def json_value(column: str, value: Any) -> Any:
@@ -107,7 +150,8 @@ def season_entries(activities: Sequence[Activity],
 
 
 def analyse(activities: Sequence[Activity], entries: pd.DataFrame | None = None,
-            settings: AnalysisSettings | None = None) -> Season:
+            settings: AnalysisSettings | None = None,
+            checkins: Sequence[CheckIn] = ()) -> Season:
     """The weekly analysis of one athlete's season.
 
     Parameters
@@ -120,22 +164,26 @@ def analyse(activities: Sequence[Activity], entries: pd.DataFrame | None = None,
         from ``read_strength_csv``; None when there is no log.
     settings
         Thresholds; defaults when None.
+    checkins
+        Next-morning check-ins (:class:`legday.checkins.CheckIn`).
     """
     classifications = classify_activities(list(activities))
     return analyse_classified(activities, classifications,
-                              season_entries(activities, entries), settings)
+                              season_entries(activities, entries), settings,
+                              checkins=checkins)
 
 
 def analyse_classified(activities: Sequence[Activity],
                        classifications: Sequence[RunClassification],
                        entries: pd.DataFrame, settings: AnalysisSettings | None = None,
-                       profile: AthleteProfile | None = None) -> Season:
+                       profile: AthleteProfile | None = None,
+                       checkins: Sequence[CheckIn] = ()) -> Season:
     """:func:`analyse` for runs classified already (e.g. efforts kept in the store).
 
     ``entries`` are all the strength entries, those of strength activities
     included (:func:`season_entries` adds them for files just read). ``profile``
     is the athlete's (heart rates for the load of other sports); by default the
-    runs' profile, else the defaults.
+    runs' profile, else the defaults. ``checkins`` are the next-morning check-ins.
     """
     settings = settings or AnalysisSettings()
     runs, efforts = run_tables(activities, classifications, settings)
@@ -154,4 +202,8 @@ def analyse_classified(activities: Sequence[Activity],
     by_week: list[list[Finding]] = [[f for f in findings if f.week == label]
                                     for label in weeks.index]
     weeks["findings"] = pd.Series(by_week, index=weeks.index, dtype=object)
-    return Season(weeks, runs, efforts, strength, others, annotated, findings, settings)
+    linked = link_checkins(checkin_frame(checkins), runs, strength,
+                           Units(settings.distance_unit))
+    weeks = with_checkin_evidence(weeks, linked)
+    return Season(weeks, runs, efforts, strength, others, annotated, findings, settings,
+                  linked)

@@ -379,7 +379,9 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
         w[f"strength_{kind}"] = _count_by_week(
             strength[strength["kind"] == kind] if len(strength) else strength, index)
     w["strength_s"] = _sum_by_week(strength, "duration_s", index)
-    w["lower_sets"] = _sum_by_week(strength, "lower_sets", index)
+    # One count of sets by region everywhere (docs/strength.md): each set counted once.
+    for region in ("lower", "upper", "core"):
+        w[f"{region}_sets"] = _sum_by_week(strength, f"{region}_sets", index)
     w["leg_sessions"] = _count_by_week(
         strength[strength["is_leg_session"]] if len(strength) else strength, index)
     w["single_leg_sessions"] = _count_by_week(

@@ -43,6 +43,11 @@ def _decimals(value: float) -> int:
     return 0 if isinstance(value, int) else len(text.split(".")[1].rstrip("0") or "")
 
 
+#: Weekly columns added since the reference was written (issue 15: sets by region, the
+#: one count of docs/strength.md), so not in it.
+ADDED_COLUMNS = frozenset({"upper_sets", "core_sets"})
+
+
 def si_column(old: str) -> tuple[str, float]:
     """The SI column that replaced a km or minutes column, and its factor to the old unit."""
     if old.endswith("_km"):
@@ -66,7 +71,7 @@ def test_sample_season_weekly_json_is_unchanged(reference: dict[str, Any]):
     for old_week, new_week in zip(before, now, strict=True):
         assert new_week["findings"] == old_week["findings"], old_week["week"]
         assert new_week["leg_day_reasons"] == old_week["leg_day_reasons"], old_week["week"]
-        assert len(new_week) == len(old_week)
+        assert len(new_week) - len(ADDED_COLUMNS & new_week.keys()) == len(old_week)
         for column, old in old_week.items():
             name, factor = (column, 1.0) if column in new_week else si_column(column)
             assert name in new_week, f"{column} -> {name} missing"

@@ -55,3 +55,23 @@ def test_table_output(tmp_path: Path, capsys):
     assert main(["ingest", str(tmp_path / "run.gpx")]) == 0
     text = capsys.readouterr().out
     assert "run.gpx" in text and "1 activities read, 0 failures" in text
+
+
+def test_classify_and_weekly_json_set_the_plan_beside_the_efforts():
+    import io
+
+    track = ROOT / "data" / "samples" / "season" / "2026-08-18-track-intervals.fit"
+    easy = ROOT / "data" / "samples" / "season" / "2026-08-06-easy.fit"
+    out = io.StringIO()
+    assert main(["classify", "--json", str(track), str(easy)], out=out) == 0
+    by_file = {Path(o["file"]).name: o for o in json.loads(out.getvalue())}
+    plan = by_file[track.name]["plan"]
+    assert plan["source"] == "laps" and plan["reps"] == 6 and plan["agrees"] is True
+    assert plan["sentences"][0].startswith("planned 6 work laps of 795-813 m between rest laps;"
+                                           " found 6 reps of ")
+    assert by_file[easy.name]["plan"] is None
+    out = io.StringIO()
+    assert main(["weekly", "--json", str(track), str(easy)], out=out) == 0
+    plans = json.loads(out.getvalue())["plans"]
+    assert [(Path(p["file"]).name, p["week"], p["found_reps"]) for p in plans] == [
+        (track.name, "2026-W34", 6)]

@@ -86,3 +86,30 @@ def test_the_report_uses_the_athletes_own_thresholds(tmp_path: Path):
     w44 = next(r for r in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8")))
                if r["week"] == "2026-W44")
     assert "too_much_hard" not in w44["findings"]  # 43 % hard is under the athlete's 50 %
+
+
+def test_the_report_sets_each_plan_beside_what_was_found(tmp_path: Path):
+    export = tmp_path / "export_5"
+    (export / "activities").mkdir(parents=True)
+    for name in ("2026-08-18-track-intervals.fit", "2026-08-11-hill-repeats.fit"):
+        (export / "activities" / name).write_bytes((SAMPLES / "season" / name).read_bytes())
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Filename\n"
+        '1,"Aug 18, 2026, 5:12:00 PM",Track,Run,6 x 800m / 90s,3600,10,'
+        "activities/2026-08-18-track-intervals.fit\n"
+        '2,"Aug 11, 2026, 5:12:00 PM",Hills,Run,hill reps x12,3600,10,'
+        "activities/2026-08-11-hill-repeats.fit\n")
+    store = open_store(f"sqlite:///{tmp_path / 'legday.db'}")
+    ctx = store.athlete()
+    assert import_paths(ctx, [export]).imported == 2
+    library = load_library(ctx)
+    store.close()
+    plans = html_report(library, athlete="Sam").split("Plan beside detection</h2>")[1]
+    plans = plans.split("<h2>")[0]
+    track = re.search(r"<li class='(\w+)'><b>2026-W34 · Track</b>: ([^<]*)</li>", plans)
+    assert track is not None and track[1] == "good"
+    assert track[2].startswith("planned 6 x 800 m / 90 s; found 6 reps of ")
+    hills = re.search(r"<li class='(\w+)'><b>2026-W33 · Hills</b>: ([^<]*)</li>", plans)
+    assert hills is not None and hills[1] == "warning"
+    assert hills[2].startswith("planned 12 hill reps, found ")

@@ -231,7 +231,11 @@ def test_weekly_on_the_real_strava_export(real_results: list, monkeypatch: pytes
     assert 2.0 <= float(np.median(loads)) <= 8.0  # AU per running minute: RPE-like
     assert {w["leg_day"] for w in weeks} <= {"yes", "partly", "no"}
     assert all(0 <= w["type2_share"] <= 1 and 0 <= w["hard_share"] <= 1 for w in weeks)
-    assert sum(w["strength_sessions"] for w in weeks) >= 2  # the export's two lifting files
+    # Its two "Workout" rows are squash: other sports, never strength or neglected muscles.
+    assert sum(w["strength_sessions"] for w in weeks) == 0
+    assert not [f for w in weeks for f in w["findings"] if f["code"] == "neglected_muscles"]
+    others = [r for r in real_results if isinstance(r, Activity) and not r.is_running]
+    assert sum(w["other_count"] for w in weeks) == len(others) == 12 + 9 + 2
 
 
 @pytest.mark.corpus

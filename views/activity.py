@@ -18,6 +18,7 @@ from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
 from legday.ui.corrections import correction_section, with_corrected_primary
+from legday.ui.plan import plan_beside_detection
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, literal
 from legday.units import fmt_duration
@@ -151,6 +152,8 @@ else:
             for kind, why in zip(work["kind"], work["why"], strict=True)))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
+
+plan_beside_detection(activity, efforts)
 
 correction_section(store, access, chosen)
 

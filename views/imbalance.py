@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from legday.charts import season as charts
-from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
+from legday.strength.muscles import MUSCLE_GROUPS
 from legday.strength.running_share import MODEL_NOTE
 from legday.ui.state import current
-from legday.ui.widgets import banners, findings_by_week, season_or_stop
+from legday.ui.widgets import banners, empty_state, findings_by_week, season_or_stop
 
 RECENT_CODES = ("neglected_muscles", "no_single_leg_work", "low_strength_frequency",
                 "low_type2_share", "too_much_hard")
@@ -24,9 +24,21 @@ weeks = season.weeks
 settings = season.settings
 
 st.subheader("Muscle-group coverage: lifting")
-st.caption("Direct strength sets per muscle group per ISO week (a primary muscle counts a set "
-           "whole, a secondary one half). This is what was logged.")
-st.plotly_chart(charts.muscle_coverage(weeks, MUSCLE_GROUPS), key="lifting_coverage")
+lifted = not charts.lifting_weeks(weeks).empty
+if lifted:
+    st.caption("Muscle-weighted sets per muscle group per ISO week: each set counts 1 for every "
+               "primary muscle of its exercise and 0.5 for every secondary one, so one set of "
+               "back squats is 4 muscle-weighted sets (2 primary, 4 secondary muscles). "
+               "This is what was logged, from the week before the first lift.")
+    st.plotly_chart(charts.muscle_coverage(weeks, MUSCLE_GROUPS), key="lifting_coverage")
+else:
+    shared = access.mode == "share"  # a coach's view has no Strength log page
+    empty_state("No lifting logged yet, so there is no muscle coverage from strength work. "
+                + ("The athlete's running is below." if shared else
+                   "Log a session, or import a Strong, Hevy or legday CSV, on the Strength log."))
+    if not shared:
+        st.page_link("views/strength.py", label="Log lifting on the Strength log",
+                     icon=":material/fitness_center:")
 
 st.subheader("Running — a model, not a measurement")
 st.caption(MODEL_NOTE)
@@ -42,8 +54,12 @@ st.plotly_chart(charts.hard_easy(weeks, settings.max_hard_share), key="hard_easy
 st.caption(f"Hard: type-II efforts, tempo and races. Weeks above "
            f"{settings.max_hard_share:.0%} hard are flagged: keep the easy days easy.")
 
-st.subheader("Upper / lower / core")
-st.plotly_chart(charts.region_balance(weeks, REGION_OF_MUSCLE), key="region_balance")
+if lifted:
+    st.subheader("Upper / lower / core")
+    st.caption("Working sets per ISO week, each set counted once towards the region of its "
+               "exercise's main mover: the same lower-body sets as the Overview and the "
+               "Strength log.")
+    st.plotly_chart(charts.region_balance(weeks), key="region_balance")
 
 st.subheader("Recent findings")
 labels = [str(w) for w in weeks.index]

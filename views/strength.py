@@ -14,6 +14,7 @@ from legday.store import (
     Context,
     StoreError,
     add_strength_entries,
+    new_strength_entries,
     replace_strength_session,
     strength_entries,
 )
@@ -25,6 +26,7 @@ from legday.strength.log import (
     StrengthImport,
     annotate,
     entries_from_editor,
+    file_rows,
     make_entries,
     read_strength_csv,
     sessions,
@@ -100,17 +102,19 @@ else:
     st.dataframe(
         pd.DataFrame({
             "date": shown["date"].dt.date, "kind": shown["kind"].map(KIND_WORDS),
-            "working sets": shown["n_sets"], "lower": shown["lower_sets"],
-            "upper": shown["upper_sets"], "core": shown["core_sets"],
+            "working sets": shown["n_sets"], "lower-body sets": shown["lower_sets"],
+            "upper-body sets": shown["upper_sets"], "core sets": shown["core_sets"],
             "minutes": shown["duration_min"], "RPE": shown["rpe"],
             "lower tonnage (kg)": shown["lower_tonnage_kg"].round(0),
             "unmapped": shown["unmapped"], "source": shown["source"],
         }),
         key="sessions", hide_index=True, width="stretch",
         column_config={"minutes": st.column_config.NumberColumn(format="%.0f")})
-    st.caption("Kind: full body when lower and upper body each have at least a quarter of the "
-               "mapped working sets, otherwise the region with most sets. Warm-ups are listed "
-               "but not counted; a full-body lift counts half to lower and half to upper body.")
+    st.caption("Each working set counts once, towards the region of its exercise's main "
+               "mover (a thruster is a lower-body set): the same lower-body sets as the "
+               "Overview and Imbalance. Warm-ups are listed but not counted. Kind: full body "
+               "when lower and upper body each have at least a quarter of the mapped working "
+               "sets, otherwise the region with most sets.")
     if not missing.empty:
         names = ", ".join(f"{literal(r.exercise)} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
@@ -234,15 +238,17 @@ if upload is not None:
     except LegdayError as err:
         st.error(f"{literal(upload.name)} cannot be read: {literal(err)}")
     else:
-        st.write(f"**{literal(upload.name)}** ({read.format} format): {len(read.entries)} "
-                 f"entries read, {len(read.problems)} row(s) with problems.")
+        n_sessions = read.entries["session"].nunique()
+        st.write(f"**{literal(upload.name)}** ({read.format} format): {read.rows} rows read "
+                 f"({n_sessions} session{'s' if n_sessions != 1 else ''}), "
+                 f"{len(read.problems)} row(s) with problems.")
         if read.problems:
             st.warning("These rows are not loaded; the others are.", icon="⚠️")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
                                        "problem": [p.reason for p in read.problems]}),
                          key="problems", hide_index=True, width="stretch")
-        if len(read.entries) and st.button(f"Load {len(read.entries)} entries",
-                                           key="strength_load", type="primary"):
-            added = add_strength_entries(ctx, read.entries)
-            _done(f"Loaded {upload.name}: {added} entries added, "
-                  f"{len(read.entries) - added} already stored.")
+        if read.rows and st.button(f"Load {read.rows} rows", key="strength_load",
+                                   type="primary"):
+            added = int(file_rows(new_strength_entries(ctx, read.entries)).sum())
+            _done(f"Loaded {upload.name}: {added} rows added, "
+                  f"{read.rows - added} already stored.")

@@ -33,6 +33,7 @@ MODEL_LABEL = "running (modelled, not measured)"
 
 
 NO_WEEKS = "No weeks to show yet: add activities first."
+NO_LIFTING = "No lifting logged yet: log it on the Strength log page."
 
 
 def _col(weeks: pd.DataFrame, name: str) -> pd.Series:
@@ -128,7 +129,14 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
         fig.add_trace(go.Scatter(x=x, y=trend, name=f"{label}, 4-week mean", mode="lines",
                                  line={"color": "#000000", "dash": "dot"}, showlegend=i == 0),
                       row=row + 1, col=col + 1)
-        fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), row=row + 1, col=col + 1)
+        # Counts and kilograms are never negative: an empty panel is 0 up, not -1 to 1.
+        fig.update_yaxes(title_text=label.split(" (")[-1].rstrip(")"), rangemode="tozero",
+                         row=row + 1, col=col + 1)
+    if not (_col(weeks, "strength_sessions") > 0).any():
+        # No tonnage because nothing was lifted, not because lifting stalled at 0 kg.
+        fig.update_yaxes(showticklabels=False, showgrid=False, row=2, col=2)
+        fig.add_annotation(text=NO_LIFTING, showarrow=False, row=2, col=2, x=x[len(x) // 2],
+                           y=0.5, font={"color": OKABE_ITO["grey"]})
     for col in (1, 2):
         fig.update_xaxes(title_text="ISO week", row=2, col=col)
     fig.update_layout(title=title, height=600, legend={"orientation": "h", "y": -0.25})
@@ -203,18 +211,37 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
     return fig
 
 
+#: Weeks shown before the first lift, so a season that started lifting late is not a
+#: long run of empty weeks.
+WEEKS_BEFORE_FIRST_LIFT = 1
+
+
+def lifting_weeks(weeks: pd.DataFrame) -> pd.DataFrame:
+    """The weeks from just before the first one with a strength session to the end (none
+    when nothing was lifted): the time range of the lifting charts."""
+    lifted = (_col(weeks, "strength_sessions") > 0).to_numpy()
+    if not lifted.any():
+        return weeks.iloc[0:0]
+    return weeks.iloc[max(int(np.argmax(lifted)) - WEEKS_BEFORE_FIRST_LIFT, 0):]
+
+
 def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
                     running: bool = False, title: str | None = None) -> go.Figure:
-    """Heat map of sets per muscle group per week (lifting), or running's modelled minutes."""
+    """Heat map of muscle-weighted sets per muscle group per week (lifting, from just before
+    the first lift), or running's modelled minutes."""
     column = "run_{}_s" if running else "sets_{}"
     title = title or (f"Muscle groups worked by running — {MODEL_LABEL}" if running
-                      else "Direct strength sets per muscle group")
+                      else "Muscle-weighted sets per muscle group (lifting)")
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
+    if not running:
+        weeks = lifting_weeks(weeks)
+        if weeks.empty:
+            return message_figure(title, NO_LIFTING)
     per_unit = MINUTE_S if running else 1.0
     z = np.array([(_col(weeks, column.format(g)) / per_unit).to_numpy() for g in muscle_groups])
     labels = [g.replace("_", " ") for g in muscle_groups]
-    unit = "min" if running else "sets"
+    unit = "min" if running else "muscle-weighted sets"
     fig = go.Figure(go.Heatmap(
         z=z, x=_x(weeks), y=labels, colorscale="Cividis", zmin=0,
         zmax=max(1.0, float(z.max()) if z.size else 1.0),
@@ -273,21 +300,25 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
     return fig
 
 
-def region_balance(weeks: pd.DataFrame, region_of_muscle: dict[str, str], *,
+def region_balance(weeks: pd.DataFrame, *,
                    title: str = "Upper / lower / core strength sets") -> go.Figure:
-    """Direct strength sets by region per week (primary-muscle sets summed by region)."""
+    """Working sets by region per week (``lower_sets``, ``upper_sets``, ``core_sets``: each
+    set counted once, the count the Overview and the Strength log show), from just before
+    the first lift."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
+    weeks = lifting_weeks(weeks)
+    if weeks.empty:
+        return message_figure(title, NO_LIFTING)
     x = _x(weeks)
     fig = go.Figure()
-    for region in ("lower", "upper", "core"):
-        groups = [g for g, r in region_of_muscle.items() if r == region]
-        total = sum((_col(weeks, f"sets_{g}") for g in groups),
-                    start=pd.Series(0.0, index=weeks.index))
-        fig.add_trace(go.Bar(x=x, y=total, name=region, marker_color=REGION_COLOURS[region]))
+    for region, name in (("lower", "lower body"), ("upper", "upper body"), ("core", "core")):
+        fig.add_trace(go.Bar(x=x, y=_col(weeks, f"{region}_sets"), name=name,
+                             marker_color=REGION_COLOURS[region],
+                             hovertemplate=f"{name}: %{{y:.0f}} sets<extra>%{{x}}</extra>"))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(title_text="ISO week")
-    fig.update_yaxes(title_text="sets (primary 1, secondary 0.5)")
+    fig.update_yaxes(title_text="working sets", rangemode="tozero")
     return fig
 
 

@@ -30,12 +30,14 @@ from legday.io.fit_layout import (
     SESSION,
     SET,
     SPORT,
+    WORKOUT,
+    WORKOUT_STEP,
     Layout,
     Messages,
     as_float,
     scan_layout,
 )
-from legday.io.sport import normalise_sport
+from legday.io.sport import has_lifting_sets, normalise_sport, session_sport
 from legday.model import (
     EVENT_COLUMNS,
     LAP_COLUMNS,
@@ -43,12 +45,14 @@ from legday.model import (
     Activity,
     Device,
     Sport,
+    Workout,
+    WorkoutStep,
     content_id,
     make_frame,
     make_samples,
 )
 
-__all__ = ["read_fit"]
+__all__ = ["read_fit", "read_workout"]
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_S = 631_065_600
@@ -257,6 +261,31 @@ def _intensity(value: Any) -> str | None:
     if isinstance(value, int):
         return _INTENSITIES.get(value)
     return None
+
+
+def _workout(workouts: list[dict[str, Any]], steps: list[dict[str, Any]]) -> Workout | None:
+    """The structured workout the watch followed, when the file carries one."""
+    if not steps:
+        return None
+    name = next((_text(w.get("wkt_name")) for w in workouts if w.get("wkt_name")), None)
+    read = []
+    # Chained copies of a file repeat its steps; each is kept once.
+    unique = _dedupe(steps, ("message_index", "duration_type", "duration_time",
+                             "duration_distance", "intensity"))
+    for position, step in enumerate(unique):
+        index = _number(step.get("message_index"))
+        repeat_from, repeat_count = _number(step.get("duration_step")), _number(
+            step.get("repeat_steps"))
+        read.append(WorkoutStep(
+            index=position if index is None else int(index),
+            duration_type=_text(step.get("duration_type")),
+            duration_s=_number(step.get("duration_time")),
+            distance_m=_number(step.get("duration_distance")),
+            repeat_from=None if repeat_from is None else int(repeat_from),
+            repeat_count=None if repeat_count is None else int(repeat_count),
+            intensity=_intensity(step.get("intensity")),
+            name=_text(step.get("wkt_step_name"))))
+    return Workout(name, tuple(read))
 
 
 def _timer_events(events: list[dict[str, Any]], clock: _Clock) -> tuple[pd.DataFrame, list[float]]:
@@ -553,6 +582,7 @@ def _build(payload: bytes, name: str, decoder: Decoder, max_sessions: int) -> li
     common = {
         "device": _device(summary[FILE_ID]),
         "utc_offset_s": None if clock.relative else _utc_offset(summary[ACTIVITY]),
+        "workout": _workout(summary[WORKOUT], summary[WORKOUT_STEP]),
     }
     return [
         _activity(payload, name, index, session, parts, record_session == index, starts, clock,
@@ -607,7 +637,9 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
     values = session.values
     sport_original = _text(values.get("sport"))
     sub_sport_original = _text(values.get("sub_sport"))
-    sport = normalise_sport(sport_original, sub_sport_original)
+    sets = _select(parts.sets, parts.set_keys, starts, index)
+    sport = session_sport(normalise_sport(sport_original, sub_sport_original), sport_original,
+                          sub_sport_original, has_sets=has_lifting_sets(sets))
     mask, strays = _drop_stray_ends(parts.seconds, mask, session)
     samples, sample_fixes = make_samples(_session_samples(parts, mask, sport))
     if strays:
@@ -647,11 +679,18 @@ def _activity(payload: bytes, name: str, index: int, session: _Session, parts: _
         samples=samples,
         laps=_select(parts.laps, parts.lap_keys, starts, index),
         timer_events=events,
-        sets=_select(parts.sets, parts.set_keys, starts, index),
+        sets=sets,
         partial=partial,
         fixes=[*file_fixes, *sample_fixes],
         **common,
     )
+
+
+def read_workout(payload: bytes, *, name: str, decoder: Decoder = "auto") -> Workout | None:
+    """The structured workout in a FIT file (an activity that followed one, or a workout
+    file), or None when it carries no workout steps."""
+    summary = _read_messages(scan_layout(payload, name), decoder).summary
+    return _workout(summary[WORKOUT], summary[WORKOUT_STEP])
 
 
 def read_fit(payload: bytes, *, name: str, decoder: Decoder = "auto",

@@ -27,6 +27,7 @@ except ImportError:
 
 FILE_ID, SPORT, SESSION, LAP, RECORD, EVENT, ACTIVITY = 0, 12, 18, 19, 20, 21, 34
 LENGTH, SET = 101, 225
+WORKOUT, WORKOUT_STEP = 26, 27
 FIELD_DESCRIPTION, DEVELOPER_DATA_ID = 206, 207
 #: The fields legday reads from each summary message (``legday.io.fit`` uses no others).
 SUMMARY_FIELDS: dict[int, frozenset[str]] = {
@@ -41,6 +42,11 @@ SUMMARY_FIELDS: dict[int, frozenset[str]] = {
     LENGTH: frozenset({"start_time", "total_elapsed_time"}),
     SET: frozenset({"start_time", "timestamp", "duration", "set_type", "category",
                     "category_subtype", "repetitions", "weight"}),
+    # A structured workout the watch followed: its name and steps (legday.plan reads them).
+    WORKOUT: frozenset({"wkt_name"}),
+    WORKOUT_STEP: frozenset({"message_index", "wkt_step_name", "duration_type",
+                             "duration_time", "duration_distance", "duration_step",
+                             "repeat_steps", "intensity"}),
 }
 SUMMARY_MESSAGES = frozenset(SUMMARY_FIELDS)
 #: Key under which a summary message remembers how many records came before it.

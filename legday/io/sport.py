@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from legday.model import Sport
 
 _SUB_SPORTS: dict[str, Sport] = {
@@ -47,11 +49,12 @@ _NAMES: dict[str, Sport] = {
     "weight_training": Sport.STRENGTH,
     "strength_training": Sport.STRENGTH,
     "strength": Sport.STRENGTH,
-    "workout": Sport.STRENGTH,
     "crossfit": Sport.STRENGTH,
-    "yoga": Sport.STRENGTH,
-    "pilates": Sport.STRENGTH,
+    # Generic types say nothing about the sport: the name or logged sets decide.
+    "workout": Sport.OTHER,
     "training": Sport.OTHER,
+    "yoga": Sport.OTHER,
+    "pilates": Sport.OTHER,
 }
 
 # Strava writes its activity-type code into GPX <type>; these are the common ones.
@@ -81,3 +84,58 @@ def normalise_sport(sport: str | None, sub_sport: str | None = None) -> Sport:
     if main in _STRAVA_CODES:
         return _STRAVA_CODES[main]
     return Sport.OTHER
+
+
+#: Words in an activity's name that say it was strength training.
+STRENGTH_WORDS = re.compile(
+    r"\b(weights?|weight ?training|weight ?lifting|lifting|lift|lifts|gym|strength|"
+    r"squats?|deadlifts?|bench|leg ?day|legs|kettlebells?|barbell|dumbbells?|crossfit|"
+    r"s ?& ?c|resistance|core|abs|upper body|lower body|full body|push day|pull day|"
+    r"powerlifting|bodybuilding|hypertrophy|calisthenics)\b", re.IGNORECASE)
+#: Words in an activity's name that say it was another sport, whatever its type says.
+OTHER_SPORT_WORDS = re.compile(
+    r"\b(squash|tennis|table ?tennis|ping ?pong|badminton|padel|pickleball|racquetball|"
+    r"yoga|pilates|barre|stretch(ing)?|mobility|climb(ing)?|boulder(ing)?|football|soccer|"
+    r"futsal|rugby|basketball|volleyball|handball|hockey|cricket|baseball|softball|golf|"
+    r"frisbee|danc(e|es|ing)|zumba|ballet|boxing|kickboxing|karate|judo|"
+    r"jiu ?jitsu|bjj|taekwondo|martial arts?|fencing|ski(ing)?|skat(e|ing)|snowboard(ing)?|"
+    r"surf(ing)?|kayak(ing)?|canoe(ing)?|paddle|sup|rowing|swim(ming)?|cycling|spin(ning)?|"
+    r"hike|hiking|walk(ing)?)\b", re.IGNORECASE)
+
+
+#: Types that say "a session" without saying of what: Strava's Workout, FIT's training.
+GENERIC_TYPES = frozenset({"workout", "training", "generic", "fitness_equipment", "other", ""})
+
+
+def has_lifting_sets(sets: pd.DataFrame) -> bool:
+    """Whether a watch logged lifting: an active set with repetitions or a weight (a yoga
+    pose or a timed interval is a set too, but without either)."""
+    if not len(sets):
+        return False
+    active = sets[sets["set_type"] == "active"]
+    return bool(((active["reps"] > 0) | (active["weight_kg"] > 0)).any())
+
+
+def session_sport(sport: Sport, original: str | None, name: str | None = None, *,
+                  has_sets: bool = False) -> Sport:
+    """The sport of a session once its name and logged sets are known.
+
+    Only strength training is ``STRENGTH``. A strength or generic session whose
+    ``name`` (an activity's name, or a FIT sub-sport such as ``yoga``) names another
+    sport (squash, tennis, yoga, climbing, football, dance...) and no lifting is
+    ``OTHER``. Otherwise strength is: logged lifting sets (:func:`has_lifting_sets`),
+    a strength type (weight training, strength training, CrossFit), or a generic type
+    (``original`` Strava's "Workout", FIT's "training") whose name says lifting (gym,
+    weights, squats, leg day...). So a "Workout" named "Evening Squash", "Yoga" or
+    "Morning Workout" is ``OTHER``. Sports other than strength and other pass unchanged.
+    """
+    if sport not in (Sport.STRENGTH, Sport.OTHER):
+        return sport
+    words = (name or "").replace("_", " ")
+    lifting = bool(STRENGTH_WORDS.search(words))
+    if OTHER_SPORT_WORDS.search(words) and not lifting:
+        return Sport.OTHER
+    if has_sets or sport is Sport.STRENGTH:
+        return Sport.STRENGTH
+    generic = _key(original or "") in GENERIC_TYPES
+    return Sport.STRENGTH if generic and lifting else Sport.OTHER

@@ -1,6 +1,6 @@
 """Strava bulk export: ``activities.csv`` plus ``activities/*.fit.gz|.gpx.gz|.tcx.gz``.
 
-The CSV gives each activity's name, Strava type and start; it is linked to the
+The CSV gives each activity's name, description, Strava type and start; it is linked to the
 file named in its ``Filename`` column. Rows without a file (manual entries such
 as a "Weight Training" session) become activities without samples, so weekly
 analytics can still count them. Files in ``activities/`` that no row names are
@@ -24,7 +24,7 @@ import pandas as pd
 
 from legday.errors import LegdayError
 from legday.io import Limits, ReadFailure, ReadResult, read_payload
-from legday.io.sport import normalise_sport
+from legday.io.sport import has_lifting_sets, normalise_sport, session_sport
 from legday.model import Activity, Sport, content_id
 
 if TYPE_CHECKING:
@@ -98,10 +98,18 @@ def _apply_row(activity: Activity, row: dict[str, str]) -> Activity:
     if strava_sport is not Sport.OTHER and not (
             strava_sport is Sport.RUN and activity.sport in _MORE_SPECIFIC_RUNS):
         sport = strava_sport
+    sport = session_sport(sport, row.get("Activity Type"), row.get("Activity Name"),
+                          has_sets=has_lifting_sets(activity.sets))
     extra = dict(activity.extra)
     extra.update(strava_id=row.get("Activity ID"), strava_type=row.get("Activity Type"))
     return dataclasses.replace(activity, name=row.get("Activity Name") or activity.name,
+                               description=_description(row) or activity.description,
                                sport=sport, extra=extra)
+
+
+def _description(row: dict[str, str]) -> str | None:
+    """The runner's description of the session (often where the plan is written)."""
+    return (row.get("Activity Description") or "").strip() or None
 
 
 def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activity:
@@ -112,9 +120,11 @@ def _row_activity(row: dict[str, str], entry: Entry, note: str | None) -> Activi
         source=entry.shown,
         member=entry.member,
         format="strava_csv",
-        sport=normalise_sport(row.get("Activity Type")),
+        sport=session_sport(normalise_sport(row.get("Activity Type")),
+                            row.get("Activity Type"), row.get("Activity Name")),
         sport_original=row.get("Activity Type") or None,
         name=row.get("Activity Name") or None,
+        description=_description(row),
         start_utc=start,
         elapsed_s=_float(row.get("Elapsed Time")),
         moving_s=_float(row.get("Moving Time")),

@@ -32,6 +32,7 @@ from legday.store.importer import (
 from legday.store.privacy import PrivacyZone
 from legday.store.repo import (
     AthleteContext,
+    CheckInsStored,
     Context,
     ShareContext,
     Store,
@@ -43,6 +44,7 @@ from legday.store.repo import (
     create_share,
     data_version,
     delete_activity,
+    delete_checkin,
     delete_privacy_zone,
     get_settings,
     has_activities,
@@ -50,10 +52,14 @@ from legday.store.repo import (
     list_shares,
     load_activities,
     load_activity,
+    load_checkins,
     load_efforts,
     load_period,
+    new_strength_entries,
     open_store,
     privacy_zones,
+    put_checkin,
+    put_checkins,
     put_settings,
     replace_strength_session,
     revoke_share,
@@ -62,14 +68,15 @@ from legday.store.repo import (
 from legday.store.share import ShareInfo, ShareLink
 
 __all__ = [
-    "AthleteContext", "Context", "ImportEvent", "ImportReport", "NotFound",
+    "AthleteContext", "CheckInsStored", "Context", "ImportEvent", "ImportReport", "NotFound",
     "NotShared", "PrivacyZone", "ReadOnlyError", "ReclassifyReport", "ShareContext",
     "ShareInfo", "ShareLink", "ShareLinkError", "ShareLinkExpired", "ShareLinkRevoked",
     "ShareLinkUnknown", "Store", "StoreError", "add_coach_note", "add_privacy_zone",
     "add_strength_entries", "coach_notes", "create_share", "data_version", "delete_activity",
-    "delete_privacy_zone", "get_settings", "has_activities", "import_paths", "import_upload",
-    "list_activities",
-    "list_shares", "load_activities", "load_activity", "load_efforts", "load_period",
-    "open_store", "privacy_zones", "put_settings", "reclassify", "replace_strength_session",
+    "delete_checkin", "delete_privacy_zone", "get_settings", "has_activities", "import_paths",
+    "import_upload", "list_activities", "list_shares", "load_activities", "load_activity",
+    "load_checkins", "load_efforts", "load_period", "new_strength_entries", "open_store",
+    "privacy_zones", "put_checkin", "put_checkins", "put_settings", "reclassify",
+    "replace_strength_session",
     "revoke_share", "strength_entries", "StoredPeriod",
 ]

@@ -1,4 +1,4 @@
-"""The athlete's corrections of the classifier, stored (table ``corrections``, migration 0003).
+"""The athlete's corrections of the classifier, stored (table ``corrections``, migration 0006).
 
 The athlete adds, undoes and clears them; a share context reads them (a coach
 sees what the athlete corrected) and writes none. A correction is kept by

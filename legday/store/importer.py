@@ -32,6 +32,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -65,6 +66,7 @@ from legday.store.repo import (
     base_profile,
     delete_children,
     effort_rows,
+    insert_new_strength,
     insert_strength,
     json_safe,
     load_activities,
@@ -72,7 +74,7 @@ from legday.store.repo import (
     strength_rows,
     writable,
 )
-from legday.strength.log import read_strength_csv
+from legday.strength.log import file_rows, read_strength_csv
 from legday.summary import SUMMARY_KEY, summarize, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
@@ -335,12 +337,14 @@ def _strength_csv(ctx: Context, source: Path | bytes, shown: str,
     result = read_strength_csv(source, name=Path(shown).name)
     rows = strength_rows(ctx.athlete_id, result.entries)
     with ctx.store.sessions.begin() as session:
-        added = insert_strength(session, ctx.athlete_id, rows)
-    report.strength_entries += added
+        added = insert_new_strength(session, ctx.athlete_id, rows)
+    report.strength_entries += sum(added)
     for problem in getattr(result, "problems", []) or []:
         report.errors.append({"file": shown, "error": str(problem)})
-    return ImportEvent(shown, "imported" if added else "duplicate", None,
-                       f"{added} strength entries added")
+    # Counted in the file's rows (a lifting app's workout rows are added by the reader).
+    new_rows = int(file_rows(result.entries)[np.asarray(added, dtype=bool)].sum()) if added else 0
+    return ImportEvent(shown, "imported" if any(added) else "duplicate", None,
+                       f"{new_rows} of {result.rows} rows added")
 
 
 def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None = None, *,

@@ -102,6 +102,10 @@ class ActivityRow(Base):
     sport_original: Mapped[str | None] = mapped_column(String(100))
     sub_sport_original: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str | None] = mapped_column(Text)
+    #: The runner's description of the session (where the plan is often written).
+    description: Mapped[str | None] = mapped_column(Text)
+    #: legday.model.Workout.to_dict of the structured workout the watch followed.
+    workout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     device_manufacturer: Mapped[str | None] = mapped_column(String(100))
     device_product: Mapped[str | None] = mapped_column(String(100))
     start_utc: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -155,7 +159,8 @@ class StrengthEntryRow(Base):
     #: Set when the entry was read from a stored activity (deleted with it).
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), index=True)
-    #: Hash of (session, exercise, sets, reps, weight_kg, date): the idempotency key.
+    #: Hash of (session, exercise, sets, reps, weight_kg, date, repeat of identical sets):
+    #: the idempotency key.
     entry_key: Mapped[str] = mapped_column(String(64))
     session: Mapped[str] = mapped_column(Text)
     date: Mapped[datetime] = mapped_column(DateTime(timezone=False))  # local midnight, naive
@@ -208,6 +213,27 @@ class PrivacyZoneRow(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     radius_m: Mapped[float] = mapped_column(Float)
+
+
+class CheckInRow(Base):
+    """One morning's "how do your legs feel?" (:class:`legday.checkins.CheckIn`): at most one
+    per athlete and date, a second answer replaces the first."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("athlete_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[date] = mapped_column(Date)  # the local date of the morning
+    legs: Mapped[str] = mapped_column(String(10))
+    soreness: Mapped[int | None] = mapped_column(Integer)
+    muscles: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    #: "app" or "csv": where the latest answer came from.
+    source: Mapped[str] = mapped_column(String(20))
+    #: Counts the answers given for this date, so a replaced answer changes the data version.
+    version: Mapped[int] = mapped_column(Integer)
+    updated_utc: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CorrectionRow(Base):

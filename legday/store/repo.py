@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -22,12 +23,14 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.calibration import PROFILE_FIELDS, AthleteProfile, with_overrides
+from legday.checkins import CheckIn
 from legday.efforts import EFFORT_COLUMNS
 from legday.model import (
     EVENT_COLUMNS,
@@ -37,6 +40,7 @@ from legday.model import (
     Activity,
     Device,
     Sport,
+    Workout,
     empty_frame,
 )
 from legday.schema import ENTRY_COLUMNS, RENAMED_THRESHOLDS, AnalysisSettings, PrivacyZone
@@ -48,6 +52,7 @@ from legday.store.frames import decode_frame
 from legday.store.migrations import upgrade
 from legday.store.models import (
     ActivityRow,
+    CheckInRow,
     CoachNoteRow,
     CorrectionRow,
     EffortRow,
@@ -235,7 +240,8 @@ def row_to_activity(row: ActivityRow, samples: pd.DataFrame | None = None) -> Ac
     extra["activity_id"] = row.id
     return Activity(
         id=row.content_id, source=row.source, format=row.format, sport=Sport(row.sport),
-        member=row.member, name=row.name, sport_original=row.sport_original,
+        member=row.member, name=row.name, description=row.description,
+        workout=Workout.from_dict(row.workout), sport_original=row.sport_original,
         sub_sport_original=row.sub_sport_original,
         device=Device(row.device_manufacturer, row.device_product),
         start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s, elapsed_s=row.elapsed_s,
@@ -340,9 +346,9 @@ def load_activities(ctx: Context, activity_ids: Sequence[int] | None = None, *,
 
 #: The columns of an activity without its frames (samples, laps, timer events, sets).
 _LIGHT_FIELDS = ("id", "content_id", "source", "member", "format", "sport", "sport_original",
-                 "sub_sport_original", "name", "device_manufacturer", "device_product",
-                 "start_utc", "utc_offset_s", "elapsed_s", "moving_s", "distance_m", "partial",
-                 "primary_kind", "fixes", "extra")
+                 "sub_sport_original", "name", "description", "workout", "device_manufacturer",
+                 "device_product", "start_utc", "utc_offset_s", "elapsed_s", "moving_s",
+                 "distance_m", "partial", "primary_kind", "fixes", "extra")
 
 
 def load_summaries(ctx: Context, since: datetime | None = None,
@@ -378,6 +384,7 @@ def load_summaries(ctx: Context, since: datetime | None = None,
             id=row.content_id,
             source=PurePath(row.source).name if privacy is not None else row.source,
             format=row.format, sport=Sport(row.sport), member=row.member, name=row.name,
+            description=row.description, workout=Workout.from_dict(row.workout),
             sport_original=row.sport_original, sub_sport_original=row.sub_sport_original,
             device=Device(row.device_manufacturer, row.device_product),
             start_utc=_ts(row.start_utc), utc_offset_s=row.utc_offset_s,
@@ -605,8 +612,9 @@ def data_version(ctx: Context) -> str:
     """A short string that changes whenever what ``ctx`` can see changes.
 
     Counts and largest ids of activities, efforts and strength entries, the
-    coach notes, the settings, the privacy zones and the corrections: cheap enough to ask on every
-    page view, so caches of the analysed season, and of what a shared view may
+    coach notes, the check-ins (with their answer counts, so a replaced answer
+    counts), the settings, the privacy zones and the corrections: cheap enough to ask
+    on every page view, so caches of the analysed season, and of what a shared view may
     show, know when to rebuild.
     """
     with ctx.store.sessions() as session:
@@ -617,6 +625,10 @@ def data_version(ctx: Context) -> str:
                 select(func.count(table.id), func.max(table.id)).where(
                     table.athlete_id == ctx.athlete_id)).one()
             parts += [count, top]
+        parts += list(session.execute(
+            select(func.count(CheckInRow.id), func.max(CheckInRow.id),
+                   func.sum(CheckInRow.version)).where(
+                CheckInRow.athlete_id == ctx.athlete_id)).one())
         parts.append(_load_settings(session, ctx.athlete_id))
         parts.append(session.execute(
             select(PrivacyZoneRow.id, PrivacyZoneRow.lat, PrivacyZoneRow.lon,
@@ -787,13 +799,20 @@ def delete_privacy_zone(ctx: Context, zone_id: int) -> None:
 
 # --- strength entries --------------------------------------------------------------------------
 
-def _entry_key(rec: Mapping[str, Any]) -> str:
+def _entry_identity(rec: Mapping[str, Any]) -> str:
+    """What makes two entries the same set: session, exercise, sets, reps, weight, date."""
     day = rec.get("date")
     day_text = None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
     parts = [rec.get("session"), rec.get("exercise") or None, _float(rec.get("sets")),
              _float(rec.get("reps")), _float(rec.get("weight_kg")), day_text]
     parts = [round(p, 3) if isinstance(p, float) else p for p in parts]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return json.dumps(parts, default=str)
+
+
+def _entry_key(identity: str, repeat: int) -> str:
+    # The first of identical entries keeps the key it had before repeats were counted.
+    text = identity if repeat == 0 else f"{identity}#{repeat}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _local_midnight(value: Any) -> datetime:
@@ -811,18 +830,26 @@ def _text(value: Any) -> str | None:
 
 def strength_rows(athlete_id: int, entries: pd.DataFrame,
                   activity_id: int | None = None) -> list[StrengthEntryRow]:
-    """Rows for an entries frame (:data:`ENTRY_COLUMNS`), one per distinct key."""
+    """Rows for an entries frame (:data:`ENTRY_COLUMNS`), one per entry, in its order.
+
+    Identical entries of one session are distinct sets (three sets of squat 90 kg x 5 are
+    three rows): each gets its repeat number in its key, so storing the same frame again,
+    or another file holding the same session, adds nothing.
+    """
     missing = [c for c in ("date", "session") if c not in entries.columns]
     if missing:
         raise StoreError(f"strength entries lack the column(s) {', '.join(missing)}")
-    rows: dict[str, StrengthEntryRow] = {}
+    rows: list[StrengthEntryRow] = []
+    repeats: Counter[str] = Counter()
     for raw in entries.to_dict("records"):
         rec = {str(k): v for k, v in raw.items()}
         if rec.get("date") is None or pd.isna(rec["date"]) or not _text(rec.get("session")):
             raise StoreError("every strength entry needs a date and a session")
-        key = _entry_key(rec)
+        identity = _entry_identity(rec)
+        key = _entry_key(identity, repeats[identity])
+        repeats[identity] += 1
         line = _float(rec.get("line"))
-        rows.setdefault(key, StrengthEntryRow(
+        rows.append(StrengthEntryRow(
             athlete_id=athlete_id, activity_id=activity_id, entry_key=key,
             session=str(rec["session"]),
             date=_local_midnight(rec["date"]),
@@ -832,28 +859,41 @@ def strength_rows(athlete_id: int, entries: pd.DataFrame,
             duration_min=_float(rec.get("duration_min")), notes=_text(rec.get("notes")),
             is_warmup=bool(rec.get("is_warmup") or False),
             source=_text(rec.get("source")), line=None if line is None else int(line)))
-    return list(rows.values())
+    return rows
+
+
+def insert_new_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]
+                        ) -> list[bool]:
+    """Insert the rows whose key is not stored yet; which of them were added."""
+    if not rows:
+        return []
+    keys = [r.entry_key for r in rows]
+    existing = set(session.scalars(select(StrengthEntryRow.entry_key).where(
+        StrengthEntryRow.athlete_id == athlete_id, StrengthEntryRow.entry_key.in_(keys))))
+    added = [r.entry_key not in existing for r in rows]
+    session.add_all(r for r, new in zip(rows, added, strict=True) if new)
+    return added
 
 
 def insert_strength(session: Session, athlete_id: int, rows: list[StrengthEntryRow]) -> int:
     """Insert the rows whose key is not stored yet; returns how many were added."""
-    if not rows:
-        return 0
-    keys = [r.entry_key for r in rows]
-    existing = set(session.scalars(select(StrengthEntryRow.entry_key).where(
-        StrengthEntryRow.athlete_id == athlete_id, StrengthEntryRow.entry_key.in_(keys))))
-    new = [r for r in rows if r.entry_key not in existing]
-    session.add_all(new)
-    return len(new)
+    return sum(insert_new_strength(session, athlete_id, rows))
 
 
-def add_strength_entries(ctx: Context, entries: pd.DataFrame) -> int:
-    """Store strength entries; an entry already stored (same session, exercise, sets, reps,
-    weight and date) is skipped. Returns the number added."""
+def new_strength_entries(ctx: Context, entries: pd.DataFrame) -> pd.DataFrame:
+    """Store strength entries; returns those added. An entry already stored (the same
+    set of the same session: exercise, sets, reps, weight, date and, for identical
+    sets, which repeat it is) is skipped."""
     ctx = writable(ctx, "adding strength entries")
     rows = strength_rows(ctx.athlete_id, entries)
     with ctx.store.sessions.begin() as session:
-        return insert_strength(session, ctx.athlete_id, rows)
+        added = insert_new_strength(session, ctx.athlete_id, rows)
+    return entries[np.asarray(added, dtype=bool)] if added else entries.iloc[0:0]
+
+
+def add_strength_entries(ctx: Context, entries: pd.DataFrame) -> int:
+    """Store strength entries (see :func:`new_strength_entries`); the number added."""
+    return len(new_strength_entries(ctx, entries))
 
 
 def replace_strength_session(ctx: Context, session_key: str, entries: pd.DataFrame) -> int:
@@ -899,3 +939,97 @@ def strength_entries(ctx: Context, since: datetime | None = None,
             frame[col] = frame[col].astype(object)
     frame["activity_id"] = pd.array(frame["activity_id"].tolist(), dtype="Int64")
     return frame
+
+
+# --- next-morning check-ins --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckInsStored:
+    """What :func:`put_checkins` did: dates new, dates whose answer changed, dates
+    given the same answer again."""
+
+    added: int
+    replaced: int
+    unchanged: int
+
+
+def _checkin_values(checkin: CheckIn) -> tuple[Any, ...]:
+    return (checkin.legs, checkin.soreness, list(checkin.muscles), checkin.note)
+
+
+def put_checkins(ctx: Context, checkins: Sequence[CheckIn], source: str = "app",
+                 ) -> CheckInsStored:
+    """Store check-ins, one per date: a date already stored takes the new answer.
+
+    ``source`` is ``app`` (the page) or ``csv`` (an import). A date given twice in
+    ``checkins`` keeps the last.
+    """
+    ctx = writable(ctx, "storing check-ins")
+    latest = {c.date: c for c in checkins}
+    for _attempt in range(2):
+        try:
+            return _put_checkins(ctx, latest, source)
+        except IntegrityError:
+            continue  # the same date stored by a concurrent request: replace it
+    raise StoreError("could not store the check-ins: the database kept refusing them")
+
+
+def _put_checkins(ctx: AthleteContext, latest: Mapping[date, CheckIn],
+                  source: str) -> CheckInsStored:
+    added = replaced = unchanged = 0
+    now = ctx.store.now()
+    with ctx.store.sessions.begin() as session:
+        stored = {row.date: row for row in session.scalars(select(CheckInRow).where(
+            CheckInRow.athlete_id == ctx.athlete_id, CheckInRow.date.in_(list(latest))))}
+        for day, checkin in latest.items():
+            legs, soreness, muscles, note = _checkin_values(checkin)
+            row = stored.get(day)
+            if row is None:
+                session.add(CheckInRow(athlete_id=ctx.athlete_id, date=day, legs=legs,
+                                       soreness=soreness, muscles=muscles, note=note,
+                                       source=source, version=1, updated_utc=now))
+                added += 1
+            elif (row.legs, row.soreness, list(row.muscles or []), row.note) == (
+                    legs, soreness, muscles, note):
+                unchanged += 1
+            else:
+                row.legs, row.soreness, row.muscles, row.note = legs, soreness, muscles, note
+                row.source, row.version, row.updated_utc = source, row.version + 1, now
+                replaced += 1
+    return CheckInsStored(added, replaced, unchanged)
+
+
+def put_checkin(ctx: Context, checkin: CheckIn, source: str = "app") -> CheckInsStored:
+    """Store one morning's check-in (replacing that date's earlier answer)."""
+    return put_checkins(ctx, [checkin], source)
+
+
+def load_checkins(ctx: Context, since: date | datetime | None = None,
+                  until: date | datetime | None = None) -> list[CheckIn]:
+    """The stored check-ins, oldest first; ``since`` (inclusive) and ``until`` (exclusive)
+    bound the local date (a datetime's date is used). A coach sees them too."""
+    query = select(CheckInRow).where(CheckInRow.athlete_id == ctx.athlete_id).order_by(
+        CheckInRow.date)
+    if since is not None:
+        query = query.where(CheckInRow.date >= _calendar_day(since))
+    if until is not None:
+        query = query.where(CheckInRow.date < _calendar_day(until))
+    with ctx.store.sessions() as session:
+        readable(ctx, session)
+        rows = list(session.scalars(query))
+    return [CheckIn(r.date, r.legs, r.soreness, tuple(r.muscles or ()), r.note) for r in rows]
+
+
+def _calendar_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def delete_checkin(ctx: Context, day: date) -> None:
+    """Forget one morning's check-in."""
+    ctx = writable(ctx, "deleting a check-in")
+    with ctx.store.sessions.begin() as session:
+        row = session.scalar(select(CheckInRow).where(CheckInRow.athlete_id == ctx.athlete_id,
+                                                      CheckInRow.date == day))
+        if row is None:
+            raise NotFound("check-in", day.isoformat())
+        session.delete(row)

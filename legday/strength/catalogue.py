@@ -22,7 +22,7 @@ from pathlib import Path
 from fitparse.profile import FIELD_TYPES
 
 from legday.errors import DataError
-from legday.strength.muscles import MUSCLE_GROUPS
+from legday.strength.muscles import MUSCLE_GROUPS, REGION_OF_MUSCLE
 
 #: Movement patterns; "lunge" stands for lunge and other single-leg work.
 PATTERNS = frozenset({"squat", "hinge", "lunge", "push", "pull", "carry", "core", "isolation"})
@@ -66,6 +66,13 @@ class Exercise:
     garmin_categories: tuple[str, ...]
     single_leg: bool
     aliases: tuple[str, ...]
+
+    @property
+    def set_region(self) -> str:
+        """The region each of its sets counts towards: its main mover's (the first primary
+        muscle), so a thruster or a power clean is a lower-body set, a farmer's carry an
+        upper-body one. For a lower, upper or core exercise that is its region."""
+        return REGION_OF_MUSCLE[self.primary_muscles[0]]
 
 
 def _singular(word: str) -> str:
@@ -262,6 +269,9 @@ def _exercise(row: dict[str, str], line: int, where: str) -> Exercise:
     if unknown or not primary:
         raise fail(f"{name}: unknown muscle groups {unknown}" if unknown
                    else f"{name}: no primary muscle group")
+    if region != "full" and REGION_OF_MUSCLE[primary[0]] != region:
+        raise fail(f"{name}: its main mover {primary[0]} (the first primary muscle) is "
+                   f"{REGION_OF_MUSCLE[primary[0]]}, not {region}")
     single_leg = row["single_leg"].strip().lower()
     if single_leg not in ("true", "false"):
         raise fail(f"{name}: single_leg must be true or false, not {single_leg!r}")

@@ -64,11 +64,18 @@ class RowProblem:
 
 @dataclass
 class StrengthImport:
-    """What a reader returns: the good rows, the bad ones, and the format it read."""
+    """What a reader returns: the good rows, the bad ones, and the format it read.
+
+    ``rows`` counts the file's rows that were loaded: each is one entry (a set of a
+    lifting app, a line of legday's CSV). ``entries`` holds them plus, for a lifting
+    app, one whole-session row per workout with its duration (:func:`file_rows`
+    tells them apart).
+    """
 
     entries: pd.DataFrame
     problems: list[RowProblem] = field(default_factory=list)
     format: str = "legday"
+    rows: int = 0
 
 
 # ---------------------------------------------------------------------------
@@ -311,7 +318,19 @@ def _load(table: _Csv, fmt: str,
             records.extend(parse_row(line, get))
         except _Bad as bad:
             problems.append(RowProblem(line, str(bad)))
-    return StrengthImport(make_entries(records), problems, fmt)
+    entries = make_entries(records)
+    return StrengthImport(entries, problems, fmt, rows=int(file_rows(entries).sum()))
+
+
+#: Sources whose readers add a whole-session row per workout (its duration).
+APP_SOURCES = ("strong", "hevy")
+
+
+def file_rows(entries: pd.DataFrame) -> pd.Series:
+    """Which entries are rows of the file read: all but the whole-session row a lifting
+    app's workout gets (:data:`APP_SOURCES`), so counts in messages match the file."""
+    added = entries["exercise"].isna() & entries["source"].isin(APP_SOURCES)
+    return ~added
 
 
 def _row_reasons(*checks: Callable[[], Any]) -> list[Any]:
@@ -339,7 +358,7 @@ def read_legday_csv(source: str | Path | bytes | IO[bytes], *,
 
     One row per exercise entry. ``date`` is an ISO date; the numbers may be
     blank; ``rpe`` is 1-10. A row without an exercise is a whole session with
-    unknown exercises (e.g. a yoga class) and needs ``duration_min``. Rows of one
+    unknown exercises (e.g. a gym class) and needs ``duration_min``. Rows of one
     date form one session; each exercise-less row is a session of its own.
 
     Raises
@@ -750,15 +769,16 @@ def entries_from_activities(activities: Iterable[Activity],
 # Analytics
 
 
-ANNOTATION_COLUMNS = ("matched", "pattern", "region", "single_leg", "primary_muscles",
-                      "secondary_muscles")
+ANNOTATION_COLUMNS = ("matched", "pattern", "region", "set_region", "single_leg",
+                      "primary_muscles", "secondary_muscles")
 
 
 def annotate(entries: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Entries with what the catalogue knows about each exercise.
 
-    Adds ``matched`` (catalogue name), ``pattern``, ``region``, ``single_leg``
-    (bool), ``primary_muscles`` and ``secondary_muscles`` (tuples). Rows whose
+    Adds ``matched`` (catalogue name), ``pattern``, ``region``, ``set_region`` (the
+    region its sets count towards: lower, upper or core, see :func:`sessions`),
+    ``single_leg`` (bool), ``primary_muscles`` and ``secondary_muscles`` (tuples). Rows whose
     exercise the catalogue cannot match keep None there (``single_leg`` False);
     no row is dropped.
     """
@@ -772,6 +792,8 @@ def annotate(entries: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.Da
                                dtype="object")
     out["region"] = pd.Series([e.region if e else None for e in hits], index=out.index,
                               dtype="object")
+    out["set_region"] = pd.Series([e.set_region if e else None for e in hits],
+                                  index=out.index, dtype="object")
     out["single_leg"] = pd.Series([bool(e and e.single_leg) for e in hits], index=out.index,
                                   dtype="bool")
     out["primary_muscles"] = pd.Series([e.primary_muscles if e else None for e in hits],
@@ -782,7 +804,9 @@ def annotate(entries: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.Da
 
 
 def _annotated(entries: pd.DataFrame) -> pd.DataFrame:
-    return entries if "matched" in entries.columns else annotate(entries)
+    done = set(ANNOTATION_COLUMNS) <= set(entries.columns)
+    return entries if done else annotate(entries.drop(columns=list(ANNOTATION_COLUMNS),
+                                                      errors="ignore"))
 
 
 def unmapped(entries: pd.DataFrame) -> pd.DataFrame:
@@ -849,7 +873,10 @@ def sessions(entries: pd.DataFrame) -> pd.DataFrame:
     one, else the sum of its entries' durations [min]; ``rpe`` the highest known
     RPE of its working entries; ``n_entries`` counts exercise rows (warm-ups
     too), ``n_sets`` working sets (an entry without ``sets`` counts as one);
-    ``lower_tonnage_kg`` is sets x reps x weight over lower-body exercises [kg];
+    ``lower_sets``, ``upper_sets`` and ``core_sets`` count each working set once,
+    towards its exercise's ``set_region`` (its main mover's region: a thruster is a
+    lower-body set), so they add up to the mapped working sets;
+    ``lower_tonnage_kg`` is sets x reps x weight over the lower-body sets [kg];
     ``unmapped`` counts entries whose exercise the catalogue cannot match.
     """
     ann = _annotated(entries)
@@ -866,7 +893,7 @@ def sessions(entries: pd.DataFrame) -> pd.DataFrame:
     exercise = ann["exercise"].notna().to_numpy()
     warmup = ann["is_warmup"].astype(bool).to_numpy()
     working = exercise & ~warmup
-    region = ann["region"]
+    region = ann["set_region"]
     pattern = ann["pattern"]
     lower = working & (region == "lower").to_numpy()
     sets = ann["sets"].fillna(1.0)
@@ -880,10 +907,8 @@ def sessions(entries: pd.DataFrame) -> pd.DataFrame:
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask], minlength=n)
 
-    # A full-body exercise's sets count half to lower and half to upper body.
-    full = sets_in(working & (region == "full").to_numpy()) / 2.0
-    lower_sets = sets_in(lower) + full
-    upper_sets = sets_in(working & (region == "upper").to_numpy()) + full
+    lower_sets = sets_in(lower)
+    upper_sets = sets_in(working & (region == "upper").to_numpy())
     core_sets = sets_in(working & (region == "core").to_numpy())
     # Minutes of the whole-session rows when there are any, else of the exercise rows.
     whole_min, whole_known = _group_sums(codes, n, duration, ~exercise)
@@ -891,8 +916,7 @@ def sessions(entries: pd.DataFrame) -> pd.DataFrame:
     duration_min = np.where(count(~exercise) > 0,
                             np.where(whole_known > 0, whole_min, np.nan),
                             np.where(entry_known > 0, entry_min, np.nan))
-    compound = working & (region.isin(["lower", "full"])
-                          & pattern.isin(list(_COMPOUND))).to_numpy()
+    compound = lower & pattern.isin(list(_COMPOUND)).to_numpy()
     grouped = pd.DataFrame({
         "start_utc": pd.to_datetime(ann["start_utc"], utc=True).array,
         "rpe": np.where(warmup, np.nan, ann["rpe"].to_numpy(dtype="float64")),

@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from legday.checkins import read_checkins_csv
 from legday.library import (
     Library,
     analysis_settings,
@@ -41,7 +42,9 @@ from legday.store import (
     get_settings,
     has_activities,
     import_paths,
+    load_checkins,
     open_store,
+    put_checkins,
 )
 from legday.store.config import database_url
 from legday.ui.exposure import owner_view_refusal, public_owner_allowed
@@ -109,6 +112,8 @@ def _sample_context(_store: Store, store_key: str) -> AthleteContext:
     ctx = _store.athlete(SAMPLE_ATHLETE)
     if not has_activities(ctx):
         import_paths(ctx, [SAMPLES / "season", SAMPLES / "strength_log.csv"])
+    if not load_checkins(ctx):  # also for a sample stored before it had check-ins
+        put_checkins(ctx, read_checkins_csv(SAMPLES / "checkins.csv").checkins, source="csv")
     return ctx
 
 

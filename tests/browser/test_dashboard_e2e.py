@@ -14,9 +14,9 @@ from tests.conftest import require_realdata
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["overview", "activity", "overload", "imbalance", "upload", "strength", "settings",
-         "sharing"]
-SHARED_PAGES = ["overview", "activity", "overload", "imbalance"]
+PAGES = ["overview", "checkins", "activity", "overload", "imbalance", "upload", "strength",
+         "settings", "sharing"]
+SHARED_PAGES = ["overview", "activity", "overload", "imbalance", "checkins"]
 #: What every efforts table row says: "<duration> ... at <pace>/km" or "<n> x ...".
 WHY = re.compile(r"\d+:\d\d (of running )?at \d+:\d\d/km|\d+ x \d+:\d\d|% of your")
 

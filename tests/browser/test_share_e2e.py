@@ -20,7 +20,7 @@ from tests.store.helpers import write_run
 
 pytestmark = pytest.mark.browser
 
-SHARED_PAGES = ["Overview", "Activity", "Overload", "Imbalance"]
+SHARED_PAGES = ["Overview", "Activity", "Overload", "Imbalance", "Legs today"]
 OWNER_PAGES = ["Upload", "Strength log", "Settings", "Sharing"]
 OWNER_RUN = "owner-private-long"
 #: A coach note Markdown would turn into a heading, an image fetched from elsewhere and a link.
@@ -31,7 +31,8 @@ HOSTILE_NOTE = ("# Heading ![pixel](https://tracker.example/pixel.png) "
 @pytest.fixture(scope="module")
 def share_link(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The dashboard's owner has a run of their own; Ann shares hers with Coach Kim."""
-    from legday.store import add_coach_note, create_share, import_paths, open_store
+    from legday.checkins import CheckIn
+    from legday.store import add_coach_note, create_share, import_paths, open_store, put_checkins
 
     files = tmp_path_factory.mktemp("coach-files")
     store = open_store(DB_URLS[app_url])
@@ -45,6 +46,9 @@ def share_link(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
                                                 ("hill_repeats", "fit")])]
     assert import_paths(ann, runs).imported == 3
     link = create_share(ann, days=2, label="Coach Kim", allow_notes=True)
+    # Heavy legs the morning after her intervals, fresh after her easy run.
+    put_checkins(ann, [CheckIn(dt.date(2025, 3, 4), "heavy", 5, ("calves",)),
+                       CheckIn(dt.date(2025, 3, 8), "fresh")])
     # On the week of Ann's last run (2025-03-11), where the Overview opens.
     add_coach_note(store.share(link.token), dt.date(2025, 3, 10), HOSTILE_NOTE)
     store.close()
@@ -79,13 +83,16 @@ def _coach_sees_only_the_share(page: Any, token: str) -> str:
 
 #: The title each shared page starts with.
 TITLES = {"Overview": "Does my running count as leg day?", "Activity": "Activity",
-          "Overload": "Overload", "Imbalance": "Imbalance"}
+          "Overload": "Overload", "Imbalance": "Imbalance", "Legs today": "Legs the morning after"}
+#: The address of each shared page (after the host).
+PATHS = {"Overview": "", "Activity": "activity", "Overload": "overload",
+         "Imbalance": "imbalance", "Legs today": "checkins"}
 
 
 def _goto_by_sidebar(page: Any, name: str) -> None:
     page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").filter(
         has_text=name).first.click()
-    path = "" if name == "Overview" else name.lower()
+    path = PATHS[name]
     page.wait_for_url(re.compile(rf"/{path}\?share="))
     page.locator("[data-testid='stMain'] h1").filter(has_text=TITLES[name]).wait_for()
     wait_idle(page)
@@ -135,11 +142,16 @@ def test_a_coach_clicks_everything_and_stays_in_the_shared_view(app_url: str, br
     choices = {}
     for name in [*SHARED_PAGES[1:], SHARED_PAGES[0]]:
         _goto_by_sidebar(page, name)
-        _coach_sees_only_the_share(page, token)
+        shown = _coach_sees_only_the_share(page, token)
+        if name == "Legs today":  # Ann's mornings, read-only: no tap to give one
+            assert "How the legs felt the morning after" in page.inner_text("body")
+            assert page.locator("[data-testid='stMain'] button:has-text('Heavy')").count() == 0
+            assert "Not this morning?" not in shown
         choices[name] = _each_widget(page, token)
-        screenshot(page, f"coach-{name.lower()}")
+        screenshot(page, f"coach-{PATHS[name] or 'overview'}")
     # Week pickers, the run and its profile axis, the weeks of the findings.
-    assert choices == {"Activity": 3, "Overload": 1, "Imbalance": 1, "Overview": 1}
+    assert choices == {"Activity": 3, "Overload": 1, "Imbalance": 1, "Legs today": 0,
+                       "Overview": 1}
 
     # A note the coach adds is plain text too.
     page.locator("[data-testid='stMain'] textarea").fill("## Also ![x](https://tracker.example/x)")

@@ -10,8 +10,6 @@ from legday.palette import EFFORT_COLOURS, VERDICT_COLOURS
 from legday.units import METRES_PER_MILE, Units
 
 GROUPS = ("glutes", "hip_abductors", "pectorals", "abdominals")
-REGIONS = {"glutes": "lower", "hip_abductors": "lower", "pectorals": "upper",
-           "abdominals": "core"}
 
 
 @pytest.fixture()
@@ -81,13 +79,56 @@ def test_muscle_maps_keep_lifting_and_the_running_model_apart(weeks):
     assert first_week == [6.0, 2.0, 3.0, 3.0]
     assert [row[0] for row in running.data[0].z] == [150.0, 0.0, 0.0, 0.0]
     assert "model" in running.layout.title.text
+    # Sets spread over muscles are no set count: said so wherever they are shown.
+    assert "Muscle-weighted sets" in lifting.layout.title.text
+    assert lifting.data[0].colorbar.title.text == "muscle-weighted sets"
 
 
-def test_region_balance_sums_the_groups_of_each_region(weeks):
-    fig = charts.region_balance(weeks, REGIONS)
+def _with_region_sets(weeks: pd.DataFrame) -> pd.DataFrame:
+    return weeks.assign(lower_sets=[7.0, 0.0, 0.0], upper_sets=[2.0, 0.0, 4.0],
+                        core_sets=[2.0, 0.0, 1.0])
+
+
+def test_region_balance_shows_the_weeks_set_counts_not_muscle_weighted_sums(weeks):
+    fig = charts.region_balance(_with_region_sets(weeks))
     by_region = {t.name: list(t.y) for t in fig.data}
-    assert by_region == {"lower": [8.0, 0.0, 0.0], "upper": [3.0, 0.0, 6.0],
-                         "core": [3.0, 0.0, 3.0]}
+    assert by_region == {"lower body": [7.0, 0.0, 0.0], "upper body": [2.0, 0.0, 4.0],
+                         "core": [2.0, 0.0, 1.0]}
+    assert fig.layout.yaxis.title.text == "working sets"
+
+
+def test_without_lifting_the_lifting_charts_say_so_instead_of_an_empty_map(weeks):
+    no_lifting = _with_region_sets(weeks).assign(
+        strength_sessions=0, lower_sets=0.0, upper_sets=0.0, core_sets=0.0,
+        **{f"sets_{g}": 0.0 for g in GROUPS})
+    for fig in (charts.muscle_coverage(no_lifting, GROUPS), charts.region_balance(no_lifting)):
+        assert not fig.data
+        assert "No lifting logged yet" in fig.layout.annotations[0].text
+    # The running model has nothing to do with lifting: still drawn.
+    assert charts.muscle_coverage(no_lifting, GROUPS, running=True).data
+
+
+def test_sparse_lifting_starts_the_lifting_charts_a_week_before_the_first_lift():
+    labels = [f"2026-W{n:02d}" for n in range(10, 30)]
+    sessions = [0] * 16 + [1, 0, 2, 1]  # lifting only from W26
+    season = pd.DataFrame({
+        "strength_sessions": sessions, "lower_sets": [6.0 * n for n in sessions],
+        "upper_sets": 0.0, "core_sets": 0.0, "sets_glutes": [6.0 * n for n in sessions],
+        "run_glutes_s": 600.0}, index=pd.Index(labels, name="week"))
+    for fig in (charts.region_balance(season), charts.muscle_coverage(season, ["glutes"])):
+        assert list(fig.data[0].x) == labels[15:]  # W25, then the lifting weeks
+    assert list(charts.muscle_coverage(season, ["glutes"], running=True).data[0].x) == labels
+
+
+def test_progression_axes_start_at_zero_and_say_when_nothing_was_lifted(weeks):
+    lifted = charts.progression(weeks)
+    assert not [a for a in lifted.layout.annotations if "No lifting" in a.text]
+    no_lifting = charts.progression(weeks.assign(lower_tonnage_kg=0.0, strength_sessions=0))
+    axes = [no_lifting.layout[name] for name in no_lifting.layout if name.startswith("yaxis")]
+    assert len(axes) == 4 and all(axis.rangemode == "tozero" for axis in axes)
+    (note,) = [a for a in no_lifting.layout.annotations if "No lifting" in a.text]
+    assert (note.xref, note.yref) == ("x4", "y4")  # in the tonnage panel
+    assert no_lifting.layout.yaxis4.showticklabels is False
 
 
 @pytest.mark.parametrize("chart", [charts.weekly_mix, charts.leg_day_strip, charts.progression,

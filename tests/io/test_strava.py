@@ -94,7 +94,10 @@ def test_real_strava_export_folder_and_zip_agree(tmp_path: Path):
         csv_start = parse_activity_date(row["Activity Date"])
         assert abs((act.start_utc - csv_start).total_seconds()) <= 60
     assert all(a.utc_offset_s is not None for a in acts)
-    assert sum(a.sport is Sport.STRENGTH for a in acts) == 2
+    # Its two "Workout" rows are squash ("Sunday Squash", "Evening Squash"): another sport.
+    workouts = [a for a in acts if a.extra["strava_type"] == "Workout"]
+    assert [a.sport for a in workouts] == [Sport.OTHER] * 2
+    assert not any(a.sport is Sport.STRENGTH for a in acts)
     # The same export zipped gives the same activities, named by member.
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -112,3 +115,21 @@ def test_real_strava_export_folder_and_zip_agree(tmp_path: Path):
 def test_zip_helper_roundtrip():
     data = zip_bytes({"a.txt": b"x"})
     assert zipfile.ZipFile(io.BytesIO(data)).read("a.txt") == b"x"
+
+
+def test_export_keeps_the_description_where_runners_write_the_plan(tmp_path: Path):
+    export = tmp_path / "export_7"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities" / "21.gpx").write_text(gpx_text(start="2025-03-01T08:00:00Z"))
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Filename\n"
+        '21,"Mar 1, 2025, 8:00:00 AM",Track,Run,"6x800m / 90s, felt strong",40,0.3,'
+        "activities/21.gpx\n"
+        '22,"Mar 2, 2025, 8:00:00 AM",Easy,Run,"  ",1800,5.1,\n')
+    acts, fails = _split(read_path(export))
+    assert not fails
+    by_id = {a.extra.get("strava_id"): a for a in acts}
+    assert by_id["21"].description == "6x800m / 90s, felt strong"
+    assert by_id["21"].summary()["description"] == "6x800m / 90s, felt strong"
+    assert by_id["22"].description is None

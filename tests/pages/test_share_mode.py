@@ -15,7 +15,7 @@ from legday.ui.state import ENV_SAMPLE, LOCAL_ATHLETE, SAMPLE_ATHLETE
 from tests.pages.conftest import APP, TIMEOUT_S, figures, values
 
 SHARED_PAGES = ("views/overview.py", "views/activity.py", "views/overload.py",
-                "views/imbalance.py")
+                "views/imbalance.py", "views/checkins.py")
 PRIVATE_PAGES = ("views/upload.py", "views/strength.py", "views/settings.py",
                  "views/sharing.py")
 #: Widgets that would write: none may appear in a read-only view.
@@ -198,7 +198,7 @@ def _is_shared_view_of(at, label: str) -> None:
     assert any(f"Read-only view shared by {label}" in i.value for i in at.info)
     assert not any("sample season" in i.value for i in at.info)
     links = [link.proto.label for link in at.sidebar.get("page_link")]
-    assert links == ["Overview", "Activity", "Overload", "Imbalance"]
+    assert links == ["Overview", "Activity", "Overload", "Imbalance", "Legs today"]
     for page in PRIVATE_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)

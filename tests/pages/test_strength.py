@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -138,10 +139,11 @@ def test_importing_a_csv_shows_the_bad_row_by_line_and_loads_the_rest(make_app, 
     assert list(problems["line"]) == [4]
     assert "sets -1 is negative" in problems["problem"].iloc[0]
     assert "rpe 11" in problems["problem"].iloc[0]
-    assert any("3 entries read, 1 row(s) with problems" in m.value for m in at.markdown)
+    assert any("3 rows read (2 sessions), 1 row(s) with problems" in m.value
+               for m in at.markdown)
     at.button(key="strength_load").click().run()
     assert not at.exception
-    assert any("3 entries added" in s.value for s in at.success)
+    assert any("3 rows added, 0 already stored" in s.value for s in at.success)
     stored = _local_entries(empty_db)
     assert list(stored["exercise"]) == ["Back squat", "Zorb ball juggling", "Bench press"]
     # The unmapped name is kept and said to be unmapped.
@@ -220,3 +222,27 @@ def _is_number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+REPEATED_SETS = (Path(__file__).parents[1] / "strength" / "fixtures"
+                 / "strong_repeated_sets.csv").read_bytes()
+
+
+def test_a_strong_log_with_identical_sets_loads_every_row_once(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    upload = ("strong.csv", REPEATED_SETS, "text/csv")
+    at.file_uploader(key="strength_csv").set_value(upload).run()
+    assert any("20 rows read (2 sessions), 0 row(s) with problems" in m.value
+               for m in at.markdown)
+    assert at.button(key="strength_load").label == "Load 20 rows"
+    at.button(key="strength_load").click().run()
+    assert not at.exception
+    assert any("20 rows added, 0 already stored" in s.value for s in at.success)
+    shown = at.dataframe[0].value  # newest session first
+    assert shown["working sets"].tolist() == [9, 10]
+    assert shown["lower tonnage (kg)"].tolist() == [480, 4486]
+    # The same file again: every row is already there.
+    at.file_uploader(key="strength_csv").set_value(upload).run()
+    at.button(key="strength_load").click().run()
+    assert any("0 rows added, 20 already stored" in s.value for s in at.success)
+    assert len(_local_entries(empty_db)) == 22

@@ -20,11 +20,12 @@ from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
 #: The newest migration.
-HEAD = "0003_corrections"
+HEAD = "0006_corrections"
 
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
           "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
-          "import_job_chunks", "corrections"}
+          "import_job_chunks", "checkins",
+          "corrections"}
 
 
 def _tables(engine) -> set[str]:
@@ -157,3 +158,41 @@ def test_a_start_on_a_current_schema_waits_for_no_writer(database: Database):
         writer.rollback()
         writer.close()
         engine.dispose()
+
+
+def test_stored_workouts_named_as_another_sport_stop_being_strength(database: Database,
+                                                                     tmp_path: Path):
+    """A database filled before 0003 kept a Strava "Workout" named "Evening Squash" as a
+    strength session with an entry; 0003 makes it another sport and drops the entry."""
+    from datetime import datetime
+
+    from legday.store import strength_entries
+    from legday.store.models import ActivityRow, StrengthEntryRow
+
+    export = tmp_path / "export"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Filename\n"
+        "1,\"Oct 2, 2024, 5:19:43 PM\",Evening Squash,Workout,2545,\n"
+        "2,\"Oct 4, 2024, 6:00:00 PM\",Gym,Weight Training,3600,\n")
+    store = open_store(database.url)
+    try:
+        me = store.athlete()
+        import_paths(me, [export])
+        with store.sessions.begin() as session:  # as the importer before 0003 stored it
+            squash = session.query(ActivityRow).filter(ActivityRow.name == "Evening Squash").one()
+            squash.sport = "strength"
+            session.add(StrengthEntryRow(
+                athlete_id=squash.athlete_id, activity_id=squash.id, entry_key="old",
+                session="2024-10-02#strava:1", date=datetime(2024, 10, 2), is_warmup=False,
+                duration_min=42.4, source="strava"))
+        assert len(strength_entries(me)) == 2
+        downgrade(store.engine, "0002_import_jobs")
+        upgrade(store.engine)
+        assert current_revision(store.engine) == HEAD
+        sports = dict(zip(list_activities(me)["name"], list_activities(me)["sport"],
+                          strict=True))
+        assert sports == {"Evening Squash": "other", "Gym": "strength"}
+        assert strength_entries(me)["notes"].tolist() == ["Gym"]
+    finally:
+        store.close()

@@ -15,9 +15,12 @@ from legday.store import (
     import_paths,
     import_upload,
     list_activities,
+    new_strength_entries,
+    open_store,
     replace_strength_session,
     strength_entries,
 )
+from legday.strength.log import file_rows, read_strong_csv, sessions
 from tests.conftest import require_realdata
 from tests.store.test_access import entries
 
@@ -104,3 +107,40 @@ def test_strava_strength_row_without_file_is_one_session_entry(store: Store, tmp
     stored = strength_entries(me)
     assert stored[["exercise", "duration_min", "source"]].values.tolist() == [
         [None, 60.0, "strava"]]
+
+
+REPEATED_SETS = Path(__file__).parents[1] / "strength" / "fixtures" / "strong_repeated_sets.csv"
+
+
+def test_identical_sets_of_a_strong_log_are_all_stored_once(store: Store, tmp_path: Path):
+    me = store.athlete()
+    read = read_strong_csv(REPEATED_SETS)
+    added = new_strength_entries(me, read.entries)
+    assert len(added) == len(read.entries) == 22
+    assert int(file_rows(added).sum()) == read.rows == 20
+    assert new_strength_entries(me, read.entries).empty  # the same file again: nothing new
+    # Another export holding the first workout again (and nothing else) adds nothing either.
+    legs = read.entries[read.entries["session"] == read.entries["session"].iloc[0]]
+    assert add_strength_entries(me, legs) == 0
+    stored = strength_entries(me)
+    squats = stored[(stored["exercise"] == "Squat (Barbell)") & ~stored["is_warmup"]]
+    assert squats[["reps", "weight_kg"]].values.tolist() == [[5, 90]] * 3
+    assert sessions(stored)["lower_tonnage_kg"].tolist() == [4486.0, 480.0]
+    # Through the importer (a file given to `legday import`): the same rows, once.
+    fresh = open_store(f"sqlite:///{tmp_path / 'other.db'}")
+    events: list = []
+    try:
+        assert import_paths(fresh.athlete(), [REPEATED_SETS],
+                            events.append).strength_entries == 22
+        assert len(strength_entries(fresh.athlete())) == 22
+    finally:
+        fresh.close()
+    assert [(e.status, e.message) for e in events] == [("imported", "20 of 20 rows added")]
+
+
+def test_an_edited_session_keeps_its_identical_sets(store: Store):
+    me = store.athlete()
+    three = entries("s1", "2025-03-03", *[("back squat", 1, 5, 90.0)] * 3)
+    assert add_strength_entries(me, three) == 3
+    assert replace_strength_session(me, "s1", three.iloc[:2]) == 2
+    assert len(strength_entries(me)) == 2

@@ -153,25 +153,43 @@ def test_strava_weight_training_row_without_file_becomes_an_entry(tmp_path):
     assert session["kind"] == "unknown" and session["duration_min"] == 50.0
 
 
-@pytest.mark.corpus
-def test_strava_export_strength_rows_become_unknown_exercise_entries(tmp_path):
+def _export_rows(tmp_path: Path, types: tuple[str, ...]) -> list[list[str]]:
+    """The real export's rows of these activity types, with their files, as an export of
+    their own in ``tmp_path`` (reading all 240 rows would take a minute)."""
     export = require_realdata() / "bulk" / EXPORT
     with (export / "activities.csv").open(encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = next(reader)
-        rows = [row for row in reader if row[3] in ("Weight Training", "Workout", "Crossfit",
-                                                     "Yoga")]
-    assert rows, "the export has strength-type rows"
-    # Only those rows and their files, linked in place: reading all 240 would take a minute.
+        rows = [row for row in reader if row[3] in types]
     (tmp_path / "activities").mkdir()
     with (tmp_path / "activities.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([header, *rows])
     for row in rows:
         if row[12]:
             (tmp_path / row[12]).symlink_to(export / row[12])
-    entries = entries_from_activities(_activities(tmp_path))
-    assert len(entries) == len(rows)
-    assert entries["exercise"].isna().all()
-    expected_min = sorted(float(row[5]) / 60 for row in rows)
-    assert sorted(entries["duration_min"]) == pytest.approx(expected_min, abs=0.05)
-    assert sorted(entries["notes"]) == sorted(row[2] for row in rows)
+    return rows
+
+
+@pytest.mark.corpus
+def test_real_strava_workout_rows_named_squash_are_no_strength_sessions(tmp_path):
+    rows = _export_rows(tmp_path, ("Weight Training", "Workout", "Crossfit", "Yoga"))
+    assert sorted(row[2] for row in rows) == ["Evening Squash", "Sunday Squash"]
+    activities = _activities(tmp_path)
+    assert [a.sport for a in activities] == [Sport.OTHER, Sport.OTHER]
+    assert [a.sport_original for a in activities] == ["64", "64"]  # the watch: racket sport
+    assert entries_from_activities(activities).empty
+
+
+@pytest.mark.corpus
+def test_real_strava_workout_row_named_as_lifting_is_a_strength_session(tmp_path):
+    # The same real row and FIT file, renamed "Gym - legs": the name now says lifting.
+    rows = _export_rows(tmp_path, ("Workout",))
+    text = (tmp_path / "activities.csv").read_text(encoding="utf-8")
+    (tmp_path / "activities.csv").write_text(text.replace(rows[0][2], "Gym - legs"),
+                                             encoding="utf-8")
+    activities = _activities(tmp_path)
+    gym = next(a for a in activities if a.name == "Gym - legs")
+    assert gym.sport is Sport.STRENGTH
+    (entry,) = entries_from_activity(gym).to_dict("records")
+    assert entry["exercise"] is None and entry["notes"] == "Gym - legs"
+    assert entry["duration_min"] == pytest.approx(float(rows[0][5]) / 60, abs=0.05)

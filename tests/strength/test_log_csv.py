@@ -15,11 +15,13 @@ from legday.strength.log import (
     LB_TO_KG,
     LEGDAY_COLUMNS,
     RowProblem,
+    file_rows,
     parse_duration_min,
     read_hevy_csv,
     read_legday_csv,
     read_strength_csv,
     read_strong_csv,
+    sessions,
     write_legday_csv,
 )
 
@@ -253,3 +255,18 @@ def test_binary_file_object_and_string_path_sources():
     pd.testing.assert_frame_equal(from_buffer.entries, from_path.entries)
     with pytest.raises(StrengthImportError, match=r"^activity\.fit: "):
         read_strength_csv(b"\x0e\x10\x00\x00.FIT\x00\x01,\x00\n\x00", name="activity.fit")
+
+
+def test_every_strong_row_is_a_set_even_when_identical():
+    # Three sets of squat 90 kg x 5: three rows, three entries, three times the tonnage.
+    read = read_strong_csv(FIXTURES / "strong_repeated_sets.csv")
+    assert read.problems == [] and read.rows == 20
+    assert int(file_rows(read.entries).sum()) == 20  # plus one duration row per workout
+    assert len(read.entries) == 22
+    squats = read.entries[(read.entries["exercise"] == "Squat (Barbell)")
+                          & ~read.entries["is_warmup"]]
+    assert squats[["sets", "reps", "weight_kg"]].values.tolist() == [[1, 5, 90]] * 3
+    assert squats["line"].tolist() == [3, 4, 5]
+    legs = sessions(read.entries).iloc[0]
+    assert legs["n_sets"] == 10  # the warm-up is not a working set
+    assert legs["lower_tonnage_kg"] == 3 * 90 * 5 + 3 * 70 * 8 + 2 * 16 * 8 + 2 * 40 * 15

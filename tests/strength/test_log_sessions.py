@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from legday.errors import DataError
+from legday.strength.catalogue import load_catalogue, read_catalogue
 from legday.strength.log import (
     FULL_BODY_SHARE,
     SESSION_COLUMNS,
@@ -96,9 +98,28 @@ def test_session_kind_rule(lower, upper, core, kind):
     assert session_kind(lower, upper, core) == kind
 
 
-def test_full_region_exercises_count_half_to_each_half():
-    row = _one([_entry("2024-01-01#a", "Burpee", sets=4)])
-    assert (row["lower_sets"], row["upper_sets"]) == (2, 2) and row["kind"] == "full_body"
+def test_a_set_counts_whole_towards_its_main_movers_region():
+    # Burpee and thruster: quadriceps first, lower-body sets; farmer's carry: trapezius first.
+    row = _one([_entry("2024-01-01#a", "Burpee", sets=4, weight_kg=0),
+                _entry("2024-01-01#a", "Thruster", sets=3, reps=8, weight_kg=40),
+                _entry("2024-01-01#a", "Farmer's carry", sets=2)])
+    assert (row["lower_sets"], row["upper_sets"], row["core_sets"]) == (7, 2, 0)
+    assert row["lower_sets"] + row["upper_sets"] + row["core_sets"] == row["n_sets"]
+    assert row["lower_tonnage_kg"] == 3 * 8 * 40
+    assert row["kind"] == "lower" and row["has_compound_lower"]
+
+
+def test_region_and_main_mover_agree_for_every_catalogue_exercise():
+    for exercise in load_catalogue().exercises:
+        if exercise.region != "full":
+            assert exercise.set_region == exercise.region, exercise.name
+
+
+def test_a_catalogue_row_whose_main_mover_is_in_another_region_is_refused():
+    text = ("name,aliases,pattern,region,single_leg,primary_muscles,secondary_muscles,"
+            "garmin_categories\nLeg raise,,core,core,false,hip_flexors;abdominals,,\n")
+    with pytest.raises(DataError, match="main mover hip_flexors .* is lower, not core"):
+        read_catalogue(text)
 
 
 def test_session_row_gives_duration_and_unknown_kind():

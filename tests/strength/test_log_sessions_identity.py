@@ -42,10 +42,9 @@ def _reference_row(key: str, rows: pd.DataFrame) -> dict[str, Any]:
     work = _working(rows)
     session_rows = rows[rows["exercise"].isna()]
     timed = session_rows if len(session_rows) else rows[rows["exercise"].notna()]
-    region = work["region"]
-    full = float(work.loc[region == "full", "sets"].sum()) / 2.0
-    lower = float(work.loc[region == "lower", "sets"].sum()) + full
-    upper = float(work.loc[region == "upper", "sets"].sum()) + full
+    region = work["set_region"]
+    lower = float(work.loc[region == "lower", "sets"].sum())
+    upper = float(work.loc[region == "upper", "sets"].sum())
     core = float(work.loc[region == "core", "sets"].sum())
     lower_rows = work[region == "lower"]
     tonnage = (lower_rows["sets"] * lower_rows["reps"] * lower_rows["weight_kg"]).fillna(0.0)
@@ -59,7 +58,7 @@ def _reference_row(key: str, rows: pd.DataFrame) -> dict[str, Any]:
         "kind": session_kind(lower, upper, core), "lower_sets": lower, "upper_sets": upper,
         "core_sets": core, "lower_tonnage_kg": float(tonnage.sum()),
         "has_single_leg": bool(work["single_leg"].any()),
-        "has_compound_lower": bool((region.isin(["lower", "full"])
+        "has_compound_lower": bool(((region == "lower")
                                     & pattern.isin(list(_COMPOUND))).any()),
         "has_isolation_lower": bool(((region == "lower") & (pattern == "isolation")).any()),
         "unmapped": int((rows["exercise"].notna() & rows["matched"].isna()).sum()),

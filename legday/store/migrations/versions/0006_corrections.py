@@ -1,7 +1,7 @@
 """Corrections: the athlete's changes to the classifier's efforts, kept by time within the run.
 
-Revision ID: 0003_corrections
-Revises: 0002_import_jobs
+Revision ID: 0006_corrections
+Revises: 0005_plans
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_corrections"
-down_revision: str | None = "0002_import_jobs"
+revision: str = "0006_corrections"
+down_revision: str | None = "0005_plans"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
