@@ -153,9 +153,9 @@ else:
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
 
-plan_beside_detection(activity, efforts)
-
 correction_section(store, access, chosen)
+
+plan_beside_detection(activity, efforts)
 
 if len(activity.laps):
     st.subheader("Laps")
