@@ -3,7 +3,7 @@
 import streamlit as st
 
 from legday.ui.state import get_store, resolve_access, set_current, share_token
-from legday.ui.widgets import literal
+from legday.ui.widgets import literal, shared_with
 
 st.set_page_config(page_title="legday", page_icon="🦵", layout="wide")
 
@@ -23,7 +23,7 @@ if access.mode == "share":
     # Links of our own that carry the token, so even one opened in a new tab stays shared.
     page = st.navigation(shared, position="hidden")
     with st.sidebar:
-        st.caption(f"legday · {literal(access.athlete)} · read-only")
+        st.caption(f"legday · {shared_with(access)}")
         for each in shared:
             st.page_link(each, query_params={"share": share_token() or ""})
     page.run()

@@ -10,7 +10,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from legday.charts.activity import activity_profile, effort_map, efforts_table, laps_table
+from legday.charts.activity import (
+    activity_profile,
+    default_profile_axis,
+    effort_map,
+    efforts_table,
+    laps_table,
+    run_intensity,
+    with_hard_steady,
+)
 from legday.cleaning import prepare_run
 from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
 from legday.library import view_key
@@ -20,7 +28,7 @@ from legday.store import Context, list_activities, load_activity
 from legday.ui.corrections import correction_section, with_corrected_primary
 from legday.ui.plan import plan_beside_detection
 from legday.ui.state import current, library
-from legday.ui.widgets import banners, empty_state, literal
+from legday.ui.widgets import banners, empty_state, intensity_cards, literal
 from legday.units import fmt_duration
 
 QUERY_KEY = "activity"
@@ -106,9 +114,10 @@ if sport not in RUNNING_SPORTS:
     st.stop()
 
 activity, prepared = _prepared(ctx, view_key(ctx), chosen)
-efforts_all = library(access).efforts
-efforts = efforts_all[efforts_all["activity_id"] == chosen][list(EFFORT_COLUMNS)]
-efforts = efforts.sort_values("start").reset_index(drop=True)
+lib = library(access)
+efforts = lib.efforts[lib.efforts["activity_id"] == chosen][list(EFFORT_COLUMNS)]
+efforts = with_hard_steady(efforts.sort_values("start").reset_index(drop=True), lib.profile)
+intensity_cards(run_intensity(efforts, lib.profile), lib.profile, units)
 offset_s = utc_offset_s(row["start_utc"], activity.utc_offset_s, timezone)
 
 if access.mode == "share":
@@ -127,8 +136,13 @@ elif prepared.empty:
 else:
     st.plotly_chart(effort_map(prepared, efforts, title="Route by effort kind"),
                     key="effort_map")
-    axis = st.radio("Profile against", ["distance", "time"], horizontal=True,
-                    key="profile_x")
+    axes = {"distance": "distance", "time": "elapsed time"}
+    if st.session_state.get("profile_x_of") != chosen:  # each run opens on its own default
+        st.session_state["profile_x"] = default_profile_axis(efforts)
+        st.session_state["profile_x_of"] = chosen
+    axis = st.radio("Profile against", list(axes), horizontal=True, format_func=axes.get,
+                    key="profile_x",
+                    help="Workouts open on elapsed time: rests and stops keep their length.")
     st.plotly_chart(activity_profile(prepared, efforts, units, x=str(axis),
                                      title="Pace, grade-adjusted pace, elevation and heart rate"),
                     key="activity_profile")
@@ -144,12 +158,14 @@ else:
                "background, hills, intervals, sprints and recoveries are shaded above.")
     st.dataframe(efforts_table(efforts, units, offset_s), hide_index=True, key="efforts_table",
                  column_config={"why": st.column_config.TextColumn("why", width="large")})
-    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"])
-                   | hard_steady(efforts)]
+    hard = hard_steady(efforts)
+    work = efforts[efforts["kind"].astype(str).isin(["hill", "sprint", "interval"]) | hard]
     if len(work):
-        st.markdown("**The work in this run**\n\n" + "\n".join(
-            f"- {kind}: {units.localise_paces(why)}"
-            for kind, why in zip(work["kind"], work["why"], strict=True)))
+        # A hard steady stretch's why already starts with tempo or threshold.
+        lines = [units.localise_paces(why) if is_hard else f"{kind}: {units.localise_paces(why)}"
+                 for kind, why, is_hard in zip(work["kind"], work["why"], hard[work.index],
+                                               strict=True)]
+        st.markdown("**The work in this run**\n\n" + "\n".join(f"- {line}" for line in lines))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
 
@@ -160,4 +176,7 @@ plan_beside_detection(activity, efforts)
 if len(activity.laps):
     st.subheader("Laps")
     st.caption("As recorded by the watch (manual, distance or workout-step laps).")
-    st.dataframe(laps_table(activity.laps, units, offset_s), hide_index=True, key="laps_table")
+    laps = laps_table(activity.laps, units, offset_s)
+    quiet = [c for c in ("trigger", "intensity") if (laps[c] == "").all()]
+    st.dataframe(laps, hide_index=True, key="laps_table",
+                 column_config=dict.fromkeys(quiet))  # an empty column says nothing

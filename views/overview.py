@@ -15,6 +15,7 @@ from legday.ui.widgets import (
     empty_state,
     findings_list,
     week_picker,
+    week_range,
 )
 
 store, access = current()
@@ -36,27 +37,32 @@ st.subheader(f"{week} (week of {row['week_start']}): {VERDICT_WORDS[str(row['leg
 st.caption("; ".join(row["leg_day_reasons"]))
 
 
-def _delta(column: str, scale: float = 1.0) -> float | None:
+def _delta(column: str, scale: float = 1.0, digits: int = 1) -> float | None:
     if previous.empty:
         return None
-    return round(float(row[column] - previous[column].mean()) * scale, 1)
+    return round(float(row[column] - previous[column].mean()) * scale, digits)
+
+
+#: Every card's change is against the 4 weeks before, and says so.
+VS = "vs 4-week average"
 
 
 cards = st.columns(4)
 cards[0].metric(f"running ({units.distance})",
                 f"{units.distance_from_m(float(row['run_distance_m'])):.1f}",
-                _delta("run_distance_m", 1 / units.metres_per_unit), help="vs the 4-week average")
+                _delta("run_distance_m", 1 / units.metres_per_unit), delta_description=VS)
 cards[1].metric("type-II running (min)", f"{row['type2_s'] / MINUTE_S:.0f}",
-                _delta("type2_s", 1 / MINUTE_S),
-                help="hills, sprints and intervals; vs the 4-week average")
+                _delta("type2_s", 1 / MINUTE_S, 0), delta_description=VS,
+                help="hills, sprints and intervals")
 cards[2].metric("strength sessions", f"{row['strength_sessions']:.0f}",
-                _delta("strength_sessions"), help="vs the 4-week average")
-cards[3].metric("load (AU)", f"{row['load']:.0f}", _delta("load"),
-                help="session-RPE units; vs the 4-week average. Described, not a prediction.",
+                _delta("strength_sessions"), delta_description=VS)
+cards[3].metric("load (AU)", f"{row['load']:.0f}", _delta("load", digits=0),
+                delta_description=VS, help="session-RPE units. Described, not a prediction.",
                 delta_color="off")
 
-st.plotly_chart(charts.leg_day_strip(weeks), key="leg_day_strip")
-st.plotly_chart(charts.weekly_mix(weeks), key="weekly_mix")
+shown = week_range(weeks, selected=week, key="overview_weeks")
+st.plotly_chart(charts.leg_day_strip(shown, selected=week, last=None), key="leg_day_strip")
+st.plotly_chart(charts.weekly_mix(shown, selected=week, last=None), key="weekly_mix")
 
 st.subheader("This week's findings")
 findings_list(row["findings"])

@@ -9,6 +9,7 @@ that says so. Colours come from :mod:`legday.palette` only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -51,9 +52,79 @@ def _x(weeks: pd.DataFrame) -> list[str]:
     return [str(w) for w in weeks.index]
 
 
-def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, with strength"
-               ) -> go.Figure:
-    """Stacked weekly running minutes by effort kind; strength sessions overlaid."""
+#: Weekly charts open on this many latest weeks; the rest is a pan or a zoom-out away.
+RECENT_WEEKS = 16
+#: Up to this many weeks every week is labelled; beyond, the first week of each month.
+LABEL_EVERY_WEEK = 20
+#: How a strength session kind reads in a legend.
+STRENGTH_WORDS = {"lower": "lower-body", "upper": "upper-body", "core": "core",
+                  "full_body": "full-body", "unknown": "unsorted"}
+
+
+def _monday(week: str) -> date | None:
+    try:
+        return datetime.strptime(f"{week}-1", "%G-W%V-%u").date()
+    except ValueError:
+        return None
+
+
+def week_ticks(weeks: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Tick positions and texts for ISO weeks: each week as ``W32`` over its Monday's date
+    when there are few, else the first week of each month (by its Thursday, as ISO weeks
+    go) as the month, with the year at January and at the first tick."""
+    mondays = [_monday(w) for w in weeks]
+    if len(weeks) <= LABEL_EVERY_WEEK:
+        return list(weeks), [f"{w[-3:]}<br>{m:%-d %b}" if m is not None else w
+                             for w, m in zip(weeks, mondays, strict=True)]
+    vals: list[str] = []
+    texts: list[str] = []
+    previous: date | None = None
+    for week, monday in zip(weeks, mondays, strict=True):
+        if monday is None:
+            continue
+        thursday = monday + timedelta(days=3)  # an ISO week is in its Thursday's month
+        if previous is None or thursday.month != previous.month:
+            vals.append(week)
+            texts.append(f"{thursday:%b}<br>{thursday:%Y}" if not texts or thursday.month == 1
+                         else f"{thursday:%b}")
+        previous = thursday
+    return vals, texts
+
+
+def frame_weeks(fig: go.Figure, weeks: pd.DataFrame, *, selected: str | None = None,
+                last: int | None = RECENT_WEEKS) -> go.Figure:
+    """Put a weekly chart's weeks on a readable axis: round week or month ticks, the
+    ``last`` weeks in view (ending at ``selected`` when that is older; None: all), and the
+    ``selected`` week outlined. Returns ``fig``."""
+    x = _x(weeks)
+    vals, texts = week_ticks(x)
+    fig.update_xaxes(categoryorder="array", categoryarray=x, tickmode="array", tickvals=vals,
+                     ticktext=texts, tickangle=0)
+    index = {w: i for i, w in enumerate(x)}
+    end = len(x) - 1
+    if selected in index and last is not None and index[selected] < end - last + 1:
+        end = min(index[selected] + 2, len(x) - 1)
+    if last is not None and len(x) > last:
+        fig.update_xaxes(range=[end - last + 0.5, end + 0.5])
+    if selected in index:
+        i = index[selected]
+        # A shade behind the bars and an outline over them, so even a tile strip shows it.
+        shade = {"fillcolor": "#000000", "opacity": 0.08, "line_width": 0, "layer": "below"}
+        outline = {"fillcolor": "rgba(0,0,0,0)", "line": {"color": "#000000", "width": 2},
+                   "layer": "above"}
+        for spec in (shade, outline):
+            if fig._grid_ref is not None:  # subplots: the week in every panel
+                fig.add_vrect(x0=i - 0.5, x1=i + 0.5, row="all", col="all", **spec)
+            else:
+                fig.add_vrect(x0=i - 0.5, x1=i + 0.5, **spec)
+    return fig
+
+
+def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, with strength",
+               selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
+    """Stacked weekly running minutes by effort kind; strength sessions overlaid, each kind
+    of session beside the others in its week (never one marker on top of another), the
+    lower-body sessions that decide leg day first."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
     x = _x(weeks)
@@ -67,23 +138,28 @@ def weekly_mix(weeks: pd.DataFrame, *, title: str = "Running by effort kind, wit
         counts = _col(weeks, f"strength_{kind}")
         if counts.sum() == 0:
             continue
+        words = STRENGTH_WORDS.get(kind, kind.replace("_", " "))
         fig.add_trace(go.Scatter(
-            x=x, y=counts.where(counts > 0), mode="markers", name=f"{kind} lifting",
-            marker={"color": colour, "size": 13, "symbol": "diamond",
-                    "line": {"width": 1, "color": "#000000"}},
-            hovertemplate=f"{kind} sessions: %{{y:.0f}}<extra>%{{x}}</extra>"),
+            x=x, y=counts.where(counts > 0), mode="markers", name=f"{words} lifting",
+            marker={"color": colour, "size": 15 if kind == "lower" else 12,
+                    "symbol": "diamond", "line": {"width": 1, "color": "#000000"}},
+            # Each kind its own slot in the week, so a marker never hides another.
+            offsetgroup=kind, alignmentgroup="strength",
+            hovertemplate=f"{words} sessions: %{{y:.0f}}<extra>%{{x}}</extra>"),
             secondary_y=True)
     top = max(float(_col(weeks, "strength_sessions").max()), 3.0)
-    fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
-                      hovermode="x unified")
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_layout(barmode="stack", title=title,
+                      legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+                      hovermode="x unified", scattermode="group", scattergap=0.5)
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="running (min)", secondary_y=False)
     fig.update_yaxes(title_text="strength sessions", range=[0, top + 0.5], dtick=1,
                      showgrid=False, secondary_y=True)
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
-def leg_day_strip(weeks: pd.DataFrame, *, title: str = "Did it count as leg day?") -> go.Figure:
+def leg_day_strip(weeks: pd.DataFrame, *, title: str = "Did it count as leg day?",
+                  selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """One coloured tile per week: yes, partly or no, the reasons on hover."""
     if weeks.empty or "leg_day" not in weeks.columns:
         return message_figure(title, NO_WEEKS)
@@ -101,15 +177,15 @@ def leg_day_strip(weeks: pd.DataFrame, *, title: str = "Did it count as leg day?
             name=verdict, marker_color=colour, text=[verdict] * int(mask.sum()),
             textposition="inside", hovertext=[h for h, m in zip(hover, mask, strict=True) if m],
             hovertemplate="%{x}: " + verdict + "<br>%{hovertext}<extra></extra>"))
-    fig.update_layout(title=title, height=190, barmode="overlay", bargap=0.05,
-                      legend={"orientation": "h", "y": -0.6}, margin={"t": 40, "b": 10})
-    fig.update_xaxes(title_text="ISO week", categoryorder="array", categoryarray=x)
+    fig.update_layout(title=title, height=200, barmode="overlay", bargap=0.05,
+                      legend={"orientation": "h", "y": -0.7}, margin={"t": 40, "b": 10})
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(visible=False, range=[0, 1])
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
-def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II work"
-                ) -> go.Figure:
+def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II work",
+                selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Hill climbing, sprint count, interval work time and lower-body tonnage by week."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
@@ -138,13 +214,13 @@ def progression(weeks: pd.DataFrame, *, title: str = "Progression of the type-II
         fig.add_annotation(text=NO_LIFTING, showarrow=False, row=2, col=2, x=x[len(x) // 2],
                            y=0.5, font={"color": OKABE_ITO["grey"]})
     for col in (1, 2):
-        fig.update_xaxes(title_text="ISO week", row=2, col=col)
+        fig.update_xaxes(title_text="week", row=2, col=col)
     fig.update_layout(title=title, height=600, legend={"orientation": "h", "y": -0.25})
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
-def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE units)"
-               ) -> go.Figure:
+def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE units)",
+               selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Weekly load by source, with the acute (7-day) and chronic (42-day) averages."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
@@ -167,15 +243,15 @@ def load_chart(weeks: pd.DataFrame, *, title: str = "Training load (session-RPE 
                              customdata=ramp, hovertemplate="ramp %{customdata:+.0f} %"))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
                       hovermode="x unified")
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="weekly load (AU)", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(title_text="daily load, averaged (AU)", rangemode="tozero",
-                     secondary_y=True, showgrid=False)
-    return fig
+                     secondary_y=True, showgrid=False, tickmode="auto")
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
-def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (Foster)"
-                    ) -> go.Figure:
+def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (Foster)",
+                    selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Foster's strain (bars) and monotony (line) by week, described, not judged."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
@@ -187,14 +263,16 @@ def monotony_strain(weeks: pd.DataFrame, *, title: str = "Monotony and strain (F
                              mode="lines+markers", line={"color": OKABE_ITO["vermillion"]}),
                   secondary_y=True)
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="strain (AU)", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="monotony", rangemode="tozero", secondary_y=True, showgrid=False)
-    return fig
+    fig.update_yaxes(title_text="monotony", rangemode="tozero", secondary_y=True, showgrid=False,
+                     tickmode="auto")
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
-                   title: str = "Weekly running distance") -> go.Figure:
+                   title: str = "Weekly running distance",
+                   selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Weekly distance in the chosen unit, by effort kind."""
     units = units or Units()
     if weeks.empty:
@@ -206,9 +284,9 @@ def distance_chart(weeks: pd.DataFrame, units: Units | None = None, *,
         fig.add_trace(go.Bar(x=x, y=metres / units.metres_per_unit, name=kind,
                              marker_color=EFFORT_COLOURS[kind]))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text=f"distance ({units.distance})")
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 #: Weeks shown before the first lift, so a season that started lifting late is not a
@@ -248,13 +326,13 @@ def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
         colorbar={"title": unit},
         hovertemplate="%{y}, %{x}: %{z:.1f} " + unit + "<extra></extra>"))
     fig.update_layout(title=title, height=120 + 24 * len(labels))
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="muscle group", autorange="reversed")
     return fig
 
 
-def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running"
-                ) -> go.Figure:
+def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running",
+                selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Share of running time that is type-II work (hills, sprints, intervals) by week."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
@@ -270,13 +348,14 @@ def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running"
     fig.add_trace(go.Bar(x=x, y=share2, name="type II (hill, sprint, interval)",
                          marker_color=EFFORT_COLOURS["interval"]))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="share of running time (%)", range=[0, 100])
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
-              title: str = "Easy vs hard running") -> go.Figure:
+              title: str = "Easy vs hard running",
+              selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Easy and hard minutes by week, with the hard share against its limit."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
@@ -293,11 +372,11 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
                                                                         "color": "#999999"}),
                   secondary_y=True)
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="running (min)", secondary_y=False)
     fig.update_yaxes(title_text="hard share (%)", range=[0, 100], secondary_y=True,
-                     showgrid=False)
-    return fig
+                     showgrid=False, tickmode="auto")
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 def region_balance(weeks: pd.DataFrame, *,
@@ -317,7 +396,7 @@ def region_balance(weeks: pd.DataFrame, *,
                              marker_color=REGION_COLOURS[region],
                              hovertemplate=f"{name}: %{{y:.0f}} sets<extra>%{{x}}</extra>"))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="working sets", rangemode="tozero")
     return fig
 

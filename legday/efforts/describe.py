@@ -43,6 +43,16 @@ def hard_steady(efforts: pd.DataFrame) -> npt.NDArray[np.bool_]:
                          | np.char.startswith(whys, THRESHOLD + ":")))
 
 
+def hard_steady_why(what: str, duration_s: float, speed_mps: float, share: float,
+                    heart_rate: float) -> str:
+    """``tempo: 25:01 at 4:20/km, 92 % of your threshold pace grade-adjusted, heart rate
+    171``: the ``why`` of a hard steady stretch (``what`` is :data:`TEMPO` or
+    :data:`THRESHOLD`, ``share`` its grade-adjusted speed over the threshold speed)."""
+    heart = "" if not np.isfinite(heart_rate) else f", heart rate {heart_rate:.0f}"
+    return (f"{what}: {fmt_duration(duration_s)} at {fmt_pace(speed_mps)}, "
+            f"{100 * share:.0f} % of your threshold pace grade-adjusted{heart}")
+
+
 def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float,
                   threshold_speed_mps: float) -> None:
     """Set the ``why`` of every work effort (sprints and hills alone, reps as a set) and of
@@ -51,11 +61,8 @@ def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float,
         if bout.kind == EffortKind.STEADY:
             share = bout.effort_mps / threshold_speed_mps
             what = THRESHOLD if share >= run.rules.at_threshold_x else TEMPO
-            heart = ("" if not np.isfinite(bout.heart_rate)
-                     else f", heart rate {bout.heart_rate:.0f}")
-            bout.why = (f"{what}: {fmt_duration(bout.duration_s)} at "
-                        f"{fmt_pace(bout.speed_mps)}, {100 * share:.0f} % of your threshold "
-                        f"pace grade-adjusted{heart}")
+            bout.why = hard_steady_why(what, bout.duration_s, bout.speed_mps, share,
+                                       bout.heart_rate)
         elif bout.kind == EffortKind.SPRINT:
             bout.why = _sprint_why(run, bout, top_speed_mps)
         elif bout.kind == EffortKind.HILL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Sequence
@@ -9,15 +10,36 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from legday.calibration import AthleteProfile
+from legday.charts.activity import RunIntensity
+from legday.charts.season import RECENT_WEEKS
+from legday.efforts.rules import RULES
 from legday.findings import Finding
 from legday.schema import SEVERITIES
 from legday.season import Season
+from legday.store import ShareContext
 from legday.ui.state import Access, library
+from legday.units import Units
 
 SEVERITY_ICONS = {"good": ":material/check_circle:", "info": ":material/lightbulb:",
                   "warning": ":material/warning:"}
 VERDICT_WORDS = {"yes": "Yes — it counted as leg day", "partly": "Partly",
                  "no": "No — not a leg day"}
+#: Each finding's code in plain words, as a heading for people.
+FINDING_TITLES = {
+    "leg_day": "leg day",
+    "ramp_spike": "sudden jump",
+    "flat_progression": "no progression",
+    "maintenance_only": "maintenance only",
+    "neglected_muscles": "muscles left out",
+    "low_strength_frequency": "few strength sessions",
+    "no_single_leg_work": "no single-leg work",
+    "low_type2_share": "few hard efforts",
+    "too_much_hard": "a lot of hard running",
+    "hard_days_not_hard": "hard days not hard",
+    "high_mileage_cut_lifting": "more running, less lifting",
+    "light_week_ramp_lifting": "light week, lifting stepped up",
+}
 _PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
 
 
@@ -36,6 +58,15 @@ def coach_notes(notes: pd.DataFrame) -> None:
             st.caption(f"— {literal(note.author or 'coach')}")
 
 
+def shared_with(access: Access) -> str:
+    """``Read-only view shared with Coach Kim``: the share link's label names who it was
+    made for (the athlete's name is not the link's to give), escaped for Markdown."""
+    label = access.ctx.label if isinstance(access.ctx, ShareContext) else None
+    if label and label.strip():
+        return f"Read-only view shared with {literal(label)}"
+    return "Read-only shared view"
+
+
 def banners(access: Access) -> None:
     """Say whose data this is when it is not simply the viewer's own."""
     if access.is_sample:
@@ -45,8 +76,36 @@ def banners(access: Access) -> None:
                 "activities.", icon=":material/science:")
     elif access.mode == "share":
         notes = " You can add coach notes to each week." if access.can_add_notes else ""
-        st.info(f"**Read-only view shared by {literal(access.athlete)}.** The start and end "
+        st.info(f"**{shared_with(access)}.** The start and end "
                 f"of every track are hidden for privacy.{notes}", icon=":material/link:")
+
+
+def finding_title(code: str) -> str:
+    """A finding's heading in plain words (its code with spaces when it has none)."""
+    return FINDING_TITLES.get(code, code.replace("_", " "))
+
+
+def intensity_cards(intensity: RunIntensity | None, profile: AthleteProfile,
+                    units: Units) -> None:
+    """How hard a run was for this athlete: pace against their threshold, heart rate."""
+    if intensity is None:
+        return
+    cards = st.columns(4)
+    cards[0].metric(
+        "of your threshold pace", f"{100 * intensity.threshold_share:.0f} %",
+        help=f"The run's grade-adjusted pace over moving time against your threshold pace "
+             f"({units.fmt_pace(profile.threshold_speed_mps)}, "
+             f"{profile.source('threshold_speed_mps')}): under "
+             f"{RULES.work_x_threshold:.0%} is easy running, from "
+             f"{RULES.tempo_x_threshold:.0%} tempo, from {RULES.at_threshold_x:.0%} threshold "
+             "or a race.")
+    heart = math.isfinite(intensity.heart_rate)
+    cards[1].metric("heart rate (bpm)", f"{intensity.heart_rate:.0f}" if heart else "-",
+                    help="Mean over moving time.")
+    cards[2].metric("of your max heart rate",
+                    f"{100 * intensity.max_hr_share:.0f} %" if heart else "-",
+                    help=f"Your max heart rate {profile.max_hr:.0f} "
+                         f"({profile.source('max_hr')}).")
 
 
 def empty_state(message: str) -> None:
@@ -62,13 +121,30 @@ def findings_list(findings: Sequence[Finding], *, skip_leg_day: bool = True) -> 
         return
     for finding in sorted(shown, key=lambda f: order.get(f.severity, 9)):
         icon = SEVERITY_ICONS.get(finding.severity, "•")
-        st.markdown(f"{icon} **{finding.code.replace('_', ' ')}** — {finding.message}")
+        st.markdown(f"{icon} **{finding_title(finding.code)}** — {finding.message}")
 
 
 def week_picker(weeks: pd.DataFrame, *, key: str, label: str = "Week") -> str:
     """Choose an ISO week (latest first)."""
     options = list(reversed([str(w) for w in weeks.index]))
     return str(st.selectbox(label, options, index=0, key=key))
+
+
+def week_range(weeks: pd.DataFrame, *, selected: str, key: str,
+               recent: int = RECENT_WEEKS) -> pd.DataFrame:
+    """The weeks the charts show, chosen on a slider: by default the ``recent`` weeks up to
+    the latest, or up to a little after ``selected`` when that is older."""
+    options = [str(w) for w in weeks.index]
+    if len(options) <= recent:
+        return weeks
+    end = len(options) - 1
+    if selected in options and options.index(selected) < end - recent + 1:
+        end = min(options.index(selected) + 2, end)
+    start, stop = st.select_slider(
+        "Weeks in the charts", options=options, value=(options[end - recent + 1], options[end]),
+        key=f"{key}_{selected}", help=f"The charts open on {recent} weeks around the chosen "
+                                      "one; drag either end to see more of the season.")
+    return weeks.loc[str(start):str(stop)]
 
 
 def findings_by_week(findings: Sequence[Finding], codes: Sequence[str], *,
@@ -82,7 +158,7 @@ def findings_by_week(findings: Sequence[Finding], codes: Sequence[str], *,
         return 0
     for finding in sorted(shown, key=lambda f: f.week, reverse=True):
         icon = SEVERITY_ICONS.get(finding.severity, "•")
-        st.markdown(f"{icon} **{finding.week}** · {finding.code.replace('_', ' ')} — "
+        st.markdown(f"{icon} **{finding.week}** · {finding_title(finding.code)} — "
                     f"{finding.message}")
     return len(shown)
 

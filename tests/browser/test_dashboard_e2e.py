@@ -67,7 +67,7 @@ def test_upload_see_efforts_visit_every_page_and_share(app_url: str, browser_pag
         wait_idle(page)
         page.wait_for_timeout(800)
         text = _text(page)
-        assert "Read-only view shared by Coach Kim" in text, text[:500]
+        assert "Read-only view shared with Coach Kim" in text, text[:500]
         assert page.locator("[data-testid='stFileUploader']").count() == 0
         nav = str(page.inner_text("[data-testid='stSidebar']"))
         assert "Overview" in nav and "Imbalance" in nav

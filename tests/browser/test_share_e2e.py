@@ -68,7 +68,7 @@ def _coach_sees_only_the_share(page: Any, token: str) -> str:
     assert f"share={token}" in page.url, page.url
     main = str(page.inner_text("[data-testid='stMain']"))
     sidebar = str(page.inner_text("[data-testid='stSidebar']"))
-    assert "Read-only view shared by Coach Kim" in main, main[:500]
+    assert "Read-only view shared with Coach Kim" in main, main[:500]
     links = [str(t).split("\n")[-1].strip() for t in  # after the icon's name
              page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").all_inner_texts()]
     assert links == SHARED_PAGES, links

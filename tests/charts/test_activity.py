@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,23 @@ def test_the_profile_shades_every_work_and_recovery_effort(intervals):
     assert fig.layout.xaxis3.title.text == "distance (mi)"
     pace_axis = fig.layout.yaxis.range
     assert pace_axis[0] > pace_axis[1]  # faster pace is higher up
-    assert {t.name for t in fig.data} >= {"pace", "grade-adjusted pace", "elevation",
-                                           "heart rate", "interval"}
+    names = {re.sub(r"\d+-s", "N-s", t.name) for t in fig.data}
+    assert names >= {"pace, N-s average", "pace, every second",
+                     "grade-adjusted pace, N-s average", "elevation", "heart rate", "interval"}
+
+
+def test_pace_and_grade_adjusted_pace_differ_in_colour_and_dash_and_raw_pace_is_faint(
+        intervals):
+    _, prepared, efforts = intervals
+    fig = activity_profile(prepared, efforts)
+    lines = {re.sub(r"\d+-s", "N-s", t.name): t for t in fig.data if t.name}
+    pace = lines["pace, N-s average"]
+    gap = lines["grade-adjusted pace, N-s average"]
+    raw = lines["pace, every second"]
+    assert pace.line.color != gap.line.color
+    assert (pace.line.dash or "solid") != (gap.line.dash or "solid")
+    assert raw.opacity < 0.5 and raw.line.width < pace.line.width
+    assert all(t.showlegend is not False for t in (pace, gap, raw))
 
 
 def test_the_efforts_table_shows_local_times_and_chosen_units(intervals):
@@ -74,5 +90,7 @@ def test_the_efforts_table_shows_local_times_and_chosen_units(intervals):
     table = efforts_table(efforts, Units("km"), activity.utc_offset_s)
     assert len(table) == len(efforts)
     assert table["start"].iloc[0] == "18:12:00"  # local (Dublin, UTC+1); 17:12 in UTC
-    assert table["pace"].str.endswith("/km").all()
+    paced = table["pace"] != ""
+    assert paced.sum() >= len(table) - (efforts["kind"] == "recovery").sum()
+    assert table["pace"][paced].str.endswith("/km").all()
     assert (table["why"] == efforts["why"]).all()

@@ -46,7 +46,7 @@ def test_the_weekly_mix_stacks_every_kind_in_its_colour_and_overlays_lifting(wee
     assert [b.name for b in bars] == ["steady", "recovery", "hill", "interval", "sprint"]
     assert all(b.marker.color == EFFORT_COLOURS[b.name] for b in bars)
     lifts = {t.name: list(t.y) for t in fig.data if t.type == "scatter"}
-    assert lifts["lower lifting"][0] == 1 and pd.isna(lifts["lower lifting"][1])
+    assert lifts["lower-body lifting"][0] == 1 and pd.isna(lifts["lower-body lifting"][1])
     assert fig.layout.yaxis.title.text == "running (min)"
 
 
@@ -147,3 +147,70 @@ def test_load_and_hard_easy_charts_carry_their_series(weeks):
     hard = charts.hard_easy(weeks, 0.25)
     guide = next(t for t in hard.data if t.name == "25% guide")
     assert list(guide.y) == [25.0, 25.0]
+
+
+def test_strength_markers_of_one_week_stand_side_by_side_in_plain_words(weeks):
+    # W32 has a lower-body and an upper-body session: one count each, the same height.
+    weeks = weeks.assign(strength_full_body=[0, 1, 0])
+    fig = charts.weekly_mix(weeks)
+    markers = [t for t in fig.data if t.type == "scatter"]
+    assert {t.name for t in markers} == {"lower-body lifting", "upper-body lifting",
+                                         "full-body lifting"}
+    assert fig.layout.scattermode == "group"  # same week, same count: beside, not on top
+    assert len({t.offsetgroup for t in markers}) == len(markers)
+    lower = next(t for t in markers if t.name == "lower-body lifting")
+    assert lower.marker.size > max(t.marker.size for t in markers if t is not lower)
+
+
+def _season(n: int) -> pd.DataFrame:
+    """``n`` weeks from 2025-W01 on, each a copy of the fixture's first week."""
+    labels = [f"{monday:%G-W%V}" for monday in pd.date_range("2024-12-30", periods=n,
+                                                              freq="7D")]
+    return pd.DataFrame({"steady_s": [3600.0] * n, "run_s": [3600.0] * n,
+                         "strength_lower": [1] * n, "strength_sessions": [1] * n,
+                         "leg_day": ["yes"] * n, "leg_day_reasons": [["lower"]] * n},
+                        index=pd.Index(labels, name="week"))
+
+
+@pytest.mark.parametrize("chart", [charts.weekly_mix, charts.leg_day_strip, charts.progression,
+                                   charts.load_chart, charts.monotony_strain,
+                                   charts.distance_chart, charts.fibre_share, charts.hard_easy])
+def test_a_long_season_opens_on_its_latest_16_weeks_with_month_ticks(chart):
+    season = _season(40)
+    fig = chart(season)
+    assert list(fig.layout.xaxis.range) == [40 - 16 - 0.5, 40 - 0.5]
+    texts = list(fig.layout.xaxis.ticktext)
+    assert texts[:3] == ["Jan<br>2025", "Feb", "Mar"]
+    assert len(texts) == 10  # January to October
+    assert list(fig.layout.xaxis.tickvals)[1] == "2025-W06"  # Monday 3 February
+
+
+def test_a_short_season_labels_every_week_with_its_monday():
+    fig = charts.weekly_mix(_season(6))
+    assert fig.layout.xaxis.range is None
+    assert list(fig.layout.xaxis.ticktext)[:2] == ["W01<br>30 Dec", "W02<br>6 Jan"]
+
+
+def test_the_selected_week_is_outlined_and_brought_into_view():
+    season = _season(40)
+    fig = charts.leg_day_strip(season, selected="2025-W10")
+    assert list(fig.layout.xaxis.range) == [11 - 16 + 0.5, 11 + 0.5]  # W10 near the right
+    outlines = [s for s in fig.layout.shapes if s.layer == "above"]
+    assert [(s.x0, s.x1) for s in outlines] == [(8.5, 9.5)]
+    recent = charts.progression(season, selected="2025-W40")
+    assert list(recent.layout.xaxis.range) == [23.5, 39.5]
+    panels = {s.xref for s in recent.layout.shapes}
+    assert panels == {"x", "x2", "x3", "x4"}  # the week outlined in every panel
+    whole = charts.weekly_mix(season, last=None)
+    assert whole.layout.xaxis.range is None
+
+
+def test_an_empty_progression_panel_starts_at_zero_not_below(weeks):
+    fig = charts.progression(weeks.assign(lower_tonnage_kg=0.0))
+    assert {fig.layout[f"yaxis{n}"].rangemode for n in ("", "2", "3", "4")} == {"nonnegative"}
+
+
+@pytest.mark.parametrize("chart", [charts.load_chart, charts.monotony_strain, charts.hard_easy])
+def test_a_right_hand_axis_gets_its_own_round_ticks(chart, weeks):
+    # plotly.js would otherwise sync an overlaying axis to the left one: 27.8, 55.5, 83.3...
+    assert chart(weeks).layout.yaxis2.tickmode == "auto"

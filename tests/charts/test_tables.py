@@ -27,11 +27,19 @@ def test_laps_are_numbered_in_local_time_with_pace_in_the_chosen_unit():
     assert list(table["start"]) == ["18:12:00", "18:17:00"]
     assert list(table["time"]) == ["5:00", "2:05"]  # no timer time: the elapsed time
     assert list(table["pace"]) == ["5:00/km", "5:12/km"]
-    assert list(table["trigger"]) == ["distance", "-"]
+    assert list(table["trigger"]) == ["distance", ""]  # unknown: an empty cell
+    assert list(table["intensity"]) == ["active", "rest"]  # a planned workout's steps
     miles = laps_table(_laps(), Units("mi"))
     assert miles["distance"].iloc[0] == "0.62 mi"
     assert miles["pace"].iloc[0] == "8:03/mi"
     assert miles["start"].iloc[0] == "17:12:00"
+
+
+def test_the_same_intensity_on_every_lap_says_nothing_and_is_left_out():
+    laps = pd.concat([_laps()] * 3, ignore_index=True).assign(intensity="active")
+    assert (laps_table(laps)["intensity"] == "").all()
+    auto = _laps().assign(intensity=["interval", "rest"], trigger=["distance", "manual"])
+    assert list(laps_table(auto)["intensity"]) == ["", "rest"]
 
 
 def test_no_laps_give_an_empty_table_with_the_columns():

@@ -8,10 +8,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from legday.charts.activity import default_profile_axis
 from legday.efforts import headline
 from legday.model import haversine_m
 from legday.store import (
     create_share,
+    import_paths,
     list_activities,
     load_activity,
     load_efforts,
@@ -85,12 +87,22 @@ def test_a_run_named_in_the_url_shows_its_efforts_shaded_and_its_laps(make_app, 
     shaded = {s["fillcolor"] for s in figures(at)[1]["layout"].get("shapes", [])}
     assert shaded  # hill, interval, sprint or recovery efforts are bands on the profile
     assert len(at.dataframe[1].value) == laps
-    assert figures(at)[1]["layout"]["xaxis3"]["title"]["text"] == "distance (km)"
-    at.radio(key="profile_x").set_value("time").run()
+    # A workout opens on the clock, so its rests keep their length; distance on request.
+    assert default_profile_axis(stored) == "time"
+    assert figures(at)[1]["layout"]["xaxis3"]["title"]["text"].startswith("elapsed time (min")
+    at.radio(key="profile_x").set_value("distance").run()
     assert not at.exception
     axes = figures(at)[1]["layout"]
     bottom = max((k for k in axes if k.startswith("xaxis")), key=lambda k: k[5:] or "1")
-    assert axes[bottom]["title"]["text"] == "moving time (min)"
+    assert axes[bottom]["title"]["text"] == "distance (km)"
+    # Another run opens on its own default, and the workout again on the clock.
+    newest = int(_listing(sample_db).sort_values("start_utc")["activity_id"].iloc[-1])
+    at.selectbox(key="activity_pick").set_value(newest).run()
+    at.selectbox(key="activity_pick").set_value(activity_id).run()
+    assert not at.exception
+    assert at.radio(key="profile_x").value == "time"
+    # The table shows blank cells, never None or nan, and a pace only where it ran.
+    assert not table.isin(["None", "nan", "-"]).any().any()
 
 
 def test_a_link_with_markdown_for_an_activity_shows_it_as_typed(make_app, sample_db):
@@ -199,3 +211,33 @@ def test_the_plan_is_shown_beside_the_detection(make_app, sample_db):
     easy = _activity_id(sample_db, "2026-08-06-easy.fit")
     at = make_app(sample_db, page=PAGE, query={"activity": str(easy)})
     assert "Plan beside detection" not in [h.value for h in at.subheader]
+
+
+def test_a_race_and_a_relay_leg_show_how_hard_they_were_not_a_plain_jog(make_app, tmp_path,
+                                                                      realdata):
+    export = realdata / "bulk" / "stravaexport__slalom007" / "activities"
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    store = open_store(url)
+    owner = store.athlete(LOCAL_ATHLETE)
+    files = {"race": "13312542661", "relay": "13480902521", "easy": "14204490666"}
+    # Easy runs the athlete labelled, so their easy pace is known as in a real library.
+    others = ["12360605296", "12453191666", "12754312092", "12836559898", "13075338599"]
+    report = import_paths(owner, [export / f"{f}.fit.gz" for f in [*files.values(), *others]])
+    assert report.imported == 8
+    listing = list_activities(owner)
+    store.close()
+    ids = {name: int(listing[listing["source"].str.contains(file_id)]["activity_id"].iloc[0])
+           for name, file_id in files.items()}
+    shown = {}
+    for name, activity_id in ids.items():
+        at = make_app(url, page=PAGE, sample=False, query={"activity": str(activity_id)})
+        assert not at.exception
+        metrics = {m.label: m.value for m in at.metric}
+        text = "\n".join(m.value for m in at.markdown)
+        shown[name] = (int(metrics["of your threshold pace"].rstrip(" %")), text)
+    assert shown["race"][0] >= 100
+    assert re.search(r"\*\*steady, threshold 20:\d\d \+ 1 stride\*\*", shown["race"][1])
+    assert 88 <= shown["relay"][0] < 100 and "**steady, tempo 1:43:58**" in shown["relay"][1]
+    assert "- tempo: 1:43:58 at 4:33/km" in shown["relay"][1]
+    assert "No work efforts" not in shown["relay"][1]
+    assert shown["easy"][0] < 85 and "No work efforts" in shown["easy"][1]

@@ -49,7 +49,7 @@ def test_a_share_link_still_opens_beyond_localhost(make_app, sample_db, listenin
     listening_on("0.0.0.0")
     at = make_app(sample_db, query={"share": token})
     assert not at.exception and not at.error
-    assert "Read-only view shared by Coach Kim" in at.info[0].value
+    assert "Read-only view shared with Coach Kim" in at.info[0].value
     assert at.get("plotly_chart")
 
 

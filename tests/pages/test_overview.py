@@ -66,4 +66,4 @@ def test_a_coach_note_shows_as_plain_text_to_coach_and_athlete(make_app, sample_
         assert not [body for body in unescaped
                     if any(raw in body for raw in ("tracker.example", "![", "](", "<img", "#"))]
     shown = " ".join(_rendered_as_markdown(coach))
-    assert "Read-only view shared by" in shown and "\\!\\[pixel\\]" in shown  # label escaped
+    assert "Read-only view shared with" in shown and "\\!\\[pixel\\]" in shown  # label escaped

@@ -47,7 +47,8 @@ def _shows_no_data(at) -> None:
 def test_a_valid_link_offers_exactly_the_four_read_only_pages(make_app, sample_db):
     at = make_app(sample_db, query={"share": _link(sample_db)})
     assert not at.exception
-    assert "Read-only view shared by Coach Kim" in at.info[0].value
+    assert "Read-only view shared with Coach Kim" in at.info[0].value
+    assert "shared with Coach Kim" in at.sidebar.caption[0].value  # the link's, not the athlete
     assert at.get("plotly_chart")
     # The navigation of this run: the four shared pages resolve, the private ones do not.
     for page in PRIVATE_PAGES:
@@ -62,7 +63,7 @@ def test_a_valid_link_offers_exactly_the_four_read_only_pages(make_app, sample_d
 def test_no_shared_page_has_a_write_widget(make_app, sample_db, page):
     at = make_app(sample_db, page, query={"share": _link(sample_db)})
     assert not at.exception
-    assert any("Read-only view shared by" in i.value for i in at.info)
+    assert any("Read-only view shared with" in i.value for i in at.info)
     for kind in WRITE_WIDGETS:
         assert not at.get(kind), f"{page} shows a {kind}"
     labels = [b.label.lower() for b in at.button]
@@ -195,7 +196,7 @@ def test_a_privacy_zone_reaches_the_next_coach_at_once(make_app, own_copy):
 def _is_shared_view_of(at, label: str) -> None:
     """The run shows the read-only view of ``label``'s link, with its four pages only."""
     assert not at.exception
-    assert any(f"Read-only view shared by {label}" in i.value for i in at.info)
+    assert any(f"Read-only view shared with {label}" in i.value for i in at.info)
     assert not any("sample season" in i.value for i in at.info)
     links = [link.proto.label for link in at.sidebar.get("page_link")]
     assert links == ["Overview", "Activity", "Overload", "Imbalance", "Legs today"]

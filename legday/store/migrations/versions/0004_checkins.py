@@ -1,7 +1,7 @@
 """Next-morning check-ins: one per athlete and date.
 
 Revision ID: 0004_checkins
-Revises: 0002_import_jobs
+Revises: 0003_strength_by_name
 Create Date: 2026-12-06
 """
 

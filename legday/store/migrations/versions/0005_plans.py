@@ -1,7 +1,7 @@
 """The plan in the name: an activity's description and the structured workout it followed.
 
 Revision ID: 0005_plans
-Revises: 0002_import_jobs
+Revises: 0004_checkins
 Create Date: 2026-12-06
 """
 
@@ -18,13 +18,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, no batch copy: on SQLite a batch rebuild drops the old activities table,
+# and with foreign keys on that cascades into every effort and strength entry.
 def upgrade() -> None:
-    with op.batch_alter_table("activities") as batch:
-        batch.add_column(sa.Column("description", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("workout", sa.JSON(), nullable=True))
+    op.add_column("activities", sa.Column("description", sa.Text(), nullable=True))
+    op.add_column("activities", sa.Column("workout", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("activities") as batch:
-        batch.drop_column("workout")
-        batch.drop_column("description")
+    op.drop_column("activities", "workout")
+    op.drop_column("activities", "description")
