@@ -117,7 +117,7 @@ def test_the_athlete_corrects_and_the_coach_sees_it(app_url: str, browser_page: 
     coach.goto(f"{app_url}/activity?share={token}&activity={intervals}")
     wait_idle(coach)
     main = str(coach.inner_text("[data-testid='stMain']"))
-    assert "Read-only view shared by Coach Kim" in main
+    assert "Read-only view shared with Coach Kim" in main
     assert "Corrected by the athlete" in main and "corrected by the athlete (was interval)" in main
     assert "Correct this run" not in main
     assert coach.get_by_role("button", name="Split").count() == 0
