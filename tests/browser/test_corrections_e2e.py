@@ -116,9 +116,11 @@ def test_the_athlete_corrects_and_the_coach_sees_it(app_url: str, browser_page: 
     coach = page.context.new_page()
     coach.goto(f"{app_url}/activity?share={token}&activity={intervals}")
     wait_idle(coach)
+    coach.get_by_text("Corrected by the athlete:").wait_for(timeout=60_000)
     main = str(coach.inner_text("[data-testid='stMain']"))
     assert "Read-only view shared with Coach Kim" in main
-    assert "Corrected by the athlete" in main and "corrected by the athlete (was interval)" in main
+    assert "Corrected by the athlete" in main, main[-1500:]
+    assert "corrected by the athlete (was interval)" in main, main[-1500:]
     assert "Correct this run" not in main
     assert coach.get_by_role("button", name="Split").count() == 0
     screenshot(coach, "corrections-coach")
