@@ -139,14 +139,25 @@ def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _other_km(week: dict[str, Any]) -> str:
+    metres = week.get("other_distance_m") or 0
+    if metres:
+        return f"{metres / 1000:.1f} km"
+    seconds = week.get("other_s") or 0
+    return f"{seconds / 60:.0f} min" if seconds else "-"
+
+
 def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
     from legday.checkins import AFTER_WORDS
 
-    rows = [["week", "run km", "type-II %", "lifts", "load AU", "leg day"]]
+    rows = [["week", "run km", "type-II %", "tempo min", "steep down m", "other", "lifts",
+             "load AU", "leg day"]]
     for week in payload["weeks"]:
         share = week["type2_share"]
         rows.append([week["week"], f"{week['run_distance_m'] / 1000:.1f}",
                      "-" if share is None else f"{100 * share:.0f}",
+                     f"{(week.get('tempo_s') or 0) / 60:.0f}",
+                     f"{week.get('steep_descent_m') or 0:.0f}", _other_km(week),
                      str(week["strength_sessions"]), f"{week['load'] or 0:.0f}",
                      week["leg_day"]])
     _table(rows, out)
@@ -155,6 +166,17 @@ def _weekly_text(payload: dict[str, Any], out: TextIO) -> None:
             if finding["code"] != "leg_day":
                 out.write(f"{week['week']}  {finding['severity']:<7}  {finding['code']}: "
                           f"{finding['message']}\n")
+    for note in payload.get("standing", []):
+        out.write(f"standing  {note['severity']:<7}  {note['code']} ({note['weeks']} weeks, "
+                  f"{note['first']} to {note['last']}): {note['message']} {note['action']}\n")
+    for month in payload.get("climbing", []):
+        share = month["climb_gap_share"]
+        gain = month["cadence_gain_spm"]
+        runs = f"{month['runs']} run" + ("" if month["runs"] == 1 else "s")
+        out.write(f"climbing  {month['month']}  {runs}: "
+                  f"{'-' if share is None else f'{100 * share:.0f} %'} of flat grade-adjusted "
+                  f"speed on 4-8 % climbs, cadence "
+                  f"{'-' if gain is None else f'{gain:+.0f}'} steps/min against the flat\n")
     for morning in payload["checkins"]:
         if morning["evidence"]:
             out.write(f"{morning['week']}  morning  {morning['evidence']}\n")

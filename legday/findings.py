@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from legday.routes import same_pace
-from legday.schema import HARD_RUN_KINDS, MINUTE_S, AnalysisSettings, Severity
+from legday.schema import HARD_RUN_KINDS, MINUTE_S, TEMPO_RUN_S, AnalysisSettings, Severity
+from legday.terrain import STEEP_DESCENT_PCT
 from legday.units import Units
 
 
@@ -82,58 +83,163 @@ def _day(date: pd.Timestamp) -> str:
 
 # --- leg day ------------------------------------------------------------------------------
 
+#: What each other sport is called in a sentence.
+SPORT_WORDS = {"ride": "cycling", "swim": "swimming", "walk": "walking", "hike": "hiking",
+               "other": "other sport"}
+
+
+def _duration_words(seconds: float) -> str:
+    """``40 s`` under a minute, else ``12 min``."""
+    return f"{_n(seconds)} s" if seconds < MINUTE_S else f"{_minutes(seconds)} min"
+
+
+def other_sports_words(week: pd.Series, units: Units) -> str:
+    """The week's other sports, ``115.0 km cycling, 45 min swimming`` ('' when none)."""
+    parts = []
+    for sport, word in SPORT_WORDS.items():
+        seconds = float(week.get(f"other_{sport}_s", 0.0) or 0.0)
+        metres = float(week.get(f"other_{sport}_distance_m", 0.0) or 0.0)
+        if metres > 0:
+            parts.append(f"{units.fmt_distance(metres, 1)} {word}")
+        elif seconds > 0:
+            parts.append(f"{_duration_words(seconds)} {word}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class LegDayEvidence:
+    """What a week gave the legs, sorted the way the verdict weighs it.
+
+    Attributes
+    ----------
+    session
+        The lower-body strength sessions, e.g. ``1 lower-body strength session (12
+        lower-body sets)``; '' when none.
+    short_sets
+        Lower-body sets short of a leg session; '' when none (or when there was one).
+    doses
+        Running that reached a real leg dose (each source's amount in
+        :class:`~legday.schema.AnalysisSettings`): hill reps, sprints, strides, interval
+        reps, type-II running in all, steep descents.
+    small
+        Type-II running or steep descent below a real dose (a handful of strides).
+    context
+        What else the week held: steady running only, tempo, upper-body lifting, other
+        sports, nothing.
+    """
+
+    session: str
+    short_sets: str
+    doses: list[str]
+    small: list[str]
+    context: list[str]
+
+    @property
+    def verdict(self) -> str:
+        """yes with a lower-body session; partly with a real running dose or some
+        lower-body sets; no otherwise."""
+        if self.session:
+            return "yes"
+        return "partly" if self.doses or self.short_sets else "no"
+
+    def reasons(self) -> list[str]:
+        """The sentences behind :attr:`verdict`, most weight first."""
+        below = ["below a real leg dose: " + ", ".join(self.small)] if self.small else []
+        if self.session:
+            return [self.session, *self.doses, *below, *self.context]
+        out = [*self.doses]
+        if self.short_sets:
+            out.append(self.short_sets)
+        out += below
+        if not self.doses:
+            return out + self.context
+        out.append("no lower-body strength session: running alone is at most partly a leg day")
+        return out + [c for c in self.context if c != NO_STRENGTH_SESSION]
+
+
+def leg_day_evidence(week: pd.Series, settings: AnalysisSettings) -> LegDayEvidence:
+    """The week's leg evidence (:class:`LegDayEvidence`); ``docs/weekly.md`` has the rule."""
+    s = settings
+    units = Units(s.distance_unit)
+    session = short_sets = ""
+    if week["leg_sessions"] > 0:
+        session = (f"{_plural(week['leg_sessions'], 'lower-body strength session')} "
+                   f"({_n(week['lower_sets'])} lower-body sets)")
+    elif week["lower_sets"] > 0:
+        short_sets = f"{_n(week['lower_sets'])} lower-body sets, short of a leg session"
+    doses: list[str] = []
+    small: list[str] = []
+    hill_s, hills = float(week["hill_s"]), int(week.get("hill_rep_count", 0))
+    hill_words = (f"{_duration_words(hill_s)} of hill efforts ({_plural(hills, 'effort')}, "
+                  f"{_n(week['hill_climb_m'])} m climbed)")
+    interval_s, reps = float(week["interval_work_s"]), int(week["interval_rep_count"])
+    interval_words = f"{_duration_words(interval_s)} of interval reps ({_plural(reps, 'rep')})"
+    sources = (
+        (hill_s > 0, hill_s >= s.leg_day_hill_s and hills >= s.leg_day_hill_reps, hill_words),
+        (interval_s > 0, interval_s >= s.leg_day_interval_s and reps >= s.leg_day_interval_reps,
+         interval_words),
+        (week["sprint_count"] > 0, week["sprint_count"] >= s.leg_day_sprint_count,
+         _plural(week["sprint_count"], "sprint")),
+        (week.get("stride_count", 0) > 0,
+         week.get("stride_count", 0) >= s.leg_day_stride_count,
+         _plural(week.get("stride_count", 0), "stride")))
+    for present, real, words in sources:
+        if real:
+            doses.append(words)
+        elif present:
+            small.append(words)
+    if not doses and week["type2_s"] >= s.leg_day_type2_s:
+        pieces = f" ({', '.join(small)})" if small else ""
+        doses.append(f"{_minutes(week['type2_s'])} min of type-II running in all{pieces}")
+        small = []
+    steep_m = float(week.get("steep_descent_m", 0.0) or 0.0)
+    steep_words = f"{_n(steep_m)} m of steep descent (> {_n(STEEP_DESCENT_PCT)} %) running"
+    if steep_m >= s.leg_day_steep_descent_m:
+        doses.append(steep_words + ": eccentric leg work")
+    elif steep_m >= 0.2 * s.leg_day_steep_descent_m:
+        small.append(steep_words)
+    return LegDayEvidence(session, short_sets, doses, small, _context(week, units))
+
+
 def leg_day(week: pd.Series, settings: AnalysisSettings) -> tuple[str, list[str]]:
     """The week's verdict, ``yes``, ``partly`` or ``no``, and its reasons.
 
-    yes: a leg session (:attr:`AnalysisSettings.leg_session_lower_sets`), or
-    type-II running above one of the leg-day amounts, or two weak sources;
-    partly: exactly one weak source (some hills, sprints, intervals or
-    lower-body sets below those amounts); no: steady running and upper-body
-    lifting only.
+    yes: a lower-body strength session (:attr:`AnalysisSettings.leg_session_lower_sets`);
+    partly: running that reached a real leg dose (hill reps, sprints, strides, interval
+    reps or type-II running in all, steep descents; minutes and reps, each amount a
+    setting), or lower-body sets short of a session; no: anything less.
     """
-    s = settings
-    units = Units(s.distance_unit)
-    strong: list[str] = []
-    weak: list[str] = []
-    if week["leg_sessions"] > 0:
-        strong.append(f"{_plural(week['leg_sessions'], 'lower-body strength session')} "
-                      f"({_n(week['lower_sets'])} lower-body sets)")
-    elif week["lower_sets"] > 0:
-        weak.append(f"{_n(week['lower_sets'])} lower-body sets, short of a leg session")
-    sources = (("hill_s", s.leg_day_hill_s,
-                lambda v: f"{_minutes(v)} min of hill efforts "
-                          f"({_n(week['hill_climb_m'])} m climbed)"),
-               ("sprint_count", s.leg_day_sprint_count, lambda v: _plural(v, "sprint")),
-               ("interval_work_s", s.leg_day_interval_s,
-                lambda v: f"{_minutes(v)} min of interval reps"))
-    for column, amount, words in sources:
-        value = float(week[column])
-        if value >= amount:
-            strong.append(words(value))
-        elif value > 0:
-            weak.append(words(value))
-    if not strong and week["type2_s"] >= s.leg_day_type2_s:
-        strong.append(f"{_minutes(week['type2_s'])} min of type-II running in all")
-    if strong or len(weak) >= 2:
-        return "yes", strong + weak
-    if weak:
-        return "partly", weak + _missing(week, units)
-    return "no", _missing(week, units)
+    evidence = leg_day_evidence(week, settings)
+    return evidence.verdict, evidence.reasons()
 
 
-def _missing(week: pd.Series, units: Units) -> list[str]:
+#: The context sentence of a week without lifting.
+NO_STRENGTH_SESSION = "no strength session"
+#: Less hard steady running than this is not named as tempo in the verdict. [s]
+TEMPO_NAMED_S = 5 * MINUTE_S
+
+
+def _context(week: pd.Series, units: Units) -> list[str]:
     out = []
-    if week["run_count"] > 0:
-        if week["type2_s"] == 0:
-            out.append(f"steady running only ({units.fmt_distance(week['run_distance_m'], 1)}):"
-                       " it maintains, it does not build")
+    tempo_s = float(week.get("tempo_s", 0.0) or 0.0)
+    if week["run_count"] > 0 and week["type2_s"] == 0 and tempo_s == 0:
+        out.append(f"steady running only ({units.fmt_distance(week['run_distance_m'], 1)}):"
+                   " it maintains, it does not build")
+    if tempo_s >= TEMPO_NAMED_S:
+        out.append(f"tempo {_duration_words(tempo_s)}: hard running, but aerobic work rather "
+                   "than leg strength")
     if week["strength_sessions"] > 0 and week["lower_sets"] == 0:
         sessions = _plural(week["strength_sessions"], "session")
         out.append(f"upper-body or core lifting only ({sessions})")
+    others = other_sports_words(week, units)
     if week["run_count"] == 0 and week["strength_sessions"] == 0:
-        out.append("no running or lifting recorded")
-    elif week["strength_sessions"] == 0:
-        out.append("no strength session")
+        out.append(f"no running or lifting; {others}" if others
+                   else "no running or lifting recorded")
+    else:
+        if week["strength_sessions"] == 0:
+            out.append(NO_STRENGTH_SESSION)
+        if others:
+            out.append(f"also {others}")
     return out
 
 
@@ -225,9 +331,15 @@ class RuleContext:
 
     @cached_property
     def hard_runs(self) -> dict[Any, list[tuple[pd.Timestamp, str]]]:
-        """The hard runs (:data:`legday.schema.HARD_RUN_KINDS`) by week as ``(date, primary)``,
-        by date (missing dates last; runs on one date in run-table order)."""
-        hard = self.runs[self.runs["primary"].isin(HARD_RUN_KINDS)]
+        """The hard runs (:data:`legday.schema.HARD_RUN_KINDS`, and steady runs with
+        :data:`legday.schema.TEMPO_RUN_S` of tempo, as ``tempo``) by week as ``(date,
+        primary)``, by date (missing dates last; runs on one date in run-table order)."""
+        runs = self.runs
+        tempo = (pd.to_numeric(runs["tempo_s"], errors="coerce").fillna(0.0) >= TEMPO_RUN_S
+                 if "tempo_s" in runs.columns else pd.Series(False, index=runs.index))
+        hard = runs[runs["primary"].isin(HARD_RUN_KINDS) | tempo].assign(
+            primary=runs["primary"].where(~tempo | runs["primary"].isin(HARD_RUN_KINDS),
+                                          "tempo"))
         rows: dict[Any, list[int]] = {}
         for k, week in enumerate(hard["week"].tolist()):
             rows.setdefault(week, []).append(k)
@@ -277,8 +389,8 @@ def rule_ramp_spike(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[F
     if np.isfinite(top) and top >= s.ramp_min_load_au and load > (1 + s.ramp_share) * top:
         yield Finding("ramp_spike", "warning",
                       f"Load {_n(load)} AU is {_n(100 * (load / top - 1))} % above your highest "
-                      f"of the previous {len(before)} weeks ({_n(top)} AU); described, not a "
-                      f"prediction: this week is {load / top:.1f} x your recent top.", label)
+                      f"of the previous {len(before)} weeks ({_n(top)} AU): "
+                      f"{load / top:.1f} x your recent top.", label)
     for column, min_change in s.ramp_min_change.items():
         values = ctx.column(weeks, column)
         before = values[max(0, i - 3):i]
@@ -375,16 +487,25 @@ def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[
     label = ctx.label(weeks, i)
     if week["run_s"] < s.min_run_s:
         return
-    if week["type2_share"] < s.min_type2_share:
+    tempo_s = float(week.get("tempo_s", 0.0) or 0.0)
+    tempo = (f"; tempo {_duration_words(tempo_s)} was hard, but not leg work"
+             if tempo_s >= TEMPO_NAMED_S else "")
+    # A real dose of type-II running is named by the verdict: no "few hard efforts" beside it.
+    running_dose = bool(leg_day_evidence(week, s).doses)
+    if week["type2_share"] < s.min_type2_share and not running_dose:
         yield Finding("low_type2_share", "warning",
-                      f"Only {_n(100 * week['type2_share'])} % of {_minutes(week['run_s'])} min "
-                      f"of running was hills, sprints or intervals "
-                      f"({_minutes(week['type2_s'], 1)} min); "
+                      f"Few hard efforts: only {_n(100 * week['type2_share'])} % of "
+                      f"{_minutes(week['run_s'])} min of running was hills, sprints or "
+                      f"intervals ({_minutes(week['type2_s'], 1)} min){tempo}; "
                       "type-II work is what builds the legs.", label)
     if week["hard_share"] > s.max_hard_share:
+        parts = [f"tempo {_duration_words(tempo_s)}"] if tempo_s else []
+        if week["type2_s"] > 0:
+            parts.append(f"hills, sprints and intervals {_duration_words(week['type2_s'])}")
         yield Finding("too_much_hard", "warning",
                       f"{_n(100 * week['hard_share'])} % of running was hard "
-                      f"({_minutes(week['hard_s'])} of {_minutes(week['run_s'])} min), above "
+                      f"({_minutes(week['hard_s'])} of {_minutes(week['run_s'])} min: "
+                      f"{', '.join(parts)}), above "
                       f"{_n(100 * s.max_hard_share)} %: keep the easy days easy.", label)
 
 
@@ -471,3 +592,78 @@ def weekly_findings(weeks: pd.DataFrame, runs: pd.DataFrame, strength: pd.DataFr
         for rule in RULES:
             findings.extend(rule(weeks, i, ctx))
     return pd.DataFrame(verdicts, index=weeks.index), findings
+
+
+# --- standing notes -------------------------------------------------------------------------
+
+#: Findings that, repeated week after week, say one thing about the season.
+STANDING_CODES: tuple[str, ...] = ("low_strength_frequency", "low_type2_share",
+                                   "no_single_leg_work")
+
+
+@dataclass(frozen=True)
+class StandingNote:
+    """One finding that fired in most weeks, said once, with what to do about it.
+
+    ``page`` names the dashboard page the ``action`` points to (``strength``: the
+    Strength log), '' when none.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    action: str
+    page: str
+    weeks: int
+    first: str
+    last: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "action": self.action, "page": self.page, "weeks": self.weeks,
+                "first": self.first, "last": self.last}
+
+
+def _standing_words(code: str, count: int, weeks: pd.DataFrame,
+                    settings: AnalysisSettings) -> tuple[str, str, str]:
+    """The message, the action and the page of a standing note."""
+    n = len(weeks)
+    if code == "low_strength_frequency":
+        total = int(weeks["strength_sessions"].sum())
+        if total == 0:
+            return (f"No strength session logged in any of the {n} weeks: legday judges your "
+                    "running alone, and running alone is at most partly a leg day.",
+                    "Log your lifting: Strength log (by hand, or a Strong or Hevy CSV).",
+                    "strength")
+        return (f"Fewer than {settings.min_strength_sessions} strength sessions in {count} of "
+                f"{n} weeks ({_plural(total, 'session')} in all): aim for "
+                f"{settings.min_strength_sessions}-3 a week; 15-20 min sessions count.",
+                "Log every session: Strength log (a session not logged does not count).",
+                "strength")
+    if code == "low_type2_share":
+        return (f"Few hard efforts in {count} of {n} weeks: under "
+                f"{_n(100 * settings.min_type2_share)} % of the running was hills, sprints or "
+                "intervals.", "Add one session of hill reps or sprints a week.", "")
+    return (f"Lower-body sets without a single-leg move in {count} of {n} weeks: running is "
+            "on one leg at a time.", "Add split squats, step-ups or single-leg deadlifts.", "")
+
+
+def fold_standing(weeks: pd.DataFrame, findings: list[Finding], settings: AnalysisSettings,
+                  ) -> tuple[list[Finding], list[StandingNote]]:
+    """Findings of :data:`STANDING_CODES` that fire in at least
+    :attr:`~AnalysisSettings.standing_min_weeks` weeks and in at least
+    :attr:`~AnalysisSettings.standing_share` of the season's weeks become one
+    :class:`StandingNote` each; the other findings are returned as they were."""
+    n = len(weeks)
+    notes: list[StandingNote] = []
+    folded: set[str] = set()
+    for code in STANDING_CODES:
+        fired = sorted({f.week for f in findings if f.code == code})
+        if len(fired) < max(settings.standing_min_weeks, settings.standing_share * n):
+            continue
+        severity = next(f.severity for f in findings if f.code == code)
+        message, action, page = _standing_words(code, len(fired), weeks, settings)
+        notes.append(StandingNote(code, severity, message, action, page, len(fired),
+                                  fired[0], fired[-1]))
+        folded.add(code)
+    return [f for f in findings if f.code not in folded], notes

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from legday.charts import season as season_charts
+from legday.charts import trends
 from legday.charts.checkins import legs_after_chart
 from legday.checkins import legs_after
 from legday.corrections import corrections_html
@@ -70,6 +71,24 @@ def _findings_html(weeks: pd.DataFrame) -> str:
         items.append(f"<h3>{html.escape(str(label))} — leg day: {verdict}</h3>"
                      f"<p class='reasons'>{reasons}</p><ul>{lines}</ul>")
     return "\n".join(items)
+
+
+def _standing_html(season: Season) -> str:
+    if not season.standing:
+        return ""
+    items = "".join(f"<li class='{html.escape(n.severity)}'><b>{html.escape(n.code)}</b> "
+                    f"({n.weeks} weeks, {html.escape(n.first)} to {html.escape(n.last)}): "
+                    f"{html.escape(n.message)} <i>{html.escape(n.action)}</i></li>"
+                    for n in season.standing)
+    return f"<h2>Standing notes</h2>\n<ul>{items}</ul>"
+
+
+def _months_of(climbing: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The climbing months that overlap the report's weeks."""
+    if table.empty or climbing.empty:
+        return climbing.iloc[:0]
+    first = str(table["week_start"].iloc[0])[:7]
+    return climbing[[str(m) >= first for m in climbing.index]]
 
 
 def _soreness(value: float) -> str:
@@ -149,6 +168,8 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
         season_charts.progression(table),
         season_charts.load_chart(table),
         season_charts.hard_easy(table, season.settings.max_hard_share),
+        trends.downhill_trend(table),
+        trends.climbing_trend(_months_of(season.climbing, table)),
         season_charts.region_balance(table),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True),
@@ -158,10 +179,15 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
     metres = float(table["run_distance_m"].sum()) if not table.empty else 0.0
     type2_s = float(table["type2_s"].sum()) if not table.empty else 0.0
     sessions = int(table["strength_sessions"].sum()) if not table.empty else 0
-    cards = (f"<div class='card'>leg days<b>{yes} of {len(table)}</b></div>"
+    partly = int((table["leg_day"] == "partly").sum()) if not table.empty else 0
+    steep_m = float(table["steep_descent_m"].sum()) if not table.empty else 0.0
+    other_m = float(table["other_distance_m"].sum()) if not table.empty else 0.0
+    cards = (f"<div class='card'>leg days<b>{yes} of {len(table)}</b>{partly} partly</div>"
              f"<div class='card'>running<b>{units.fmt_distance(metres, 0)}</b></div>"
              f"<div class='card'>type-II running<b>{type2_s / MINUTE_S:.0f} min</b></div>"
-             f"<div class='card'>strength sessions<b>{sessions}</b></div>")
+             f"<div class='card'>strength sessions<b>{sessions}</b></div>"
+             f"<div class='card'>steep descent<b>{steep_m:.0f} m</b></div>"
+             f"<div class='card'>other sports<b>{units.fmt_distance(other_m, 0)}</b></div>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>legday report — {html.escape(athlete)}</title>
@@ -173,7 +199,9 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
 <div class="cards">{cards}</div>
 <p>Weeks are ISO weeks in the athlete's local time. Load is in session-RPE units;
 load ratios describe the training, they do not predict injuries.
-<span class="model">Running's muscle share is a model, not a measurement.</span></p>
+<span class="model">Running's muscle share is a model, not a measurement.</span>
+{html.escape(trends.CLIMBING_PROXY)}</p>
+{_standing_html(season)}
 {charts}
 <h2>Legs the morning after</h2>
 <p>Each check-in judges the day before it: heavy or sore legs mean the legs were loaded.</p>

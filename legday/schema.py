@@ -47,8 +47,13 @@ WORK_KIND_ORDER: Final[tuple[str, ...]] = tuple(k for k in EFFORT_KINDS if k in 
 TYPE2_KINDS: Final[tuple[str, ...]] = tuple(sorted(str(k) for k in WORK_KINDS))
 #: A run's primary kind is one of these (recovery never is).
 PRIMARY_KINDS: Final[tuple[str, ...]] = ("steady", "hill", "sprint", "interval")
+#: Sports other than running and lifting, as the weekly table splits them (any other
+#: non-running, non-strength sport counts as ``other``).
+OTHER_SPORTS: Final[tuple[str, ...]] = ("ride", "swim", "walk", "hike", "other")
 #: Run primary kinds that make a hard day.
 HARD_RUN_KINDS: Final[tuple[str, ...]] = ("interval", "hill", "sprint")
+#: A steady run with at least this much tempo or threshold running is a hard day too. [s]
+TEMPO_RUN_S: Final = 600.0
 #: Strength session kinds.
 STRENGTH_KINDS: Final[tuple[str, ...]] = ("lower", "upper", "core", "full_body", "unknown")
 #: Strength session kinds that are leg sessions whatever their set count.
@@ -94,16 +99,21 @@ RUN_COLUMNS: Final[Mapping[str, str]] = {
     "activity_id": "", "file": "", "start_utc": "UTC", "local_start": "local time",
     "date": "local date", "week": "ISO week", "sport": "", "primary": "effort kind",
     "moving_s": "s", "distance_m": "m", "speed_mps": "m/s", "elevation_gain_m": "m",
-    "has_hr": "", "load_au": "AU", "load_method": "", "trimp": "TRIMP", "route_id": ""}
+    "has_hr": "", "load_au": "AU", "load_method": "", "trimp": "TRIMP", "route_id": "",
+    "tempo_s": "s", "descent_m": "m", "steep_descent_m": "m", "steep_descent_s": "s",
+    "climb_s": "s",
+    "flat_s": "s", "climb_cadence_spm": "steps/min", "flat_cadence_spm": "steps/min",
+    "climb_gap_mps": "m/s", "flat_gap_mps": "m/s"}
 #: One row per effort of every run.
 EFFORT_TABLE_COLUMNS: Final[Mapping[str, str]] = {
     "activity_id": "", "date": "local date", "week": "ISO week", "kind": "effort kind",
     "duration_s": "s", "moving_s": "s", "distance_m": "m", "elevation_gain_m": "m",
-    "gap_speed_mps": "m/s", "heart_rate": "1/min", "is_hard": ""}
+    "gap_speed_mps": "m/s", "heart_rate": "1/min", "is_hard": "", "is_stride": "",
+    "is_tempo": ""}
 #: One row per ride, swim, walk or other non-running, non-strength session.
 OTHER_COLUMNS: Final[Mapping[str, str]] = {
     "activity_id": "", "date": "local date", "week": "ISO week", "sport": "",
-    "moving_s": "s", "load_au": "AU", "load_method": ""}
+    "moving_s": "s", "distance_m": "m", "load_au": "AU", "load_method": ""}
 
 #: The strength entries frame (logs, FIT sets, Strava rows) as read and stored: column ->
 #: dtype. A log's own unit is kept for ``duration_min``, as the logs and legday's CSV write it.
@@ -124,20 +134,32 @@ ENTRY_COLUMNS: Final[Mapping[str, str]] = {
 }
 
 #: The weekly table, one row per ISO week; ``{kind}`` is each of :data:`EFFORT_KINDS`,
-#: ``{strength_kind}`` each of :data:`STRENGTH_KINDS`, ``{muscle}`` each muscle group.
+#: ``{strength_kind}`` each of :data:`STRENGTH_KINDS`, ``{muscle}`` each muscle group,
+#: ``{sport}`` each of :data:`OTHER_SPORTS`.
 WEEKLY_COLUMNS: Final[Mapping[str, str]] = {
     "week_start": "date", "run_count": "runs", "run_distance_m": "m",
     "{kind}_s": "s", "{kind}_distance_m": "m", "run_s": "s", "type2_s": "s",
-    "type2_share": "1", "hill_climb_m": "m", "sprint_count": "efforts",
-    "interval_work_s": "s", "interval_rep_count": "reps", "hard_s": "s", "easy_s": "s",
-    "hard_share": "1", "strength_sessions": "sessions", "strength_{strength_kind}": "sessions",
-    "strength_s": "s", "lower_sets": "sets", "upper_sets": "sets", "core_sets": "sets",
-    "leg_sessions": "sessions",
+    "type2_share": "1", "hill_climb_m": "m", "hill_rep_count": "efforts",
+    "sprint_count": "efforts", "stride_count": "efforts",
+    "interval_work_s": "s", "interval_rep_count": "reps", "tempo_s": "s", "hard_s": "s",
+    "easy_s": "s", "hard_share": "1", "descent_m": "m", "steep_descent_m": "m",
+    "steep_descent_s": "s", "strength_sessions": "sessions",
+    "strength_{strength_kind}": "sessions", "strength_s": "s", "lower_sets": "sets",
+    "upper_sets": "sets", "core_sets": "sets", "leg_sessions": "sessions",
     "single_leg_sessions": "sessions", "lower_tonnage_kg": "kg", "sets_{muscle}": "sets",
-    "run_{muscle}_s": "s", "other_count": "sessions", "other_s": "s", "load": "AU",
+    "run_{muscle}_s": "s", "other_count": "sessions", "other_s": "s", "other_distance_m": "m",
+    "other_{sport}_s": "s", "other_{sport}_distance_m": "m", "load": "AU",
     "load_runs": "AU", "load_strength": "AU", "load_other": "AU", "atl": "AU/day",
     "ctl": "AU/day", "acute_chronic": "1", "ramp_pct": "%", "ramp_3w_pct": "%",
     "monotony": "1", "strain": "AU", "leg_day": "", "leg_day_reasons": "", "findings": ""}
+
+#: The climbing trend, one row per calendar month (``legday.weekly.climbing_table``): the
+#: runs with enough moderate climbing and flat running (``legday.terrain``), their medians.
+CLIMBING_COLUMNS: Final[Mapping[str, str]] = {
+    "month_start": "date", "runs": "runs", "climb_s": "s", "flat_s": "s",
+    "climb_cadence_spm": "steps/min", "flat_cadence_spm": "steps/min",
+    "cadence_gain_spm": "steps/min", "climb_gap_mps": "m/s", "flat_gap_mps": "m/s",
+    "climb_gap_share": "1"}
 
 # --- the athlete's heart rates --------------------------------------------------------------
 
@@ -244,13 +266,28 @@ class AnalysisSettings:
         6.0, "sets", "a strength session with at least this many lower-body sets is a "
         "leg session (kind lower always is)")
     leg_day_hill_s: float = _setting(
-        300.0, "s", "hill efforts that on their own make a leg day")
+        300.0, "s", "hill efforts that, with enough reps, are a real leg dose (partly leg day)")
+    leg_day_hill_reps: int = _setting(
+        4, "efforts", "... and at least this many hill efforts")
     leg_day_sprint_count: int = _setting(
-        6, "sprints", "sprints and strides that on their own make a leg day")
+        6, "sprints", "sprints near top speed that are a real leg dose (strides apart)")
+    leg_day_stride_count: int = _setting(
+        16, "strides", "strides in a week that add up to a real leg dose (a handful after an "
+        "easy run is not one)")
     leg_day_interval_s: float = _setting(
-        600.0, "s", "interval reps that on their own make a leg day")
+        600.0, "s", "interval reps that, with enough reps, are a real leg dose")
+    leg_day_interval_reps: int = _setting(
+        4, "reps", "... and at least this many reps")
     leg_day_type2_s: float = _setting(
         900.0, "s", "... or this much type-II running of any kind together")
+    leg_day_steep_descent_m: float = _setting(
+        150.0, "m", "elevation lost on steep descents (> 8 %) at running speed that is a real "
+        "eccentric leg dose")
+    standing_min_weeks: int = _setting(
+        4, "weeks", "a finding that fires in at least this many weeks...")
+    standing_share: float = _setting(
+        0.75, "1", "... and in at least this share of the season's weeks becomes one standing "
+        "note instead of a line every week")
     maintenance_weeks: int = _setting(
         3, "weeks", "maintenance_only: the same route at the same pace in this many "
         "consecutive weeks")

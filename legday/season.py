@@ -25,7 +25,7 @@ from legday.checkins import (
     week_evidence,
 )
 from legday.efforts import RunClassification, classify_activities
-from legday.findings import Finding, weekly_findings
+from legday.findings import Finding, StandingNote, fold_standing, weekly_findings
 from legday.model import Activity
 from legday.schema import AnalysisSettings
 from legday.strength import log as strength_log
@@ -34,6 +34,7 @@ from legday.strength.running_share import running_muscle_seconds
 from legday.units import Units
 from legday.weekly import (
     athlete_heart_rates,
+    climbing_table,
     other_table,
     run_tables,
     strength_table,
@@ -41,7 +42,8 @@ from legday.weekly import (
 )
 
 #: Decimals kept in the JSON per column suffix (others: 2).
-_DIGITS = (("_m", 0), ("_s", 0), ("_kg", 0), ("_share", 3), ("_pct", 1),
+_DIGITS = (("_m", 0), ("_s", 0), ("_kg", 0), ("_share", 3), ("_pct", 1), ("_spm", 1),
+           ("_mps", 2),
            ("load", 0), ("load_runs", 0), ("load_strength", 0), ("load_other", 0),
            ("strain", 0), ("atl", 1), ("ctl", 1))
 
@@ -60,7 +62,12 @@ class Season:
     entries
         The annotated strength entries (logs and strength activities).
     findings
-        Every finding, in week order.
+        Every finding, in week order, but those folded into ``standing``.
+    standing
+        Findings that fired in most weeks, each said once
+        (:func:`legday.findings.fold_standing`).
+    climbing
+        Climbing against the flat per month (:func:`legday.weekly.climbing_table`).
     settings
         The thresholds used.
     checkins
@@ -77,12 +84,15 @@ class Season:
     entries: pd.DataFrame = field(default_factory=pd.DataFrame)
     findings: list[Finding] = field(default_factory=list)
     settings: AnalysisSettings = field(default_factory=AnalysisSettings)
+    standing: list[StandingNote] = field(default_factory=list)
+    climbing: pd.DataFrame = field(default_factory=pd.DataFrame)
     checkins: pd.DataFrame = field(default_factory=lambda: checkin_frame(()))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"weeks": [{"week": ..., metrics..., "leg_day", "leg_day_reasons",
-        "findings": [{"code", "severity", "message"}]}], "checkins": [...],
-        "legs_after": [...]}``; NaN becomes null.
+        "findings": [{"code", "severity", "message"}]}], "standing": [{"code", "severity",
+        "message", "action", "page", "weeks", "first", "last"}], "climbing": [{"month",
+        ...}], "checkins": [...], "legs_after": [...]}``; NaN becomes null.
 
         ``checkins`` are the next-morning check-ins, each with the day it judges, that
         day's ``week`` and its ``evidence`` sentence (null when it is none; the sentences
@@ -101,9 +111,14 @@ class Season:
                 else:
                     item[str(column)] = json_value(str(column), value)
             out.append(item)
+        climbing = [{"month": str(month), **{str(c): json_value(str(c), v)
+                                             for c, v in row.items()}}
+                    for month, row in self.climbing.iterrows()]
         linked = self.checkins
         mornings = linked_records(linked) if "week" in linked.columns else []
-        return {"weeks": out, "checkins": mornings, "legs_after": legs_after_records(linked)}
+        return {"weeks": out, "standing": [note.to_dict() for note in self.standing],
+                "climbing": climbing, "checkins": mornings,
+                "legs_after": legs_after_records(linked)}
 
 
 def legs_after_records(linked: pd.DataFrame) -> list[dict[str, Any]]:
@@ -197,7 +212,8 @@ def analyse_classified(activities: Sequence[Activity],
     weeks = weekly_table(runs, efforts, strength, others, settings,
                          muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS,
                          running_seconds=running_muscle_seconds)
-    verdicts, findings = weekly_findings(weeks, runs, strength, settings)
+    verdicts, every_finding = weekly_findings(weeks, runs, strength, settings)
+    findings, standing = fold_standing(weeks, every_finding, settings)
     weeks = weeks.assign(leg_day=verdicts["leg_day"], leg_day_reasons=verdicts["leg_day_reasons"])
     by_week: list[list[Finding]] = [[f for f in findings if f.week == label]
                                     for label in weeks.index]
@@ -206,4 +222,4 @@ def analyse_classified(activities: Sequence[Activity],
                            Units(settings.distance_unit))
     weeks = with_checkin_evidence(weeks, linked)
     return Season(weeks, runs, efforts, strength, others, annotated, findings, settings,
-                  linked)
+                  standing, climbing_table(runs), linked)

@@ -5,9 +5,10 @@ Tables, each a plain DataFrame built by a pure function:
 - :func:`run_tables`: one row per run (``runs``) and one per effort
   (``efforts``), with the local date, ISO week, load and route;
 - :func:`strength_table`: one row per strength session with its week and load;
-- :func:`other_table`: rides, swims, walks... (load only);
+- :func:`other_table`: rides, swims, walks... (time, distance and load);
 - :func:`weekly_table`: one row per ISO week between the first and the last
-  activity, empty weeks zero.
+  activity, empty weeks zero;
+- :func:`climbing_table`: one row per month, climbing against the flat.
 
 Every table is SI (metres, seconds, m/s); :mod:`legday.schema` names each
 column with its unit and ``docs/weekly.md`` documents them.
@@ -22,17 +23,20 @@ import numpy as np
 import pandas as pd
 
 from legday.calibration import SET_BY_YOU, AthleteProfile
+from legday.cleaning import prepare_arrays
 from legday.efforts import RunClassification
 from legday.load import daily_series, session_load, weekly_load
 from legday.localtime import local_start
 from legday.model import Activity, Sport
 from legday.routes import assign_routes
 from legday.schema import (
+    CLIMBING_COLUMNS,
     EFFORT_KINDS,
     EFFORT_TABLE_COLUMNS,
     LEG_SESSION_KINDS,
     MINUTE_S,
     OTHER_COLUMNS,
+    OTHER_SPORTS,
     RUN_COLUMNS,
     STRENGTH_KINDS,
     TYPE2_KINDS,
@@ -40,6 +44,7 @@ from legday.schema import (
     HeartRates,
 )
 from legday.summary import ActivitySummary, summary_of
+from legday.terrain import TerrainStats, terrain_stats
 
 # --- time ---------------------------------------------------------------------------------
 
@@ -93,19 +98,48 @@ def _effort_arrays(efforts: pd.DataFrame) -> dict[str, np.ndarray]:
     # Plain arrays: a thousand runs' worth of small pandas operations took seconds.
     out = {c: efforts[c].to_numpy(dtype=float) for c in _EFFORT_VALUES}
     out["kind"] = efforts["kind"].to_numpy(dtype=object).astype(str).astype(object)
+    whys = (efforts["why"].astype(str).to_numpy().astype(str) if "why" in efforts.columns
+            else np.full(len(efforts), "", dtype=str))
+    out["is_stride"] = (out["kind"] == "sprint") & (np.char.find(whys, " stride ") >= 0)
+    # The classifier's tempo and threshold pieces (legday.efforts.hard_steady).
+    out["is_tempo"] = (out["kind"] == "steady") & (np.char.startswith(whys, "tempo:")
+                                                   | np.char.startswith(whys, "threshold:"))
     return out
 
 
 def _is_hard(kind: np.ndarray, gap_speed_mps: np.ndarray, heart_rate: np.ndarray,
-             threshold_speed_mps: np.ndarray, max_hr: np.ndarray,
+             threshold_speed_mps: np.ndarray, max_hr: np.ndarray, is_tempo: np.ndarray,
              settings: AnalysisSettings) -> np.ndarray:
-    """Type-II work, or steady running fast or at a high heart rate (NaN is never hard)."""
+    """Type-II work, the classifier's tempo and threshold pieces, or steady running fast or
+    at a high heart rate (NaN is never hard)."""
     work = np.isin(kind, TYPE2_KINDS)
     steady = kind == "steady"
     with np.errstate(invalid="ignore"):
         fast = gap_speed_mps >= settings.hard_x_threshold * threshold_speed_mps
         high_hr = heart_rate >= settings.hard_hr_share * max_hr
-    return np.asarray(work | (steady & (fast | high_hr)), dtype=bool)
+    return np.asarray(work | (steady & (fast | high_hr | is_tempo)), dtype=bool)
+
+
+def _terrain(activity: Activity, classification: RunClassification,
+             summary: ActivitySummary) -> TerrainStats | None:
+    """The run's terrain: the classification's, else the stored summary's, else (stored
+    efforts of a run read from its file) from the samples."""
+    if classification.terrain is not None:
+        return classification.terrain
+    if summary.terrain is not None or len(activity.samples) < 2:
+        return summary.terrain
+    return terrain_stats(prepare_arrays(activity))
+
+
+def _terrain_values(terrain: TerrainStats | None) -> dict[str, float]:
+    """The run-table columns of a run's terrain (NaN without one: no samples)."""
+    names = ("descent_m", "steep_descent_m", "steep_descent_s", "climb_s", "flat_s",
+             "climb_cadence_spm", "flat_cadence_spm", "climb_gap_mps", "flat_gap_mps")
+    if terrain is None:
+        return dict.fromkeys(names, np.nan)
+    # At the stored summary's precision, so a season from files and from the store agree.
+    stored = TerrainStats.from_dict(terrain.to_dict())
+    return {name: float(getattr(stored, name)) for name in names}
 
 
 def athlete_heart_rates(profile: AthleteProfile) -> HeartRates:
@@ -141,11 +175,13 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
     runs, efforts
         ``runs`` (:data:`legday.schema.RUN_COLUMNS`): ``moving_s`` [s],
         ``distance_m`` [m], ``speed_mps`` [m/s], ``load_au`` [AU], ``route_id``
-        (same route, None without positions). ``efforts``
+        (same route, None without positions), the run's terrain
+        (``descent_m``, ``steep_descent_m`` [m]... from the classification, else
+        the stored summary; NaN without samples). ``efforts``
         (:data:`legday.schema.EFFORT_TABLE_COLUMNS`):
-        the classifier's efforts with the run's ``date`` and ``week`` and
-        ``is_hard``; a run without samples (no efforts) is one steady effort
-        over its summary time and distance.
+        the classifier's efforts with the run's ``date`` and ``week``,
+        ``is_hard``, ``is_stride`` and ``is_tempo``; a run without samples (no
+        efforts) is one steady effort over its summary time and distance.
     """
     run_rows: list[dict[str, Any]] = []
     parts: list[dict[str, np.ndarray]] = []
@@ -167,7 +203,8 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
                        "duration_s": np.array([moving_s]), "moving_s": np.array([moving_s]),
                        "distance_m": np.array([distance_m]),
                        "elevation_gain_m": np.array([0.0]), "gap_speed_mps": np.array([np.nan]),
-                       "heart_rate": np.array([np.nan])}
+                       "heart_rate": np.array([np.nan]), "is_stride": np.array([False]),
+                       "is_tempo": np.array([False])}
         primary = str(cls.primary or "steady")
         rpe = act.extra.get("rpe")
         load = session_load(moving_s, primary, settings.load,
@@ -182,7 +219,9 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
             "speed_mps": distance_m / moving_s if moving_s > 0 else np.nan,
             "elevation_gain_m": float(np.nansum(efforts["elevation_gain_m"])),
             "has_hr": summary.has_hr, "load_au": load.load_au, "load_method": load.method,
-            "trimp": load.trimp, "route_id": None})
+            "trimp": load.trimp, "route_id": None,
+            "tempo_s": float(np.sum(efforts["moving_s"][efforts["is_tempo"]])),
+            **_terrain_values(_terrain(act, cls, summary))})
         signatures.append(summary.route if act.sport != Sport.TREADMILL_RUN else None)
         parts.append(efforts)
         per_run.append((act.id, date, week, cls.profile.threshold_speed_mps, cls.profile.max_hr))
@@ -206,7 +245,8 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
         return np.repeat(np.array(values, dtype=dtype), counts)
 
     ids, dates, weeks, thresholds, max_hrs = zip(*per_run, strict=True)
-    columns = {c: np.concatenate([p[c] for p in parts]) for c in ("kind", *_EFFORT_VALUES)}
+    columns = {c: np.concatenate([p[c] for p in parts])
+               for c in ("kind", "is_stride", "is_tempo", *_EFFORT_VALUES)}
     # Each date keeps its own unit (the store's microseconds, the files' nanoseconds).
     table = pd.DataFrame({
         "activity_id": repeat(list(ids)),
@@ -215,16 +255,19 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
         **{c: columns[c] for c in _EFFORT_VALUES}})
     table["is_hard"] = _is_hard(columns["kind"], columns["gap_speed_mps"],
                                 columns["heart_rate"], repeat(list(thresholds), float),
-                                repeat(list(max_hrs), float), settings)
+                                repeat(list(max_hrs), float), columns["is_tempo"], settings)
+    table["is_stride"] = columns["is_stride"].astype(bool)
+    table["is_tempo"] = columns["is_tempo"].astype(bool)
     return table[list(EFFORT_TABLE_COLUMNS)]
 
 
 def other_table(activities: Sequence[Activity], heart_rates: HeartRates,
                 settings: AnalysisSettings) -> pd.DataFrame:
-    """Rides, swims, walks and other non-running, non-strength sessions, for the load.
+    """Rides, swims, walks and other non-running, non-strength sessions.
 
-    ``moving_s`` [s], ``load_au`` [AU] by heart rate (the athlete's
-    ``heart_rates``) when recorded, else by the sport's typical RPE.
+    ``sport`` (one of :data:`legday.schema.OTHER_SPORTS`), ``moving_s`` [s],
+    ``distance_m`` [m] (0 when unknown), ``load_au`` [AU] by heart rate (the
+    athlete's ``heart_rates``) when recorded, else by the sport's typical RPE.
     """
     rows = []
     for act in activities:
@@ -235,8 +278,11 @@ def other_table(activities: Sequence[Activity], heart_rates: HeartRates,
         summary = summary_of(act, settings.load.max_sample_gap_s, with_stats=False)
         load = session_load(moving_s, act.sport.value, settings.load,
                             heart_rate=summary.heart_rate, heart_rates=heart_rates)
+        sport = act.sport.value if act.sport.value in OTHER_SPORTS else "other"
+        distance_m = _distance_m(act, {"distance_m": np.zeros(0)})
         rows.append({"activity_id": act.id, "date": date, "week": week_label(date),
-                     "sport": act.sport.value, "moving_s": moving_s,
+                     "sport": sport, "moving_s": moving_s,
+                     "distance_m": distance_m if np.isfinite(distance_m) else 0.0,
                      "load_au": load.load_au, "load_method": load.method})
     return _frame(rows, list(OTHER_COLUMNS))
 
@@ -363,16 +409,25 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
     w["run_s"] = w[[f"{k}_s" for k in EFFORT_KINDS]].sum(axis=1)
     w["type2_s"] = w[[f"{k}_s" for k in TYPE2_KINDS]].sum(axis=1)
     w["type2_share"] = _share(w["type2_s"], w["run_s"])
-    w["hill_climb_m"] = _sum_by_week(efforts[efforts["kind"] == "hill"], "elevation_gain_m",
-                                     index)
-    w["sprint_count"] = _count_by_week(efforts[efforts["kind"] == "sprint"], index)
+    hills = efforts[efforts["kind"] == "hill"]
+    w["hill_climb_m"] = _sum_by_week(hills, "elevation_gain_m", index)
+    w["hill_rep_count"] = _count_by_week(hills, index)
+    sprints = efforts[efforts["kind"] == "sprint"]
+    is_stride = _flag(sprints, "is_stride")
+    w["sprint_count"] = _count_by_week(sprints[~is_stride], index)
+    w["stride_count"] = _count_by_week(sprints[is_stride], index)
     intervals = efforts[efforts["kind"] == "interval"]
     w["interval_work_s"] = _sum_by_week(intervals, "duration_s", index)
     w["interval_rep_count"] = _count_by_week(intervals, index)
-    hard = efforts[efforts["is_hard"].astype(bool)] if len(efforts) else efforts
+    is_hard = _flag(efforts, "is_hard")
+    hard = efforts[is_hard]
+    w["tempo_s"] = _sum_by_week(hard[hard["kind"] == "steady"], "moving_s", index)
     w["hard_s"] = _sum_by_week(hard, "moving_s", index)
     w["easy_s"] = w["run_s"] - w["hard_s"]
     w["hard_share"] = _share(w["hard_s"], w["run_s"])
+    for column in ("descent_m", "steep_descent_m", "steep_descent_s"):
+        w[column] = (_sum_by_week(runs, column, index) if column in runs.columns
+                     else pd.Series(0.0, index=index))
 
     w["strength_sessions"] = _count_by_week(strength, index)
     for kind in STRENGTH_KINDS:
@@ -390,8 +445,14 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
     w["lower_tonnage_kg"] = _sum_by_week(strength, "lower_tonnage_kg", index)
     _muscle_columns(w, strength, efforts, muscle_sets, muscle_groups, running_seconds)
 
+    w = w.copy()  # defragmented: a column per muscle group was inserted one by one
     w["other_count"] = _count_by_week(others, index)
     w["other_s"] = _sum_by_week(others, "moving_s", index)
+    w["other_distance_m"] = _sum_by_week(others, "distance_m", index)
+    for sport in OTHER_SPORTS:
+        of_sport = others[others["sport"] == sport]
+        w[f"other_{sport}_s"] = _sum_by_week(of_sport, "moving_s", index)
+        w[f"other_{sport}_distance_m"] = _sum_by_week(of_sport, "distance_m", index)
     w["load_runs"] = _sum_by_week(runs, "load_au", index)
     w["load_strength"] = _sum_by_week(strength, "load_au", index)
     w["load_other"] = _sum_by_week(others, "load_au", index)
@@ -402,7 +463,48 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
     load.index = index
     for column in load.columns:
         w[column] = load[column]
-    return w
+    return w.copy()
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of ``frame``, all False when absent."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].fillna(False).astype(bool)
+
+
+def climbing_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Climbing against the flat, per calendar month (:data:`legday.schema.CLIMBING_COLUMNS`).
+
+    Each run with enough running on moderate climbs (4-8 %) and on the flat
+    (:mod:`legday.terrain`) gives its median cadence and grade-adjusted speed on
+    each; a month is the median of its runs. ``cadence_gain_spm`` is climb minus
+    flat cadence, ``climb_gap_share`` climbing over flat grade-adjusted speed: a
+    proxy for hill strength (a stronger climber holds more of their flat speed).
+    Months without such a run are left out.
+    """
+    empty = pd.DataFrame(columns=list(CLIMBING_COLUMNS), index=pd.Index([], name="month"))
+    needed = ("climb_gap_mps", "flat_gap_mps", "climb_cadence_spm", "flat_cadence_spm")
+    if runs.empty or any(c not in runs.columns for c in needed):
+        return empty
+    values = runs[["date", "climb_s", "flat_s", *needed]].copy()
+    for column in values.columns[1:]:
+        values[column] = pd.to_numeric(values[column], errors="coerce")
+    values = values[np.isfinite(values["climb_gap_mps"]) & np.isfinite(values["flat_gap_mps"])
+                    & (values["flat_gap_mps"] > 0)]
+    if values.empty:
+        return empty
+    values["month"] = pd.to_datetime(values["date"]).dt.strftime("%Y-%m")
+    values["climb_gap_share"] = values["climb_gap_mps"] / values["flat_gap_mps"]
+    values["cadence_gain_spm"] = values["climb_cadence_spm"] - values["flat_cadence_spm"]
+    by_month = values.groupby("month")
+    table = by_month[["climb_cadence_spm", "flat_cadence_spm", "cadence_gain_spm",
+                      "climb_gap_mps", "flat_gap_mps", "climb_gap_share"]].median()
+    table["runs"] = by_month.size()
+    table["climb_s"] = by_month["climb_s"].sum()
+    table["flat_s"] = by_month["flat_s"].sum()
+    table["month_start"] = [f"{m}-01" for m in table.index]
+    return table[list(CLIMBING_COLUMNS)].sort_index()
 
 
 def _share(part: pd.Series, whole: pd.Series) -> pd.Series:

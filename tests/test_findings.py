@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from legday.findings import Finding, leg_day, weekly_findings
+from legday.findings import Finding, fold_standing, leg_day, leg_day_evidence, weekly_findings
+from legday.io import read_paths
+from legday.model import Activity
 from legday.schema import AnalysisSettings
+from legday.season import Season, analyse
+from legday.strength.log import read_strength_csv
+from tests.conftest import require_realdata
 from tests.test_weekly import UPPER_MUSCLES, Lift, Run, season
 
 SETTINGS = AnalysisSettings()
@@ -75,6 +82,13 @@ def test_a_lower_body_lift_the_day_before_intervals_makes_hard_days_not_hard():
     assert "Tue 11 Mar" in found.message and "interval run on Wed 12 Mar" in found.message
 
 
+def test_a_lower_body_lift_the_day_before_a_tempo_run_makes_hard_days_not_hard():
+    runs = [Run("2025-03-12", steady=20, tempo=25), Run("2025-03-14", steady=15, tempo=5)]
+    _, findings = judge(runs, [Lift("2025-03-11"), Lift("2025-03-13")])
+    found = one(findings, "hard_days_not_hard", "2025-W11")
+    assert "the day before the tempo run on Wed 12 Mar" in found.message
+
+
 def test_hard_days_are_judged_in_date_order_and_each_lift_is_named_once():
     # Listed out of order: the Thursday hill run after Wednesday's lift is named, the Wednesday
     # intervals (after Tuesday's lift) too, and the second hard run on Thursday is not.
@@ -96,12 +110,65 @@ def test_the_day_before_rule_crosses_the_week_boundary_and_ignores_upper_body():
     assert not [f for f in findings if f.code == "hard_days_not_hard"]
 
 
-def test_one_weak_source_is_partly_and_two_are_yes():
+def test_a_handful_of_sprints_is_no_leg_day_and_a_real_dose_of_them_is_partly():
     weeks, _ = judge([Run("2025-03-11", steady=40, sprint=1, sprints=3)])
+    assert weeks.loc["2025-W11", "leg_day"] == "no"
+    assert weeks.loc["2025-W11", "leg_day_reasons"][0] == "below a real leg dose: 3 sprints"
+    weeks, findings = judge([Run("2025-03-11", steady=40, sprint=2, sprints=8)])
     assert weeks.loc["2025-W11", "leg_day"] == "partly"
-    assert weeks.loc["2025-W11", "leg_day_reasons"][0] == "3 sprints"
-    weeks, _ = judge([Run("2025-03-11", steady=40, sprint=1, sprints=3, hill=2, climb_m=20)])
+    reasons = weeks.loc["2025-W11", "leg_day_reasons"]
+    assert reasons[:2] == ["8 sprints", "no lower-body strength session: running alone is at "
+                                        "most partly a leg day"]
+    assert one(findings, "leg_day", "2025-W11").severity == "info"
+
+
+def test_strides_are_counted_as_strides_and_a_handful_is_no_dose():
+    weeks, findings = judge([Run("2025-03-11", steady=40, stride=2, strides=6)])
+    week = weeks.loc["2025-W11"]
+    assert (week["stride_count"], week["sprint_count"]) == (6, 0)
+    assert week["leg_day"] == "no"
+    assert "below a real leg dose: 6 strides" in week["leg_day_reasons"]
+    assert "sprint" not in one(findings, "leg_day", "2025-W11").message
+    runs = [Run(f"2025-03-{d}", steady=40, stride=2, strides=6) for d in (11, 13, 15)]
+    weeks, _ = judge(runs)
+    assert weeks.loc["2025-W11", "leg_day"] == "partly"
+    assert weeks.loc["2025-W11", "leg_day_reasons"][0] == "18 strides"
+
+
+def test_a_leg_session_is_yes_and_running_alone_never_is():
+    weeks, _ = judge([Run("2025-03-11", steady=30, hill=20, hills=10, climb_m=300,
+                          interval=20, reps=6, sprint=3, sprints=10)])
+    assert weeks.loc["2025-W11", "leg_day"] == "partly"
+    weeks, _ = judge([Run("2025-03-11", steady=40)], [Lift("2025-03-12")])
     assert weeks.loc["2025-W11", "leg_day"] == "yes"
+    assert weeks.loc["2025-W11", "leg_day_reasons"][:2] == [
+        "1 lower-body strength session (12 lower-body sets)",
+        "steady running only (7.2 km): it maintains, it does not build"]
+
+
+def test_steep_descents_are_leg_stimulus():
+    weeks, _ = judge([Run("2025-03-11", steady=60, descent_m=400, steep_descent_m=200)])
+    week = weeks.loc["2025-W11"]
+    assert (week["descent_m"], week["steep_descent_m"]) == (400, 200)
+    assert week["leg_day"] == "partly"
+    assert week["leg_day_reasons"][0] == ("200 m of steep descent (> 8 %) running: eccentric "
+                                          "leg work")
+    weeks, _ = judge([Run("2025-03-11", steady=60, descent_m=400, steep_descent_m=60)])
+    assert weeks.loc["2025-W11", "leg_day"] == "no"
+    assert ("below a real leg dose: 60 m of steep descent (> 8 %) running"
+            in weeks.loc["2025-W11", "leg_day_reasons"])
+
+
+def test_tempo_is_hard_running_named_as_tempo_not_steady_only():
+    weeks, findings = judge([Run("2025-03-11", steady=20, tempo=25),
+                             Run("2025-03-13", steady=40)])
+    reasons = weeks.loc["2025-W11", "leg_day_reasons"]
+    assert not any("steady running only" in r for r in reasons)
+    assert ("tempo 25 min: hard running, but aerobic work rather than leg strength"
+            in reasons)
+    assert weeks.loc["2025-W11", "tempo_s"] == 25 * 60
+    assert "tempo 25 min was hard, but not leg work" in one(
+        findings, "low_type2_share", "2025-W11").message
 
 
 @pytest.mark.parametrize("lower_sets, verdict", [(3.0, "partly"), (8.0, "yes")])
@@ -112,19 +179,22 @@ def test_a_full_body_session_is_leg_day_only_with_enough_lower_body_sets(lower_s
     assert weeks.loc["2025-W11", "leg_day"] == verdict
 
 
-def test_enough_type2_running_alone_is_leg_day():
+def test_a_real_hill_session_alone_is_partly():
     weeks, _ = judge([Run("2025-03-11", steady=30, hill=12, hills=6, climb_m=150)])
-    assert weeks.loc["2025-W11", "leg_day"] == "yes"
-    assert "12 min of hill efforts (150 m climbed)" in weeks.loc["2025-W11", "leg_day_reasons"]
+    assert weeks.loc["2025-W11", "leg_day"] == "partly"
+    assert ("12 min of hill efforts (6 efforts, 150 m climbed)"
+            in weeks.loc["2025-W11", "leg_day_reasons"])
 
 
 def test_leg_day_thresholds_are_settings():
     row = pd.Series({"leg_sessions": 0, "lower_sets": 0, "hill_s": 720.0, "hill_climb_m": 150.0,
-                     "sprint_count": 0, "interval_work_s": 0.0, "type2_s": 720.0,
+                     "hill_rep_count": 6, "sprint_count": 0, "stride_count": 0,
+                     "interval_work_s": 0.0, "interval_rep_count": 0, "type2_s": 720.0,
                      "run_count": 1, "run_distance_m": 8000.0, "strength_sessions": 0})
-    assert leg_day(row, SETTINGS)[0] == "yes"
+    assert leg_day(row, SETTINGS)[0] == "partly"
     strict = replace(SETTINGS, leg_day_hill_s=900.0, leg_day_type2_s=1200.0)
-    assert leg_day(row, strict)[0] == "partly"
+    assert leg_day(row, strict)[0] == "no"
+    assert leg_day(row, replace(SETTINGS, leg_day_hill_reps=8))[0] == "no"
 
 
 def test_a_miles_user_reads_miles_and_minutes_per_mile_in_the_findings():
@@ -192,15 +262,17 @@ def test_lower_body_work_without_single_leg_moves_is_flagged():
 # --- running mix ----------------------------------------------------------------------------
 
 def test_type2_running_too_rare_and_too_much_hard_time():
-    _, findings = judge([Run("2025-03-11", steady=100, sprint=2, sprints=6),
+    _, findings = judge([Run("2025-03-11", steady=100, sprint=2, sprints=3),
                          Run("2025-03-13", steady=100)])
     found = one(findings, "low_type2_share", "2025-W11")
-    assert "Only 1 % of 202 min" in found.message and "(2.0 min)" in found.message
+    assert "Few hard efforts: only 1 % of 202 min" in found.message
+    assert "(2.0 min)" in found.message
     assert "too_much_hard" not in codes(findings, "2025-W11")
     _, findings = judge([Run("2025-03-11", steady=20, interval=24, recovery=12, reps=6),
                          Run("2025-03-13", steady=15, tempo=30)])
     found = one(findings, "too_much_hard", "2025-W11")
-    assert "53 % of running was hard (54 of 101 min)" in found.message
+    assert ("53 % of running was hard (54 of 101 min: tempo 30 min, hills, sprints and "
+            "intervals 24 min)") in found.message
     assert "low_type2_share" not in codes(findings, "2025-W11")
 
 
@@ -340,3 +412,103 @@ def test_findings_carry_a_known_severity_and_serialise():
     _, findings = judge([Run("2025-03-11", steady=45)], [Lift("2025-03-10", single_leg=False)])
     assert findings and all(f.severity in ("good", "info", "warning") for f in findings)
     assert set(findings[0].to_dict()) == {"code", "severity", "message"}
+
+
+# --- the verdict and the findings agree, on real seasons --------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+NUMBERED = re.compile(r"(?<![\w.])(\d+) (sprint|stride)s?\b")
+
+
+def _sample_season() -> Season:
+    activities = [a for a in read_paths([SAMPLES / "season"]) if isinstance(a, Activity)]
+    return analyse(activities, read_strength_csv(SAMPLES / "strength_log.csv").entries)
+
+
+def _real_export_season() -> Season:
+    export = require_realdata() / "bulk" / "stravaexport__slalom007"
+    return analyse([a for a in read_paths([export]) if isinstance(a, Activity)])
+
+
+def disagreements(season: Season) -> list[str]:
+    """Every week where the verdict's reasons and the week's findings (before standing notes
+    fold any) say different things about the same numbers."""
+    verdicts, findings = weekly_findings(season.weeks, season.runs, season.strength,
+                                         season.settings)
+    out = []
+    for label, week in season.weeks.iterrows():
+        verdict, reasons = verdicts.loc[label, "leg_day"], verdicts.loc[label, "leg_day_reasons"]
+        evidence = leg_day_evidence(week, season.settings)
+        week_codes = {f.code for f in findings if f.week == label}
+        text = "; ".join(reasons)
+        checks = {
+            "yes exactly with a lower-body session": (verdict == "yes") == (
+                week["leg_sessions"] > 0),
+            "partly only with a dose or lower-body sets": verdict != "partly" or bool(
+                evidence.doses or week["lower_sets"] > 0),
+            "no 'few hard efforts' beside a real running dose": not (
+                "low_type2_share" in week_codes and evidence.doses),
+            "no 'steady running only' beside hard running": not (
+                "steady running only" in text and week["hard_s"] > 0),
+            "no 'too much hard' beside 'steady running only'": not (
+                "too_much_hard" in week_codes and "steady running only" in text),
+            "other sports named when there were any": (week["other_count"] == 0) or (
+                "cycling" in text or "swimming" in text or "walking" in text
+                or "hiking" in text or "other sport" in text),
+            "never 'nothing recorded' beside a load": not (
+                "recorded" in text and week["load"] > 0),
+        }
+        for number, word in NUMBERED.findall(text):
+            column = "stride_count" if word == "stride" else "sprint_count"
+            checks[f"{number} {word}s is the week's {column}"] = int(number) == week[column]
+        out += [f"{label}: {name}: {text}" for name, ok in checks.items() if not ok]
+    return out
+
+
+def test_the_sample_season_verdicts_agree_with_the_findings():
+    season = _sample_season()
+    assert disagreements(season) == []
+    counts = season.weeks["leg_day"].value_counts().to_dict()
+    assert counts == {"yes": 11, "no": 2, "partly": 1}
+
+
+@pytest.mark.corpus
+def test_the_real_export_verdicts_agree_with_the_findings_and_running_is_never_yes():
+    season = _real_export_season()
+    assert disagreements(season) == []
+    weeks = season.weeks
+    # 68 weeks with no lower-body session logged: running alone is never yes.
+    assert (weeks["leg_day"] == "yes").sum() == weeks["leg_sessions"].gt(0).sum() == 0
+    assert (weeks["leg_day"] == "partly").sum() >= 40
+    assert weeks["stride_count"].sum() > 0 and weeks["sprint_count"].sum() > 0
+
+
+# --- standing notes -------------------------------------------------------------------------
+
+def test_no_lifting_at_all_is_one_standing_note_not_a_warning_every_week():
+    runs = [Run(f"2025-03-{d:02d}", steady=50) for d in (4, 6, 11, 13, 18, 20, 25, 27)]
+    weeks, findings = judge(runs)
+    assert len([f for f in findings if f.code == "low_strength_frequency"]) == 4
+    kept, standing = fold_standing(weeks, findings, SETTINGS)
+    assert not [f for f in kept if f.code == "low_strength_frequency"]
+    note = next(n for n in standing if n.code == "low_strength_frequency")
+    assert note.message.startswith("No strength session logged in any of the 4 weeks")
+    assert note.action.startswith("Log your lifting: Strength log")
+    assert (note.page, note.weeks, note.first, note.last) == (
+        "strength", 4, "2025-W10", "2025-W13")
+    assert note.to_dict()["action"] == note.action
+    # The other findings stay in their weeks.
+    assert {f.code for f in kept} >= {"leg_day", "low_type2_share"} - {
+        n.code for n in standing}
+
+
+def test_a_finding_in_a_few_weeks_stays_in_those_weeks():
+    runs = [Run(f"2025-03-{d:02d}", steady=50) for d in (4, 6, 11, 13, 18, 20, 25, 27)]
+    lifts = [Lift(f"2025-03-{d:02d}") for d in (4, 6, 11, 13, 18, 20)]
+    weeks, findings = judge(runs, lifts)
+    assert [f.week for f in findings if f.code == "low_strength_frequency"] == ["2025-W13"]
+    kept, standing = fold_standing(weeks, findings, SETTINGS)
+    assert "low_strength_frequency" not in {n.code for n in standing}
+    assert [f.week for f in kept if f.code == "low_strength_frequency"] == ["2025-W13"]
+    few = replace(SETTINGS, standing_min_weeks=1, standing_share=0.25)
+    assert "low_strength_frequency" in {n.code for n in fold_standing(weeks, findings, few)[1]}

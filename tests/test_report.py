@@ -88,6 +88,24 @@ def test_the_report_uses_the_athletes_own_thresholds(tmp_path: Path):
     assert "too_much_hard" not in w44["findings"]  # 43 % hard is under the athlete's 50 %
 
 
+def test_the_report_has_the_downhill_and_climbing_trends_and_the_standing_notes(
+        tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'legday.db'}"
+    store = open_store(url)
+    ctx = store.athlete()
+    import_paths(ctx, [SAMPLES / "season"])  # no strength log: one watch strength file
+    library = load_library(ctx)
+    store.close()
+    text = html_report(library, athlete="Sam")
+    assert "Downhill running per week" in text and "Climbing against the flat" in text
+    assert "A proxy for hill strength" in text
+    standing = text.split("<h2>Standing notes</h2>")[1].split("</ul>")[0]
+    assert "Fewer than 2 strength sessions in 14 of 14 weeks" in standing
+    assert "Log every session: Strength log" in standing
+    assert "low_strength_frequency" not in text.split("Week by week")[1]
+    assert "steep descent<b>" in text
+
+
 def test_the_report_sets_each_plan_beside_what_was_found(tmp_path: Path):
     export = tmp_path / "export_5"
     (export / "activities").mkdir(parents=True)

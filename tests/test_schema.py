@@ -9,6 +9,7 @@ from pathlib import Path
 
 from legday.schema import (
     EFFORT_KINDS,
+    OTHER_SPORTS,
     PRIORITY_MUSCLES,
     STRENGTH_KINDS,
     WEEKLY_COLUMNS,
@@ -73,7 +74,7 @@ def test_the_docs_column_table_is_the_schemas():
 
 def expand(pattern: str, muscles: tuple[str, ...]) -> list[str]:
     for key, values in (("{kind}", EFFORT_KINDS), ("{strength_kind}", STRENGTH_KINDS),
-                        ("{muscle}", muscles)):
+                        ("{muscle}", muscles), ("{sport}", OTHER_SPORTS)):
         if key in pattern:
             return [pattern.replace(key, v) for v in values]
     return [pattern]

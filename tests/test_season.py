@@ -160,8 +160,8 @@ def test_text_output_is_a_table_with_findings(synthetic: tuple[Path, Path]):
     code, text = run_cli("--strength", str(log), str(folder))
     assert code == 0
     lines = text.splitlines()
-    assert lines[0].split() == ["week", "run", "km", "type-II", "%", "lifts", "load", "AU",
-                                "leg", "day"]
+    assert lines[0].split() == ["week", "run", "km", "type-II", "%", "tempo", "min", "steep",
+                                "down", "m", "other", "lifts", "load", "AU", "leg", "day"]
     assert any(line.startswith("2025-W12") and "hard_days_not_hard" in line for line in lines)
     assert any("lifts.csv:17: skipped" in line for line in lines)
 
@@ -249,3 +249,21 @@ def test_real_easy_runs_by_heart_rate_land_near_their_fallback_load(real_results
     fallback = [session_load(s, "steady", LoadSettings()).load_au for s in easy["moving_s"]]
     ratio = easy["load_au"].to_numpy() / np.asarray(fallback)
     assert 0.7 <= float(np.median(ratio)) <= 1.3, float(np.median(ratio))
+
+
+def test_weekly_json_has_the_standing_notes_and_the_climbing_months(weekly_json: dict):
+    assert isinstance(weekly_json["standing"], list)
+    for note in weekly_json["standing"]:
+        assert set(note) == {"code", "severity", "message", "action", "page", "weeks",
+                             "first", "last"}
+        folded = [f for w in weekly_json["weeks"] for f in w["findings"]
+                  if f["code"] == note["code"]]
+        assert folded == []
+    from legday.schema import CLIMBING_COLUMNS
+
+    for month in weekly_json["climbing"]:
+        assert set(month) == {"month", *CLIMBING_COLUMNS}
+    first = weekly_json["weeks"][0]
+    for key in ("stride_count", "tempo_s", "descent_m", "steep_descent_m", "other_distance_m",
+                "other_ride_distance_m"):
+        assert key in first, key

@@ -49,12 +49,20 @@ class Run:
     interval: float = 0.0
     recovery: float = 0.0
     tempo: float = 0.0  # steady but hard
+    stride: float = 0.0  # sprint efforts the classifier calls strides
+    strides: int = 1
     sprints: int = 1
     reps: int = 1
     hills: int = 1
     speed_mps: float = 3.0
     route: int | None = None
     climb_m: float = 0.0
+    descent_m: float = 0.0
+    steep_descent_m: float = 0.0
+    climb_gap_mps: float = float("nan")  # on 4-8 % climbs (legday.terrain)
+    flat_gap_mps: float = float("nan")
+    climb_cadence_spm: float = float("nan")
+    flat_cadence_spm: float = float("nan")
 
 
 @dataclass
@@ -80,10 +88,10 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
         label = week_label(date)
         pieces = [("steady", r.steady, 1, False), ("steady", r.tempo, 1, True),
                   ("recovery", r.recovery, 1, False), ("hill", r.hill, r.hills, True),
-                  ("sprint", r.sprint, r.sprints, True),
+                  ("sprint", r.sprint, r.sprints, True), ("sprint", r.stride, r.strides, True),
                   ("interval", r.interval, r.reps, True)]
         kinds = []
-        for kind, minutes, n, hard in pieces:
+        for (kind, minutes, n, hard), piece in zip(pieces, range(len(pieces)), strict=True):
             if minutes <= 0:
                 continue
             for _ in range(n):
@@ -94,8 +102,9 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
                     "duration_s": seconds, "moving_s": seconds,
                     "distance_m": seconds * r.speed_mps,
                     "elevation_gain_m": r.climb_m / n if kind == "hill" else 0.0,
-                    "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard})
-        minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.interval
+                    "gap_speed_mps": r.speed_mps, "heart_rate": np.nan, "is_hard": hard,
+                    "is_stride": piece == 5, "is_tempo": piece == 1})
+        minutes = r.steady + r.tempo + r.recovery + r.hill + r.sprint + r.stride + r.interval
         primary = str(primary_kind(kinds))
         load = session_load(minutes * 60, primary, settings.load)
         run_rows.append({
@@ -104,7 +113,11 @@ def run_frames(runs: Sequence[Run], settings: AnalysisSettings = SETTINGS,
             "moving_s": minutes * 60, "distance_m": minutes * 60 * r.speed_mps,
             "speed_mps": r.speed_mps, "elevation_gain_m": r.climb_m, "has_hr": False,
             "load_au": load.load_au, "load_method": load.method, "trimp": np.nan,
-            "route_id": r.route})
+            "route_id": r.route, "tempo_s": r.tempo * 60, "descent_m": r.descent_m,
+            "steep_descent_m": r.steep_descent_m, "steep_descent_s": r.steep_descent_m / 0.5,
+            "climb_s": 300.0, "flat_s": 1200.0,
+            "climb_cadence_spm": r.climb_cadence_spm, "flat_cadence_spm": r.flat_cadence_spm,
+            "climb_gap_mps": r.climb_gap_mps, "flat_gap_mps": r.flat_gap_mps})
     return pd.DataFrame(run_rows), pd.DataFrame(effort_rows)
 
 
@@ -138,7 +151,7 @@ def season(runs: Sequence[Run], lifts: Sequence[Lift] = (),
     if run_table.empty:
         run_table = pd.DataFrame(columns=["date", "week", "distance_m", "load_au"])
         efforts = pd.DataFrame(columns=["week", "kind", "moving_s", "distance_m", "duration_s",
-                                        "elevation_gain_m", "is_hard"])
+                                        "elevation_gain_m", "is_hard", "is_stride", "is_tempo"])
     weeks = weekly_table(run_table, efforts, strength, others, settings,
                          muscle_sets=muscle_sets, muscle_groups=MUSCLE_GROUPS)
     return weeks, run_table, strength
@@ -273,3 +286,82 @@ def test_a_kind_column_for_every_effort_kind():
     weeks, _, _ = season([Run("2025-03-11", steady=30)])
     assert all(f"{k}_s" in weeks.columns and f"{k}_distance_m" in weeks.columns
                for k in EFFORT_KINDS)
+
+
+def test_rides_and_swims_are_in_the_week_and_its_load_and_the_verdict_names_them():
+    from legday.findings import leg_day
+
+    ride = Activity(id="ride", source="ride.fit", format="fit", sport=Sport.RIDE,
+                    start_utc=pd.Timestamp("2025-03-12T07:00:00Z"), moving_s=3600.0 * 4,
+                    distance_m=115_000.0)
+    swim = Activity(id="swim", source="swim.fit", format="fit", sport=Sport.SWIM,
+                    start_utc=pd.Timestamp("2025-03-13T07:00:00Z"), moving_s=2700.0)
+    others = other_table([ride, swim], HeartRates(), SETTINGS)
+    assert others["distance_m"].tolist() == [115_000.0, 0.0]
+    runs = pd.DataFrame(columns=["date", "week", "distance_m", "load_au"])
+    efforts = pd.DataFrame(columns=["week", "kind", "moving_s", "distance_m", "duration_s",
+                                    "elevation_gain_m", "is_hard"])
+    strength, _ = lift_frames([])
+    week = weekly_table(runs, efforts, strength, others, SETTINGS).loc["2025-W11"]
+    assert (week["other_count"], week["other_ride_distance_m"], week["other_swim_s"]) == (
+        2, 115_000.0, 2700.0)
+    assert week["load"] == week["load_other"] == pytest.approx(4 * 240 + 4 * 45)
+    verdict, reasons = leg_day(week, SETTINGS)
+    assert (verdict, reasons) == ("no", ["no running or lifting; 115.0 km cycling, "
+                                         "45 min swimming"])
+
+
+def test_strides_and_tempo_pieces_come_from_the_classifiers_sentences():
+    efforts = empty_efforts()
+    rows = [("steady", "tempo: 25:00 at 4:10/km, 92 % of your threshold pace grade-adjusted"),
+            ("sprint", "18 s stride reaching 3:20/km, 170 % of your easy pace"),
+            ("sprint", "12 s at 96 % of your top speed"), ("steady", "")]
+    frame = pd.DataFrame({c: [np.nan] * len(rows) for c in efforts.columns})
+    frame["kind"] = [k for k, _ in rows]
+    frame["why"] = [w for _, w in rows]
+    frame["duration_s"] = frame["moving_s"] = [1500.0, 18.0, 12.0, 1200.0]
+    frame["distance_m"] = [6000.0, 90.0, 90.0, 3000.0]
+    frame["elevation_gain_m"] = 0.0
+    run = summary_run("2025-03-11T07:00:00Z", 0)
+    result = RunClassification(frame, EffortKind.STEADY, AthleteProfile())
+    runs, table = run_tables([run], [result], SETTINGS)
+    assert table["is_stride"].tolist() == [False, True, False, False]
+    assert table["is_tempo"].tolist() == [True, False, False, False]
+    # The tempo piece is hard whatever its pace: the classifier judged it against threshold.
+    assert table["is_hard"].tolist() == [True, True, True, False]
+    assert runs["tempo_s"].tolist() == [1500.0]
+    strength, _ = lift_frames([])
+    week = weekly_table(runs, table, strength, pd.DataFrame(columns=list(OTHER_COLUMNS)),
+                        SETTINGS).loc["2025-W11"]
+    assert (week["sprint_count"], week["stride_count"]) == (1, 1)
+    assert week["tempo_s"] == 1500.0 and week["hard_s"] == 1530.0
+
+
+def test_downhill_columns_add_up_the_runs_terrain():
+    weeks, _, _ = season([Run("2025-03-11", steady=60, descent_m=300, steep_descent_m=120),
+                          Run("2025-03-13", steady=40, descent_m=100, steep_descent_m=0),
+                          Run("2025-03-18", steady=40)])
+    assert weeks["descent_m"].tolist() == [400.0, 0.0]
+    assert weeks["steep_descent_m"].tolist() == [120.0, 0.0]
+    assert weeks["steep_descent_s"].tolist() == [240.0, 0.0]
+
+
+def test_the_climbing_table_is_the_median_of_each_months_runs():
+    from legday.weekly import climbing_table
+
+    runs, _ = run_frames([
+        Run("2025-03-04", steady=40, climb_gap_mps=2.7, flat_gap_mps=3.0,
+            climb_cadence_spm=170, flat_cadence_spm=166),
+        Run("2025-03-20", steady=40, climb_gap_mps=2.9, flat_gap_mps=3.0,
+            climb_cadence_spm=174, flat_cadence_spm=166),
+        Run("2025-03-25", steady=40),  # too little climbing: no figures
+        Run("2025-04-08", steady=40, climb_gap_mps=3.0, flat_gap_mps=3.1,
+            climb_cadence_spm=176, flat_cadence_spm=168)])
+    table = climbing_table(runs)
+    assert list(table.index) == ["2025-03", "2025-04"]
+    march = table.loc["2025-03"]
+    assert march["runs"] == 2 and march["month_start"] == "2025-03-01"
+    assert march["climb_gap_share"] == pytest.approx((0.9 + 2.9 / 3.0) / 2)
+    assert march["cadence_gain_spm"] == pytest.approx(6.0)
+    assert table.loc["2025-04", "climb_gap_share"] == pytest.approx(3.0 / 3.1)
+    assert climbing_table(runs.iloc[2:3]).empty

@@ -7,6 +7,7 @@ import streamlit as st
 from legday.charts import season as charts
 from legday.schema import MINUTE_S
 from legday.store import add_coach_note
+from legday.ui.notes import standing_notes
 from legday.ui.state import current, forget_caches, library
 from legday.ui.widgets import (
     VERDICT_WORDS,
@@ -64,6 +65,7 @@ shown = week_range(weeks, selected=week, key="overview_weeks")
 st.plotly_chart(charts.leg_day_strip(shown, selected=week, last=None), key="leg_day_strip")
 st.plotly_chart(charts.weekly_mix(shown, selected=week, last=None), key="weekly_mix")
 
+standing_notes(lib.season.standing, access)
 st.subheader("This week's findings")
 findings_list(row["findings"])
 

@@ -207,7 +207,7 @@ def test_the_selected_week_is_outlined_and_brought_into_view():
 
 def test_an_empty_progression_panel_starts_at_zero_not_below(weeks):
     fig = charts.progression(weeks.assign(lower_tonnage_kg=0.0))
-    assert {fig.layout[f"yaxis{n}"].rangemode for n in ("", "2", "3", "4")} == {"nonnegative"}
+    assert {fig.layout[f"yaxis{n}"].rangemode for n in ("", "2", "3", "4")} == {"tozero"}
 
 
 @pytest.mark.parametrize("chart", [charts.load_chart, charts.monotony_strain, charts.hard_easy])

@@ -13,6 +13,7 @@ from legday.store import get_settings, import_paths, open_store, put_settings
 from legday.strength.muscles import MUSCLE_GROUPS
 from legday.strength.running_share import MODEL_NOTE
 from legday.ui.state import LOCAL_ATHLETE, SAMPLES
+from legday.ui.widgets import finding_title
 from legday.weekly import week_label
 from tests.pages.conftest import chart_titles, figures, values
 
@@ -24,7 +25,7 @@ CHARTS = [LIFTING, RUNNING, "Type I vs type II running", "Easy vs hard running",
 
 
 def _finding_weeks(at, code: str) -> set[str]:
-    words = code.replace("_", " ")
+    words = finding_title(code)
     return {m.value.split("**")[1] for m in at.markdown if f"· {words} —" in m.value}
 
 

@@ -67,3 +67,21 @@ def test_a_coach_note_shows_as_plain_text_to_coach_and_athlete(make_app, sample_
                     if any(raw in body for raw in ("tracker.example", "![", "](", "<img", "#"))]
     shown = " ".join(_rendered_as_markdown(coach))
     assert "Read-only view shared with" in shown and "\\!\\[pixel\\]" in shown  # label escaped
+
+
+def test_lifting_missing_almost_every_week_is_one_note_with_a_link_to_the_strength_log(
+        make_app, tmp_path_factory):
+    from legday.store import import_paths, open_store
+    from legday.ui.state import LOCAL_ATHLETE, SAMPLES
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legday.db'}"
+    store = open_store(url)
+    import_paths(store.athlete(LOCAL_ATHLETE), [SAMPLES / "season"])
+    store.close()
+    at = make_app(url, sample=False)
+    assert not at.exception
+    notes = [m.value for m in at.markdown if "Standing note" in m.value]
+    assert len(notes) == 1 and "strength sessions in 14 of 14 weeks" in notes[0]
+    assert [link.proto.label for link in at.get("page_link")] == [
+        "Log every session: Strength log (a session not logged does not count)."]
+    assert not [m.value for m in at.markdown if "few strength sessions" in m.value]
