@@ -379,6 +379,9 @@ def build_parser(*, with_store: bool = True) -> argparse.ArgumentParser:
     from legday.store.cli import common_options, register
 
     register(sub, after_import=_analyse_now)
+    from legday.corrections_cli import register_corrections
+
+    register_corrections(sub)
     for command, kind, about, func in (
             ("report", "html", "a self-contained HTML report for a coach", cmd_report),
             ("export", "csv", "the weekly analysis as CSV", cmd_export)):

@@ -669,3 +669,21 @@ def rule_grid(grid: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     for name, values in grid.items():
         combos = [{**c, name: float(v)} for c in combos for v in values]
     return combos
+
+
+# --- the athlete's corrections as truth ------------------------------------------------------
+
+def correction_truth(activity_ids: Sequence[int], runs: Sequence[Any]) -> list[dict[str, Any]]:
+    """Truth entries (as :func:`score_synthetic` takes them) from the runs the athlete
+    corrected: a corrected run's efforts and kind, as the athlete left them, are what the
+    classifier should have found. Runs without corrections are left out (they are the
+    classifier's own output). ``runs`` are :class:`legday.corrections.CorrectedRun`."""
+    truth = []
+    for activity_id, run in zip(activity_ids, runs, strict=True):
+        if not getattr(run, "corrected", False) or run.primary is None:
+            continue
+        efforts = [{"kind": str(r["kind"]), "start": r["start"], "end": r["end"]}
+                   for r in run.efforts.to_dict("records")]
+        truth.append({"file": str(activity_id), "workout": f"corrected {run.primary}",
+                      "primary": str(run.primary), "efforts": efforts})
+    return truth

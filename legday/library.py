@@ -19,7 +19,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,12 @@ import numpy as np
 import pandas as pd
 
 from legday.calibration import AthleteProfile, estimate_profile, with_overrides
+from legday.corrections import CorrectedRun, Correction, correct_all, efforts_frame
 from legday.efforts import EFFORT_COLUMNS, EffortKind, RunClassification
 from legday.model import Activity
 from legday.schema import AnalysisSettings
 from legday.season import Season, analyse_classified
+from legday.store.corrections import load_corrections
 from legday.store.repo import (
     AthleteContext,
     Context,
@@ -58,9 +60,21 @@ class Library:
     #: Every activity without samples, laps or sets (``extra["summary"]`` stands in
     #: for them): ``legday.store.load_activity`` gives one whole.
     activities: list[Activity]
-    efforts: pd.DataFrame  # activity_id plus EFFORT_COLUMNS
+    #: activity_id, EFFORT_COLUMNS and ``corrected``: the athlete's corrections applied.
+    efforts: pd.DataFrame
     profile: AthleteProfile
     notes: pd.DataFrame
+    #: Every stored correction, oldest first (:mod:`legday.corrections`).
+    corrections: list[Correction] = field(default_factory=list)
+    #: Each activity's classification as analysed (corrected), in ``activities`` order.
+    runs: list[CorrectedRun] = field(default_factory=list)
+
+    def run_of(self, activity_id: int) -> CorrectedRun | None:
+        """The corrected classification of one activity (None when not in the library)."""
+        for activity, run in zip(self.activities, self.runs, strict=False):
+            if activity.extra.get("activity_id") == activity_id:
+                return run
+        return None
 
 
 def season_profile(activities: Sequence[Activity], overrides: dict[str, float]) -> AthleteProfile:
@@ -131,10 +145,16 @@ def load_library(ctx: Context, settings: AnalysisSettings | None = None,
     strength = strength_entries(ctx, since=since, until=until)
     overrides = dict(get_settings(ctx).get("profile") or {})
     profile = season_profile(activities, overrides)
-    classifications = stored_classifications(activities, efforts, profile)
-    season = analyse_classified(activities, classifications, strength, settings, profile,
+    ids = [int(a.extra["activity_id"]) for a in activities]
+    corrections = load_corrections(ctx, ids if bounded else None)
+    # The athlete's corrections over the stored (classifier's) efforts: every number below
+    # sees the corrected efforts, and a re-classification leaves the corrections in force.
+    runs = correct_all(ids, [a.start_utc for a in activities],
+                       stored_classifications(activities, efforts, profile), corrections)
+    season = analyse_classified(activities, runs, strength, settings, profile,
                                 checkins=load_checkins(ctx, since, until))
-    return Library(season, activities, efforts, profile, coach_notes(ctx))
+    return Library(season, activities, efforts_frame(ids, runs), profile, coach_notes(ctx),
+                   corrections, runs)
 
 
 # --- a copy on disk, so a restarted app opens the season at once ---------------------------

@@ -17,6 +17,7 @@ from legday.charts import season as season_charts
 from legday.charts import trends
 from legday.charts.checkins import legs_after_chart
 from legday.checkins import legs_after
+from legday.corrections import corrections_html
 from legday.csv_export import csv_text
 from legday.library import Library
 from legday.plan import plan_rows
@@ -209,6 +210,7 @@ load ratios describe the training, they do not predict injuries.
 {_findings_html(table)}
 <h2>Plan beside detection</h2>
 {_plans_html(library, table)}
+{corrections_html(library.activities, library.runs)}
 <h2>Coach notes</h2>
 {_notes_html(library.notes)}
 </body></html>

@@ -3,7 +3,7 @@
 Usage:
     python scripts/score_efforts.py [--synthetic DIR | --generate N --seed S]
         [--athlete NAME=LABELS.csv:FOLDER ...] [--no-synthetic] [--no-real]
-        [--no-cross] [--misses]
+        [--no-cross] [--misses] [--corrections STORE_URL [--corrections-athlete NAME]]
 
 Synthetic: a set written by ``legday.synth.generate_set`` (``truth.json`` beside
 the files); every file is a different simulated athlete, so each is calibrated
@@ -19,6 +19,12 @@ calibrates from the athlete's library ("history"), and the labelled runs are
 scored; "this file" calibrates each labelled run from itself, as
 ``legday classify FILE`` does. Metrics: balanced primary accuracy, required-kind
 recall, counts right, rep times matched, easy runs called a workout.
+
+Corrections (``--corrections STORE_URL``): the runs an athlete corrected in the
+dashboard are extra truth. Each is classified again from its stored samples with
+the shipped rules and the athlete's profile, and scored against the corrected
+efforts and kind, as a synthetic set is; printed on its own, apart from the
+labels (the default score does not read any store).
 
 Cross-athlete check: the thresholds of ``legday.evaluation.RULE_GRID`` are chosen
 on one athlete's labels (best mean of the metrics), then scored on the other,
@@ -55,6 +61,7 @@ from legday.evaluation import (  # noqa: E402
     WORK_KINDS,
     LabelRow,
     LabelScore,
+    correction_truth,
     load_labels,
     objective,
     rule_grid,
@@ -143,6 +150,49 @@ def print_synthetic(result: dict[str, Any], label: str) -> bool:
         print(f"    {workout:<18} {row['runs']:3.0f}  {row['primary_accuracy']:.2f}  "
               f"{row['work_f1']:.2f}")
     return bool(score.primary_accuracy >= acc_target and work.f1 >= f1_target)
+
+
+# --- the athlete's corrections ------------------------------------------------------------
+
+def score_store_corrections(url: str, athlete: str = "local",
+                            rules: EffortRules = RULES) -> dict[str, Any]:
+    """Classify the runs ``athlete`` corrected in the store at ``url`` again and score them
+    against the corrections (``{"score", "n", "corrections"}``)."""
+    from legday.library import load_library
+    from legday.store import load_activities, open_store
+
+    store = open_store(url)
+    try:
+        ctx = store.athlete(athlete)
+        library = load_library(ctx)
+        ids = [int(a.extra["activity_id"]) for a in library.activities]
+        truth = correction_truth(ids, library.runs)
+        wanted = [int(entry["file"]) for entry in truth]
+        activities = load_activities(ctx, wanted) if wanted else []
+    finally:
+        store.close()
+    predictions = {str(a.extra["activity_id"]): classify_run(a, library.profile, rules).to_dict()
+                   for a in activities}
+    return {"score": score_synthetic(truth, predictions), "n": len(truth),
+            "corrections": len(library.corrections)}
+
+
+def print_corrections(result: dict[str, Any], label: str) -> None:
+    score = result["score"]
+    print(f"corrections in {label}: {result['n']} corrected runs "
+          f"({result['corrections']} corrections) as truth, classified again")
+    if not result["n"]:
+        print("  nothing to score: no run was corrected")
+        return
+    work = score.efforts.work
+    print(f"  run kind right {score.primary_accuracy:.3f} (balanced "
+          f"{score.balanced_primary_accuracy:.3f})")
+    print(f"  effort F1 (work kinds) {work.f1:.3f}  P {work.precision:.3f}  R {work.recall:.3f}")
+    print("  per kind:            P      R      F1     tp   fp   fn")
+    for kind in KINDS:
+        prf = score.efforts.per_kind[kind]
+        print(f"    {kind:<16} {prf.precision:6.3f} {prf.recall:6.3f} {prf.f1:6.3f} "
+              f"{prf.tp:5d} {prf.fp:4d} {prf.fn:4d}")
 
 
 # --- labelled athletes ---------------------------------------------------------------------
@@ -266,6 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the labelled athletes")
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-athlete check")
     parser.add_argument("--misses", action="store_true", help="list per-row misses")
+    parser.add_argument("--corrections", metavar="STORE_URL",
+                        help="also score against the runs corrected in this store (apart "
+                             "from the labels)")
+    parser.add_argument("--corrections-athlete", default="local", metavar="NAME",
+                        help="whose corrections (default: local)")
     args = parser.parse_args(argv)
 
     ok = True
@@ -277,6 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"generating {args.generate} synthetic runs (seed {args.seed}) ...")
                 generate_set(Path(tmp), n=args.generate, seed=args.seed)
                 ok &= print_synthetic(score_synthetic_dir(Path(tmp)), f"seed {args.seed}")
+        print()
+    if args.corrections:
+        print_corrections(score_store_corrections(args.corrections, args.corrections_athlete),
+                          args.corrections_athlete)
         print()
     if args.no_real:
         return 0 if ok else 1

@@ -26,6 +26,7 @@ from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store import Context, list_activities, load_activity
 from legday.store.privacy import TRIM_SPREAD
+from legday.ui.corrections import correction_section, with_corrected_primary
 from legday.ui.plan import plan_beside_detection
 from legday.ui.state import current, library
 from legday.ui.widgets import banners, empty_state, intensity_cards, literal
@@ -62,6 +63,7 @@ if listing.empty:
                 "here to see its efforts on the map and the profile.")
     st.stop()
 
+listing = with_corrected_primary(access, listing)
 listing = listing.sort_values(["start_utc", "activity_id"], ascending=False)
 labels: dict[int, str] = {}
 for rec in listing.to_dict("records"):
@@ -172,6 +174,8 @@ else:
         st.markdown("**The work in this run**\n\n" + "\n".join(f"- {line}" for line in lines))
     else:
         st.markdown(f"**No work efforts:** {units.localise_paces(efforts['why'].iloc[0])}")
+
+correction_section(store, access, chosen)
 
 plan_beside_detection(activity, efforts)
 

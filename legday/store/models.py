@@ -234,3 +234,22 @@ class CheckInRow(Base):
     #: Counts the answers given for this date, so a replaced answer changes the data version.
     version: Mapped[int] = mapped_column(Integer)
     updated_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CorrectionRow(Base):
+    """An athlete's correction of the classifier (:class:`legday.corrections.Correction`):
+    its stretch in seconds from the activity's start, so it outlives re-classification."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
+                                             index=True)
+    #: run_kind, effort_kind, merge or split.
+    action: Mapped[str] = mapped_column(String(20))
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)
+    at_s: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    created_utc: Mapped[datetime] = mapped_column(UtcDateTime)

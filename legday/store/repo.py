@@ -54,6 +54,7 @@ from legday.store.models import (
     ActivityRow,
     CheckInRow,
     CoachNoteRow,
+    CorrectionRow,
     EffortRow,
     PrivacyZoneRow,
     Settings,
@@ -456,6 +457,9 @@ def _delete_own(ctx: AthleteContext, model: type[ActivityRow] | type[PrivacyZone
             raise NotFound(what, row_id)
         if model is ActivityRow:
             delete_children(session, ctx.athlete_id, [row_id])
+            # Not among the children: a recording replacing its summary row keeps them.
+            session.execute(delete(CorrectionRow).where(
+                CorrectionRow.athlete_id == ctx.athlete_id, CorrectionRow.activity_id == row_id))
         session.delete(row)
 
 
@@ -629,8 +633,8 @@ def data_version(ctx: Context) -> str:
 
     Counts and largest ids of activities, efforts and strength entries, the
     coach notes, the check-ins (with their answer counts, so a replaced answer
-    counts), the settings and the privacy zones: cheap enough to ask on every
-    page view, so caches of the analysed season, and of what a shared view may
+    counts), the settings, the privacy zones and the corrections: cheap enough to ask
+    on every page view, so caches of the analysed season, and of what a shared view may
     show, know when to rebuild.
     """
     with ctx.store.sessions() as session:
@@ -650,6 +654,12 @@ def data_version(ctx: Context) -> str:
             select(PrivacyZoneRow.id, PrivacyZoneRow.lat, PrivacyZoneRow.lon,
                    PrivacyZoneRow.radius_m).where(PrivacyZoneRow.athlete_id == ctx.athlete_id)
             .order_by(PrivacyZoneRow.id)).all())
+        # Every correction, not a count: an undo then a new one may reuse SQLite's last id.
+        parts.append(session.execute(
+            select(CorrectionRow.id, CorrectionRow.activity_id, CorrectionRow.action,
+                   CorrectionRow.start_s, CorrectionRow.end_s, CorrectionRow.at_s,
+                   CorrectionRow.kind).where(CorrectionRow.athlete_id == ctx.athlete_id)
+            .order_by(CorrectionRow.id)).all())
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     return digest.hexdigest()[:16]
 

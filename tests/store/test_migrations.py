@@ -20,11 +20,12 @@ from tests.store.conftest import Database
 from tests.store.helpers import write_run
 
 #: The newest migration.
-HEAD = "0005_plans"
+HEAD = "0006_corrections"
 
 TABLES = {"athletes", "settings", "activities", "efforts", "strength_entries", "share_links",
           "coach_notes", "privacy_zones", "imported_files", "import_jobs", "import_job_files",
-          "import_job_chunks", "checkins"}
+          "import_job_chunks", "checkins",
+          "corrections"}
 
 
 def _tables(engine) -> set[str]:
