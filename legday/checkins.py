@@ -26,6 +26,7 @@ from typing import IO, Any, Final
 
 import pandas as pd
 
+from legday.csv_export import csv_text, restore_formula
 from legday.errors import ReadError
 from legday.strength.log import RowProblem
 from legday.units import Units
@@ -274,7 +275,7 @@ def read_checkins_csv(source: str | Path | bytes | IO[bytes], *,
             muscles = [m for part in cell("muscles").replace("|", ";").replace("/", ";")
                        .split(";") if (m := part.strip())]
             checkin = CheckIn(day, cell("legs"), _soreness(cell("soreness")), tuple(muscles),
-                              cell("note") or None)
+                              restore_formula(cell("note")) or None)
         except ValueError as err:
             problems.append(RowProblem(line, str(err)))
             continue
@@ -289,13 +290,9 @@ def read_checkins_csv(source: str | Path | bytes | IO[bytes], *,
 
 def write_checkins_csv(checkins: Iterable[CheckIn]) -> str:
     """The check-ins as CSV (:data:`CSV_COLUMNS`); :func:`read_checkins_csv` reads it back."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for c in sorted(checkins, key=lambda c: c.date):
-        writer.writerow([c.date.isoformat(), c.legs, "" if c.soreness is None else c.soreness,
-                         c.note or "", ";".join(c.muscles)])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, ([c.date.isoformat(), c.legs, c.soreness, c.note or "",
+                                   ";".join(c.muscles)]
+                                  for c in sorted(checkins, key=lambda c: c.date)))
 
 
 # --- the day before -------------------------------------------------------------------------

@@ -248,3 +248,11 @@ def test_the_html_report_shows_the_mornings_of_its_weeks(season: Season):
     # The last 6 weeks (from 2026-W40) hold none of the mornings.
     recent = html_report(library, athlete="Sam", weeks=6)
     assert "No next-morning check-ins in these weeks." in recent
+
+
+def test_a_note_that_reads_as_a_formula_is_neutralised_in_the_csv_and_read_back_as_typed():
+    typed = '=HYPERLINK("http://evil.example","legs")'
+    written = write_checkins_csv([CheckIn(dt.date(2026, 3, 2), "sore", 7, ("quads",), typed)])
+    assert "\n=HYPERLINK" not in written and ",=HYPERLINK" not in written
+    [again] = read_checkins_csv(written.encode()).checkins
+    assert again.note == typed and again.muscles == ("quads",) and again.soreness == 7

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.browser
 EXPORT = "bulk/stravaexport__slalom007"
 #: Activities in the export: 237 rows with a file and 5 without.
 ACTIVITIES = 242
-OWNER_PAGES = ["Overview", "Activity", "Overload", "Imbalance", "Upload", "Strength log",
-               "Settings", "Sharing"]
+OWNER_PAGES = ["Overview", "Legs today", "Activity", "Overload", "Imbalance", "Upload",
+               "Strength log", "Settings", "Sharing"]
 LOG = ("date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
        "2025-09-16,Back squat,3,5,90,8,,\n2025-09-16,Romanian deadlift,3,8,60,7,,\n"
        "2025-09-16,Walking lunge,2,10,20,7,,\n")
