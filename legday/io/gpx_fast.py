@@ -151,6 +151,17 @@ def _time(text: bytes) -> str | None:
     return text.strip().decode("ascii") or None
 
 
+_SPACE_OR_EMPTY = re.compile(rb"[ \t\n]|\x00\x00")
+
+
+def _times(texts: Sequence[bytes]) -> list[str | None]:
+    """:func:`_time` of each text; in one piece when none is blank or padded (nearly always)."""
+    joined = b"\x00".join(texts)  # no text holds a NUL
+    if texts and texts[0] and texts[-1] and _SPACE_OR_EMPTY.search(joined) is None:
+        return list(joined.decode("ascii").split("\x00"))
+    return [_time(t) for t in texts]
+
+
 def _point(groups: tuple[bytes, ...]) -> tuple[tuple[float, ...], str | None]:
     """One point's row (latitude, longitude, elevation, sensors) and time text."""
     lat, lon, lon_first, lat_second, head, _, extension, _, _, _, tail, _ = groups[:12]
@@ -237,11 +248,10 @@ def _shape(point: bytes) -> _Shape:
     return shape
 
 
-def _shape_table(found: list[tuple[bytes, ...]], shape: _Shape
+def _shape_table(columns: list[tuple[bytes, ...]], shape: _Shape
                  ) -> tuple[np.ndarray, list[str | None]]:
-    """The rows and times of points of ``shape``, column by column."""
-    columns = list(zip(*found, strict=True))
-    count = len(found)
+    """The rows and times of points of ``shape``, from the pattern's groups as columns."""
+    count = len(columns[0])
     table = np.full((count, 3 + len(SENSOR_COLUMNS)), np.nan)
     lat, lon = (columns[0], columns[1]) if shape.lat_first else (columns[1], columns[0])
     table[:, 0] = _numbers(lat)
@@ -255,7 +265,7 @@ def _shape_table(found: list[tuple[bytes, ...]], shape: _Shape
         elif slot == _ELE and elevation is None:
             elevation = table[:, 2] = _numbers(texts)
         elif slot == _TIME:
-            more = [_time(t) for t in texts]
+            more = _times(texts)
             times = more if times is None else [
                 a if a is not None else b for a, b in zip(times, more, strict=True)]
         elif slot == _SPEED and speed is None:
@@ -268,17 +278,19 @@ def _shape_table(found: list[tuple[bytes, ...]], shape: _Shape
 def _fold_shape(content: bytes, shape: _Shape, prefixes: set[bytes]) -> FoldedSegment | None:
     """The points of ``content``, all plain and most of ``shape``; None otherwise."""
     found = shape.pattern.findall(content)
-    if any(groups[-1] for groups in found):
+    columns = list(zip(*found, strict=True))
+    if any(columns[-1]):
         return None
-    if all(groups[0] for groups in found):
-        return FoldedSegment(*_shape_table(found, shape))
+    if all(columns[0]):
+        return FoldedSegment(*_shape_table(columns, shape))
     if not set(_PREFIXES.findall(content)) <= prefixes:
         return None  # expat refuses it as it stands; the prefix repair reads it again
     # Points of other shapes, one by one: a few in a segment, where a sensor missed a beat.
     generic = 2 + len(shape.leaf_slots)
     of_shape = [bool(groups[0]) for groups in found]
     table = np.empty((len(found), 3 + len(SENSOR_COLUMNS)))
-    shape_rows, shape_times = _shape_table([g for g in found if g[0]], shape)
+    shape_rows, shape_times = _shape_table(list(zip(*(g for g in found if g[0]), strict=True)),
+                                           shape)
     table[of_shape] = shape_rows
     others = [_point(g[generic:]) for g in found if not g[0]]
     table[[not s for s in of_shape]] = [row for row, _ in others]
