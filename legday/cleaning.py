@@ -159,6 +159,8 @@ def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     """First and last index of each sample's stretch (stretches are contiguous runs)."""
     n = len(stretch)
+    if n and stretch[0] == stretch[-1] and (stretch == stretch[0]).all():
+        return np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64)  # one stretch
     change = np.ones(n, dtype=bool)
     change[1:] = stretch[1:] != stretch[:-1]
     starts = np.flatnonzero(change).astype(np.int64)
