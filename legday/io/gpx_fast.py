@@ -275,23 +275,26 @@ def _shape_table(columns: list[tuple[bytes, ...]], shape: _Shape
     return table, times if times is not None else [None] * count
 
 
-def _fold_shape(content: bytes, shape: _Shape, prefixes: set[bytes]) -> FoldedSegment | None:
-    """The points of ``content``, all plain and most of ``shape``; None otherwise."""
-    found = shape.pattern.findall(content)
+def _fold_shape(content: bytes, start: int, end: int, shape: _Shape, prefixes: set[bytes]
+                ) -> FoldedSegment | None:
+    """The points of ``content[start:end]``, all plain and most of ``shape``; None otherwise."""
+    found = shape.pattern.findall(content, start, end)
     columns = list(zip(*found, strict=True))
-    if any(columns[-1]):
+    if not found or any(columns[-1]):
         return None
     if all(columns[0]):
         return FoldedSegment(*_shape_table(columns, shape))
-    if not set(_PREFIXES.findall(content)) <= prefixes:
+    if not set(_PREFIXES.findall(content, start, end)) <= prefixes:
         return None  # expat refuses it as it stands; the prefix repair reads it again
     # Points of other shapes, one by one: a few in a segment, where a sensor missed a beat.
     generic = 2 + len(shape.leaf_slots)
     of_shape = [bool(groups[0]) for groups in found]
     table = np.empty((len(found), 3 + len(SENSOR_COLUMNS)))
-    shape_rows, shape_times = _shape_table(list(zip(*(g for g in found if g[0]), strict=True)),
-                                           shape)
-    table[of_shape] = shape_rows
+    shape_times: list[str | None] = []
+    if any(of_shape):  # a window of a long segment may hold none
+        shape_rows, shape_times = _shape_table(
+            list(zip(*(g for g in found if g[0]), strict=True)), shape)
+        table[of_shape] = shape_rows
     others = [_point(g[generic:]) for g in found if not g[0]]
     table[[not s for s in of_shape]] = [row for row, _ in others]
     in_shape, in_others = iter(shape_times), (time for _, time in others)
@@ -311,7 +314,47 @@ def _fold(content: bytes, prefixes: set[bytes]) -> FoldedSegment | None:
     shape = _shape(first.group(0).lstrip(b" \t\r\n"))
     if not shape.prefixes <= prefixes:
         return None  # expat refuses it as it stands; the prefix repair reads it again
-    return _fold_shape(content, shape, prefixes)
+    parts = []
+    for start, end in _windows(content):
+        part = _fold_shape(content, start, end, shape, prefixes)
+        if part is None:
+            return None
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    return FoldedSegment(np.concatenate([p.table for p in parts]),
+                         [time for p in parts for time in p.times])
+
+
+#: Bytes of a segment matched at a time: the matches of a long one would take more memory
+#: than the document.
+WINDOW_BYTES = 1 << 22
+
+
+def _windows(content: bytes) -> list[tuple[int, int]]:
+    """``content`` cut into spans of about :data:`WINDOW_BYTES`, each ending after a point.
+
+    A cut lies before a ``<trkpt`` (no text of a plain point holds a ``<``) less the
+    whitespace before it; should ``content`` hold anything else, its window says so.
+    """
+    spans = []
+    start = 0
+    while len(content) - start > WINDOW_BYTES:
+        after = content.find(b"<trkpt", start) + 1  # a window holds at least one point
+        if after == 0:
+            break
+        cut = content.rfind(b"<trkpt", after, start + WINDOW_BYTES)
+        if cut < 0:
+            cut = content.find(b"<trkpt", max(after, start + WINDOW_BYTES))
+            if cut < 0:
+                break
+        end = cut
+        while content[end - 1 : end] in (b" ", b"\t", b"\r", b"\n"):
+            end -= 1
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(content)))
+    return spans
 
 
 def _line_breaks(span: bytes) -> bytes:

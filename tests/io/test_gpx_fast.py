@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from legday.errors import LegdayError
-from legday.io import gpx
+from legday.io import gpx, gpx_fast
 from legday.io.gpx import _scan
 from legday.io.gpx_fast import fold_segments
 from legday.io.xmltools import UNBOUND_PREFIX, declare_missing_prefixes, xml_bytes
@@ -192,3 +192,17 @@ def test_undeclared_prefixes_are_repaired_as_before() -> None:
     assert fast.samples["heart_rate"].notna().all()
     assert np.array_equal(fast.samples["heart_rate"], gpx.read_gpx(PLAIN, name="p.gpx")[0]
                           .samples["heart_rate"])
+
+
+@pytest.mark.parametrize("window", [1, 200, 1000])
+def test_long_segments_are_matched_in_windows(window: int, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.setattr(gpx_fast, "WINDOW_BYTES", window)
+    odd = b"".join(_points(1, p) for p in ODD_POINTS.values() if b"gpxdata" not in p
+                   and b"&" not in p and b"<!--" not in p and b"src=" not in p
+                   and b"<trkseg>" not in p)
+    for data in (PLAIN, _with_points(_points(7) + odd + _points(9)),
+                 _with_points(_points(40) + b'<trkpt lat="1" lon="2"><x a="1"/></trkpt>')):
+        _same_scans(data)
+    folded = fold_segments(PLAIN)
+    assert folded is not None and len(folded[1][0].times) == 12
