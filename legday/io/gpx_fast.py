@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 
@@ -198,8 +199,8 @@ class _Shape:
     """A pattern for the points of one shape, and where each of their texts goes.
 
     The pattern's groups: the first and second coordinate and each leaf's text in
-    document order for a point of this shape, the generic pattern's groups for a plain
-    point of another shape, then one stray character (anything else).
+    document order for a point of this shape, a plain point of another shape whole and
+    then the generic pattern's groups, then one stray character (anything else).
     """
 
     pattern: re.Pattern[bytes]
@@ -241,7 +242,7 @@ def _shape(point: bytes) -> _Shape:
             in_extension = in_extension or (depth == 1 and tag == b"<extensions>")
             depth += 1
         previous = tag
-    parts.append(rb")|" + _WS + rb"(?:" + _POINT + rb")|([\s\S])")
+    parts.append(rb")|" + _WS + rb"(" + _POINT + rb")|([\s\S])")
     shape = _Shape(re.compile(b"".join(parts)), lat_first, slots,
                    set(_PREFIXES.findall(point)))
     _SHAPES[key] = shape
@@ -284,22 +285,24 @@ def _fold_shape(content: bytes, start: int, end: int, shape: _Shape, prefixes: s
         return None
     if all(columns[0]):
         return FoldedSegment(*_shape_table(columns, shape))
-    if not set(_PREFIXES.findall(content, start, end)) <= prefixes:
-        return None  # expat refuses it as it stands; the prefix repair reads it again
     # Points of other shapes, one by one: a few in a segment, where a sensor missed a beat.
-    generic = 2 + len(shape.leaf_slots)
-    of_shape = [bool(groups[0]) for groups in found]
+    generic = 3 + len(shape.leaf_slots)
+    is_other = [not first for first in columns[0]]
+    others = list(compress(found, is_other))
+    used = {p for g in others for p in _PREFIXES.findall(g[generic - 1])}
+    if not used <= prefixes:
+        return None  # expat refuses it as it stands; the prefix repair reads it again
+    other = np.array(is_other)
     table = np.empty((len(found), 3 + len(SENSOR_COLUMNS)))
-    shape_times: list[str | None] = []
-    if any(of_shape):  # a window of a long segment may hold none
-        shape_rows, shape_times = _shape_table(
-            list(zip(*(g for g in found if g[0]), strict=True)), shape)
-        table[of_shape] = shape_rows
-    others = [_point(g[generic:]) for g in found if not g[0]]
-    table[[not s for s in of_shape]] = [row for row, _ in others]
-    in_shape, in_others = iter(shape_times), (time for _, time in others)
-    times = [next(in_shape) if s else next(in_others) for s in of_shape]
-    return FoldedSegment(table, times)
+    times = np.empty(len(found), dtype=object)
+    if not other.all():  # a window of a long segment may hold none of the shape
+        of_shape = [not o for o in is_other]
+        table[~other], times[~other] = _shape_table(
+            [tuple(compress(column, of_shape)) for column in columns[:generic - 1]], shape)
+    read = [_point(g[generic:]) for g in others]
+    table[other] = [row for row, _ in read]
+    times[other] = [time for _, time in read]
+    return FoldedSegment(table, times.tolist())
 
 
 _ANY_POINT = re.compile(_WS + rb"(?:" + _POINT + rb")|([\s\S])")
