@@ -10,9 +10,11 @@ Nearly every GPX file repeats one small shape of track point thousands of times:
 values with compiled patterns and folds the segment into one empty placeholder element
 keeping its line breaks, so the expat pass of :mod:`legday.io.gpx` still walks the
 whole document (names, types, damage, line numbers) but takes the segment's points from
-the placeholder. A point of any other shape (attributes on children, comments,
-entities, CDATA, empty children, deeper nesting, non-ASCII text, prefixes not declared
-on the root) leaves its whole segment to expat, so the values are the same either way:
+the placeholder. Each segment is matched with a pattern made for the shape of its first
+point; plain points of other shapes are read one by one. A point that is not plain
+(attributes on children, comments, entities, CDATA, empty children, deeper nesting,
+non-ASCII text, prefixes not declared on the root) leaves its whole segment to expat,
+so the values are the same either way:
 ``tests/io/test_gpx_fast.py`` compares both paths on the corpus and on damaged copies.
 """
 
@@ -91,6 +93,10 @@ SENSOR_COLUMNS = ("speed_mps", "heart_rate", "cadence_spm", "power_w", "temperat
 _SENSOR_INDEX = {column: 3 + i for i, column in enumerate(SENSOR_COLUMNS)}
 
 _ELE, _TIME, _SPEED, _IGNORED = -1, -2, -3, -4
+#: Element names and point shapes remembered at most.
+_CACHED = 1024
+#: New point shapes one document may compile a pattern for.
+_NEW_SHAPES = 16
 
 
 def extension_column(local: str) -> str | None:
@@ -118,6 +124,8 @@ class _Slots(dict[bytes, int]):
         else:
             column = extension_column(local)
             slot = _IGNORED if column is None else _SENSOR_INDEX[column]
+        if len(self) >= _CACHED:
+            self.clear()  # names come from the files: a hostile one could hold millions
         self[name] = slot
         return slot
 
@@ -213,15 +221,20 @@ _TAG = re.compile(rb"<[^<>]*>")
 _SHAPES: dict[tuple[bytes, ...], _Shape] = {}
 
 
-def _shape(point: bytes) -> _Shape:
-    """The shape of ``point``, a point the generic pattern matched."""
+def _shape(point: bytes, budget: list[int]) -> _Shape | None:
+    """The shape of ``point``, a point the generic pattern matched.
+
+    None when the shape is new and ``budget`` (new shapes this document may still
+    compile, counted down) is spent: a file of many short odd segments stays with expat.
+    """
     tags = _TAG.findall(point)
     lat_first = tags[0].find(b"lat=") < tags[0].find(b"lon=")
     empty = tags[0].endswith(b"/>")
     key = (b"lat" if lat_first else b"lon", b"/>" if empty else b">", *tags[1:])
     known = _SHAPES.get(key)
-    if known is not None:
+    if known is not None or budget[0] <= 0:
         return known
+    budget[0] -= 1
     first, second = (b"lat", b"lon") if lat_first else (b"lon", b"lat")
     parts = [_WS, rb"(?:<trkpt[ \t\r\n]+%s=\"(%s)\"[ \t\r\n]+%s=\"(%s)\"" % (
         first, _NUMBER, second, _NUMBER) + _WS + (b"/>" if empty else b">")]
@@ -245,6 +258,8 @@ def _shape(point: bytes) -> _Shape:
     parts.append(rb")|" + _WS + rb"(" + _POINT + rb")|([\s\S])")
     shape = _Shape(re.compile(b"".join(parts)), lat_first, slots,
                    set(_PREFIXES.findall(point)))
+    if len(_SHAPES) >= _CACHED:
+        _SHAPES.clear()
     _SHAPES[key] = shape
     return shape
 
@@ -308,14 +323,14 @@ def _fold_shape(content: bytes, start: int, end: int, shape: _Shape, prefixes: s
 _ANY_POINT = re.compile(_WS + rb"(?:" + _POINT + rb")|([\s\S])")
 
 
-def _fold(content: bytes, prefixes: set[bytes]) -> FoldedSegment | None:
+def _fold(content: bytes, prefixes: set[bytes], budget: list[int]) -> FoldedSegment | None:
     """The points of a segment's content if every one is plain, prefixes declared."""
     content = content.rstrip(b" \t\r\n")
     first = _ANY_POINT.match(content)
     if first is None or first.group(13):
         return None
-    shape = _shape(first.group(0).lstrip(b" \t\r\n"))
-    if not shape.prefixes <= prefixes:
+    shape = _shape(first.group(0).lstrip(b" \t\r\n"), budget)
+    if shape is None or not shape.prefixes <= prefixes:
         return None  # expat refuses it as it stands; the prefix repair reads it again
     parts = []
     for start, end in _windows(content):
@@ -395,13 +410,14 @@ def fold_segments(data: bytes) -> tuple[bytes, list[FoldedSegment]] | None:
         return None
     pieces: list[bytes] = []
     segments: list[FoldedSegment] = []
+    budget = [_NEW_SHAPES]
     done = search = 0
     while (start := data.find(b"<trkseg>", search)) >= 0:
         end = data.find(b"</trkseg>", start)
         if end < 0:
             break
         search = start + len(b"<trkseg>")
-        folded = _fold(data[search:end], prefixes)
+        folded = _fold(data[search:end], prefixes, budget)
         if folded is None:
             continue
         stop = end + len(b"</trkseg>")

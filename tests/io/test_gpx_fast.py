@@ -206,3 +206,16 @@ def test_long_segments_are_matched_in_windows(window: int, monkeypatch: pytest.M
         _same_scans(data)
     folded = fold_segments(PLAIN)
     assert folded is not None and len(folded[1][0].times) == 12
+
+
+def test_many_new_shapes_in_one_document_are_left_to_expat() -> None:
+    # Each segment's first point has a shape of its own: compiling a pattern for each
+    # would cost more than expat's reading; past a few, the segments stay with expat.
+    segments = b"".join(
+        b'<trkseg><trkpt lat="47.5" lon="19.0"><time>2025-03-01T08:%02d:00Z</time>'
+        b"<odd%d>1</odd%d></trkpt></trkseg>" % (i % 60, i, i) for i in range(300))
+    data = (b'<?xml version="1.0"?>\n<gpx version="1.1" creator="t"><trk>' + segments
+            + b"</trk></gpx>")
+    folded = fold_segments(data)
+    assert folded is not None and 0 < len(folded[1]) < 300
+    _same_scans(data)
