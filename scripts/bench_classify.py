@@ -6,10 +6,11 @@ Reads the activities first (by default the running files of the real Strava
 export, else a freshly generated synthetic set), then times
 ``legday.efforts.classify_run`` over them: preparing the 1-s grid, the
 calibration of each file from itself and the rules. It prints samples per
-second (input samples, the best of ``--repeat`` rounds) beside a baseline
-measured in the same run on the same samples: one plain pandas pass computing a
-10-s rolling mean of speed and heart rate per activity. The target is 200 000
-samples per second.
+second of CPU time of this process (input samples, the best of ``--repeat``
+rounds; CPU time, so that other work on a shared machine counts less) beside a
+baseline measured in the same run on the same samples: one plain pandas pass
+computing a 10-s rolling mean of speed and heart rate per activity. Issue 12's
+target is 1 000 000 samples per second; below 200 000 the script exits 1.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from legday.synth import generate_set  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT.parent / "shared" / "realdata" / "bulk" / "stravaexport__slalom007" / "activities"
-TARGET_SAMPLES_PER_S = 200_000
+TARGET_SAMPLES_PER_S = 1_000_000
+FLOOR_SAMPLES_PER_S = 200_000
 
 
 def _load(paths: Sequence[Path], limit: int) -> list[Activity]:
@@ -54,9 +56,9 @@ def _classify(activities: Sequence[Activity]) -> None:
 def _best_time(func: object, activities: Sequence[Activity], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         func(activities)  # type: ignore[operator]
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
@@ -96,8 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{base_rate:,.0f} samples/s")
     print(f"classification costs {t_classify / t_baseline:.1f} x the baseline pass")
     ok = rate >= TARGET_SAMPLES_PER_S
-    print(f"target {TARGET_SAMPLES_PER_S:,} samples/s: {'ok' if ok else 'MISSED'}")
-    return 0 if ok else 1
+    print(f"target {TARGET_SAMPLES_PER_S:,} samples/s (issue 12): "
+          f"{'ok' if ok else f'MISSED ({rate / TARGET_SAMPLES_PER_S:.2f} of it)'}")
+    return 0 if rate >= FLOOR_SAMPLES_PER_S else 1
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ class RunArrays:
             lap_times=lap_boundaries(laps, t0, rules), t0=t0,
             noisy_elevation=bool(frame.attrs.get("elevation_noisy", False)),
             elevation_noise_m=float(np.nan_to_num(frame.attrs.get("elevation_noise_m", 0.0))),
-            gps_speed=bool(np.mean(~np.isnan(lat)) > 0.5))
+            gps_speed=bool(len(lat) > 0 and array_mean(~np.isnan(lat)) > 0.5))
 
     @property
     def prefix(self) -> dict[str, FloatArray]:
@@ -196,6 +196,11 @@ def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolAr
     return np.asarray(state[filled] == 1.0)
 
 
+def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
+    """``np.mean`` of a non-empty 1-D array without its dispatch: the same sum and division."""
+    return float(values.sum() / len(values))
+
+
 def best_mean(values: FloatArray, window: int) -> float:
     """Best mean over ``window`` consecutive samples (or all of them when fewer)."""
     if len(values) == 0:
@@ -264,10 +269,10 @@ def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int) -> bool:
         return True
     if run.stretch[pb - 1] != run.stretch[a]:
         return False
-    la, lb = float(run.x[pa:pb].mean()), float(run.x[a:b].mean())
+    la, lb = array_mean(run.x[pa:pb]), array_mean(run.x[a:b])
     # A dip that stays near the bouts' level is not a recovery.
     if (min(la, lb) >= rules.dip_share * max(la, lb)
-            and float(run.x[pb:a].mean()) >= rules.dip_share * min(la, lb)):
+            and array_mean(run.x[pb:a]) >= rules.dip_share * min(la, lb)):
         return True
     # Nor is a GPS dip: the speed drops, the legs keep the bouts' cadence.
     if gap <= 0.5 * shorter:
@@ -312,7 +317,7 @@ def _trim_levels(run: RunArrays, a: int, b: int) -> list[tuple[int, int]]:
     drifted into the first rep, a cool-down after the last. A low stretch inside
     stays: the bout was joined across it on purpose (a GPS dip, a short slowdown)."""
     enter = run.rules.enter_x_easy * run.easy
-    pieces = [(float(run.x[pa:pb].mean()) >= enter, pa, pb)
+    pieces = [(array_mean(run.x[pa:pb]) >= enter, pa, pb)
               for pa, pb in _split_levels(run.x, a, b, run.rules)]
     high = [i for i, (ok, _, _) in enumerate(pieces) if ok]
     if not high:
@@ -406,12 +411,13 @@ def measure(run: RunArrays, bout: Bout) -> None:
     bout.moving_s = int(mv.sum()) if mv.any() else b - a
     bout.duration_s = run.end_time(b) - float(run.t[a])
     use = mv if mv.any() else np.ones(b - a, dtype=bool)
-    bout.effort_mps = float(run.x[a:b][use].mean())
-    bout.speed_mps = float(run.speed[a:b][use].mean())
+    bout.effort_mps = array_mean(run.x[a:b][use])
+    bout.speed_mps = array_mean(run.speed[a:b][use])
     bout.peak_mps = best_mean(run.speed[a:b], 5)
     bout.distance_m = float(run.dist[b - 1] - run.dist[a])
     hr = run.hr[a:b]
-    bout.heart_rate = float(np.mean(hr[np.isfinite(hr)])) if np.isfinite(hr).any() else np.nan
+    hr_ok = np.isfinite(hr)
+    bout.heart_rate = array_mean(hr[hr_ok]) if hr_ok.any() else np.nan
     # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
     # its rise, so the climb is measured a few seconds beyond them.
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
@@ -421,7 +427,7 @@ def measure(run: RunArrays, bout: Bout) -> None:
     dist = float(run.dist[hi - 1] - run.dist[lo])
     if len(ok) >= 4 and dist > 10:
         ends = max(1, min(3, len(ok) // 4))
-        bout.gain_m = float(np.mean(e[ok[-ends:]]) - np.mean(e[ok[:ends]]))
+        bout.gain_m = float(e[ok[-ends:]].sum() / ends - e[ok[:ends]].sum() / ends)
         bout.grade_pct = 100.0 * bout.gain_m / dist
     else:
         bout.gain_m = bout.grade_pct = 0.0
@@ -464,11 +470,11 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
             if free.sum() < 5:
                 # Only other bouts around: they are the surroundings.
                 free = np.ones(hi - lo, dtype=bool)
-            efforts.append(float(np.mean(run.x[sel][free])))
+            efforts.append(array_mean(run.x[sel][free]))
             c = cad[sel][free]
             c = c[np.isfinite(c) & (c > 0)]
             if len(c) >= rules.edge_run_s:
-                cadences.append(float(np.mean(c)))
+                cadences.append(array_mean(c))
         rest = float(np.mean(efforts)) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
         lag = rules.cadence_lag_s
@@ -476,7 +482,7 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
                 (cad[bout.a:bout.b], cad[min(bout.a + lag, end):min(bout.b + lag, end)])]
         # The cadence check guards against GPS noise; without GPS it has nothing to guard.
         if run.gps_speed and cadences and len(c_in[0]) >= 0.5 * (bout.b - bout.a):
-            level = max(float(np.mean(c)) for c in c_in if len(c))
+            level = max(array_mean(c) for c in c_in if len(c))
             bout.cadence_rise_spm = level - float(np.mean(cadences))
         else:
             bout.cadence_rise_spm = np.inf

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from legday.efforts.bouts import Bout, RunArrays, measure
+from legday.efforts.bouts import Bout, RunArrays, array_mean, measure
 from legday.efforts.kinds import EffortKind
 from legday.gap import gap_factor
 from legday.model import haversine_m
@@ -52,7 +52,7 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
     hills = [h for h in _hills(run, work_floor, uphill) if not sprinting[h.a:h.b].any()]
     on_hill = _mask(run, hills)
     # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
-    open_bouts = [bt for bt in bouts if not on_hill[bt.a:bt.b].mean() >= 0.5]
+    open_bouts = [bt for bt in bouts if not array_mean(on_hill[bt.a:bt.b]) >= 0.5]
     reps = [bt for bt in open_bouts if bt.kind is None and _is_rep(run, bt, work_floor)
             and not _on_climb(run, bt)
             and (rules.rep_min_s <= bt.moving_s <= rules.rep_max_s or id(bt) in ladder)]
@@ -286,7 +286,7 @@ def _recovered(run: RunArrays, first: Bout, second: Bout) -> bool:
     moving = run.moving[between]
     if moving.sum() < run.rules.edge_run_s:
         return True
-    rest = float(np.mean(run.x[between][moving]))
+    rest = array_mean(run.x[between][moving])
     return min(first.effort_mps, second.effort_mps) >= run.rules.rep_contrast * rest
 
 

@@ -23,6 +23,14 @@ import numpy as np
 import pandas as pd
 
 from legday.errors import CorruptFile, EmptyActivity, NotAnActivity
+from legday.io.gpx_fast import (
+    GPX_POINT_TAGS,
+    MARKER,
+    SENSOR_COLUMNS,
+    FoldedSegment,
+    extension_column,
+    fold_segments,
+)
 from legday.io.sport import normalise_sport
 from legday.io.xmltools import (
     NAT,
@@ -54,32 +62,6 @@ from legday.model import (
     time_ns,
 )
 
-#: Extension element local names (lower case) and the sample column they fill.
-_EXTENSION_COLUMNS: dict[str, str] = {
-    "hr": "heart_rate",
-    "heartrate": "heart_rate",
-    "heart_rate": "heart_rate",
-    "bpm": "heart_rate",
-    "cad": "cadence_spm",
-    "cadence": "cadence_spm",
-    "runcadence": "cadence_spm",
-    "rpm": "cadence_spm",
-    "atemp": "temperature_c",
-    "wtemp": "temperature_c",
-    "temp": "temperature_c",
-    "temperature": "temperature_c",
-    "power": "power_w",
-    "watts": "power_w",
-    "speed": "speed_mps",
-}
-_SENSOR_COLUMNS = ("speed_mps", "heart_rate", "cadence_spm", "power_w", "temperature_c")
-
-# Children of a GPX point that are not sensor values, whatever the version.
-_GPX_POINT_TAGS = frozenset(
-    "ele time magvar geoidheight name cmt desc src link url urlname sym type fix sat "
-    "hdop vdop pdop ageofdgpsdata dgpsid course speed extensions".split()
-)
-
 _NO_TIMES = "this is a planned route without times, not a recording"
 _POINT_VALUES = frozenset({"ele", "time", "speed"})
 
@@ -89,6 +71,7 @@ class _Points:
     """Raw GPX points in document order: one row of numbers each, times apart."""
 
     rows: list[tuple[float, ...]] = field(default_factory=list)  # lat, lon, ele, sensors
+    blocks: list[np.ndarray] = field(default_factory=list)  # rows before ``rows``, as tables
     time: list[str | None] = field(default_factory=list)
     segment: list[int] = field(default_factory=list)
 
@@ -104,10 +87,21 @@ class _Points:
         self.time.append(time)
         self.segment.append(segment)
 
+    def add_folded(self, folded: FoldedSegment, segment: int) -> None:
+        self.blocks += [self._rows_table(), folded.table]
+        self.rows = []
+        self.time += folded.times
+        self.segment += [segment] * len(folded.table)
+
+    def _rows_table(self) -> np.ndarray:
+        return np.array(self.rows, dtype=np.float64).reshape(len(self.rows), 3 + len(
+            SENSOR_COLUMNS))
+
     @functools.cached_property
     def _table(self) -> np.ndarray:
-        return np.array(self.rows, dtype=np.float64).reshape(len(self.rows), 3 + len(
-            _SENSOR_COLUMNS))
+        if not self.blocks:
+            return self._rows_table()
+        return np.concatenate([*self.blocks, self._rows_table()])
 
     @property
     def lat(self) -> np.ndarray:
@@ -123,7 +117,7 @@ class _Points:
 
     @property
     def sensors(self) -> dict[str, np.ndarray]:
-        return {column: self._table[:, 3 + i] for i, column in enumerate(_SENSOR_COLUMNS)}
+        return {column: self._table[:, 3 + i] for i, column in enumerate(SENSOR_COLUMNS)}
 
 
 @dataclass
@@ -249,8 +243,9 @@ class _Scan(XmlPass):
 class _Reader:
     """expat callbacks: a path of local names, and the point being read."""
 
-    def __init__(self, scan: _Scan, parser: Any) -> None:
+    def __init__(self, scan: _Scan, parser: Any, folded: list[FoldedSegment]) -> None:
         self.scan = scan
+        self.folded = folded
         self.parser = parser
         self.path: list[str] = []
         self.point: _Open | None = None
@@ -274,8 +269,10 @@ class _Reader:
         if self.text is not None:
             self.text = self.parser.CharacterDataHandler = None
         if self.point is not None:  # most elements lie inside a point: decide them first
+            if attrs and MARKER in attrs:
+                raise _FoldedInPoint
             if not self.extension_depth and depth == self.point_depth + 1 and (
-                    tag == "extensions" or tag not in _GPX_POINT_TAGS):
+                    tag == "extensions" or tag not in GPX_POINT_TAGS):
                 self.extension_depth = depth  # GPX 1.0 allows sensors straight in the point
             if self.extension_depth or tag in _POINT_VALUES:
                 text: list[str] = []
@@ -304,6 +301,8 @@ class _Reader:
             self.collect()
         elif depth == 2 and parent == "trk" and tag == "trkseg":
             self.segment += 1
+            if attrs and MARKER in attrs:
+                scan.track.add_folded(self.folded[int(attrs[MARKER])], self.segment)
         elif (tag == "trkpt" and depth == 3 and path[1:3] == ["trk", "trkseg"]) or (
                 tag == "rtept" and depth == 2 and parent == "rte"):
             into = scan.track if tag == "trkpt" else scan.route
@@ -331,7 +330,7 @@ class _Reader:
             value = "".join(text)
             if self.extension_depth or depth == self.point_depth + 1 and tag not in (
                     _POINT_VALUES):
-                column = _EXTENSION_COLUMNS.get(tag) or _EXTENSION_COLUMNS.get(tag.lower())
+                column = extension_column(tag)
                 number = parse_number(value)
                 if column is not None and column not in point.sensors and not math.isnan(number):
                     point.sensors[column] = number
@@ -374,10 +373,28 @@ class _Reader:
                        point.speed, point.sensors)
 
 
-def _scan(data: bytes) -> _Scan:
+class _FoldedInPoint(Exception):
+    """A folded segment turned up inside a point, whose values its elements could set."""
+
+
+def _scan(data: bytes, *, fold: bool = True) -> _Scan:
+    """The points and file facts of a GPX document, plain track segments read by patterns.
+
+    ``fold=False`` reads every point with expat (what the fast path is compared with).
+    """
+    folded = fold_segments(data) if fold else None
+    if folded is not None:
+        try:
+            return _expat_scan(*folded)
+        except _FoldedInPoint:
+            pass
+    return _expat_scan(data, [])
+
+
+def _expat_scan(data: bytes, folded: list[FoldedSegment]) -> _Scan:
     scan = _Scan()
     parser = expat_parser()
-    reader = _Reader(scan, parser)
+    reader = _Reader(scan, parser, folded)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     scan.error = parse_in_chunks(parser, data)

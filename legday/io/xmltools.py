@@ -231,9 +231,11 @@ _PLAIN_UTC = re.compile(r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z\n)*")
 
 def _plain_utc_ns(values: list[Any]) -> np.ndarray | None:
     """``YYYY-MM-DDTHH:MM:SS[.fff]Z`` times (nearly every file) parsed by numpy in C."""
-    if not all(isinstance(v, str) for v in values):
+    try:
+        joined = "\n".join(values)  # refuses anything but strings (a missing time: None)
+    except TypeError:
         return None
-    if _PLAIN_UTC.fullmatch("\n".join(values) + "\n") is None:
+    if _PLAIN_UTC.fullmatch(joined + "\n") is None:
         return None
     try:
         parsed = np.array([v[:-1] for v in values], dtype="datetime64[ns]")
