@@ -108,22 +108,9 @@ class CadenceModel:
 
 
 def frame_columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, FloatArray]:
-    """Float columns of ``frame`` as numpy arrays, the same as ``frame[name].to_numpy(float)``.
-
-    pandas finds a name in a string column index at some 40 µs a column, more than
-    preparing the column costs: the positions are read once, and plain float64 columns
-    are taken as they are stored.
-    """
-    position = {name: i for i, name in enumerate(frame.columns.tolist())}
-    stored = getattr(frame, "_get_column_array", None)  # pandas' own (private) column access
-    out: dict[str, FloatArray] = {}
-    for name in names:
-        values = stored(position[name]) if stored is not None and name in position else None
-        if isinstance(values, np.ndarray) and values.dtype == np.float64:
-            out[name] = values
-        else:
-            out[name] = frame[name].to_numpy(dtype=float)
-    return out
+    """Float columns of ``frame`` as numpy arrays (public pandas access only: a private
+    column accessor saved about 0.1 ms a run, 1 % of classifying it)."""
+    return {name: frame[name].to_numpy(dtype=float) for name in names}
 
 
 def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
