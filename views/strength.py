@@ -96,6 +96,11 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+#: The entries' numbers, shown as text (blank when missing), right-aligned and in words.
+NUMBER_TEXT = {c: st.column_config.TextColumn(label, alignment="right")
+               for c, label in (("sets", "sets"), ("reps", "reps"), ("weight_kg", "weight (kg)"),
+                                ("rpe", "RPE"), ("duration_min", "minutes"))}
+
 # --- sessions ------------------------------------------------------------------------------
 
 if summary.empty:
@@ -115,7 +120,9 @@ else:
             "lower tonnage (kg)": blank_text(shown["lower_tonnage_kg"].round(0)),
             "unmapped": shown["unmapped"], "source": shown["source"],
         }),
-        key="sessions", hide_index=True, width="stretch")
+        key="sessions", hide_index=True, width="stretch",
+        column_config={c: st.column_config.TextColumn(alignment="right")
+                       for c in ("minutes", "RPE", "lower tonnage (kg)")})
     st.caption("Each working set counts once, towards the region of its exercise's main "
                "mover (a thruster is a lower-body set): the same lower-body sets as the "
                "Overview and Imbalance. Warm-ups are listed but not counted. Kind: full body "
@@ -124,7 +131,7 @@ else:
     if not missing.empty:
         names = ", ".join(f"{literal(r.exercise)} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
-                   f"muscle): {names}.", icon="❓")
+                   f"muscle): {names}.", icon=":material/help:")
 
 if len(entries):
     st.download_button("Download the log (legday CSV)", export,
@@ -143,11 +150,12 @@ if access.read_only:
                           "matched": blank_text(matched_names),
                           "notes": blank_text(ann["notes"])}
                          )[["date", "exercise", "matched", *EDITOR_VALUES, "notes"]],
-            key="entries", hide_index=True, width="stretch")
+            key="entries", hide_index=True, width="stretch",
+            column_config=NUMBER_TEXT)
     if access.is_sample:
         st.info("This is the sample season's log, shown read-only. Your own log starts with "
                 "your first upload on the **Upload** page; then you can add, edit and import "
-                "sessions here.", icon="🧪")
+                "sessions here.", icon=":material/science:")
     st.stop()
 
 
@@ -193,11 +201,11 @@ edited = st.data_editor(
                  "Empty for a whole-session row (then give its minutes)."),
         "matched": st.column_config.TextColumn(
             "catalogue match", help="What the catalogue matched the name to, or unmapped."),
-        "sets": st.column_config.TextColumn("sets", validate=WHOLE_NUMBER),
-        "reps": st.column_config.TextColumn("reps", validate=WHOLE_NUMBER),
-        "weight_kg": st.column_config.TextColumn("weight (kg)", validate=NUMBER),
-        "rpe": st.column_config.TextColumn("RPE", validate=RPE, help="1 to 10"),
-        "duration_min": st.column_config.TextColumn("minutes", validate=NUMBER),
+        "sets": st.column_config.TextColumn("sets", validate=WHOLE_NUMBER, alignment="right"),
+        "reps": st.column_config.TextColumn("reps", validate=WHOLE_NUMBER, alignment="right"),
+        "weight_kg": st.column_config.TextColumn("weight (kg)", validate=NUMBER, alignment="right"),
+        "rpe": st.column_config.TextColumn("RPE", validate=RPE, help="1 to 10", alignment="right"),
+        "duration_min": st.column_config.TextColumn("minutes", validate=NUMBER, alignment="right"),
         "notes": st.column_config.TextColumn(
             "notes", help=f"Start with {WARMUP_TAG} for a warm-up set."),
     })
@@ -252,7 +260,7 @@ if upload is not None:
                  f"({n_sessions} session{'s' if n_sessions != 1 else ''}), "
                  f"{len(read.problems)} row(s) with problems.")
         if read.problems:
-            st.warning("These rows are not loaded; the others are.", icon="⚠️")
+            st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
                                        "problem": [p.reason for p in read.problems]}),
                          key="problems", hide_index=True, width="stretch")

@@ -294,3 +294,13 @@ def test_an_edited_value_that_is_no_number_is_refused(make_app, own_copy):
     assert parsed[["sets", "reps"]].iloc[0].tolist() == [3.0, 5.0]
     assert parsed[["weight_kg", "rpe", "duration_min"]].isna().all().all()
     assert parsed["notes"].isna().all()
+
+
+def test_icons_are_material_symbols_not_emoji(make_app, sample_db, empty_db):
+    # Headless Chromium has no emoji font: an emoji icon is drawn as a missing-glyph box.
+    at = make_app(sample_db, PAGE)
+    alerts = [*at.warning, *at.info]
+    assert alerts and all(not a.icon or a.icon.startswith(":material/") for a in alerts)
+    at = make_app(empty_db, PAGE, sample=False)
+    at.file_uploader(key="strength_csv").set_value(("log.csv", LOG, "text/csv")).run()
+    assert all(not a.icon or a.icon.startswith(":material/") for a in at.warning)
