@@ -182,7 +182,7 @@ matched = annotate(own, catalogue)["matched"] if len(own) else pd.Series(dtype="
 table = pd.DataFrame({
     "row": range(len(own)),
     "date": own["date"].dt.date,
-    "exercise": own["exercise"],
+    "exercise": blank_text(own["exercise"]),
     "matched": blank_text(matched.where(own["exercise"].isna() | matched.notna(), "unmapped")),
     # Text, not number, columns: an empty number cell would read "None" in the editor.
     **{c: blank_text(own[c]) for c in (*EDITOR_VALUES, "notes")},

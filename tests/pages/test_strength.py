@@ -275,9 +275,18 @@ def test_empty_cells_are_blank_not_none(make_app, sample_db, own_copy):
     assert (at.dataframe[0].value["RPE"] == "").any()  # the sample leaves some RPE out
     at = make_app(own_copy, PAGE, sample=False)
     _pick_lifting_session(at, own_copy)
-    rows = at.data_editor[0].value.drop(columns=["row", "date", "exercise"]).astype(object)
+    rows = at.data_editor[0].value.drop(columns=["row", "date"]).astype(object)
     assert not rows.isna().any().any()
     assert (rows == "").any().any()
+    # A whole-session row (minutes, no exercise) has a blank exercise and saves unchanged.
+    stored = _local_entries(own_copy)
+    whole = stored[stored["exercise"].isna()]
+    at.selectbox(key="strength_session").set_value(str(whole["session"].iloc[-1])).run()
+    row = at.data_editor[0].value.iloc[0]
+    assert row["exercise"] == "" and row["duration_min"] != ""
+    at.button(key="strength_save").click().run()
+    assert not at.exception and any("Saved" in s.value for s in at.success)
+    assert len(_local_entries(own_copy)) == len(stored)
 
 
 def test_an_edited_value_that_is_no_number_is_refused(make_app, own_copy):
