@@ -48,6 +48,8 @@ VERSION = "strength_editor_version"
 EXTRA_NAMES = "strength_extra_names"
 #: What loading each file did, by a digest of its bytes: the result replaces the load button.
 LOADED = "strength_loaded_files"
+#: The editor's name for a row without an exercise (an empty cell would read "None").
+WHOLE_SESSION = "(whole session)"
 WHOLE_NUMBER, NUMBER = r"^\s*\d*\s*$", r"^\s*(\d+(\.\d*)?|\.\d+)?\s*$"
 RPE = r"^\s*((10|[1-9])(\.\d*)?)?\s*$"
 
@@ -182,7 +184,7 @@ matched = annotate(own, catalogue)["matched"] if len(own) else pd.Series(dtype="
 table = pd.DataFrame({
     "row": range(len(own)),
     "date": own["date"].dt.date,
-    "exercise": blank_text(own["exercise"]),
+    "exercise": own["exercise"].fillna(WHOLE_SESSION),
     "matched": blank_text(matched.where(own["exercise"].isna() | matched.notna(), "unmapped")),
     # Text, not number, columns: an empty number cell would read "None" in the editor.
     **{c: blank_text(own[c]) for c in (*EDITOR_VALUES, "notes")},
@@ -196,9 +198,9 @@ edited = st.data_editor(
     column_config={
         "date": st.column_config.DateColumn("date", required=True, default=date.today()),
         "exercise": st.column_config.SelectboxColumn(
-            "exercise", options=options, width="medium",
+            "exercise", options=[WHOLE_SESSION, *options], width="medium",
             help="From the catalogue; add a name that is not there with the field below. "
-                 "Empty for a whole-session row (then give its minutes)."),
+                 "(whole session) for a row that is the whole session: then give its minutes."),
         "matched": st.column_config.TextColumn(
             "catalogue match", help="What the catalogue matched the name to, or unmapped."),
         "sets": st.column_config.TextColumn("sets", validate=WHOLE_NUMBER, alignment="right"),
@@ -225,7 +227,9 @@ else:
 if not recorded:
     save_col, delete_col = st.columns(2)
     if save_col.button("Save session", type="primary", key="strength_save"):
-        result = entries_from_editor(edited, own, None if picked == NEW else picked)
+        result = entries_from_editor(
+            edited.assign(exercise=edited["exercise"].replace(WHOLE_SESSION, None)), own,
+            None if picked == NEW else picked)
         if isinstance(result, str):
             st.error(result)
         elif picked == NEW and result.empty:

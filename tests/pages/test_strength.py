@@ -283,7 +283,7 @@ def test_empty_cells_are_blank_not_none(make_app, sample_db, own_copy):
     whole = stored[stored["exercise"].isna()]
     at.selectbox(key="strength_session").set_value(str(whole["session"].iloc[-1])).run()
     row = at.data_editor[0].value.iloc[0]
-    assert row["exercise"] == "" and row["duration_min"] != ""
+    assert row["exercise"] == "(whole session)" and row["duration_min"] != ""
     at.button(key="strength_save").click().run()
     assert not at.exception and any("Saved" in s.value for s in at.success)
     assert len(_local_entries(own_copy)) == len(stored)
