@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -149,6 +148,24 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;t
 """
 
 
+def report_figures(season: Season, table: pd.DataFrame, units: Units) -> list[go.Figure]:
+    """The report's charts of the weeks of ``table``, every one of them in view (the
+    dashboard's charts open on their latest weeks; a report shows the weeks it was asked for)."""
+    return [
+        season_charts.leg_day_strip(table, last=None),
+        season_charts.weekly_mix(table, last=None),
+        season_charts.distance_chart(table, units, last=None),
+        season_charts.progression(table, last=None),
+        season_charts.load_chart(table, last=None),
+        season_charts.hard_easy(table, season.settings.max_hard_share, last=None),
+        trends.downhill_trend(table),
+        trends.climbing_trend(_months_of(season.climbing, table)),
+        season_charts.region_balance(table, last=None),
+        season_charts.muscle_coverage(table, MUSCLE_GROUPS, last=None),
+        season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True, last=None),
+    ]
+
+
 def html_report(library: Library, *, athlete: str, weeks: int | None = None,
                 units: Units | None = None, generated: dt.datetime | None = None) -> str:
     """A self-contained HTML report of the last ``weeks`` weeks (all when None), distances
@@ -161,19 +178,7 @@ def html_report(library: Library, *, athlete: str, weeks: int | None = None,
         period = "no weeks with activities yet"
     else:
         period = f"{table.index[0]} to {table.index[-1]} ({len(table)} weeks)"
-    figures: Sequence[go.Figure] = [
-        season_charts.leg_day_strip(table),
-        season_charts.weekly_mix(table),
-        season_charts.distance_chart(table, units),
-        season_charts.progression(table),
-        season_charts.load_chart(table),
-        season_charts.hard_easy(table, season.settings.max_hard_share),
-        trends.downhill_trend(table),
-        trends.climbing_trend(_months_of(season.climbing, table)),
-        season_charts.region_balance(table),
-        season_charts.muscle_coverage(table, MUSCLE_GROUPS),
-        season_charts.muscle_coverage(table, MUSCLE_GROUPS, running=True),
-    ]
+    figures = report_figures(season, table, units)
     charts = "\n".join(_figure_html(fig, i == 0) for i, fig in enumerate(figures))
     yes = int((table["leg_day"] == "yes").sum()) if not table.empty else 0
     metres = float(table["run_distance_m"].sum()) if not table.empty else 0.0

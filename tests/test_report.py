@@ -131,3 +131,46 @@ def test_the_report_sets_each_plan_beside_what_was_found(tmp_path: Path):
     hills = re.search(r"<li class='(\w+)'><b>2026-W33 · Hills</b>: ([^<]*)</li>", plans)
     assert hills is not None and hills[1] == "warning"
     assert hills[2].startswith("planned 12 hill reps, found ")
+
+
+@pytest.fixture(scope="module")
+def long_season(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The sample season with a lift months earlier: longer than the dashboard's 16 weeks."""
+    folder = tmp_path_factory.mktemp("long")
+    early = folder / "early.csv"
+    early.write_text("date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
+                     "2026-02-03,Back squat,3,5,80,8,,\n")
+    store = open_store(f"sqlite:///{folder / 'legday.db'}")
+    ctx = store.athlete()
+    import_paths(ctx, [SAMPLES / "season", SAMPLES / "strength_log.csv", early])
+    library = load_library(ctx)
+    store.close()
+    return library
+
+
+def _weekly_axes(figure) -> list:
+    return [axis for name, axis in figure.layout.to_plotly_json().items()
+            if name.startswith("xaxis") and axis.get("categoryarray") is not None]
+
+
+@pytest.mark.parametrize("weeks", [None, 20])
+def test_the_report_charts_show_every_week_asked_for(long_season, weeks):
+    from legday.report import last_weeks, report_figures
+    from legday.units import Units
+
+    season = long_season.season
+    table = last_weeks(season, weeks)
+    assert len(table) == (weeks or len(season.weeks)) and len(table) > 16
+    framed = whole = 0
+    for figure in report_figures(season, table, Units("km")):
+        for axis in _weekly_axes(figure):
+            framed += 1
+            assert axis.get("range") is None  # not the dashboard's latest 16 weeks
+            shown = list(axis["categoryarray"])
+            # Lifting charts start a week before the first lift in the table; others at its start.
+            assert shown == list(table.index)[-len(shown):]
+            whole += shown == list(table.index)
+    assert framed >= 9  # every weekly chart, the progression's panels too
+    assert whole >= 7
+    text = html_report(long_season, athlete="Sam", weeks=weeks)
+    assert f"({len(table)} weeks)" in text

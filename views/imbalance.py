@@ -9,7 +9,13 @@ from legday.charts import season as charts
 from legday.strength.muscles import MUSCLE_GROUPS
 from legday.strength.running_share import MODEL_NOTE
 from legday.ui.state import current
-from legday.ui.widgets import banners, empty_state, findings_by_week, season_or_stop
+from legday.ui.widgets import (
+    banners,
+    empty_state,
+    findings_by_week,
+    season_or_stop,
+    week_range,
+)
 
 RECENT_CODES = ("neglected_muscles", "no_single_leg_work", "low_strength_frequency",
                 "low_type2_share", "too_much_hard")
@@ -22,6 +28,8 @@ season = season_or_stop(
             "lifting on the **Strength log** page to see which muscles get work.")
 weeks = season.weeks
 settings = season.settings
+# One range for every weekly chart of the page, as on the Overview.
+shown = week_range(weeks, selected=str(weeks.index[-1]), key="imbalance_chart_weeks")
 
 st.subheader("Muscle-group coverage: lifting")
 lifted = not charts.lifting_weeks(weeks).empty
@@ -30,7 +38,7 @@ if lifted:
                "primary muscle of its exercise and 0.5 for every secondary one, so one set of "
                "back squats is 4 muscle-weighted sets (2 primary, 4 secondary muscles). "
                "This is what was logged, from the week before the first lift.")
-    st.plotly_chart(charts.muscle_coverage(weeks, MUSCLE_GROUPS), key="lifting_coverage")
+    st.plotly_chart(charts.muscle_coverage(shown, MUSCLE_GROUPS, last=None), key="lifting_coverage")
 else:
     shared = access.mode == "share"  # a coach's view has no Strength log page
     empty_state("No lifting logged yet, so there is no muscle coverage from strength work. "
@@ -42,15 +50,15 @@ else:
 
 st.subheader("Running — a model, not a measurement")
 st.caption(MODEL_NOTE)
-st.plotly_chart(charts.muscle_coverage(weeks, MUSCLE_GROUPS, running=True),
+st.plotly_chart(charts.muscle_coverage(shown, MUSCLE_GROUPS, running=True, last=None),
                 key="running_coverage")
 
 st.subheader("Fibre types and intensity")
-st.plotly_chart(charts.fibre_share(weeks), key="fibre_share")
+st.plotly_chart(charts.fibre_share(shown, last=None), key="fibre_share")
 st.caption("Type I: steady and recovery running; type II: hills, sprints, intervals (the "
            f"fibre split is the same model as above). Weeks under "
            f"{settings.min_type2_share:.0%} type II are flagged.")
-st.plotly_chart(charts.hard_easy(weeks, settings.max_hard_share), key="hard_easy")
+st.plotly_chart(charts.hard_easy(shown, settings.max_hard_share, last=None), key="hard_easy")
 st.caption(f"Hard: type-II efforts, tempo and races. Weeks above "
            f"{settings.max_hard_share:.0%} hard are flagged: keep the easy days easy.")
 
@@ -59,7 +67,7 @@ if lifted:
     st.caption("Working sets per ISO week, each set counted once towards the region of its "
                "exercise's main mover: the same lower-body sets as the Overview and the "
                "Strength log.")
-    st.plotly_chart(charts.region_balance(weeks), key="region_balance")
+    st.plotly_chart(charts.region_balance(shown, last=None), key="region_balance")
 
 st.subheader("Recent findings")
 labels = [str(w) for w in weeks.index]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 
@@ -25,6 +26,7 @@ from legday.strength.log import (
     WARMUP_TAG,
     StrengthImport,
     annotate,
+    blank_text,
     entries_from_editor,
     file_rows,
     make_entries,
@@ -44,6 +46,12 @@ KIND_WORDS = {"lower": "lower body", "upper": "upper body", "core": "core",
 FLASH = "strength_flash"
 VERSION = "strength_editor_version"
 EXTRA_NAMES = "strength_extra_names"
+#: What loading each file did, by a digest of its bytes: the result replaces the load button.
+LOADED = "strength_loaded_files"
+#: The editor's name for a row without an exercise (an empty cell would read "None").
+WHOLE_SESSION = "(whole session)"
+WHOLE_NUMBER, NUMBER = r"^\s*\d*\s*$", r"^\s*(\d+(\.\d*)?|\.\d+)?\s*$"
+RPE = r"^\s*((10|[1-9])(\.\d*)?)?\s*$"
 
 store, access = current()
 st.title("Strength log")
@@ -90,6 +98,11 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+#: The entries' numbers, shown as text (blank when missing), right-aligned and in words.
+NUMBER_TEXT = {c: st.column_config.TextColumn(label, alignment="right")
+               for c, label in (("sets", "sets"), ("reps", "reps"), ("weight_kg", "weight (kg)"),
+                                ("rpe", "RPE"), ("duration_min", "minutes"))}
+
 # --- sessions ------------------------------------------------------------------------------
 
 if summary.empty:
@@ -104,12 +117,14 @@ else:
             "date": shown["date"].dt.date, "kind": shown["kind"].map(KIND_WORDS),
             "working sets": shown["n_sets"], "lower-body sets": shown["lower_sets"],
             "upper-body sets": shown["upper_sets"], "core sets": shown["core_sets"],
-            "minutes": shown["duration_min"], "RPE": shown["rpe"],
-            "lower tonnage (kg)": shown["lower_tonnage_kg"].round(0),
+            "minutes": blank_text(shown["duration_min"].round(0)),
+            "RPE": blank_text(shown["rpe"]),
+            "lower tonnage (kg)": blank_text(shown["lower_tonnage_kg"].round(0)),
             "unmapped": shown["unmapped"], "source": shown["source"],
         }),
         key="sessions", hide_index=True, width="stretch",
-        column_config={"minutes": st.column_config.NumberColumn(format="%.0f")})
+        column_config={c: st.column_config.TextColumn(alignment="right")
+                       for c in ("minutes", "RPE", "lower tonnage (kg)")})
     st.caption("Each working set counts once, towards the region of its exercise's main "
                "mover (a thruster is a lower-body set): the same lower-body sets as the "
                "Overview and Imbalance. Warm-ups are listed but not counted. Kind: full body "
@@ -118,7 +133,7 @@ else:
     if not missing.empty:
         names = ", ".join(f"{literal(r.exercise)} ({r.count})" for r in missing.itertuples())
         st.warning(f"Not in the exercise catalogue (kept, counted as sets but towards no "
-                   f"muscle): {names}.", icon="❓")
+                   f"muscle): {names}.", icon=":material/help:")
 
 if len(entries):
     st.download_button("Download the log (legday CSV)", export,
@@ -129,17 +144,20 @@ if access.read_only:
     if len(entries):
         st.subheader("Entries")
         ann = annotate(entries, catalogue)
+        matched_names = ann["matched"].where(ann["exercise"].isna() | ann["matched"].notna(),
+                                             "unmapped")
         st.dataframe(
-            ann[["date", "exercise", "matched", "sets", "reps", "weight_kg", "rpe",
-                 "duration_min", "notes"]].assign(
-                date=ann["date"].dt.date,
-                matched=ann["matched"].where(ann["exercise"].isna() | ann["matched"].notna(),
-                                             "unmapped")),
-            key="entries", hide_index=True, width="stretch")
+            pd.DataFrame({"date": ann["date"].dt.date,
+                          **{c: blank_text(ann[c]) for c in ("exercise", *EDITOR_VALUES)},
+                          "matched": blank_text(matched_names),
+                          "notes": blank_text(ann["notes"])}
+                         )[["date", "exercise", "matched", *EDITOR_VALUES, "notes"]],
+            key="entries", hide_index=True, width="stretch",
+            column_config=NUMBER_TEXT)
     if access.is_sample:
         st.info("This is the sample season's log, shown read-only. Your own log starts with "
                 "your first upload on the **Upload** page; then you can add, edit and import "
-                "sessions here.", icon="🧪")
+                "sessions here.", icon=":material/science:")
     st.stop()
 
 
@@ -148,7 +166,7 @@ if access.read_only:
 ctx = own_context(store, access)
 st.subheader("Add or edit a session")
 keys = [str(k) for k in summary["session"].iloc[::-1]] if not summary.empty else []
-labels = {NEW: "➕ New session"}
+labels = {NEW: "+ New session"}
 for row in summary.itertuples():
     labels[str(row.session)] = (f"{row.date:%Y-%m-%d} · {KIND_WORDS[str(row.kind)]} · "
                                 f"{row.n_sets:g} sets · {row.source}")
@@ -166,9 +184,10 @@ matched = annotate(own, catalogue)["matched"] if len(own) else pd.Series(dtype="
 table = pd.DataFrame({
     "row": range(len(own)),
     "date": own["date"].dt.date,
-    "exercise": own["exercise"],
-    "matched": matched.where(own["exercise"].isna() | matched.notna(), "unmapped"),
-    **{c: own[c] for c in (*EDITOR_VALUES, "notes")},
+    "exercise": own["exercise"].fillna(WHOLE_SESSION),
+    "matched": blank_text(matched.where(own["exercise"].isna() | matched.notna(), "unmapped")),
+    # Text, not number, columns: an empty number cell would read "None" in the editor.
+    **{c: blank_text(own[c]) for c in (*EDITOR_VALUES, "notes")},
 })
 version = st.session_state.get(VERSION, 0)
 edited = st.data_editor(
@@ -179,16 +198,16 @@ edited = st.data_editor(
     column_config={
         "date": st.column_config.DateColumn("date", required=True, default=date.today()),
         "exercise": st.column_config.SelectboxColumn(
-            "exercise", options=options, width="medium",
+            "exercise", options=[WHOLE_SESSION, *options], width="medium",
             help="From the catalogue; add a name that is not there with the field below. "
-                 "Empty for a whole-session row (then give its minutes)."),
+                 "(whole session) for a row that is the whole session: then give its minutes."),
         "matched": st.column_config.TextColumn(
             "catalogue match", help="What the catalogue matched the name to, or unmapped."),
-        "sets": st.column_config.NumberColumn("sets", min_value=0, step=1),
-        "reps": st.column_config.NumberColumn("reps", min_value=0, step=1),
-        "weight_kg": st.column_config.NumberColumn("weight (kg)", min_value=0),
-        "rpe": st.column_config.NumberColumn("RPE", min_value=1, max_value=10),
-        "duration_min": st.column_config.NumberColumn("minutes", min_value=0),
+        "sets": st.column_config.TextColumn("sets", validate=WHOLE_NUMBER, alignment="right"),
+        "reps": st.column_config.TextColumn("reps", validate=WHOLE_NUMBER, alignment="right"),
+        "weight_kg": st.column_config.TextColumn("weight (kg)", validate=NUMBER, alignment="right"),
+        "rpe": st.column_config.TextColumn("RPE", validate=RPE, help="1 to 10", alignment="right"),
+        "duration_min": st.column_config.TextColumn("minutes", validate=NUMBER, alignment="right"),
         "notes": st.column_config.TextColumn(
             "notes", help=f"Start with {WARMUP_TAG} for a warm-up set."),
     })
@@ -208,7 +227,9 @@ else:
 if not recorded:
     save_col, delete_col = st.columns(2)
     if save_col.button("Save session", type="primary", key="strength_save"):
-        result = entries_from_editor(edited, own, None if picked == NEW else picked)
+        result = entries_from_editor(
+            edited.assign(exercise=edited["exercise"].replace(WHOLE_SESSION, None)), own,
+            None if picked == NEW else picked)
         if isinstance(result, str):
             st.error(result)
         elif picked == NEW and result.empty:
@@ -243,12 +264,17 @@ if upload is not None:
                  f"({n_sessions} session{'s' if n_sessions != 1 else ''}), "
                  f"{len(read.problems)} row(s) with problems.")
         if read.problems:
-            st.warning("These rows are not loaded; the others are.", icon="⚠️")
+            st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
                                        "problem": [p.reason for p in read.problems]}),
                          key="problems", hide_index=True, width="stretch")
-        if read.rows and st.button(f"Load {read.rows} rows", key="strength_load",
-                                   type="primary"):
+        loaded: dict[str, str] = st.session_state.setdefault(LOADED, {})
+        digest = hashlib.sha256(upload.getvalue()).hexdigest()
+        if digest in loaded:
+            st.info(loaded[digest], icon=":material/check:")
+        elif read.rows and st.button(f"Load {read.rows} rows", key="strength_load",
+                                     type="primary"):
             added = int(file_rows(new_strength_entries(ctx, read.entries)).sum())
-            _done(f"Loaded {upload.name}: {added} rows added, "
-                  f"{read.rows - added} already stored.")
+            loaded[digest] = (f"Loaded {upload.name}: {added} rows added, "
+                              f"{read.rows - added} already stored.")
+            _done(loaded[digest])

@@ -22,6 +22,7 @@ from legday.io import DEFAULT_LIMITS
 from legday.library import library_cache_dir, open_library
 from legday.localtime import local_starts, watch_timezone
 from legday.store import get_settings, list_activities, put_settings
+from legday.store.corrections import load_corrections
 from legday.store.jobs import (
     JobStatus,
     job_status,
@@ -33,6 +34,7 @@ from legday.store.jobs import (
     upload_results,
 )
 from legday.store.repo import load_summaries
+from legday.ui.corrections import with_corrected_primary
 from legday.ui.state import current, forget_caches, own_context, resolve_access, set_current
 from legday.ui.widgets import banners, empty_state
 from legday.units import fmt_duration
@@ -274,10 +276,14 @@ def library_section() -> None:
                            help="The run's main effort kind; 'none' for activities that are not "
                                 "classified (not running, or too short).")
 
-    chosen = list_activities(access.ctx, sport=sports or None,
-                             primary=None if kind in (ANY_KIND, "none") else kind)
+    chosen = list_activities(access.ctx, sport=sports or None)
+    corrected = {c.activity_id for c in load_corrections(access.ctx)}
+    if corrected:  # the kind the athlete set, as the Activity page and the analysis use it
+        chosen = with_corrected_primary(access, chosen)
     if kind == "none":
         chosen = chosen[chosen["primary"].isna()]
+    elif kind != ANY_KIND:
+        chosen = chosen[chosen["primary"] == kind]
     local = local_starts(chosen["start_utc"], chosen["utc_offset_s"], timezone)
     dates = list(picked) if isinstance(picked, tuple | list) else [picked]
     if dates:
@@ -297,6 +303,7 @@ def library_section() -> None:
         "sport": chosen["sport"],
         "name": chosen["name"].fillna(""),
         "primary kind": chosen["primary"].fillna("—"),
+        "corrected": chosen["activity_id"].astype(int).isin(corrected),
         f"distance ({units.distance})": distance.map(units.distance_from_m).round(2),
         "duration": pd.to_numeric(chosen["elapsed_s"], errors="coerce").map(fmt_duration),
         "heart rate": chosen["has_hr"].fillna(False).astype(bool),
@@ -310,6 +317,8 @@ def library_section() -> None:
         listing.iloc[::-1], key="library", hide_index=True, width="stretch",
         column_config={
             "start (local)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "corrected": st.column_config.CheckboxColumn(
+                help="Corrected by the athlete on the Activity page: the kind shown is theirs."),
         })
 
 

@@ -304,9 +304,10 @@ def lifting_weeks(weeks: pd.DataFrame) -> pd.DataFrame:
 
 
 def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
-                    running: bool = False, title: str | None = None) -> go.Figure:
+                    running: bool = False, title: str | None = None,
+                    selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Heat map of muscle-weighted sets per muscle group per week (lifting, from just before
-    the first lift), or running's modelled minutes."""
+    the first lift), or running's modelled minutes; weeks framed as :func:`frame_weeks`."""
     column = "run_{}_s" if running else "sets_{}"
     title = title or (f"Muscle groups worked by running — {MODEL_LABEL}" if running
                       else "Muscle-weighted sets per muscle group (lifting)")
@@ -328,7 +329,7 @@ def muscle_coverage(weeks: pd.DataFrame, muscle_groups: Sequence[str], *,
     fig.update_layout(title=title, height=120 + 24 * len(labels))
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="muscle group", autorange="reversed")
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 def fibre_share(weeks: pd.DataFrame, *, title: str = "Type I vs type II running",
@@ -380,10 +381,11 @@ def hard_easy(weeks: pd.DataFrame, hard_share_limit: float = 0.25, *,
 
 
 def region_balance(weeks: pd.DataFrame, *,
-                   title: str = "Upper / lower / core strength sets") -> go.Figure:
+                   title: str = "Upper / lower / core strength sets",
+                   selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Working sets by region per week (``lower_sets``, ``upper_sets``, ``core_sets``: each
     set counted once, the count the Overview and the Strength log show), from just before
-    the first lift."""
+    the first lift; weeks framed as :func:`frame_weeks`."""
     if weeks.empty:
         return message_figure(title, NO_WEEKS)
     weeks = lifting_weeks(weeks)
@@ -398,7 +400,7 @@ def region_balance(weeks: pd.DataFrame, *,
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="working sets", rangemode="tozero")
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 ROUTE_TABLE_COLUMNS = ("route", "runs", "steady runs", "weeks", "first", "last", "distance",

@@ -413,6 +413,30 @@ def legday_session_key(day: dt.date | pd.Timestamp, whole_session: int | None = 
 EDITOR_VALUES = ("sets", "reps", "weight_kg", "rpe", "duration_min")
 
 
+def blank_text(values: pd.Series) -> pd.Series:
+    """Cells as text for a table, a missing one empty (Streamlit shows a null as "None")."""
+    def cell(value: Any) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, float | int | np.number) and not isinstance(value, bool | np.bool_):
+            return f"{value:g}"
+        return str(value)
+    return values.astype(object).map(cell)
+
+
+def _editor_number(column: str, cell: Any) -> float:
+    """An editor cell (a number, or text from a text column) as a float; blank is NaN."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return math.nan
+    text = str(cell).strip()
+    if not text:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise _Bad(f"{column} {text!r} is not a number") from None
+
+
 def entries_from_editor(edited: pd.DataFrame, existing: pd.DataFrame,
                         session: str | None) -> pd.DataFrame | str:
     """The rows of the Strength page's editor as entries, or what is wrong with them.
@@ -432,24 +456,30 @@ def entries_from_editor(edited: pd.DataFrame, existing: pd.DataFrame,
     """
     rows = edited[["row", "date", "exercise", *EDITOR_VALUES, "notes"]]
     values = rows.drop(columns=["row", "date"])
-    filled = values.notna() & (values.astype(str) != "")
+    filled = values.notna() & (values.astype(str).apply(lambda c: c.str.strip()) != "")
     rows = rows[filled.any(axis=1)]
     dates = pd.to_datetime(rows["date"], errors="coerce")
     if dates.isna().any():
         return "Every row needs a date."
-    nameless = rows["exercise"].isna() & pd.to_numeric(rows["duration_min"]).isna()
+    try:
+        numbers = pd.DataFrame({c: [_editor_number(c, v) for v in rows[c]]
+                                for c in EDITOR_VALUES}, index=rows.index, dtype="float64")
+    except _Bad as err:
+        return str(err)
+    names = rows["exercise"].map(lambda v: v.strip() or None if isinstance(v, str) else None)
+    nameless = names.isna() & numbers["duration_min"].isna()
     if nameless.any():
         return "A row without an exercise is a whole session: give its minutes."
     records: list[dict[str, Any]] = []
-    for (_, rec), day in zip(rows.iterrows(), dates, strict=True):
+    for (index, rec), day in zip(rows.iterrows(), dates, strict=True):
         position = rec["row"]
         old = existing.iloc[int(position)] if pd.notna(position) else None
         notes = rec["notes"] if isinstance(rec["notes"], str) and rec["notes"] else None
         records.append({
             "date": day.normalize(),
             "session": session if session is not None else legday_session_key(day),
-            "exercise": rec["exercise"] if isinstance(rec["exercise"], str) else None,
-            **{c: rec[c] for c in EDITOR_VALUES},
+            "exercise": names[index],
+            **{c: numbers.at[index, c] for c in EDITOR_VALUES},
             "notes": notes,
             "is_warmup": bool(notes and notes.startswith(WARMUP_TAG))
             or bool(old is not None and old["is_warmup"]),

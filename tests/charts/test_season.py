@@ -174,7 +174,11 @@ def _season(n: int) -> pd.DataFrame:
 
 @pytest.mark.parametrize("chart", [charts.weekly_mix, charts.leg_day_strip, charts.progression,
                                    charts.load_chart, charts.monotony_strain,
-                                   charts.distance_chart, charts.fibre_share, charts.hard_easy])
+                                   charts.distance_chart, charts.fibre_share, charts.hard_easy,
+                                   charts.region_balance,
+                                   lambda w, **kw: charts.muscle_coverage(w, GROUPS, **kw),
+                                   lambda w, **kw: charts.muscle_coverage(w, GROUPS, running=True,
+                                                                          **kw)])
 def test_a_long_season_opens_on_its_latest_16_weeks_with_month_ticks(chart):
     season = _season(40)
     fig = chart(season)

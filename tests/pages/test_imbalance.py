@@ -157,3 +157,28 @@ def test_one_count_of_lower_body_sets_on_overview_strength_log_and_imbalance(mak
     charted = dict(zip(lower["x"], values(lower["y"]), strict=True))[week]
     assert quoted == {logged} == {charted}
     assert logged > 0
+
+
+#: A lift months before the sample's runs: a season long enough for the range control.
+EARLY_LIFTING = ("date,exercise,sets,reps,weight_kg,rpe,duration_min,notes\n"
+                 "2026-02-03,Back squat,3,5,80,8,,\n" + LATE_LIFTING.split("\n", 1)[1])
+
+
+def test_every_weekly_chart_follows_one_range_control_with_round_week_ticks(make_app,
+                                                                           tmp_path):
+    at = make_app(_runs_db(tmp_path, EARLY_LIFTING), page=PAGE, sample=False)
+    assert not at.exception
+    assert chart_titles(at) == CHARTS
+    weeks = at.select_slider[0]
+    assert weeks.label == "Weeks in the charts"
+    first, last = weeks.value
+    shown = weeks.options[weeks.options.index(first):weeks.options.index(last) + 1]
+    assert len(shown) == 16 < len(weeks.options)
+    for fig in figures(at):
+        xs = [str(x) for x in fig["data"][0]["x"]]
+        assert set(xs) <= set(shown)  # lifting charts start at the first lift, if later
+        assert fig["layout"]["xaxis"]["ticktext"]  # week or month ticks, not every label
+        assert len(fig["layout"]["xaxis"]["ticktext"]) <= len(xs)
+    weeks.set_value((weeks.options[0], last)).run()
+    assert not at.exception
+    assert len(figures(at)[1]["data"][0]["x"]) == len(at.select_slider[0].options)

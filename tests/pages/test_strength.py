@@ -100,7 +100,8 @@ def test_the_editor_offers_the_catalogue_and_shows_unmapped_names(make_app, own_
         assert exercise.name in config
     # Pick the latest session of the log: its rows are in the editor, each with its match.
     session = at.selectbox(key="strength_session")
-    assert session.options[0] == "➕ New session"
+    # Plain text: an emoji shows as a missing-glyph box on a browser without emoji fonts.
+    assert session.options[0] == "+ New session"
     stored, latest = _pick_lifting_session(at, own_copy)
     rows = at.data_editor[0].value
     assert list(rows["exercise"]) == list(stored.loc[stored["session"] == latest, "exercise"])
@@ -240,9 +241,75 @@ def test_a_strong_log_with_identical_sets_loads_every_row_once(make_app, empty_d
     assert any("20 rows added, 0 already stored" in s.value for s in at.success)
     shown = at.dataframe[0].value  # newest session first
     assert shown["working sets"].tolist() == [9, 10]
-    assert shown["lower tonnage (kg)"].tolist() == [480, 4486]
-    # The same file again: every row is already there.
-    at.file_uploader(key="strength_csv").set_value(upload).run()
-    at.button(key="strength_load").click().run()
-    assert any("0 rows added, 20 already stored" in s.value for s in at.success)
+    assert shown["lower tonnage (kg)"].tolist() == ["480", "4486"]
+    # The same file again in another visit: every row is already there.
+    again = make_app(empty_db, PAGE, sample=False)
+    again.file_uploader(key="strength_csv").set_value(upload).run()
+    again.button(key="strength_load").click().run()
+    assert any("0 rows added, 20 already stored" in s.value for s in again.success)
     assert len(_local_entries(empty_db)) == 22
+
+
+def test_a_loaded_file_shows_its_result_instead_of_the_load_button(make_app, empty_db):
+    at = make_app(empty_db, PAGE, sample=False)
+    at.file_uploader(key="strength_csv").set_value(("strong.csv", REPEATED_SETS,
+                                                    "text/csv")).run()
+    at.button(key="strength_load").click().run()
+    assert not at.exception
+    # The rerun after loading still holds the file: its result is shown, no second offer.
+    assert at.get("button") and not [b for b in at.button if b.key == "strength_load"]
+    assert any("20 rows added, 0 already stored" in i.value for i in at.info)
+    at.run()
+    assert not [b for b in at.button if b.key == "strength_load"]
+    # A different file is offered again.
+    at.file_uploader(key="strength_csv").set_value(("log.csv", LOG, "text/csv")).run()
+    assert at.button(key="strength_load").label == "Load 3 rows"
+
+
+def test_empty_cells_are_blank_not_none(make_app, sample_db, own_copy):
+    at = make_app(sample_db, PAGE)
+    for table in (at.dataframe[0].value, at.dataframe[1].value):  # sessions, entries
+        cells = table.drop(columns=["date"]).astype(object)
+        assert not cells.isna().any().any()
+        assert not cells.isin(["None", "nan", "NaN"]).any().any()
+    assert (at.dataframe[0].value["RPE"] == "").any()  # the sample leaves some RPE out
+    at = make_app(own_copy, PAGE, sample=False)
+    _pick_lifting_session(at, own_copy)
+    rows = at.data_editor[0].value.drop(columns=["row", "date"]).astype(object)
+    assert not rows.isna().any().any()
+    assert (rows == "").any().any()
+    # A whole-session row (minutes, no exercise) has a blank exercise and saves unchanged.
+    stored = _local_entries(own_copy)
+    whole = stored[stored["exercise"].isna()]
+    at.selectbox(key="strength_session").set_value(str(whole["session"].iloc[-1])).run()
+    row = at.data_editor[0].value.iloc[0]
+    assert row["exercise"] == "(whole session)" and row["duration_min"] != ""
+    at.button(key="strength_save").click().run()
+    assert not at.exception and any("Saved" in s.value for s in at.success)
+    assert len(_local_entries(own_copy)) == len(stored)
+
+
+def test_an_edited_value_that_is_no_number_is_refused(make_app, own_copy):
+    from legday.strength.log import entries_from_editor
+
+    stored, key = _local_entries(own_copy), None
+    own = stored[stored["exercise"].notna()].head(1).reset_index(drop=True)
+    table = own[["date", "exercise", "sets", "reps", "weight_kg", "rpe", "duration_min",
+                 "notes"]].assign(row=[0], sets=["three"], reps=["5"], weight_kg=[""],
+                                  rpe=[None], duration_min=[""], notes=[""])
+    assert entries_from_editor(table, own, key) == "sets 'three' is not a number"
+    parsed = entries_from_editor(table.assign(sets=[" 3 "]), own, "s1")
+    assert not isinstance(parsed, str)
+    assert parsed[["sets", "reps"]].iloc[0].tolist() == [3.0, 5.0]
+    assert parsed[["weight_kg", "rpe", "duration_min"]].isna().all().all()
+    assert parsed["notes"].isna().all()
+
+
+def test_icons_are_material_symbols_not_emoji(make_app, sample_db, empty_db):
+    # Headless Chromium has no emoji font: an emoji icon is drawn as a missing-glyph box.
+    at = make_app(sample_db, PAGE)
+    alerts = [*at.warning, *at.info]
+    assert alerts and all(not a.icon or a.icon.startswith(":material/") for a in alerts)
+    at = make_app(empty_db, PAGE, sample=False)
+    at.file_uploader(key="strength_csv").set_value(("log.csv", LOG, "text/csv")).run()
+    assert all(not a.icon or a.icon.startswith(":material/") for a in at.warning)

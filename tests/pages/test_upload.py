@@ -375,3 +375,26 @@ def test_a_failing_library_query_is_one_line_not_a_traceback(make_app, season_db
     (error,) = at.error
     assert error.value == ("The library could not be shown (RuntimeError); the server log has "
                            "the details.")
+
+
+def test_the_library_shows_the_athletes_corrected_kind_marked_as_corrected(make_app, own_copy):
+    from legday.corrections import Correction
+    from legday.store.corrections import add_correction
+
+    store = open_store(own_copy)
+    try:
+        me = store.athlete(LOCAL_ATHLETE)
+        listed = list_activities(me)
+        hill = int(listed.loc[listed["primary"] == "hill", "activity_id"].iloc[0])
+        add_correction(me, Correction(hill, "run_kind", kind="steady"))
+        hills_before = int((listed["primary"] == "hill").sum())
+    finally:
+        store.close()
+    at = make_app(own_copy, PAGE, sample=False)
+    assert not at.exception
+    library = _library(at)
+    assert library.loc[library["corrected"], "primary kind"].tolist() == ["steady"]
+    at.selectbox(key="library_kind").set_value("hill").run()
+    assert len(_library(at)) == hills_before - 1
+    at.selectbox(key="library_kind").set_value("steady").run()
+    assert _library(at)["corrected"].sum() == 1
