@@ -63,6 +63,12 @@ def _qty(value: float, unit: str, units: Units) -> str:
     return _n(value)
 
 
+def _percent(share: float) -> str:
+    """A share in per cent, with a decimal below 1 % (never "only 0 %" beside minutes)."""
+    value = 100 * float(share)
+    return f"{_n(value, 1 if 0 < value < 0.5 else 0)} %"
+
+
 def _plural(count: float, word: str) -> str:
     n = int(round(count))
     return f"{n} {word}" + ("" if n == 1 else "s")
@@ -494,7 +500,7 @@ def rule_running_mix(weeks: pd.DataFrame, i: int, ctx: RuleContext) -> Iterator[
     running_dose = bool(leg_day_evidence(week, s).doses)
     if week["type2_share"] < s.min_type2_share and not running_dose:
         yield Finding("low_type2_share", "warning",
-                      f"Few hard efforts: only {_n(100 * week['type2_share'])} % of "
+                      f"Few hard efforts: only {_percent(week['type2_share'])} of "
                       f"{_minutes(week['run_s'])} min of running was hills, sprints or "
                       f"intervals ({_minutes(week['type2_s'], 1)} min){tempo}; "
                       "type-II work is what builds the legs.", label)

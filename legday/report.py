@@ -158,7 +158,7 @@ def report_figures(season: Season, table: pd.DataFrame, units: Units) -> list[go
         season_charts.progression(table, last=None),
         season_charts.load_chart(table, last=None),
         season_charts.hard_easy(table, season.settings.max_hard_share, last=None),
-        trends.downhill_trend(table),
+        trends.downhill_trend(table, last=None),
         trends.climbing_trend(_months_of(season.climbing, table)),
         season_charts.region_balance(table, last=None),
         season_charts.muscle_coverage(table, MUSCLE_GROUPS, last=None),

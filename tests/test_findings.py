@@ -512,3 +512,12 @@ def test_a_finding_in_a_few_weeks_stays_in_those_weeks():
     assert [f.week for f in kept if f.code == "low_strength_frequency"] == ["2025-W13"]
     few = replace(SETTINGS, standing_min_weeks=1, standing_share=0.25)
     assert "low_strength_frequency" in {n.code for n in fold_standing(weeks, findings, few)[1]}
+
+
+def test_a_tiny_hard_share_is_said_with_a_decimal_not_as_zero_beside_minutes():
+    from legday.findings import _percent
+
+    assert _percent(0.004) == "0.4 %"
+    assert _percent(0.0099) == "1 %"
+    assert _percent(0.0) == "0 %"
+    assert _percent(0.25) == "25 %"

@@ -160,7 +160,7 @@ if upload is not None:
         st.write(f"**{literal(upload.name)}**: {len(read.checkins)} check-ins read, "
                  f"{len(read.problems)} row(s) with problems.")
         if read.problems:
-            st.warning("These rows are not loaded; the others are.", icon="⚠️")
+            st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
             st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
                                        "problem": [p.reason for p in read.problems]}),
                          key="legs_problems", hide_index=True, width="stretch")

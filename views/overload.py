@@ -47,7 +47,7 @@ st.subheader("Progression per kind")
 st.caption("Hill climbing, sprint count, interval work time and lower-body tonnage per ISO "
            "week; the dotted line is the 4-week mean. Building means these keep rising now "
            "and then, not staying flat.")
-st.plotly_chart(charts.progression(weeks), key="progression")
+st.plotly_chart(charts.progression(weeks, selected=week), key="progression")
 findings_recent_first(season.findings, ("flat_progression",), weeks, week,
                       empty="No kind stayed flat for "
                             f"{settings.flat_weeks} weeks running: the type-II work keeps "
@@ -64,11 +64,11 @@ cards[2].metric("ramp vs last week", _number(row["ramp_pct"], "{:+.0f} %"))
 cards[3].metric("ramp vs 3-week mean", _number(row["ramp_3w_pct"], "{:+.0f} %"))
 cards[4].metric("monotony", _number(row["monotony"], "{:.2f}"),
                 help="Foster: mean daily load / its standard deviation over the 7 days")
-st.plotly_chart(charts.load_chart(weeks), key="load_chart")
+st.plotly_chart(charts.load_chart(weeks, selected=week), key="load_chart")
 findings_recent_first(season.findings, ("ramp_spike",), weeks, week,
                       empty="No week rose more than "
                             f"{settings.ramp_share:.0%} above the highest of the weeks before it.")
-st.plotly_chart(charts.monotony_strain(weeks), key="monotony_strain")
+st.plotly_chart(charts.monotony_strain(weeks, selected=week), key="monotony_strain")
 st.caption("Monotony is high when every day has much the same load; strain is the week's "
            "load x monotony. Both describe the week; neither is a verdict.")
 
@@ -79,7 +79,7 @@ st.caption(f"Metres descended at running speed each week, the part on grades ste
            f"{settings.leg_day_steep_descent_m:.0f} m of steep descent in a week counts as leg "
            f"stimulus in the verdict. {week}: {row['descent_m']:.0f} m down, "
            f"{row['steep_descent_m']:.0f} m of it steep.")
-st.plotly_chart(trends.downhill_trend(weeks), key="downhill_trend")
+st.plotly_chart(trends.downhill_trend(weeks, selected=week), key="downhill_trend")
 
 st.subheader("Climbing strength trend")
 st.caption(trends.CLIMBING_PROXY)

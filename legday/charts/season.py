@@ -91,6 +91,14 @@ def week_ticks(weeks: Sequence[str]) -> tuple[list[str], list[str]]:
     return vals, texts
 
 
+def _has_subplots(fig: go.Figure) -> bool:
+    try:
+        fig.get_subplot(1, 1)
+    except Exception:  # plotly raises a plain Exception for a figure without a grid
+        return False
+    return True
+
+
 def frame_weeks(fig: go.Figure, weeks: pd.DataFrame, *, selected: str | None = None,
                 last: int | None = RECENT_WEEKS) -> go.Figure:
     """Put a weekly chart's weeks on a readable axis: round week or month ticks, the
@@ -98,6 +106,8 @@ def frame_weeks(fig: go.Figure, weeks: pd.DataFrame, *, selected: str | None = N
     ``selected`` week outlined. Returns ``fig``."""
     x = _x(weeks)
     vals, texts = week_ticks(x)
+    if "xaxis2" in fig.layout.to_plotly_json() and len(x) <= LABEL_EVERY_WEEK:
+        vals, texts = vals[::2], texts[::2]  # panels side by side: half the width per label
     fig.update_xaxes(categoryorder="array", categoryarray=x, tickmode="array", tickvals=vals,
                      ticktext=texts, tickangle=0)
     index = {w: i for i, w in enumerate(x)}
@@ -113,7 +123,7 @@ def frame_weeks(fig: go.Figure, weeks: pd.DataFrame, *, selected: str | None = N
         outline = {"fillcolor": "rgba(0,0,0,0)", "line": {"color": "#000000", "width": 2},
                    "layer": "above"}
         for spec in (shade, outline):
-            if fig._grid_ref is not None:  # subplots: the week in every panel
+            if _has_subplots(fig):  # the week in every panel
                 fig.add_vrect(x0=i - 0.5, x1=i + 0.5, row="all", col="all", **spec)
             else:
                 fig.add_vrect(x0=i - 0.5, x1=i + 0.5, **spec)

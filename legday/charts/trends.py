@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from legday.charts.base import message_figure
+from legday.charts.season import RECENT_WEEKS, frame_weeks
 from legday.palette import OKABE_ITO
 
 NO_DESCENT = "No descent recorded yet: runs with elevation show it here."
@@ -32,8 +33,8 @@ def _numbers(frame: pd.DataFrame, name: str, missing: float = 0.0) -> pd.Series:
     return pd.to_numeric(frame[name], errors="coerce").fillna(missing)
 
 
-def downhill_trend(weeks: pd.DataFrame, *, title: str = "Downhill running per week"
-                   ) -> go.Figure:
+def downhill_trend(weeks: pd.DataFrame, *, title: str = "Downhill running per week",
+                   selected: str | None = None, last: int | None = RECENT_WEEKS) -> go.Figure:
     """Metres descended at running speed per week, the steep part (> 8 %) apart, with the
     steep part's 4-week mean."""
     descent, steep = _numbers(weeks, "descent_m"), _numbers(weeks, "steep_descent_m")
@@ -53,9 +54,9 @@ def downhill_trend(weeks: pd.DataFrame, *, title: str = "Downhill running per we
                              line={"color": "#000000", "dash": "dot"}))
     fig.update_layout(barmode="stack", title=title, legend={"orientation": "h", "y": -0.2},
                       hovermode="x unified")
-    fig.update_xaxes(title_text="ISO week")
+    fig.update_xaxes(title_text="week")
     fig.update_yaxes(title_text="elevation lost running (m)", rangemode="tozero")
-    return fig
+    return frame_weeks(fig, weeks, selected=selected, last=last)
 
 
 def climbing_trend(climbing: pd.DataFrame, *,
