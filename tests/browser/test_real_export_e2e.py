@@ -136,11 +136,11 @@ def test_the_athlete_and_the_coach_on_the_real_export(app_url: str, browser_page
     log.write_text(LOG, encoding="utf-8")
     _goto(page, f"{app_url}/strength", "Strength log")
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(log))
-    page.get_by_role("button", name=re.compile(r"^Load \d+ entries")).click()
+    page.get_by_role("button", name=re.compile(r"^Load \d+ rows")).click()
     page.wait_for_selector("text=/Loaded lifting.csv/", timeout=60_000)
     wait_idle(page)
     _no_error(page)
-    assert "Loaded lifting.csv: 3 entries added" in _main(page)
+    assert "Loaded lifting.csv: 3 rows added" in _main(page)
     screenshot(page, "real-strength-log")
 
     _goto(page, f"{app_url}/settings", "Settings")

@@ -156,6 +156,8 @@ def test_a_coach_clicks_everything_and_stays_in_the_shared_view(app_url: str, br
     # A note the coach adds is plain text too.
     page.locator("[data-testid='stMain'] textarea").fill("## Also ![x](https://tracker.example/x)")
     page.get_by_role("button", name="Add note").click()
+    # wait_idle can return before the rerun has drawn the note (Streamlit's status widget).
+    page.wait_for_selector("[data-testid='stMain'] >> text=tracker.example", timeout=60_000)
     wait_idle(page)
     main = _coach_sees_only_the_share(page, token)
     assert "## Also ![x](https://tracker.example/x)" in main
