@@ -16,11 +16,13 @@ the thresholds themselves in :mod:`legday.efforts.rules`. In short:
    the same hill, with recoveries between, are hills; bouts well above their
    surroundings that repeat are interval reps. Everything else is steady,
    and the easy parts between work are recoveries.
+5. Hard steady running (tempo, threshold) has one rule, :mod:`legday.efforts.tempo`,
+   which the classifier, the Activity page and the weekly numbers share.
 
 Modules: :mod:`~legday.efforts.rules` (thresholds), :mod:`~legday.efforts.kinds`,
 :mod:`~legday.efforts.bouts` (signal to bouts), :mod:`~legday.efforts.judge`
-(the rules) and :mod:`~legday.efforts.describe` (the efforts frame and its
-sentences).
+(the rules), :mod:`~legday.efforts.describe` (the efforts frame and its
+sentences) and :mod:`~legday.efforts.tempo` (hard steady running).
 """
 
 from __future__ import annotations
@@ -43,17 +45,22 @@ from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
-    TEMPO,
-    THRESHOLD,
     assemble,
     describe_work,
     empty_efforts,
     fmt_pace,
-    hard_steady,
 )
 from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
+from legday.efforts.tempo import (
+    TEMPO,
+    THRESHOLD,
+    hard_steady,
+    hard_steady_why,
+    is_hard_steady,
+    with_hard_steady,
+)
 from legday.model import Activity, iso_utc
 from legday.terrain import TerrainStats, terrain_stats
 from legday.units import fmt_duration
@@ -72,10 +79,13 @@ __all__ = [
     "fmt_duration",
     "fmt_pace",
     "hard_steady",
+    "hard_steady_why",
     "headline",
+    "is_hard_steady",
     "lap_boundaries",
     "primary_kind",
     "run_easy_level",
+    "with_hard_steady",
 ]
 
 #: A steady run climbing at least this much per kilometre is called hilly. [m/km]
@@ -238,7 +248,7 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     surroundings(run, bouts)
     work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return assemble(run, work), notes
+    return with_hard_steady(assemble(run, work), profile, rules), notes
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
