@@ -129,14 +129,20 @@ class RunClassification:
         """Number of efforts of each kind."""
         return {str(k): int(v) for k, v in self.efforts["kind"].value_counts().items()}
 
+    def read_efforts(self) -> pd.DataFrame:
+        """The efforts with every hard steady stretch named tempo or threshold against
+        this profile (:func:`with_hard_steady`). The stored efforts keep what the
+        classifier cut, so a later profile reads them afresh."""
+        return with_hard_steady(self.efforts, self.profile)
+
     def headline(self) -> str:
         """One line for people (:func:`headline`)."""
-        return headline(self.primary, self.efforts)
+        return headline(self.primary, self.read_efforts())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``primary``, ``headline``, ``efforts`` (ISO times) and ``notes``."""
         rows = []
-        for rec in self.efforts.to_dict("records"):
+        for rec in self.read_efforts().to_dict("records"):
             row: dict[str, Any] = {"kind": str(rec["kind"]), "start": iso_utc(rec["start"]),
                                    "end": iso_utc(rec["end"])}
             for key in EFFORT_COLUMNS[3:-1]:
@@ -248,7 +254,7 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     surroundings(run, bouts)
     work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return with_hard_steady(assemble(run, work), profile, rules), notes
+    return assemble(run, work), notes
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
