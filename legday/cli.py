@@ -102,7 +102,7 @@ def _classify_table(result: Activity | ReadFailure, classification: RunClassific
     out.write(f"{result.label}  ({result.sport.value}, {what})\n")
     for note in classification.notes:
         out.write(f"  note: {note}\n")
-    efforts = classification.efforts
+    efforts = classification.read_efforts()
     if len(efforts):
         rows = [["kind", "start (UTC)", "duration", "km", "pace", "GAP", "grade", "hr", "why"]]
         for rec in efforts.to_dict("records"):

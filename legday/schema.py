@@ -254,11 +254,6 @@ class AnalysisSettings:
         "km", "", "how findings write distances and paces: km or mi")
     load: LoadSettings = field(default_factory=LoadSettings,
                                metadata={"unit": "", "help": "how sessions get a load"})
-    hard_x_threshold: float = _setting(
-        0.95, "1", "a steady effort at or above this share of the threshold speed "
-        "(grade-adjusted) is hard time (tempo, race)")
-    hard_hr_share: float = _setting(
-        0.85, "1", "... or with a mean heart rate at or above this share of max HR")
     s_per_set: float = _setting(
         150.0, "s", "strength session length when the log gives none: sets x this")
     min_session_s: float = _setting(900.0, "s", "shortest estimated strength session")
@@ -347,6 +342,9 @@ RENAMED_THRESHOLDS: Final[Mapping[str, tuple[str, float]]] = {
     "min_run_min": ("min_run_s", MINUTE_S),
     "min_mileage_km": ("min_mileage_m", 1000.0),
 }
+#: Threshold names of earlier releases that no longer set anything: hard steady running
+#: has one rule, legday.efforts.tempo, with the effort rules' thresholds.
+RETIRED_THRESHOLDS: Final[frozenset[str]] = frozenset({"hard_x_threshold", "hard_hr_share"})
 
 
 # --- privacy --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pandas as pd
 
 from legday.calibration import SET_BY_YOU, AthleteProfile
 from legday.cleaning import prepare_arrays
-from legday.efforts import RunClassification
+from legday.efforts import RunClassification, is_hard_steady
 from legday.load import daily_series, session_load, weekly_load
 from legday.localtime import local_start
 from legday.model import Activity, Sport
@@ -94,30 +94,22 @@ def _moving_s(activity: Activity, efforts: Mapping[str, np.ndarray]) -> float:
     return 0.0
 
 
-def _effort_arrays(efforts: pd.DataFrame) -> dict[str, np.ndarray]:
+def _effort_arrays(efforts: pd.DataFrame, profile: AthleteProfile) -> dict[str, np.ndarray]:
     # Plain arrays: a thousand runs' worth of small pandas operations took seconds.
     out = {c: efforts[c].to_numpy(dtype=float) for c in _EFFORT_VALUES}
     out["kind"] = efforts["kind"].to_numpy(dtype=object).astype(str).astype(object)
     whys = (efforts["why"].astype(str).to_numpy().astype(str) if "why" in efforts.columns
             else np.full(len(efforts), "", dtype=str))
     out["is_stride"] = (out["kind"] == "sprint") & (np.char.find(whys, " stride ") >= 0)
-    # The classifier's tempo and threshold pieces (legday.efforts.hard_steady).
-    out["is_tempo"] = (out["kind"] == "steady") & (np.char.startswith(whys, "tempo:")
-                                                   | np.char.startswith(whys, "threshold:"))
+    # The one rule of tempo and threshold running, as the Activity page reads it.
+    out["is_tempo"] = is_hard_steady(out["kind"].astype(str), whys, out["moving_s"],
+                                     out["gap_speed_mps"], profile)
     return out
 
 
-def _is_hard(kind: np.ndarray, gap_speed_mps: np.ndarray, heart_rate: np.ndarray,
-             threshold_speed_mps: np.ndarray, max_hr: np.ndarray, is_tempo: np.ndarray,
-             settings: AnalysisSettings) -> np.ndarray:
-    """Type-II work, the classifier's tempo and threshold pieces, or steady running fast or
-    at a high heart rate (NaN is never hard)."""
-    work = np.isin(kind, TYPE2_KINDS)
-    steady = kind == "steady"
-    with np.errstate(invalid="ignore"):
-        fast = gap_speed_mps >= settings.hard_x_threshold * threshold_speed_mps
-        high_hr = heart_rate >= settings.hard_hr_share * max_hr
-    return np.asarray(work | (steady & (fast | high_hr | is_tempo)), dtype=bool)
+def _is_hard(kind: np.ndarray, is_tempo: np.ndarray) -> np.ndarray:
+    """Type-II work and hard steady running (tempo, threshold)."""
+    return np.asarray(np.isin(kind, TYPE2_KINDS) | is_tempo, dtype=bool)
 
 
 def _terrain(activity: Activity, classification: RunClassification,
@@ -163,7 +155,7 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
         in the same order; non-running activities and runs without a start time
         are skipped.
     settings
-        Time zone fallback, hard-time thresholds and load constants.
+        Time zone fallback, route tolerances and load constants.
     summaries
         Each activity's :class:`legday.summary.ActivitySummary` (heart rate for
         TRIMP, route signature), in the same order; where None or not given,
@@ -185,7 +177,7 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
     """
     run_rows: list[dict[str, Any]] = []
     parts: list[dict[str, np.ndarray]] = []
-    per_run: list[tuple[Any, pd.Timestamp, str, float, float]] = []
+    per_run: list[tuple[Any, pd.Timestamp, str]] = []
     signatures = []
     given = list(summaries) if summaries is not None else [None] * len(activities)
     for act, cls, summary in zip(activities, classifications, given, strict=True):
@@ -195,7 +187,7 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
         local = local_start(act.start_utc, act.utc_offset_s, settings.timezone)
         date = local.normalize()
         week = week_label(date)
-        efforts = _effort_arrays(cls.efforts)
+        efforts = _effort_arrays(cls.efforts, cls.profile)
         moving_s = _moving_s(act, efforts)
         distance_m = _distance_m(act, efforts)
         if len(efforts["kind"]) == 0:
@@ -224,18 +216,17 @@ def run_tables(activities: Sequence[Activity], classifications: Sequence[RunClas
             **_terrain_values(_terrain(act, cls, summary))})
         signatures.append(summary.route if act.sport != Sport.TREADMILL_RUN else None)
         parts.append(efforts)
-        per_run.append((act.id, date, week, cls.profile.threshold_speed_mps, cls.profile.max_hr))
+        per_run.append((act.id, date, week))
     runs = _frame(run_rows, list(RUN_COLUMNS))
     runs["route_id"] = pd.Series(assign_routes(
         signatures, endpoint_tolerance_m=settings.route_endpoint_m,
         path_tolerance_m=settings.route_path_m,
         distance_tolerance=settings.route_distance_share), dtype=object)
-    return runs, _effort_table(parts, per_run, settings)
+    return runs, _effort_table(parts, per_run)
 
 
 def _effort_table(parts: list[dict[str, np.ndarray]],
-                  per_run: list[tuple[Any, pd.Timestamp, str, float, float]],
-                  settings: AnalysisSettings) -> pd.DataFrame:
+                  per_run: list[tuple[Any, pd.Timestamp, str]]) -> pd.DataFrame:
     """All runs' efforts in one frame, each with its run's id, date, week and is_hard."""
     if not parts:
         return _frame([], list(EFFORT_TABLE_COLUMNS))
@@ -244,7 +235,7 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
     def repeat(values: list[Any], dtype: Any = object) -> np.ndarray:
         return np.repeat(np.array(values, dtype=dtype), counts)
 
-    ids, dates, weeks, thresholds, max_hrs = zip(*per_run, strict=True)
+    ids, dates, weeks = zip(*per_run, strict=True)
     columns = {c: np.concatenate([p[c] for p in parts])
                for c in ("kind", "is_stride", "is_tempo", *_EFFORT_VALUES)}
     # Each date keeps its own unit (the store's microseconds, the files' nanoseconds).
@@ -253,9 +244,7 @@ def _effort_table(parts: list[dict[str, np.ndarray]],
         "date": repeat([d.to_datetime64() for d in dates], None),
         "week": repeat(list(weeks)), "kind": pd.Series(columns["kind"]).astype(str),
         **{c: columns[c] for c in _EFFORT_VALUES}})
-    table["is_hard"] = _is_hard(columns["kind"], columns["gap_speed_mps"],
-                                columns["heart_rate"], repeat(list(thresholds), float),
-                                repeat(list(max_hrs), float), columns["is_tempo"], settings)
+    table["is_hard"] = _is_hard(columns["kind"], columns["is_tempo"])
     table["is_stride"] = columns["is_stride"].astype(bool)
     table["is_tempo"] = columns["is_tempo"].astype(bool)
     return table[list(EFFORT_TABLE_COLUMNS)]
@@ -421,7 +410,7 @@ def weekly_table(runs: pd.DataFrame, efforts: pd.DataFrame, strength: pd.DataFra
     w["interval_rep_count"] = _count_by_week(intervals, index)
     is_hard = _flag(efforts, "is_hard")
     hard = efforts[is_hard]
-    w["tempo_s"] = _sum_by_week(hard[hard["kind"] == "steady"], "moving_s", index)
+    w["tempo_s"] = _sum_by_week(efforts[_flag(efforts, "is_tempo")], "moving_s", index)
     w["hard_s"] = _sum_by_week(hard, "moving_s", index)
     w["easy_s"] = w["run_s"] - w["hard_s"]
     w["hard_share"] = _share(w["hard_s"], w["run_s"])

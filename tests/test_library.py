@@ -210,3 +210,12 @@ def test_the_resting_heart_rate_set_on_settings_changes_trimp(store: Store):
     # ... and the miles the athlete chose are in the findings.
     text = " ".join(f.message for f in after.season.findings)
     assert " mi" in text and " km" not in text
+
+
+def test_hard_time_thresholds_of_an_earlier_release_are_read_and_ignored():
+    from legday.library import analysis_settings
+    from legday.schema import AnalysisSettings
+
+    # Saved before hard steady running had one rule (legday.efforts.tempo).
+    saved = {"thresholds": {"hard_x_threshold": 0.9, "hard_hr_share": 0.8, "flat_weeks": 5}}
+    assert analysis_settings(saved) == AnalysisSettings(flat_weeks=5)

@@ -14,8 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from legday.calibration import AthleteProfile
-from legday.efforts import EffortKind, RunClassification, empty_efforts, primary_kind
+from legday.calibration import AthleteProfile, with_overrides
+from legday.efforts import (
+    RULES,
+    EffortKind,
+    RunClassification,
+    empty_efforts,
+    primary_kind,
+    with_hard_steady,
+)
 from legday.load import session_load
 from legday.model import Activity, Sport
 from legday.schema import EFFORT_KINDS, OTHER_COLUMNS, AnalysisSettings, HeartRates
@@ -365,3 +372,39 @@ def test_the_climbing_table_is_the_median_of_each_months_runs():
     assert march["cadence_gain_spm"] == pytest.approx(6.0)
     assert table.loc["2025-04", "climb_gap_share"] == pytest.approx(3.0 / 3.1)
     assert climbing_table(runs.iloc[2:3]).empty
+
+
+def test_a_steady_effort_is_hard_by_the_one_tempo_rule_and_by_nothing_else():
+    profile = with_overrides(AthleteProfile(), easy_speed_mps=2.7, threshold_speed_mps=3.6)
+    threshold, easy = profile.threshold_speed_mps, profile.easy_speed_mps
+    assert RULES.tempo_x_threshold * threshold >= RULES.work_x_easy * easy
+    # (moving s, grade-adjusted speed, heart rate) of steady efforts, each in its own run.
+    pieces = {"whole-run tempo": (1500.0, 0.92 * threshold, 165.0),
+              "whole-run race": (1200.0, 1.02 * threshold, 185.0),
+              "short and fast": (300.0, 0.97 * threshold, 170.0),
+              "long, slow, high heart rate": (3600.0, 0.80 * threshold, 0.95 * profile.max_hr),
+              "just under tempo pace": (1800.0, 0.87 * threshold, 160.0)}
+    runs, classifications = [], []
+    for day, (moving_s, gap, heart) in enumerate(pieces.values()):
+        frame = empty_efforts().reindex(range(1))
+        frame["kind"], frame["why"] = "steady", "steady running"
+        frame["duration_s"] = frame["moving_s"] = moving_s
+        frame["gap_speed_mps"] = frame["speed_mps"] = gap
+        frame["distance_m"] = gap * moving_s
+        frame["heart_rate"], frame["elevation_gain_m"] = heart, 0.0
+        runs.append(summary_run(f"2025-03-{10 + day:02d}T07:00:00Z", 0))
+        classifications.append(RunClassification(frame, EffortKind.STEADY, profile))
+    run_table, table = run_tables(runs, classifications, SETTINGS)
+    assert dict(zip(pieces, table["is_tempo"], strict=True)) == {
+        "whole-run tempo": True, "whole-run race": True, "short and fast": False,
+        "long, slow, high heart rate": False, "just under tempo pace": False}
+    assert table["is_hard"].tolist() == table["is_tempo"].tolist()
+    assert run_table["tempo_s"].tolist() == [1500.0, 1200.0, 0.0, 0.0, 0.0]
+    # The Activity page reads the same efforts as tempo and threshold by the same rule.
+    shown = [with_hard_steady(c.efforts, profile)["why"].iloc[0] for c in classifications]
+    assert shown[0].startswith("tempo: 25:00") and shown[1].startswith("threshold: 20:00")
+    assert shown[2:] == ["steady running"] * 3
+    strength, _ = lift_frames([])
+    week = weekly_table(run_table, table, strength, pd.DataFrame(columns=list(OTHER_COLUMNS)),
+                        SETTINGS).loc["2025-W11"]
+    assert week["tempo_s"] == week["hard_s"] == 2700.0

@@ -17,10 +17,9 @@ from legday.charts.activity import (
     efforts_table,
     laps_table,
     run_intensity,
-    with_hard_steady,
 )
 from legday.cleaning import prepare_run
-from legday.efforts import EFFORT_COLUMNS, hard_steady, headline
+from legday.efforts import EFFORT_COLUMNS, hard_steady, headline, with_hard_steady
 from legday.library import view_key
 from legday.localtime import utc_offset_s
 from legday.model import RUNNING_SPORTS, Activity, Sport

@@ -15,9 +15,8 @@ from plotly.subplots import make_subplots
 
 from legday.calibration import AthleteProfile
 from legday.charts.base import duration_ticks, message_figure, nice_step
-from legday.efforts import EffortKind, hard_steady
-from legday.efforts.describe import TEMPO, THRESHOLD, hard_steady_why
-from legday.efforts.rules import RULES, EffortRules
+from legday.efforts import hard_steady
+from legday.efforts.rules import RULES
 from legday.palette import EFFORT_ORDER, OKABE_ITO, effort_colour
 from legday.schema import MINUTE_S
 from legday.units import Units, fmt_duration
@@ -274,16 +273,21 @@ class RunIntensity:
         Mean heart rate (NaN without one). [1/min]
     max_hr_share
         That over the athlete's maximal heart rate. [1]
+    tempo_s
+        Moving time of its hard steady running, tempo and threshold
+        (:mod:`legday.efforts.tempo`, as the weekly ``tempo_s`` counts it). [s]
     """
 
     threshold_share: float
     heart_rate: float
     max_hr_share: float
+    tempo_s: float
 
 
 def run_intensity(efforts: pd.DataFrame, profile: AthleteProfile) -> RunIntensity | None:
     """The run's grade-adjusted pace against the athlete's threshold and its mean heart
-    rate against their maximum, weighted by moving time (None without moving time)."""
+    rate against their maximum, weighted by moving time (None without moving time), and
+    its tempo time (``efforts`` read by :func:`legday.efforts.with_hard_steady`)."""
     moving = efforts["moving_s"].astype(float).fillna(0.0).to_numpy()
     if not len(efforts) or moving.sum() <= 0:
         return None
@@ -295,37 +299,9 @@ def run_intensity(efforts: pd.DataFrame, profile: AthleteProfile) -> RunIntensit
     hr = efforts["heart_rate"].astype(float).to_numpy()
     has_hr = np.isfinite(hr) & (moving > 0)
     heart = float(np.average(hr[has_hr], weights=moving[has_hr])) if has_hr.any() else np.nan
-    return RunIntensity(speed / profile.threshold_speed_mps, heart, heart / profile.max_hr)
-
-
-def with_hard_steady(efforts: pd.DataFrame, profile: AthleteProfile,
-                     rules: EffortRules = RULES) -> pd.DataFrame:
-    """The efforts with every long steady stretch run hard read as tempo or threshold.
-
-    The classifier names a hard stretch only when it stands out from the run's own easy
-    level; a tempo run or a race that is hard from start to finish has no such stretch
-    and is stored as plain steady. Here a steady effort of ``tempo_min_s`` of moving time
-    or more at ``tempo_x_threshold`` of the athlete's threshold speed and ``work_x_easy``
-    of their easy speed (grade-adjusted) gets the classifier's tempo or threshold ``why``,
-    so :func:`legday.efforts.headline` and :func:`legday.efforts.hard_steady` see it. A
-    copy; the stored efforts are kept.
-    """
-    if not len(efforts):
-        return efforts
-    out = efforts.copy()
-    gap = out["gap_speed_mps"].astype(float)
-    share = gap / profile.threshold_speed_mps
-    plain = (out["kind"].astype(str) == EffortKind.STEADY) & ~hard_steady(out)
-    # Clear of easy running too: a threshold estimated too low must not make a warm-up tempo.
-    hard = plain & (out["moving_s"].astype(float) >= rules.tempo_min_s) & (
-        share >= rules.tempo_x_threshold) & (gap >= rules.work_x_easy * profile.easy_speed_mps)
-    for label in out.index[hard.to_numpy()]:
-        effort = out.loc[label]
-        what = THRESHOLD if share[label] >= rules.at_threshold_x else TEMPO
-        out.loc[label, "why"] = hard_steady_why(
-            what, float(effort["duration_s"]), float(effort["speed_mps"]), float(share[label]),
-            float(effort["heart_rate"]))
-    return out
+    tempo_s = float(moving[hard_steady(efforts)].sum())
+    return RunIntensity(speed / profile.threshold_speed_mps, heart, heart / profile.max_hr,
+                        tempo_s)
 
 
 EFFORT_TABLE_COLUMNS = ("kind", "start", "time", "moving", "distance", "pace",
@@ -419,4 +395,4 @@ def laps_table(laps: pd.DataFrame, units: Units | None = None,
 
 __all__ = ["EFFORT_ORDER", "EFFORT_TABLE_COLUMNS", "RunIntensity", "activity_profile",
            "default_profile_axis", "effort_index", "effort_map", "efforts_table", "laps_table",
-           "pace_axis", "run_intensity", "with_hard_steady"]
+           "pace_axis", "run_intensity"]

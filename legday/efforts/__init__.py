@@ -16,11 +16,13 @@ the thresholds themselves in :mod:`legday.efforts.rules`. In short:
    the same hill, with recoveries between, are hills; bouts well above their
    surroundings that repeat are interval reps. Everything else is steady,
    and the easy parts between work are recoveries.
+5. Hard steady running (tempo, threshold) has one rule, :mod:`legday.efforts.tempo`,
+   which the classifier, the Activity page and the weekly numbers share.
 
 Modules: :mod:`~legday.efforts.rules` (thresholds), :mod:`~legday.efforts.kinds`,
 :mod:`~legday.efforts.bouts` (signal to bouts), :mod:`~legday.efforts.judge`
-(the rules) and :mod:`~legday.efforts.describe` (the efforts frame and its
-sentences).
+(the rules), :mod:`~legday.efforts.describe` (the efforts frame and its
+sentences) and :mod:`~legday.efforts.tempo` (hard steady running).
 """
 
 from __future__ import annotations
@@ -43,17 +45,22 @@ from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
-    TEMPO,
-    THRESHOLD,
     assemble,
     describe_work,
     empty_efforts,
     fmt_pace,
-    hard_steady,
 )
 from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
+from legday.efforts.tempo import (
+    TEMPO,
+    THRESHOLD,
+    hard_steady,
+    hard_steady_why,
+    is_hard_steady,
+    with_hard_steady,
+)
 from legday.model import Activity, iso_utc
 from legday.terrain import TerrainStats, terrain_stats
 from legday.units import fmt_duration
@@ -72,10 +79,13 @@ __all__ = [
     "fmt_duration",
     "fmt_pace",
     "hard_steady",
+    "hard_steady_why",
     "headline",
+    "is_hard_steady",
     "lap_boundaries",
     "primary_kind",
     "run_easy_level",
+    "with_hard_steady",
 ]
 
 #: A steady run climbing at least this much per kilometre is called hilly. [m/km]
@@ -119,14 +129,20 @@ class RunClassification:
         """Number of efforts of each kind."""
         return {str(k): int(v) for k, v in self.efforts["kind"].value_counts().items()}
 
+    def read_efforts(self) -> pd.DataFrame:
+        """The efforts with every hard steady stretch named tempo or threshold against
+        this profile (:func:`with_hard_steady`). The stored efforts keep what the
+        classifier cut, so a later profile reads them afresh."""
+        return with_hard_steady(self.efforts, self.profile)
+
     def headline(self) -> str:
         """One line for people (:func:`headline`)."""
-        return headline(self.primary, self.efforts)
+        return headline(self.primary, self.read_efforts())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``primary``, ``headline``, ``efforts`` (ISO times) and ``notes``."""
         rows = []
-        for rec in self.efforts.to_dict("records"):
+        for rec in self.read_efforts().to_dict("records"):
             row: dict[str, Any] = {"kind": str(rec["kind"]), "start": iso_utc(rec["start"]),
                                    "end": iso_utc(rec["end"])}
             for key in EFFORT_COLUMNS[3:-1]:

@@ -11,6 +11,7 @@ import pandas as pd
 from legday.cleaning import elevation_gain_m
 from legday.efforts.bouts import Bout, RunArrays
 from legday.efforts.kinds import EffortKind
+from legday.efforts.tempo import hard_steady_why, tempo_or_threshold
 from legday.units import Units, fmt_duration
 
 FloatArray = npt.NDArray[np.float64]
@@ -31,28 +32,6 @@ def fmt_pace(speed_mps: float) -> str:
     return _STORED.fmt_pace(speed_mps)
 
 
-#: How a hard steady stretch begins its ``why``.
-TEMPO, THRESHOLD = "tempo", "threshold"
-
-
-def hard_steady(efforts: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """Which rows are hard steady running: tempo or threshold stretches."""
-    whys = efforts["why"].astype(str).to_numpy().astype(str)
-    return np.asarray((efforts["kind"].astype(str).to_numpy() == EffortKind.STEADY)
-                      & (np.char.startswith(whys, TEMPO + ":")
-                         | np.char.startswith(whys, THRESHOLD + ":")))
-
-
-def hard_steady_why(what: str, duration_s: float, speed_mps: float, share: float,
-                    heart_rate: float) -> str:
-    """``tempo: 25:01 at 4:20/km, 92 % of your threshold pace grade-adjusted, heart rate
-    171``: the ``why`` of a hard steady stretch (``what`` is :data:`TEMPO` or
-    :data:`THRESHOLD`, ``share`` its grade-adjusted speed over the threshold speed)."""
-    heart = "" if not np.isfinite(heart_rate) else f", heart rate {heart_rate:.0f}"
-    return (f"{what}: {fmt_duration(duration_s)} at {fmt_pace(speed_mps)}, "
-            f"{100 * share:.0f} % of your threshold pace grade-adjusted{heart}")
-
-
 def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float,
                   threshold_speed_mps: float) -> None:
     """Set the ``why`` of every work effort (sprints and hills alone, reps as a set) and of
@@ -60,8 +39,8 @@ def describe_work(run: RunArrays, work: list[Bout], top_speed_mps: float,
     for bout in work:
         if bout.kind == EffortKind.STEADY:
             share = bout.effort_mps / threshold_speed_mps
-            what = THRESHOLD if share >= run.rules.at_threshold_x else TEMPO
-            bout.why = hard_steady_why(what, bout.duration_s, bout.speed_mps, share,
+            bout.why = hard_steady_why(tempo_or_threshold(share, run.rules), bout.duration_s,
+                                       bout.speed_mps, share,
                                        bout.heart_rate)
         elif bout.kind == EffortKind.SPRINT:
             bout.why = _sprint_why(run, bout, top_speed_mps)

@@ -43,7 +43,13 @@ from legday.model import (
     Workout,
     empty_frame,
 )
-from legday.schema import ENTRY_COLUMNS, RENAMED_THRESHOLDS, AnalysisSettings, PrivacyZone
+from legday.schema import (
+    ENTRY_COLUMNS,
+    RENAMED_THRESHOLDS,
+    RETIRED_THRESHOLDS,
+    AnalysisSettings,
+    PrivacyZone,
+)
 from legday.store import share as tokens
 from legday.store.config import public_url
 from legday.store.db import make_engine, session_factory
@@ -602,9 +608,12 @@ def validate_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 def current_thresholds(values: Mapping[str, Any]) -> dict[str, Any]:
     """Stored threshold overrides under today's names and units (a name of an earlier
-    release, :data:`legday.schema.RENAMED_THRESHOLDS`, is converted)."""
+    release, :data:`legday.schema.RENAMED_THRESHOLDS`, is converted; a retired one,
+    :data:`legday.schema.RETIRED_THRESHOLDS`, dropped)."""
     out: dict[str, Any] = {}
     for key, value in values.items():
+        if key in RETIRED_THRESHOLDS:
+            continue
         name, factor = RENAMED_THRESHOLDS.get(key, (key, 1.0))
         number = _float(value) if factor != 1.0 else None
         out[name] = number * factor if number is not None else value

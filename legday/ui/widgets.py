@@ -15,7 +15,7 @@ from legday.charts.activity import RunIntensity
 from legday.charts.season import RECENT_WEEKS
 from legday.efforts.rules import RULES
 from legday.findings import Finding
-from legday.schema import SEVERITIES
+from legday.schema import MINUTE_S, SEVERITIES
 from legday.season import Season
 from legday.store import ShareContext
 from legday.ui.state import Access, library
@@ -106,6 +106,12 @@ def intensity_cards(intensity: RunIntensity | None, profile: AthleteProfile,
                     f"{100 * intensity.max_hr_share:.0f} %" if heart else "-",
                     help=f"Your max heart rate {profile.max_hr:.0f} "
                          f"({profile.source('max_hr')}).")
+    cards[3].metric(
+        "tempo (min)", f"{intensity.tempo_s / MINUTE_S:.0f}",
+        help=f"Hard steady running: steady stretches of {RULES.tempo_min_s / MINUTE_S:.0f} min "
+             f"or more at {RULES.tempo_x_threshold:.0%} of your threshold pace or faster "
+             "(grade-adjusted), and the tempo pieces cut out of a run. The same minutes count "
+             "as tempo and hard time in the weekly numbers.")
 
 
 def empty_state(message: str) -> None:

@@ -20,10 +20,9 @@ from legday.charts.activity import (
     efforts_table,
     laps_table,
     run_intensity,
-    with_hard_steady,
 )
 from legday.cleaning import prepare_run
-from legday.efforts import classify_run, hard_steady, headline
+from legday.efforts import classify_run, hard_steady, headline, with_hard_steady
 from legday.io import read_path
 from legday.library import season_profile
 from legday.model import Activity

@@ -7,9 +7,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from legday.charts.activity import default_profile_axis
 from legday.efforts import headline
+from legday.library import load_library
 from legday.model import haversine_m
 from legday.store import (
     create_share,
@@ -227,16 +229,29 @@ def test_a_race_and_a_relay_leg_show_how_hard_they_were_not_a_plain_jog(make_app
     report = import_paths(owner, [export / f"{f}.fit.gz" for f in [*files.values(), *others]])
     assert report.imported == 8
     listing = list_activities(owner)
+    stored = load_library(owner)
     store.close()
     ids = {name: int(listing[listing["source"].str.contains(file_id)]["activity_id"].iloc[0])
            for name, file_id in files.items()}
     shown = {}
+    tempo_min = {}
     for name, activity_id in ids.items():
         at = make_app(url, page=PAGE, sample=False, query={"activity": str(activity_id)})
         assert not at.exception
         metrics = {m.label: m.value for m in at.metric}
         text = "\n".join(m.value for m in at.markdown)
         shown[name] = (int(metrics["of your threshold pace"].rstrip(" %")), text)
+        tempo_min[name] = int(metrics["tempo (min)"])
+    # The coach's weekly row counts the same tempo minutes as the Activity page.
+    season, runs = stored.season, stored.season.runs.set_index("activity_id")
+    run_of = {int(a.extra["activity_id"]): a.id for a in stored.activities}
+    for name, activity_id in ids.items():
+        run = runs.loc[run_of[activity_id]]
+        assert run["tempo_s"] == pytest.approx(60 * tempo_min[name], abs=30)
+        assert season.weeks.loc[run["week"], "tempo_s"] == pytest.approx(
+            runs.loc[runs["week"] == run["week"], "tempo_s"].sum())
+        assert season.weeks.loc[run["week"], "tempo_s"] >= run["tempo_s"]
+    assert tempo_min["race"] == 20 and tempo_min["relay"] == 104 and tempo_min["easy"] == 0
     assert shown["race"][0] >= 100
     assert re.search(r"\*\*steady, threshold 20:\d\d \+ 1 stride\*\*", shown["race"][1])
     assert 88 <= shown["relay"][0] < 100 and "**steady, tempo 1:43:58**" in shown["relay"][1]
