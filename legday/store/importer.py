@@ -41,13 +41,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legday.calibration import PROFILE_FIELDS, AthleteProfile, estimate_profile, with_overrides
-from legday.efforts import classify_activities, classify_calibrated
+from legday.efforts import classify_activities
 from legday.errors import LegdayError
 from legday.io import ReadFailure, ReadResult
 from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store.jobmodels import ImportedFile
 from legday.store.models import ActivityRow, EffortRow
 from legday.store.pipeline import (
+    Calibrated,
     Decoder,
     ExportDone,
     FileUnit,
@@ -79,7 +80,7 @@ from legday.store.repo import (
     writable,
 )
 from legday.strength.log import file_rows, read_strength_csv
-from legday.summary import SUMMARY_KEY, summarize, summary_of, to_json
+from legday.summary import SUMMARY_KEY, stored_summary, summarize, summary_of, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
 DUPLICATE_START_S = 60.0
@@ -383,21 +384,22 @@ def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None 
                 _finish(writer, decoder, profile, *pending.popleft())
         while pending:
             _finish(writer, decoder, profile, *pending.popleft())
+        if calibrate:
+            _calibrate_after(writer, on_calibration, decoder)
     finally:
         for _item, task in pending:
             if task is not None:
                 task.cancel()
         if own:
             decoder.close()
-    if calibrate:
-        _calibrate_after(writer, on_calibration)
     writer.report.timings["wall_s"] = time.perf_counter() - started
     return writer.report
 
 
-def _calibrate_after(writer: Writer, on_calibration: CalibrationProgress | None) -> None:
+def _calibrate_after(writer: Writer, on_calibration: CalibrationProgress | None,
+                     decoder: Decoder | None = None) -> None:
     started = time.perf_counter()
-    writer.report.calibration = calibrate_stored(writer.ctx, on_calibration)
+    writer.report.calibration = calibrate_stored(writer.ctx, on_calibration, decoder=decoder)
     writer.report.timings["calibrate_s"] += time.perf_counter() - started
 
 
@@ -528,8 +530,8 @@ def profile_fingerprint(profile: AthleteProfile) -> str:
     return hashlib.sha256(json.dumps(rounded, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None,
-                     ) -> CalibrationReport:
+def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, *,
+                     decoder: Decoder | None = None) -> CalibrationReport:
     """Classify the athlete's stored runs again with the profile calibrated on their whole
     stored history (:func:`history_profile`), as :func:`legday.efforts.classify_activities`
     classifies files read together.
@@ -537,8 +539,9 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None,
     Runs already classified with a profile of the same fingerprint are skipped, so this
     costs little when nothing changed. The others are classified in chunks of
     :data:`CALIBRATE_CHUNK`, each chunk one transaction that replaces each run's efforts,
-    primary kind and summary and records the fingerprint: a kill leaves every run
-    classified whole, with one profile or the other, and the next call finishes the rest.
+    primary kind and records the fingerprint: a kill leaves every run classified whole,
+    with one profile or the other, and the next call finishes the rest. The runs are
+    classified on ``decoder``'s pool while this process loads the next chunk and stores.
     """
     ctx = writable(ctx, "calibrating classifications")
     overrides = dict(get_settings(ctx).get("profile") or {})
@@ -553,30 +556,63 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None,
     stale = [int(r.id) for r in runs if (r.extra or {}).get(CALIBRATION_KEY) != fingerprint]
     if progress is not None:
         progress(0, len(stale))
-    for at in range(0, len(stale), CALIBRATE_CHUNK):
-        chunk = stale[at:at + CALIBRATE_CHUNK]
-        _reclassify_chunk(ctx, load_activities(ctx, chunk), profile, fingerprint)
-        if progress is not None:
-            progress(at + len(chunk), len(stale))
+    own = decoder is None
+    decoder = decoder or Decoder()
+    chunks = [stale[at:at + CALIBRATE_CHUNK] for at in range(0, len(stale), CALIBRATE_CHUNK)]
+    pending: deque[tuple[list[Activity], Future[list[Calibrated]]]] = deque()
+    done = 0
+    try:
+        for chunk in chunks:
+            activities = load_activities(ctx, chunk)
+            pending.append((activities, decoder.submit_calibration(activities, profile)))
+            while len(pending) > decoder.workers:
+                done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
+                if progress is not None:
+                    progress(done, len(stale))
+        while pending:
+            done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
+            if progress is not None:
+                progress(done, len(stale))
+    finally:
+        for _activities, task in pending:
+            task.cancel()
+        if own:
+            decoder.close()
     return CalibrationReport(len(runs), len(stale), fingerprint)
 
 
+def _store_calibrated(ctx: AthleteContext, decoder: Decoder, profile: AthleteProfile,
+                      fingerprint: str, activities: list[Activity],
+                      task: Future[list[Calibrated]]) -> int:
+    results = decoder.calibrated(activities, profile, task)
+    _reclassify_chunk(ctx, activities, results, fingerprint)
+    return len(activities)
+
+
 def _reclassify_chunk(ctx: AthleteContext, activities: Sequence[Activity],
-                      profile: AthleteProfile, fingerprint: str) -> None:
-    results = {int(a.extra["activity_id"]): (a, classify_calibrated(a, profile))
-               for a in activities}
-    ids = list(results)
+                      results: Sequence[Calibrated], fingerprint: str) -> None:
+    """One transaction: each run's efforts, primary kind and fingerprint replaced."""
+    by_id = {int(a.extra["activity_id"]): (a, r)
+             for a, r in zip(activities, results, strict=True)}
+    ids = list(by_id)
     with ctx.store.sessions.begin() as session:
         session.execute(delete(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id,
                                                 EffortRow.activity_id.in_(ids)))
         for row in session.scalars(select(ActivityRow).where(
                 ActivityRow.athlete_id == ctx.athlete_id, ActivityRow.id.in_(ids))):
-            activity, result = results[row.id]
-            row.primary_kind = None if result.primary is None else str(result.primary)
-            summary = to_json(summarize(activity, stats=result.stats, terrain=result.terrain))
-            row.extra = json_safe({**(row.extra or {}), SUMMARY_KEY: summary,
-                                   CALIBRATION_KEY: fingerprint})
-            session.add_all(effort_rows(ctx.athlete_id, row.id, result.efforts))
+            activity, result = by_id[row.id]
+            row.primary_kind = result.primary
+            extra = {**(row.extra or {}), CALIBRATION_KEY: fingerprint}
+            # A summary depends on the samples, not the profile: only one stored before
+            # summaries existed is made here.
+            if stored_summary(activity) is None:
+                extra[SUMMARY_KEY] = to_json(summarize(activity, stats=result.stats,
+                                                       terrain=result.terrain))
+            row.extra = json_safe(extra)
+            if result.efforts:
+                session.execute(insert(EffortRow), [
+                    {**values, "athlete_id": ctx.athlete_id, "activity_id": row.id}
+                    for values in result.efforts])
 
 
 @dataclass(frozen=True)

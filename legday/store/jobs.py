@@ -470,7 +470,7 @@ def run_job(store: Store, job_id: int, decoder: Decoder | None = None) -> JobSta
                     timings[key] += report.timings.get(key, 0.0)
         # After every file, so a job of many files calibrates once (a retried job too).
         started = time.perf_counter()
-        calibrate_stored(ctx, tracker.calibration_progress(timings))
+        calibrate_stored(ctx, tracker.calibration_progress(timings), decoder=decoder)
         timings["calibrate_s"] += time.perf_counter() - started
         tracker.write(status="done", finished_utc=store.now(), timings=timings)
     except Exception as exc:

@@ -154,7 +154,7 @@ def test_a_job_calibrates_once_after_its_files_and_shows_the_step(store: Store,
 
 
 # Runs in the child: calibrates two runs per transaction and stalls inside the second
-# transaction, after its efforts were deleted and new ones added, before the commit.
+# transaction, after its efforts were deleted, before the commit.
 KILLED_CALIBRATION = textwrap.dedent("""
     import sys, time
     from legday.store import import_paths, open_store
@@ -165,14 +165,14 @@ KILLED_CALIBRATION = textwrap.dedent("""
     original = importer._reclassify_chunk
     chunks = []
 
-    def stalling(ctx, activities, profile, fingerprint):
+    def stalling(ctx, activities, results, fingerprint):
         chunks.append(len(activities))
         if len(chunks) == 2:
             def stall(*args, **kwargs):
                 print("inflight", flush=True)
                 time.sleep(120)
-            importer.effort_rows = stall
-        original(ctx, activities, profile, fingerprint)
+            importer.json_safe = stall
+        original(ctx, activities, results, fingerprint)
         print("committed", flush=True)
 
     importer._reclassify_chunk = stalling
