@@ -27,13 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from legday.calibration import AthleteProfile, estimate_profile, with_overrides
+from legday.calibration import AthleteProfile
 from legday.corrections import CorrectedRun, Correction, correct_all, efforts_frame
 from legday.efforts import EFFORT_COLUMNS, EffortKind, RunClassification
 from legday.model import Activity
 from legday.schema import AnalysisSettings
 from legday.season import Season, analyse_classified
 from legday.store.corrections import load_corrections
+from legday.store.importer import history_profile
 from legday.store.repo import (
     AthleteContext,
     Context,
@@ -49,7 +50,7 @@ from legday.store.repo import (
     save_summaries,
     strength_entries,
 )
-from legday.summary import SUMMARY_KEY, stored_summary, summarize, summary_of, to_json
+from legday.summary import SUMMARY_KEY, stored_summary, summarize, to_json
 
 
 @dataclass
@@ -79,13 +80,8 @@ class Library:
 
 def season_profile(activities: Sequence[Activity], overrides: dict[str, float]) -> AthleteProfile:
     """The athlete's profile from their runs (their stored summaries, else their samples),
-    with the values they set kept."""
-    base = with_overrides(AthleteProfile(), **overrides) if overrides else None
-    summaries = (summary_of(a) for a in activities if a.is_running)
-    stats = [s.stats for s in summaries if s.stats is not None]
-    if not stats:
-        return base or AthleteProfile()
-    return estimate_profile(stats, base=base)
+    with the values they set kept: the one stored classifications are calibrated on."""
+    return history_profile(activities, overrides)
 
 
 def stored_classifications(activities: Sequence[Activity], efforts: pd.DataFrame,

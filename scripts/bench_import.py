@@ -4,7 +4,8 @@ In one run, on this machine:
 
 1. plain fitparse reads every FIT file of the export (gunzipped, every message) - the baseline;
 2. ``import_paths`` imports the export into a fresh SQLite file (read + classify + store,
-   both cores): wall time, the ratio to (1), and where the time went;
+   both cores, then the runs classified again calibrated on the stored history): wall
+   time, the ratio to (1), and where the time went;
 3. the same export again (every file skipped by its content hash);
 4. a synthetic season of ``--season`` activities (built once with legday.synth and kept
    under ``--cache``) imported in a child process: wall time and peak RSS of that process
@@ -78,7 +79,8 @@ def split(t: dict[str, float], samples: int) -> str:
     return (f"worker CPU {cpu:.1f} s = read {t['read_s']:.1f} s + classify "
             f"{t['classify_s']:.1f} s ({rate / 1e3:.0f}k samples/s) + summary/encode "
             f"{t['encode_s']:.1f} s, the {default_workers()} workers busy {busy:.0%} of the "
-            f"time; this process: walk + hash {t['walk_s']:.1f} s, store {t['store_s']:.1f} s")
+            f"time; this process: walk + hash {t['walk_s']:.1f} s, store {t['store_s']:.1f} s, "
+            f"calibrating on the stored history {t.get('calibrate_s', 0.0):.1f} s")
 
 
 def season_child(url: str, folder: str) -> None:

@@ -99,12 +99,11 @@ def _time_left(status: JobStatus) -> str:
 
 
 def _show_job(status: JobStatus) -> None:
-    total = max(status.items_total, 1)
     if status.status == "failed":
         st.error(f"Import {status.id} stopped: {status.error}", icon=":material/error:")
-    label = (f"Import {status.id}: {status.items_done} of {status.items_total} activities"
-             + ("" if status.is_over else f" — {_time_left(status)}"))
-    st.progress(min(status.items_done / total, 1.0), text=label)
+    label = (f"Import {status.id}: {status.progress_label}"
+             + ("" if status.is_over or status.calibration else f" — {_time_left(status)}"))
+    st.progress(status.fraction, text=label)
     done, dupes, refused = st.columns(3)
     done.metric("Activities stored", status.stored)
     dupes.metric("Already stored", status.duplicates)

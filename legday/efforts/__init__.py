@@ -73,6 +73,7 @@ __all__ = [
     "EffortRules",
     "RunClassification",
     "classify_activities",
+    "classify_calibrated",
     "classify_prepared",
     "classify_run",
     "empty_efforts",
@@ -318,14 +319,24 @@ def classify_activities(activities: Sequence[Activity], profile: AthleteProfile 
             stats[i] = run_stats(frames[i])
     estimated = estimate_profile(list(stats.values()), base=profile) if stats else (
         profile or AthleteProfile())
-    out = []
-    for i, act in enumerate(activities):
-        if i not in frames:
-            out.append(classify_run(act, estimated, rules))
-            continue
-        frame = apply_cadence_model(frames[i], estimated.cadence_model)
-        head = [f"profile {estimated.source('easy_speed_mps')}"]
-        result = _classification(act, frame, estimated, stats[i], head, rules)
-        result.terrain = terrain_stats(frames[i])
-        out.append(result)
-    return out
+    return [classify_calibrated(act, estimated, rules, frames.get(i), stats.get(i))
+            for i, act in enumerate(activities)]
+
+
+def classify_calibrated(activity: Activity, estimated: AthleteProfile, rules: EffortRules = RULES,
+                        frame: Columns | None = None, stats: RunStats | None = None,
+                        ) -> RunClassification:
+    """Classify one activity with a profile already calibrated on the athlete's runs
+    (:func:`classify_activities` does this for each of its activities; ``frame`` and
+    ``stats`` are its default-stride-model preparation, made here when not given)."""
+    if not activity.is_running:
+        return classify_run(activity, estimated, rules)
+    if frame is None:
+        frame = prepare_arrays(activity)
+    if stats is None:
+        stats = run_stats(frame)
+    calibrated = apply_cadence_model(frame, estimated.cadence_model)
+    head = [f"profile {estimated.source('easy_speed_mps')}"]
+    result = _classification(activity, calibrated, estimated, stats, head, rules)
+    result.terrain = terrain_stats(frame)
+    return result

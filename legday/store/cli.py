@@ -93,7 +93,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 bar.total = bar.n + 1
             bar.update(1)
 
-        report = import_paths(ctx, args.paths, progress=show)
+        def calibrating(done: int, total: int) -> None:
+            if not args.json and total:
+                (bar.write if bar is not None else _line)(
+                    f"calibrating on your history: {done} of {total} runs", file=out)
+
+        report = import_paths(ctx, args.paths, progress=show, on_calibration=calibrating)
         after = getattr(args, "after_import", None)
         if (report.imported or report.strength_entries) and after is not None:
             after(ctx)
@@ -238,3 +243,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _line(text: str, file: TextIO) -> None:
+    file.write(text + "\n")
+    file.flush()

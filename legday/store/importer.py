@@ -22,10 +22,12 @@ Strength CSV logs (Strong, Hevy, legday's own) are given as ``.csv`` files: any
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,14 +40,15 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from legday.calibration import AthleteProfile
+from legday.calibration import PROFILE_FIELDS, AthleteProfile, estimate_profile, with_overrides
 from legday.efforts import classify_activities
 from legday.errors import LegdayError
 from legday.io import ReadFailure, ReadResult
-from legday.model import Sport
+from legday.model import RUNNING_SPORTS, Activity, Sport
 from legday.store.jobmodels import ImportedFile
 from legday.store.models import ActivityRow, EffortRow
 from legday.store.pipeline import (
+    Calibrated,
     Decoder,
     ExportDone,
     FileUnit,
@@ -66,16 +69,18 @@ from legday.store.repo import (
     base_profile,
     delete_children,
     effort_rows,
+    get_settings,
     insert_new_strength,
     insert_strength,
     json_safe,
     load_activities,
+    load_summaries,
     put_settings,
     strength_rows,
     writable,
 )
 from legday.strength.log import file_rows, read_strength_csv
-from legday.summary import SUMMARY_KEY, summarize, to_json
+from legday.summary import SUMMARY_KEY, stored_summary, summarize, summary_of, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
 DUPLICATE_START_S = 60.0
@@ -119,7 +124,8 @@ Progress = Callable[[ImportEvent], None]
 
 
 #: The import's timings [s] (see ImportReport.timings).
-TIMING_KEYS = ("read_s", "classify_s", "encode_s", "walk_s", "store_s", "wall_s")
+TIMING_KEYS = ("read_s", "classify_s", "encode_s", "walk_s", "store_s", "calibrate_s",
+               "wall_s")
 
 
 @dataclass
@@ -137,6 +143,8 @@ class ImportReport:
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(TIMING_KEYS, 0.0))
     #: Samples decoded (the classifier's input).
     samples: int = 0
+    #: The calibration on the stored history that followed (None when not run).
+    calibration: CalibrationReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``import --json`` object."""
@@ -348,12 +356,15 @@ def _strength_csv(ctx: Context, source: Path | bytes, shown: str,
 
 
 def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None = None, *,
-                 decoder: Decoder | None = None) -> ImportReport:
+                 decoder: Decoder | None = None, calibrate: bool = True,
+                 on_calibration: CalibrationProgress | None = None) -> ImportReport:
     """Store what :func:`legday.store.pipeline.iter_items` finds, as it is found.
 
     Files already stored (same bytes) are skipped before decoding; the others are
     decoded and classified by ``decoder`` (a process pool) a few at a time, and
     stored in the order found by this process alone, one transaction per file.
+    Then (with ``calibrate``) the athlete's runs are classified again with the
+    profile calibrated on their whole stored history (:func:`calibrate_stored`).
     """
     started = time.perf_counter()
     writer = Writer(ctx, progress)
@@ -373,6 +384,8 @@ def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None 
                 _finish(writer, decoder, profile, *pending.popleft())
         while pending:
             _finish(writer, decoder, profile, *pending.popleft())
+        if calibrate:
+            _calibrate_after(writer, on_calibration, decoder)
     finally:
         for _item, task in pending:
             if task is not None:
@@ -381,6 +394,13 @@ def import_items(ctx: Context, items: Iterable[Item], progress: Progress | None 
             decoder.close()
     writer.report.timings["wall_s"] = time.perf_counter() - started
     return writer.report
+
+
+def _calibrate_after(writer: Writer, on_calibration: CalibrationProgress | None,
+                     decoder: Decoder | None = None) -> None:
+    started = time.perf_counter()
+    writer.report.calibration = calibrate_stored(writer.ctx, on_calibration, decoder=decoder)
+    writer.report.timings["calibrate_s"] += time.perf_counter() - started
 
 
 def _timed(items: Iterable[Item], timings: dict[str, float]) -> Iterator[Item]:
@@ -414,9 +434,11 @@ def _finish(writer: Writer, decoder: Decoder, profile: AthleteProfile | None, it
 
 
 def import_results(ctx: Context, results: Iterable[ReadResult | tuple[Path | bytes, str]],
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None, *, calibrate: bool = True,
+                   on_calibration: CalibrationProgress | None = None) -> ImportReport:
     """Store activities already read (and strength CSVs given as ``(path or bytes, name)``),
-    classifying them in this process."""
+    classifying them in this process, then calibrate on the stored history as
+    :func:`import_items` does."""
     writer = Writer(ctx, progress)
     profile = base_profile(writer.ctx)
     for result in results:
@@ -433,6 +455,8 @@ def import_results(ctx: Context, results: Iterable[ReadResult | tuple[Path | byt
             prepared = PreparedFile()
             prepare_activity(result, profile, prepared)
             writer.store(None, prepared)
+    if calibrate:
+        _calibrate_after(writer, on_calibration)
     return writer.report
 
 
@@ -441,10 +465,12 @@ def is_strength_csv(path: Path) -> bool:
 
 
 def import_paths(ctx: Context, paths: Sequence[str | Path], progress: Progress | None = None,
-                 *, decoder: Decoder | None = None) -> ImportReport:
+                 *, decoder: Decoder | None = None,
+                 on_calibration: CalibrationProgress | None = None) -> ImportReport:
     """Store the activities in files, folders, zips and Strava exports, and strength CSVs."""
     sources = [Source(Path(p), str(p)) for p in paths]
-    return import_items(ctx, iter_items(sources), progress, decoder=decoder)
+    return import_items(ctx, iter_items(sources), progress, decoder=decoder,
+                        on_calibration=on_calibration)
 
 
 def import_upload(ctx: Context, name: str, data: bytes,
@@ -454,6 +480,139 @@ def import_upload(ctx: Context, name: str, data: bytes,
         path = Path(spool) / "upload"
         path.write_bytes(data)
         return import_items(ctx, iter_items([Source(path, name)]), progress)
+
+
+# --- calibrating stored classifications on the athlete's history ----------------------------
+
+#: Key in a run's stored ``extra``: the fingerprint of the profile its efforts were
+#: classified with (absent: classified from its own file at import).
+CALIBRATION_KEY = "calibration"
+#: Runs re-classified per transaction (each run's efforts are replaced whole).
+CALIBRATE_CHUNK = 25
+
+#: ``(runs done, runs to do)`` while calibrating on the stored history.
+CalibrationProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CalibrationReport:
+    #: Running activities with samples stored.
+    runs: int
+    #: Runs classified again (their profile fingerprint was not the current one).
+    reclassified: int
+    #: Fingerprint of the profile calibrated on the stored history.
+    fingerprint: str
+
+
+def history_profile(activities: Sequence[Activity],
+                    overrides: Mapping[str, float | None]) -> AthleteProfile:
+    """The athlete's profile from their runs' summaries (stored, else made from their
+    samples), with the values they set kept: the profile the season is analysed with and
+    stored classifications are calibrated on."""
+    known = {k: v for k, v in overrides.items() if k in PROFILE_FIELDS}
+    base = with_overrides(AthleteProfile(), **known) if known else None
+    summaries = (summary_of(a) for a in activities if a.is_running)
+    stats = [s.stats for s in summaries if s.stats is not None]
+    if not stats:
+        return base or AthleteProfile()
+    return estimate_profile(stats, base=base)
+
+
+def profile_fingerprint(profile: AthleteProfile) -> str:
+    """What of a profile changes a classification, rounded to what matters (1 mm/s,
+    0.1 beats per minute, the stride model to 3 decimals): equal fingerprints classify
+    alike. The number of runs and the source notes are left out."""
+    values = profile.to_dict()
+    values.pop("sources", None)
+    values.pop("n_runs", None)
+    text = json.dumps(values, sort_keys=True, default=lambda v: round(float(v), 3))
+    rounded = json.loads(text, parse_float=lambda v: round(float(v), 3))
+    return hashlib.sha256(json.dumps(rounded, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, *,
+                     decoder: Decoder | None = None) -> CalibrationReport:
+    """Classify the athlete's stored runs again with the profile calibrated on their whole
+    stored history (:func:`history_profile`), as :func:`legday.efforts.classify_activities`
+    classifies files read together.
+
+    Runs already classified with a profile of the same fingerprint are skipped, so this
+    costs little when nothing changed. The others are classified in chunks of
+    :data:`CALIBRATE_CHUNK`, each chunk one transaction that replaces each run's efforts,
+    primary kind and records the fingerprint: a kill leaves every run classified whole,
+    with one profile or the other, and the next call finishes the rest. The runs are
+    classified on ``decoder``'s pool while this process loads the next chunk and stores.
+    """
+    ctx = writable(ctx, "calibrating classifications")
+    overrides = dict(get_settings(ctx).get("profile") or {})
+    profile = history_profile(load_summaries(ctx), overrides)
+    fingerprint = profile_fingerprint(profile)
+    with ctx.store.sessions() as session:
+        rows = session.execute(select(ActivityRow.id, ActivityRow.sport, ActivityRow.extra)
+                               .where(ActivityRow.athlete_id == ctx.athlete_id,
+                                      ActivityRow.points >= 2)
+                               .order_by(ActivityRow.id)).all()
+    runs = [r for r in rows if Sport(r.sport) in RUNNING_SPORTS]
+    stale = [int(r.id) for r in runs if (r.extra or {}).get(CALIBRATION_KEY) != fingerprint]
+    if progress is not None:
+        progress(0, len(stale))
+    own = decoder is None
+    decoder = decoder or Decoder()
+    chunks = [stale[at:at + CALIBRATE_CHUNK] for at in range(0, len(stale), CALIBRATE_CHUNK)]
+    pending: deque[tuple[list[Activity], Future[list[Calibrated]]]] = deque()
+    done = 0
+    try:
+        for chunk in chunks:
+            activities = load_activities(ctx, chunk)
+            pending.append((activities, decoder.submit_calibration(activities, profile)))
+            while len(pending) > decoder.workers:
+                done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
+                if progress is not None:
+                    progress(done, len(stale))
+        while pending:
+            done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
+            if progress is not None:
+                progress(done, len(stale))
+    finally:
+        for _activities, task in pending:
+            task.cancel()
+        if own:
+            decoder.close()
+    return CalibrationReport(len(runs), len(stale), fingerprint)
+
+
+def _store_calibrated(ctx: AthleteContext, decoder: Decoder, profile: AthleteProfile,
+                      fingerprint: str, activities: list[Activity],
+                      task: Future[list[Calibrated]]) -> int:
+    results = decoder.calibrated(activities, profile, task)
+    _reclassify_chunk(ctx, activities, results, fingerprint)
+    return len(activities)
+
+
+def _reclassify_chunk(ctx: AthleteContext, activities: Sequence[Activity],
+                      results: Sequence[Calibrated], fingerprint: str) -> None:
+    """One transaction: each run's efforts, primary kind and fingerprint replaced."""
+    by_id = {int(a.extra["activity_id"]): (a, r)
+             for a, r in zip(activities, results, strict=True)}
+    ids = list(by_id)
+    with ctx.store.sessions.begin() as session:
+        session.execute(delete(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id,
+                                                EffortRow.activity_id.in_(ids)))
+        for row in session.scalars(select(ActivityRow).where(
+                ActivityRow.athlete_id == ctx.athlete_id, ActivityRow.id.in_(ids))):
+            activity, result = by_id[row.id]
+            row.primary_kind = result.primary
+            extra = {**(row.extra or {}), CALIBRATION_KEY: fingerprint}
+            # A summary depends on the samples, not the profile: only one stored before
+            # summaries existed is made here.
+            if stored_summary(activity) is None:
+                extra[SUMMARY_KEY] = to_json(summarize(activity, stats=result.stats,
+                                                       terrain=result.terrain))
+            row.extra = json_safe(extra)
+            if result.efforts:
+                session.execute(insert(EffortRow), [
+                    {**values, "athlete_id": ctx.athlete_id, "activity_id": row.id}
+                    for values in result.efforts])
 
 
 @dataclass(frozen=True)
@@ -494,12 +653,15 @@ def reclassify(ctx: Context, profile_overrides: dict[str, float | None] | None =
             rows[activity_id].extra = json_safe({**(rows[activity_id].extra or {}),
                                                  SUMMARY_KEY: to_json(summarize(
                                                      runs[i], stats=result.stats,
-                                                     terrain=result.terrain))})
+                                                     terrain=result.terrain)),
+                                                 CALIBRATION_KEY: profile_fingerprint(
+                                                     result.profile)})
             session.add_all(effort_rows(ctx.athlete_id, activity_id, result.efforts))
             after += len(result.efforts)
     return ReclassifyReport(len(runs), before, after, changed)
 
 
-__all__ = ["ImportEvent", "ImportReport", "ReclassifyReport", "Writer", "import_items",
+__all__ = ["CalibrationReport", "ImportEvent", "ImportReport", "ReclassifyReport", "Writer",
+           "calibrate_stored", "history_profile", "import_items", "profile_fingerprint",
            "import_paths", "import_results", "import_upload", "reclassify", "same_session",
            "sport_family"]

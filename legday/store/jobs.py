@@ -42,7 +42,14 @@ from sqlalchemy import delete, select, update
 
 from legday.io.archive import base_name
 from legday.localtime import local_starts
-from legday.store.importer import TIMING_KEYS, ImportEvent, ImportReport, import_items
+from legday.store.importer import (
+    TIMING_KEYS,
+    CalibrationProgress,
+    ImportEvent,
+    ImportReport,
+    calibrate_stored,
+    import_items,
+)
 from legday.store.jobmodels import ImportJob, ImportJobChunk, ImportJobFile
 from legday.store.models import ActivityRow, Athlete
 from legday.store.pipeline import (
@@ -66,6 +73,8 @@ PROGRESS_EVERY_S = 0.5
 ENV_RUNNER = "LEGDAY_JOBS"
 #: ImportEvent.status -> the word the result rows use.
 STATUS_WORDS = {"imported": "read", "duplicate": "duplicate", "error": "refused"}
+#: Keys of a job's timings holding the calibration step's progress (runs done, to do).
+CALIBRATION_DONE, CALIBRATION_TOTAL = "calibration_done", "calibration_total"
 RESULT_COLUMNS = ["file", "item", "kind", "status", "reason", "activity_id"]
 
 
@@ -94,6 +103,32 @@ class JobStatus:
     attempts: int
     files: list[JobFile] = field(default_factory=list)
     timings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def calibration(self) -> tuple[int, int] | None:
+        """``(runs done, runs to do)`` of the calibration on the athlete's stored history,
+        once that step has started."""
+        total = self.timings.get(CALIBRATION_TOTAL)
+        if total is None:
+            return None
+        return int(self.timings.get(CALIBRATION_DONE, 0)), int(total)
+
+    @property
+    def progress_label(self) -> str:
+        """What the job is doing, in words: ``12 of 40 activities`` while importing,
+        ``calibrating on your history: 30 of 120 runs`` after."""
+        step = self.calibration
+        if step is not None and not self.is_over:
+            return f"calibrating on your history: {step[0]} of {step[1]} runs"
+        return f"{self.items_done} of {self.items_total} activities"
+
+    @property
+    def fraction(self) -> float:
+        """How far the step shown (:attr:`progress_label`) is, 0 to 1."""
+        step = self.calibration
+        if step is not None and not self.is_over:
+            return step[0] / step[1] if step[1] else 1.0
+        return min(self.items_done / max(self.items_total, 1), 1.0)
 
     @property
     def is_over(self) -> bool:
@@ -351,6 +386,15 @@ class _Tracker:
                 row["status"] = "partial"
                 row["reason"] = row["reason"] or "read in part (see the activity's fixes)"
 
+    def calibration_progress(self, timings: dict[str, Any]) -> CalibrationProgress:
+        """Progress of the calibration step, shown as ``calibrating on your history: n of N
+        runs`` (:attr:`JobStatus.calibration`), written as the import's progress is."""
+        def report(done: int, total: int) -> None:
+            timings[CALIBRATION_DONE], timings[CALIBRATION_TOTAL] = done, total
+            if done in (0, total) or time.monotonic() - self.last_write >= PROGRESS_EVERY_S:
+                self.write(timings=dict(timings))
+        return report
+
     def write(self, **more: Any) -> None:
         self.last_write = time.monotonic()
         with self.store.sessions.begin() as session:
@@ -419,11 +463,15 @@ def run_job(store: Store, job_id: int, decoder: Decoder | None = None) -> JobSta
                 _spool(store, file.id, path)
                 tracker.start_file(file)
                 report = import_items(ctx, iter_items([Source(path, file.name)]),
-                                      tracker.on_event, decoder=decoder)
+                                      tracker.on_event, decoder=decoder, calibrate=False)
                 path.unlink()
                 tracker.finish_file(report)
                 for key in timings:
                     timings[key] += report.timings.get(key, 0.0)
+        # After every file, so a job of many files calibrates once (a retried job too).
+        started = time.perf_counter()
+        calibrate_stored(ctx, tracker.calibration_progress(timings), decoder=decoder)
+        timings["calibrate_s"] += time.perf_counter() - started
         tracker.write(status="done", finished_utc=store.now(), timings=timings)
     except Exception as exc:
         log.exception("import job %s failed", job_id)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from legday.calibration import AthleteProfile, RunStats
 from legday.csv_export import reader_csv
-from legday.efforts import classify_activities, empty_efforts
+from legday.efforts import classify_activities, classify_calibrated, empty_efforts
 from legday.errors import LegdayError, LimitExceeded, UnsupportedFormat
 from legday.io import DEFAULT_LIMITS, Limits, ReadFailure, ReadResult, read_payload
 from legday.io.archive import Entry, Visitor, base_name, is_junk, walk_folder, walk_zip
@@ -421,6 +421,27 @@ def prepare(unit: FileUnit, profile: AthleteProfile | None) -> PreparedFile:
     return out
 
 
+@dataclass(frozen=True)
+class Calibrated:
+    """One stored run classified again with the profile calibrated on the athlete's history."""
+
+    efforts: list[dict[str, Any]]
+    primary: str | None
+    stats: RunStats | None
+    terrain: TerrainStats | None
+
+
+def classify_with(activities: list[Activity], profile: AthleteProfile) -> list[Calibrated]:
+    """Classify stored runs with an already calibrated profile (runs in a worker process)."""
+    out = []
+    for activity in activities:
+        result = classify_calibrated(activity, profile)
+        out.append(Calibrated(effort_values(result.efforts),
+                              None if result.primary is None else str(result.primary),
+                              result.stats, result.terrain))
+    return out
+
+
 # --- the worker processes ---------------------------------------------------------------------
 
 #: Worker processes for decoding (default: one per core).
@@ -514,6 +535,34 @@ class Decoder:
             self._pool = make_pool(self.workers, self.start_method)
             return self._pool.submit(prepare, unit, profile)
 
+    def submit_calibration(self, activities: list[Activity], profile: AthleteProfile,
+                           ) -> Future[list[Calibrated]]:
+        """:func:`classify_with` on the pool (here when there is none)."""
+        if self.workers <= 1 or (self._pool is None and not can_pool(self.start_method)):
+            done: Future[list[Calibrated]] = Future()
+            try:
+                done.set_result(classify_with(activities, profile))
+            except Exception as exc:
+                done.set_exception(exc)
+            return done
+        if self._pool is None:
+            self._pool = make_pool(self.workers, self.start_method)
+        try:
+            return self._pool.submit(classify_with, activities, profile)
+        except BrokenProcessPool:
+            self._pool = make_pool(self.workers, self.start_method)
+            return self._pool.submit(classify_with, activities, profile)
+
+    def calibrated(self, activities: list[Activity], profile: AthleteProfile,
+                   task: Future[list[Calibrated]]) -> list[Calibrated]:
+        """The task's result; a pool whose worker died is replaced and the runs classified
+        here instead."""
+        try:
+            return task.result()
+        except BrokenProcessPool:
+            self._pool = None
+            return classify_with(activities, profile)
+
     def result(self, unit: FileUnit, task: Future[PreparedFile],
                profile: AthleteProfile | None) -> PreparedFile:
         """The unit's prepared file; a crash or a bug refuses the unit with a one-line reason
@@ -542,7 +591,7 @@ def _crashed(unit: FileUnit, why: str) -> PreparedFile:
     return PreparedFile(refusals=[Refusal(unit.label, f"{name}: {why}")])
 
 
-__all__ = ["Decoder", "ExportDone", "ExportRow", "FileUnit", "Item", "PreparedActivity",
-           "PreparedFile", "Refusal", "Source", "StrengthLog", "activity_fields", "classify",
-           "entries_of", "file_digest", "iter_items", "make_pool", "prepare",
-           "prepare_activity", "read_unit", "start_of"]
+__all__ = ["Calibrated", "Decoder", "ExportDone", "ExportRow", "FileUnit", "Item",
+           "PreparedActivity", "PreparedFile", "Refusal", "Source", "StrengthLog",
+           "activity_fields", "classify", "classify_with", "entries_of", "file_digest",
+           "iter_items", "make_pool", "prepare", "prepare_activity", "read_unit", "start_of"]
