@@ -22,13 +22,13 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import pandas as pd
 
@@ -48,6 +48,7 @@ from legday.summary import SUMMARY_KEY, summarize, to_json
 from legday.terrain import TerrainStats
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 # --- what the walk yields --------------------------------------------------------------------
@@ -519,39 +520,31 @@ class Decoder:
         """Units in flight at most."""
         return UNITS_PER_WORKER * self.workers
 
-    def submit(self, unit: FileUnit, profile: AthleteProfile | None) -> Future[PreparedFile]:
+    def _submit(self, task: Callable[..., T], *args: Any) -> Future[T]:
+        """``task(*args)`` on the pool, or here when there is none (one worker, or a start
+        method that cannot pool); a pool whose worker died is replaced once."""
         if self.workers <= 1 or (self._pool is None and not can_pool(self.start_method)):
-            done: Future[PreparedFile] = Future()
+            done: Future[T] = Future()
             try:
-                done.set_result(prepare(unit, profile))
+                done.set_result(task(*args))
             except Exception as exc:
                 done.set_exception(exc)
             return done
         if self._pool is None:
             self._pool = make_pool(self.workers, self.start_method)
         try:
-            return self._pool.submit(prepare, unit, profile)
+            return self._pool.submit(task, *args)
         except BrokenProcessPool:
             self._pool = make_pool(self.workers, self.start_method)
-            return self._pool.submit(prepare, unit, profile)
+            return self._pool.submit(task, *args)
+
+    def submit(self, unit: FileUnit, profile: AthleteProfile | None) -> Future[PreparedFile]:
+        return self._submit(prepare, unit, profile)
 
     def submit_calibration(self, activities: list[Activity], profile: AthleteProfile,
                            ) -> Future[list[Calibrated]]:
         """:func:`classify_with` on the pool (here when there is none)."""
-        if self.workers <= 1 or (self._pool is None and not can_pool(self.start_method)):
-            done: Future[list[Calibrated]] = Future()
-            try:
-                done.set_result(classify_with(activities, profile))
-            except Exception as exc:
-                done.set_exception(exc)
-            return done
-        if self._pool is None:
-            self._pool = make_pool(self.workers, self.start_method)
-        try:
-            return self._pool.submit(classify_with, activities, profile)
-        except BrokenProcessPool:
-            self._pool = make_pool(self.workers, self.start_method)
-            return self._pool.submit(classify_with, activities, profile)
+        return self._submit(classify_with, activities, profile)
 
     def calibrated(self, activities: list[Activity], profile: AthleteProfile,
                    task: Future[list[Calibrated]]) -> list[Calibrated]:
