@@ -71,6 +71,8 @@ def test_the_athlete_corrects_and_the_coach_sees_it(app_url: str, browser_page: 
                                                     intervals: int):
     page = browser_page
     page.goto(f"{app_url}/activity?activity={intervals}")
+    # wait_idle can return before the page has drawn (Streamlit's status widget).
+    page.wait_for_selector("[data-testid='stMain'] >> text=Correct this run", timeout=120_000)
     wait_idle(page)
     main = str(page.inner_text("[data-testid='stMain']"))
     assert "Correct this run" in main and "Corrected by the athlete" not in main
