@@ -9,7 +9,6 @@ start); ``undo`` removes an activity's newest one.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, TextIO
 
@@ -17,7 +16,7 @@ from legday.corrections import Correction, clock_text, corrected_runs, parse_clo
 from legday.library import load_library
 from legday.model import iso_utc
 from legday.store import open_store
-from legday.store.cli import common_options, refusals_to_stderr
+from legday.store.cli import common_options, print_result, refusals_to_stderr
 from legday.store.corrections import add_correction, undo_correction
 
 
@@ -79,12 +78,7 @@ def cmd_corrections(args: argparse.Namespace, out: TextIO) -> int:
                 text = f"saved: {correction.describe()}\n"
         finally:
             store.close()
-    if args.json:
-        json.dump(payload, out)
-        out.write("\n")
-    else:
-        out.write(text)
-    return 0
+    return print_result(args, out, payload, text)
 
 
 def _correction(args: argparse.Namespace) -> Correction:

@@ -170,6 +170,11 @@ def cmd_share(args: argparse.Namespace, out: TextIO) -> int:
             text = f"revoked share link {info.id}\n"
     finally:
         store.close()
+    return print_result(args, out, payload, text)
+
+
+def print_result(args: argparse.Namespace, out: TextIO, payload: Any, text: str) -> int:
+    """``payload`` as one JSON line with ``--json``, else ``text``; exit code 0."""
     if args.json:
         json.dump(payload, out)
         out.write("\n")
