@@ -27,7 +27,7 @@ from legday.checkins import (
 from legday.errors import LegdayError
 from legday.store import StoreError, delete_checkin, load_checkins, put_checkin, put_checkins
 from legday.ui.state import current, forget_caches, library, own_context
-from legday.ui.widgets import banners, empty_state, literal
+from legday.ui.widgets import banners, empty_state, literal, rows_not_loaded
 
 FLASH = "legs_flash"
 VERSION = "legs_form_version"
@@ -159,11 +159,7 @@ if upload is not None:
     else:
         st.write(f"**{literal(upload.name)}**: {len(read.checkins)} check-ins read, "
                  f"{len(read.problems)} row(s) with problems.")
-        if read.problems:
-            st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
-            st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
-                                       "problem": [p.reason for p in read.problems]}),
-                         key="legs_problems", hide_index=True, width="stretch")
+        rows_not_loaded(read.problems, key="legs_problems")
         if read.checkins and st.button(f"Load {len(read.checkins)} check-ins",
                                        key="legs_load", type="primary"):
             try:

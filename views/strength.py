@@ -36,7 +36,7 @@ from legday.strength.log import (
     write_legday_csv,
 )
 from legday.ui.state import current, forget_caches, own_context
-from legday.ui.widgets import banners, empty_state, literal
+from legday.ui.widgets import banners, empty_state, literal, rows_not_loaded
 
 NEW = "new"
 #: Sessions read from a recording stay as the watch wrote them (delete the activity instead).
@@ -263,11 +263,7 @@ if upload is not None:
         st.write(f"**{literal(upload.name)}** ({read.format} format): {read.rows} rows read "
                  f"({n_sessions} session{'s' if n_sessions != 1 else ''}), "
                  f"{len(read.problems)} row(s) with problems.")
-        if read.problems:
-            st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
-            st.dataframe(pd.DataFrame({"line": [p.line for p in read.problems],
-                                       "problem": [p.reason for p in read.problems]}),
-                         key="problems", hide_index=True, width="stretch")
+        rows_not_loaded(read.problems, key="problems")
         loaded: dict[str, str] = st.session_state.setdefault(LOADED, {})
         digest = hashlib.sha256(upload.getvalue()).hexdigest()
         if digest in loaded:

@@ -18,6 +18,7 @@ from legday.findings import Finding
 from legday.schema import MINUTE_S, SEVERITIES
 from legday.season import Season
 from legday.store import ShareContext
+from legday.strength.log import RowProblem
 from legday.ui.state import Access, library
 from legday.units import Units
 
@@ -48,6 +49,16 @@ def literal(text: object) -> str:
     punctuation mark backslash-escaped (CommonMark allows that for all of them), so no
     link, image, heading, emphasis, HTML, LaTeX or Streamlit directive comes of it."""
     return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def rows_not_loaded(problems: Sequence[RowProblem], key: str) -> None:
+    """The rows of an uploaded CSV that will not be loaded, with the line and the reason."""
+    if not problems:
+        return
+    st.warning("These rows are not loaded; the others are.", icon=":material/warning:")
+    st.dataframe(pd.DataFrame({"line": [p.line for p in problems],
+                               "problem": [p.reason for p in problems]}),
+                 key=key, hide_index=True, width="stretch")
 
 
 def coach_notes(notes: pd.DataFrame) -> None:
