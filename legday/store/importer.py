@@ -32,11 +32,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -182,6 +182,11 @@ def find_duplicate(session: Session, athlete_id: int,
     return None
 
 
+#: Effort rows are inserted with the table's plain INSERT (one executemany): the ORM's bulk
+#: insert spends more on bookkeeping than the database on the rows.
+_EFFORT_INSERT = insert(cast(Table, EffortRow.__table__))
+
+
 def store_activity(session: Session, athlete_id: int, activity: PreparedActivity,
                    replace: ActivityRow | None = None) -> tuple[int, int]:
     """Insert (or, with ``replace``, overwrite in place) one activity with its efforts
@@ -199,7 +204,7 @@ def store_activity(session: Session, athlete_id: int, activity: PreparedActivity
         delete_children(session, athlete_id, [row.id])
         session.flush()
     if activity.efforts:
-        session.execute(insert(EffortRow), [{**values, "athlete_id": athlete_id,
+        session.execute(_EFFORT_INSERT, [{**values, "athlete_id": athlete_id,
                                              "activity_id": row.id}
                                             for values in activity.efforts])
     added = 0
@@ -622,7 +627,7 @@ def _reclassify_chunk(ctx: AthleteContext, activity_ids: Sequence[int],
         efforts = [{**values, "athlete_id": ctx.athlete_id, "activity_id": activity_id}
                    for activity_id, result in by_id.items() for values in result.efforts]
         if efforts:
-            session.execute(insert(EffortRow), efforts)
+            session.execute(_EFFORT_INSERT, efforts)
 
 
 @dataclass(frozen=True)
