@@ -32,11 +32,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -80,7 +80,7 @@ from legday.store.repo import (
     writable,
 )
 from legday.strength.log import file_rows, read_strength_csv
-from legday.summary import SUMMARY_KEY, stored_summary, summarize, summary_of, to_json
+from legday.summary import SUMMARY_KEY, summarize, summary_of, to_json
 
 #: Two recordings starting this close are the same session (with the distance rule). [s]
 DUPLICATE_START_S = 60.0
@@ -182,6 +182,11 @@ def find_duplicate(session: Session, athlete_id: int,
     return None
 
 
+#: Effort rows are inserted with the table's plain INSERT (one executemany): the ORM's bulk
+#: insert spends more on bookkeeping than the database on the rows.
+_EFFORT_INSERT = insert(cast(Table, EffortRow.__table__))
+
+
 def store_activity(session: Session, athlete_id: int, activity: PreparedActivity,
                    replace: ActivityRow | None = None) -> tuple[int, int]:
     """Insert (or, with ``replace``, overwrite in place) one activity with its efforts
@@ -199,7 +204,7 @@ def store_activity(session: Session, athlete_id: int, activity: PreparedActivity
         delete_children(session, athlete_id, [row.id])
         session.flush()
     if activity.efforts:
-        session.execute(insert(EffortRow), [{**values, "athlete_id": athlete_id,
+        session.execute(_EFFORT_INSERT, [{**values, "athlete_id": athlete_id,
                                              "activity_id": row.id}
                                             for values in activity.efforts])
     added = 0
@@ -489,6 +494,9 @@ def import_upload(ctx: Context, name: str, data: bytes,
 CALIBRATION_KEY = "calibration"
 #: Runs re-classified per transaction (each run's efforts are replaced whole).
 CALIBRATE_CHUNK = 25
+#: Runs per pool task (loaded and classified by one worker): a few, so every worker keeps
+#: busy to the last run.
+CALIBRATE_TASK = 5
 
 #: ``(runs done, runs to do)`` while calibrating on the stored history.
 CalibrationProgress = Callable[[int, int], None]
@@ -540,8 +548,9 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, 
     costs little when nothing changed. The others are classified in chunks of
     :data:`CALIBRATE_CHUNK`, each chunk one transaction that replaces each run's efforts,
     primary kind and records the fingerprint: a kill leaves every run classified whole,
-    with one profile or the other, and the next call finishes the rest. The runs are
-    classified on ``decoder``'s pool while this process loads the next chunk and stores.
+    with one profile or the other, and the next call finishes the rest. The runs are loaded
+    and classified :data:`CALIBRATE_TASK` at a time on ``decoder``'s pool, each worker
+    reading them from the store itself, while this process only stores.
     """
     ctx = writable(ctx, "calibrating classifications")
     overrides = dict(get_settings(ctx).get("profile") or {})
@@ -558,61 +567,67 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, 
         progress(0, len(stale))
     own = decoder is None
     decoder = decoder or Decoder()
-    chunks = [stale[at:at + CALIBRATE_CHUNK] for at in range(0, len(stale), CALIBRATE_CHUNK)]
-    pending: deque[tuple[list[Activity], Future[list[Calibrated]]]] = deque()
+    tasks = [stale[at:at + CALIBRATE_TASK] for at in range(0, len(stale), CALIBRATE_TASK)]
+    pending: deque[tuple[list[int], Future[list[Calibrated]]]] = deque()
+    ready: list[Calibrated] = []
     done = 0
-    try:
-        for chunk in chunks:
-            activities = load_activities(ctx, chunk)
-            pending.append((activities, decoder.submit_calibration(activities, profile)))
-            while len(pending) > decoder.workers:
-                done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
-                if progress is not None:
-                    progress(done, len(stale))
-        while pending:
-            done += _store_calibrated(ctx, decoder, profile, fingerprint, *pending.popleft())
+
+    def collect() -> None:
+        ids, task = pending.popleft()
+        ready.extend(decoder.calibrated(ctx, ids, profile, task))
+
+    def store_ready(final: bool = False) -> None:
+        nonlocal done
+        while len(ready) >= CALIBRATE_CHUNK or (final and ready):
+            chunk = ready[:CALIBRATE_CHUNK]
+            del ready[:CALIBRATE_CHUNK]
+            _reclassify_chunk(ctx, [r.activity_id for r in chunk], chunk, fingerprint)
+            done += len(chunk)
             if progress is not None:
                 progress(done, len(stale))
+
+    try:
+        for ids in tasks:
+            pending.append((ids, decoder.submit_calibration(ctx, ids, profile)))
+            while len(pending) > decoder.window:
+                collect()
+                store_ready()
+        while pending:
+            collect()
+            store_ready(final=not pending)
     finally:
-        for _activities, task in pending:
+        for _ids, task in pending:
             task.cancel()
         if own:
             decoder.close()
     return CalibrationReport(len(runs), len(stale), fingerprint)
 
 
-def _store_calibrated(ctx: AthleteContext, decoder: Decoder, profile: AthleteProfile,
-                      fingerprint: str, activities: list[Activity],
-                      task: Future[list[Calibrated]]) -> int:
-    results = decoder.calibrated(activities, profile, task)
-    _reclassify_chunk(ctx, activities, results, fingerprint)
-    return len(activities)
-
-
-def _reclassify_chunk(ctx: AthleteContext, activities: Sequence[Activity],
+def _reclassify_chunk(ctx: AthleteContext, activity_ids: Sequence[int],
                       results: Sequence[Calibrated], fingerprint: str) -> None:
-    """One transaction: each run's efforts, primary kind and fingerprint replaced."""
-    by_id = {int(a.extra["activity_id"]): (a, r)
-             for a, r in zip(activities, results, strict=True)}
-    ids = list(by_id)
+    """One transaction: each run's efforts, primary kind and fingerprint replaced (the
+    frames are not read: only ``extra`` is, to be updated)."""
+    by_id = {r.activity_id: r for r in results}
+    ids = list(activity_ids)
     with ctx.store.sessions.begin() as session:
         session.execute(delete(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id,
                                                 EffortRow.activity_id.in_(ids)))
-        for row in session.scalars(select(ActivityRow).where(
-                ActivityRow.athlete_id == ctx.athlete_id, ActivityRow.id.in_(ids))):
-            activity, result = by_id[row.id]
-            row.primary_kind = result.primary
-            extra = {**(row.extra or {}), CALIBRATION_KEY: fingerprint}
-            # A summary depends on the samples, not the profile: only one stored before
-            # summaries existed is made here.
-            if stored_summary(activity) is None:
-                extra[SUMMARY_KEY] = to_json(summarize(activity, stats=result.stats,
-                                                       terrain=result.terrain))
-            row.extra = json_safe(extra)
-            if result.efforts:
-                session.execute(insert(EffortRow), [
-                    {**values, "athlete_id": ctx.athlete_id, "activity_id": row.id}
-                    for values in result.efforts])
+        changes = []
+        for activity_id, stored_extra in session.execute(
+                select(ActivityRow.id, ActivityRow.extra).where(
+                    ActivityRow.athlete_id == ctx.athlete_id, ActivityRow.id.in_(ids))):
+            result = by_id[activity_id]
+            extra = {**(stored_extra or {}), CALIBRATION_KEY: fingerprint}
+            if result.summary is not None:
+                extra[SUMMARY_KEY] = result.summary
+            changes.append({"id": activity_id, "primary_kind": result.primary,
+                            "extra": json_safe(extra)})
+        if changes:
+            session.execute(update(ActivityRow), changes)
+        efforts = [{**values, "athlete_id": ctx.athlete_id, "activity_id": activity_id}
+                   for activity_id, result in by_id.items() for values in result.efforts]
+        if efforts:
+            session.execute(_EFFORT_INSERT, efforts)
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,16 @@ from legday.io.detect import sniff
 from legday.io.strava import CSV_NAME, find_export_roots, iter_export, read_activities_csv
 from legday.model import Activity, Sport
 from legday.store.frames import encode_frame
-from legday.store.repo import activity_distance_m, effort_values, json_safe
+from legday.store.repo import (
+    AthleteContext,
+    Store,
+    activity_distance_m,
+    effort_values,
+    json_safe,
+    load_activities,
+)
 from legday.strength.log import entries_from_activity
-from legday.summary import SUMMARY_KEY, summarize, to_json
+from legday.summary import SUMMARY_KEY, stored_summary, summarize, to_json
 from legday.terrain import TerrainStats
 
 log = logging.getLogger(__name__)
@@ -426,10 +433,11 @@ def prepare(unit: FileUnit, profile: AthleteProfile | None) -> PreparedFile:
 class Calibrated:
     """One stored run classified again with the profile calibrated on the athlete's history."""
 
+    activity_id: int
     efforts: list[dict[str, Any]]
     primary: str | None
-    stats: RunStats | None
-    terrain: TerrainStats | None
+    #: The run's summary (legday.summary JSON) when none was stored, else None.
+    summary: dict[str, Any] | None = None
 
 
 def classify_with(activities: list[Activity], profile: AthleteProfile) -> list[Calibrated]:
@@ -437,10 +445,56 @@ def classify_with(activities: list[Activity], profile: AthleteProfile) -> list[C
     out = []
     for activity in activities:
         result = classify_calibrated(activity, profile)
-        out.append(Calibrated(effort_values(result.efforts),
+        # A summary depends on the samples, not the profile: only one stored before
+        # summaries existed is made here.
+        summary = None
+        if stored_summary(activity) is None:
+            summary = to_json(summarize(activity, stats=result.stats, terrain=result.terrain))
+        out.append(Calibrated(int(activity.extra["activity_id"]), effort_values(result.efforts),
                               None if result.primary is None else str(result.primary),
-                              result.stats, result.terrain))
+                              summary))
     return out
+
+
+@dataclass(frozen=True)
+class StoredRuns:
+    """Where a worker process loads the runs it calibrates: the store's URL (password
+    included: it stays on this machine, between this process and its workers) and the
+    athlete. Loading there leaves this process only the writing, and sends ids instead of
+    pickled samples to the pool."""
+
+    url: str
+    athlete_id: int
+
+    @classmethod
+    def of(cls, ctx: AthleteContext) -> StoredRuns | None:
+        """Where ``ctx``'s runs are, for another process: None for an in-memory SQLite
+        database, which only this process sees."""
+        url = ctx.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return cls(url.render_as_string(hide_password=False), ctx.athlete_id)
+
+
+#: Per worker process: the store each URL was opened as (pid in the key: a forked worker
+#: must not use its parent's connections).
+_STORES: dict[tuple[int, str], Store] = {}
+
+
+def _worker_store(url: str) -> Store:
+    key = (os.getpid(), url)
+    if key not in _STORES:
+        _STORES[key] = Store(url, migrate=False)
+    return _STORES[key]
+
+
+def classify_stored(where: StoredRuns | AthleteContext, activity_ids: list[int],
+                    profile: AthleteProfile) -> list[Calibrated]:
+    """Load stored runs by id and classify them with a calibrated profile (in a worker
+    process, which opens the store once; in this one given a context)."""
+    ctx = where if isinstance(where, AthleteContext) else AthleteContext(
+        _worker_store(where.url), where.athlete_id, "")
+    return classify_with(load_activities(ctx, activity_ids), profile)
 
 
 # --- the worker processes ---------------------------------------------------------------------
@@ -520,16 +574,16 @@ class Decoder:
         """Units in flight at most."""
         return UNITS_PER_WORKER * self.workers
 
+    @property
+    def pools(self) -> bool:
+        """True when tasks run on a process pool (else here, one after the other)."""
+        return self.workers > 1 and (self._pool is not None or can_pool(self.start_method))
+
     def _submit(self, task: Callable[..., T], *args: Any) -> Future[T]:
         """``task(*args)`` on the pool, or here when there is none (one worker, or a start
         method that cannot pool); a pool whose worker died is replaced once."""
-        if self.workers <= 1 or (self._pool is None and not can_pool(self.start_method)):
-            done: Future[T] = Future()
-            try:
-                done.set_result(task(*args))
-            except Exception as exc:
-                done.set_exception(exc)
-            return done
+        if not self.pools:
+            return _run_here(task, *args)
         if self._pool is None:
             self._pool = make_pool(self.workers, self.start_method)
         try:
@@ -541,12 +595,16 @@ class Decoder:
     def submit(self, unit: FileUnit, profile: AthleteProfile | None) -> Future[PreparedFile]:
         return self._submit(prepare, unit, profile)
 
-    def submit_calibration(self, activities: list[Activity], profile: AthleteProfile,
-                           ) -> Future[list[Calibrated]]:
-        """:func:`classify_with` on the pool (here when there is none)."""
-        return self._submit(classify_with, activities, profile)
+    def submit_calibration(self, ctx: AthleteContext, activity_ids: list[int],
+                           profile: AthleteProfile) -> Future[list[Calibrated]]:
+        """:func:`classify_stored` on the pool, the worker loading the runs itself; here
+        when there is no pool or the store is in this process's memory."""
+        where = StoredRuns.of(ctx) if self.pools else None
+        if where is None:
+            return _run_here(classify_stored, ctx, activity_ids, profile)
+        return self._submit(classify_stored, where, activity_ids, profile)
 
-    def calibrated(self, activities: list[Activity], profile: AthleteProfile,
+    def calibrated(self, ctx: AthleteContext, activity_ids: list[int], profile: AthleteProfile,
                    task: Future[list[Calibrated]]) -> list[Calibrated]:
         """The task's result; a pool whose worker died is replaced and the runs classified
         here instead."""
@@ -554,7 +612,7 @@ class Decoder:
             return task.result()
         except BrokenProcessPool:
             self._pool = None
-            return classify_with(activities, profile)
+            return classify_stored(ctx, activity_ids, profile)
 
     def result(self, unit: FileUnit, task: Future[PreparedFile],
                profile: AthleteProfile | None) -> PreparedFile:
@@ -579,12 +637,23 @@ class Decoder:
             self._pool = None
 
 
+def _run_here(task: Callable[..., T], *args: Any) -> Future[T]:
+    """``task(*args)`` run now in this process, as a finished future."""
+    done: Future[T] = Future()
+    try:
+        done.set_result(task(*args))
+    except Exception as exc:
+        done.set_exception(exc)
+    return done
+
+
 def _crashed(unit: FileUnit, why: str) -> PreparedFile:
     name = base_name(unit.member or unit.shown)
     return PreparedFile(refusals=[Refusal(unit.label, f"{name}: {why}")])
 
 
 __all__ = ["Calibrated", "Decoder", "ExportDone", "ExportRow", "FileUnit", "Item",
-           "PreparedActivity", "PreparedFile", "Refusal", "Source", "StrengthLog",
-           "activity_fields", "classify", "classify_with", "entries_of", "file_digest",
-           "iter_items", "make_pool", "prepare", "prepare_activity", "read_unit", "start_of"]
+           "PreparedActivity", "PreparedFile", "Refusal", "Source", "StoredRuns", "StrengthLog",
+           "activity_fields", "classify", "classify_stored", "classify_with", "entries_of",
+           "file_digest", "iter_items", "make_pool", "prepare", "prepare_activity", "read_unit",
+           "start_of"]

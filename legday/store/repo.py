@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
+from pandas.arrays import DatetimeArray
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -509,14 +510,28 @@ def load_efforts(ctx: Context, activity_ids: Sequence[int] | None = None) -> pd.
 def effort_values(efforts: pd.DataFrame) -> list[dict[str, Any]]:
     """Column values of the effort rows of an efforts frame (all but the athlete and the
     activity): plain values, cheap to send between processes and to insert in bulk."""
+    if len(efforts) == 0:
+        return []
+    # Column by column: a frame's records and a Timestamp per value cost ~2 ms a run.
+    starts, ends = _py_datetimes(efforts["start"]), _py_datetimes(efforts["end"])
+    numbers = [(c, [_float(v) for v in efforts[c].tolist()]) for c in EFFORT_COLUMNS[3:-1]]
     out = []
-    for seq, rec in enumerate(efforts.to_dict("records")):
-        start, end = _py_datetime(rec["start"]), _py_datetime(rec["end"])
+    for seq, (kind, why) in enumerate(zip(efforts["kind"].tolist(), efforts["why"].tolist(),
+                                          strict=True)):
+        start, end = starts[seq], ends[seq]
         assert start is not None and end is not None
-        out.append(dict(seq=seq, kind=str(rec["kind"]), start_utc=start, end_utc=end,
-                        why=None if rec["why"] is None else str(rec["why"]),
-                        **{c: _float(rec[c]) for c in EFFORT_COLUMNS[3:-1]}))
+        out.append(dict(seq=seq, kind=str(kind), start_utc=start, end_utc=end,
+                        why=None if why is None else str(why),
+                        **{c: values[seq] for c, values in numbers}))
     return out
+
+
+def _py_datetimes(column: pd.Series) -> list[datetime | None]:
+    """:func:`_py_datetime` of each value of a column, converted all at once."""
+    stamps = column.array
+    if not (isinstance(stamps, DatetimeArray) and str(stamps.tz) == "UTC"):
+        stamps = pd.to_datetime(column, utc=True).array
+    return [None if value is pd.NaT else value for value in stamps.to_pydatetime()]
 
 
 def effort_rows(athlete_id: int, activity_id: int, efforts: pd.DataFrame) -> list[EffortRow]:

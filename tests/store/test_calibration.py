@@ -12,8 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
+from legday.calibration import AthleteProfile
 from legday.efforts import classify_activities
 from legday.io import read_paths
 from legday.model import Activity
@@ -27,7 +28,7 @@ from legday.store.importer import (
 )
 from legday.store.jobs import create_job, job_status, run_job
 from legday.store.models import ActivityRow
-from legday.store.pipeline import Decoder
+from legday.store.pipeline import Decoder, StoredRuns, classify_stored
 from legday.store.repo import AthleteContext, load_summaries
 from tests.conftest import ROOT, require_realdata
 from tests.store.conftest import Database
@@ -235,3 +236,38 @@ def test_real_export_stores_the_classification_of_its_runs_together(tmp_path: Pa
         assert {cid: stored[cid] for cid in runs} == {cid: together[cid] for cid in runs}
     finally:
         store.close()
+
+
+def test_pool_workers_load_the_runs_they_calibrate_from_the_store(store: Store,
+                                                                   tmp_path: Path):
+    me = store.athlete()
+    import_paths(me, write_mixed_season(tmp_path, 4), decoder=Decoder(1))
+    with store.sessions() as session:
+        ids = list(session.scalars(select(ActivityRow.id).where(
+            ActivityRow.athlete_id == me.athlete_id).order_by(ActivityRow.id)))
+    profile = history_profile(load_summaries(me), {})
+    here = classify_stored(me, ids, profile)
+    where = StoredRuns.of(me)
+    assert where is not None and where.athlete_id == me.athlete_id
+    decoder = Decoder(2, start_method="fork")
+    try:
+        assert decoder.pools
+        there = decoder.calibrated(me, ids, profile, decoder.submit_calibration(me, ids, profile))
+    finally:
+        decoder.close()
+    assert there == here
+    assert [r.activity_id for r in here] == ids and all(r.summary is None for r in here)
+
+
+def test_a_store_only_this_process_sees_is_loaded_here():
+    memory = open_store("sqlite://")
+    try:
+        me = memory.athlete()
+        assert StoredRuns.of(me) is None
+        assert Decoder(2).submit_calibration(me, [], AthleteProfile()).result() == []
+    finally:
+        memory.close()
+    secret = Store.__new__(Store)
+    secret.engine = create_engine("postgresql+psycopg://legday:s3cret@db.internal/legday")
+    where = StoredRuns.of(AthleteContext(secret, 7, "x"))
+    assert where == StoredRuns("postgresql+psycopg://legday:s3cret@db.internal/legday", 7)
