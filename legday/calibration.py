@@ -29,13 +29,25 @@ Estimates (each run first prepared by :func:`legday.cleaning.prepare_run`):
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from legday.cleaning import CadenceModel, Columns, column, speed_source_is
+from legday.cleaning import (
+    BoolArray,
+    CadenceModel,
+    Columns,
+    FloatArray,
+    IntArray,
+    column,
+    speed_source_is,
+    stretch_bounds,
+)
 from legday.schema import DEFAULT_MAX_HR_BPM, DEFAULT_REST_HR_BPM, TOP_SPEED_CADENCE_SPM
 
 #: Fields of :class:`AthleteProfile` that carry a source note.
@@ -182,13 +194,110 @@ class RunStats:
 
 
 _CAD_BINS = np.arange(130.0, 252.0, 4.0)
+#: The 0.5 m/s smoothing of the easy-speed histogram (0.1 m/s bins).
+_SMOOTH_5 = np.ones(5) / 5.0
 
 
-def _best_mean(values: np.ndarray, window: int) -> float:
-    if len(values) < window:
-        return float("nan")
-    cs = np.concatenate(([0.0], np.cumsum(values)))
-    return float(np.max(cs[window:] - cs[:-window]) / window)
+def _prefix_sums(values: FloatArray) -> FloatArray:
+    """``[0, v0, v0 + v1, ...]``: window sums are differences of two of them."""
+    out = np.empty(len(values) + 1)
+    out[0] = 0.0
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def _count_in_windows(flags: BoolArray, window: int) -> npt.NDArray[np.int16]:
+    """How many ``flags`` are set in each ``window`` consecutive samples (``n - window + 1``).
+
+    By doubling: sums over 2, 4, 8... samples are added as shifted slices, a few
+    vector adds instead of a cumsum (exact, being integers).
+    """
+    n_out = len(flags) - window + 1
+    span = flags.astype(np.int16)  # span[i]: flags set in flags[i:i + width]
+    width = 1
+    total = np.zeros(n_out, dtype=np.int16)  # total[i]: flags set in flags[i:i + covered]
+    covered = 0
+    remaining = window
+    while remaining:
+        if remaining & 1:
+            total += span[covered:covered + n_out]
+            covered += width
+        remaining >>= 1
+        if remaining:
+            span = span[:-width] + span[width:]
+            width *= 2
+    return total
+
+
+def _median(values: FloatArray) -> float:
+    """``np.median`` of non-empty finite ``values``, by a partition alone."""
+    n = len(values)
+    half = n // 2
+    if n % 2:
+        return float(np.partition(values, half)[half])
+    pair = np.partition(values, (half - 1, half))
+    return (float(pair[half - 1]) + float(pair[half])) / 2
+
+
+def _sorted_median(values: FloatArray) -> float:
+    """``np.median`` of non-empty sorted finite ``values``."""
+    n = len(values)
+    if n % 2:
+        return float(values[n // 2])
+    return (float(values[n // 2 - 1]) + float(values[n // 2])) / 2
+
+
+def _lerp(below: float, above: float, gamma: float) -> float:
+    """Linear interpolation as ``np.percentile`` does it (from the nearer side)."""
+    diff = above - below
+    return above - diff * (1 - gamma) if gamma >= 0.5 else below + diff * gamma
+
+
+def _percentile(values: FloatArray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear) of non-empty finite ``values``, by a partition."""
+    n = len(values)
+    index = (n - 1) * (q / 100)
+    if index >= n - 1:
+        return float(values.max())
+    below = int(index)
+    pair = np.partition(values, (below, below + 1))
+    return _lerp(float(pair[below]), float(pair[below + 1]), index - below)
+
+
+def _window_mean_at(values: FloatArray, stretch: IntArray, half: int, at: IntArray,
+                    ) -> FloatArray:
+    """:func:`legday.cleaning.window_mean` of ``values`` at the indices ``at`` alone.
+
+    The same sums (differences of prefix sums over the whole run) divided by the
+    same counts, so the same numbers.
+    """
+    n = len(values)
+    width = 2 * half + 1
+    ok = ~np.isnan(values)
+    if not ok.all() or n < width:
+        first, last = stretch_bounds(stretch)
+        lo = np.maximum(at - half, first[at])
+        hi = np.minimum(at + half, last[at])
+        cs = _prefix_sums(np.where(ok, values, 0.0))
+        cn = np.concatenate(([0], np.cumsum(ok)))
+        count = cn[hi + 1] - cn[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+    cs = _prefix_sums(values)
+    means = np.empty(n)
+    # Whole windows by slices; the few samples within `half` of a stretch's edge after.
+    means[half:n - half] = (cs[width:] - cs[:-width]) / width
+    starts = np.flatnonzero(stretch[1:] != stretch[:-1]) + 1
+    first = np.concatenate(([0], starts))
+    last = np.concatenate((starts, [n])) - 1
+    near = np.concatenate(((first[:, None] + np.arange(half)).ravel(),
+                           (last[:, None] - np.arange(half)).ravel()))
+    near = near[(near >= 0) & (near < n)]
+    which = first.searchsorted(near, side="right") - 1
+    lo = np.maximum(near - half, first[which])
+    hi = np.minimum(near + half, last[which])
+    means[near] = (cs[hi + 1] - cs[lo]) / (hi + 1 - lo)
+    return means[at]
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
@@ -213,29 +322,32 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     running
         Which samples are running with a distance signal.
     """
-    if running.sum() < 120:
+    if np.count_nonzero(running) < 120:
         return float("nan")
-    from legday.cleaning import window_mean
-
-    x = window_mean(gap_speed_mps, stretch, 4)[running]
-    x = x[np.isfinite(x)]
+    x = _window_mean_at(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch),
+                        4, np.flatnonzero(running))
+    # Sorted once: the median, the slower half and the histogram all read it.
+    x = np.sort(x[np.isfinite(x)])
     if len(x) < 120:
         return float("nan")
-    med = float(np.median(x))
-    low = x[x <= med + 0.05]
+    med = _sorted_median(x)
+    low = x[:int(x.searchsorted(med + 0.05, "right"))]
     edges = np.arange(RUNNING_SPEED_MPS, med + 0.15, 0.1)
     if len(edges) < 3:
         return med
-    hist, edges = np.histogram(low, bins=edges)
-    smooth = np.convolve(hist, np.ones(5) / 5.0, mode="same")
+    # np.histogram's counts (last edge inclusive), by searching the sorted values.
+    cum = low.searchsorted(edges, "left")
+    cum[-1] = low.searchsorted(edges[-1], "right")
+    smooth = np.convolve(np.diff(cum), _SMOOTH_5, mode="same")
     k = int(np.argmax(smooth))
     centre = 0.5 * (edges[k] + edges[k + 1])
     # A peak at the median with much running well below it is the slow edge of the
     # reps (a session of long reps): the slower running is the easy part.
-    if centre >= med - 0.25 and np.mean(x < centre - 0.5) >= EASY_BELOW_SHARE:
-        return float(np.percentile(x, 25))
+    if (centre >= med - 0.25
+            and int(x.searchsorted(centre - 0.5, "left")) / len(x) >= EASY_BELOW_SHARE):
+        return _percentile(x, 25)
     near = low[np.abs(low - centre) <= 0.25]
-    return float(np.median(near)) if len(near) else centre
+    return _sorted_median(near) if len(near) else centre
 
 
 def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
@@ -248,15 +360,18 @@ def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
     """
     if len(t_s) < 2 or t_s[-1] - t_s[0] < window_s:
         return float("nan")
-    start = np.arange(len(t_s))
-    end = np.searchsorted(t_s, t_s + window_s, side="right") - 1
-    full = t_s[end] - t_s >= window_s - 1.0
-    bad = np.concatenate(([0], np.cumsum(~ok)))
-    clean = bad[end + 1] - bad[start] <= (1.0 - TRUSTED_SHARE) * (end + 1 - start)
-    sel = full & clean
+    # Windows starting later end early (shorter than window_s - 1): none is looked at.
+    n_start = int(t_s.searchsorted(t_s[-1] - window_s + 2.0, side="right"))
+    t_start = t_s[:n_start]
+    start = np.arange(n_start)
+    end = t_s.searchsorted(t_start + window_s, side="right") - 1
+    sel = t_s[end] - t_start >= window_s - 1.0
+    if not ok.all():
+        bad = np.concatenate(([0], np.cumsum(~ok)))
+        sel &= bad[end + 1] - bad[start] <= (1.0 - TRUSTED_SHARE) * (end + 1 - start)
     if not sel.any():
         return float("nan")
-    gain = distance_m[end[sel]] - distance_m[sel]
+    gain = distance_m[end[sel]] - distance_m[:n_start][sel]
     return float(np.max(gain) / window_s)
 
 
@@ -271,19 +386,64 @@ def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def _binned_medians(key: np.ndarray, values: np.ndarray, n_bins: int,
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Median of ``values`` per integer ``key`` in ``0..n_bins-1``, and the counts."""
-    counts = np.bincount(key, minlength=n_bins)
-    order = np.lexsort((values, key))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    mid_lo = starts + np.maximum(counts - 1, 0) // 2
-    mid_hi = starts + counts // 2
-    v = values[order]
-    safe = counts > 0
-    med = np.full(n_bins, np.nan)
-    med[safe] = 0.5 * (v[mid_lo[safe]] + v[np.minimum(mid_hi[safe], len(v) - 1)])
-    return med, counts
+def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray | None,
+                  ) -> float:
+    """Best trailing 10-s mean of ``speed_mps`` (NaN as 0) over windows all ``ok`` and, given
+    a cadence, at least half at a running cadence (NaN when no window qualifies). [m/s]"""
+    n_windows = len(speed_mps) - 9
+    if n_windows <= 0:
+        return float("nan")
+    good = (_count_in_windows(ok, 10) == 10) if not ok.all() else np.ones(n_windows, bool)
+    if cadence_spm is not None:
+        good &= _count_in_windows(cadence_spm >= TOP_SPEED_CADENCE_SPM, 10) >= 5
+    if not good.any():
+        return float("nan")
+    finite = speed_mps if np.isfinite(speed_mps).all() else np.nan_to_num(speed_mps)
+    cs = _prefix_sums(finite)
+    # The largest sum gives the largest mean (dividing rounds monotonically).
+    return float(np.max((cs[10:] - cs[:-10])[good])) / 10
+
+
+def _heart_rates(hr: FloatArray) -> tuple[float, float]:
+    """Highest 10-s mean and 5th percentile of heart rate (NaN under a minute of it)."""
+    finite = np.isfinite(hr)
+    n_finite = int(np.count_nonzero(finite))
+    if n_finite < 60:
+        return float("nan"), float("nan")
+    if n_finite == len(hr):
+        cs = _prefix_sums(hr)
+        # The largest sum gives the largest mean (dividing rounds monotonically).
+        return float(np.max(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
+    hr_10 = _rolling_mean(hr, 10)
+    max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
+    return max_hr, _percentile(hr[finite], 5)
+
+
+def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
+                 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """Median cadence and speed per 4-spm cadence bin with 10 samples or more, and the counts.
+
+    ``cadence_spm`` are finite and at least the first bin edge.
+    """
+    which = _CAD_BINS.searchsorted(cadence_spm, side="right") - 1
+    # Grouped by bin (a stable radix sort of small integers), then each kept bin sorted.
+    order = np.argsort(which.astype(np.uint8), kind="stable")
+    cad_by_bin, speed_by_bin = cadence_spm[order], speed_mps[order]
+    counts = np.bincount(which, minlength=len(_CAD_BINS)).tolist()
+    cads: list[float] = []
+    speeds: list[float] = []
+    kept: list[int] = []
+    start = 0
+    for count in counts:
+        if count >= 10:
+            lo, hi = (count - 1) // 2, count // 2
+            c = np.sort(cad_by_bin[start:start + count])
+            v = np.sort(speed_by_bin[start:start + count])
+            cads.append(float(0.5 * (c[lo] + c[hi])))
+            speeds.append(float(0.5 * (v[lo] + v[hi])))
+            kept.append(count)
+        start += count
+    return tuple(cads), tuple(speeds), tuple(kept)
 
 
 def run_stats(frame: Columns) -> RunStats:
@@ -293,69 +453,78 @@ def run_stats(frame: Columns) -> RunStats:
         return RunStats(0.0, nan, nan, nan, nan, nan)
     from_distance = speed_source_is(frame, "distance")
     v = column(frame, "distance_speed_mps")
-    gap = column(frame, "gap_speed_mps")
     moving = column(frame, "moving", bool)
     running = from_distance & moving & (v >= RUNNING_SPEED_MPS)
-    running_s = float(running.sum())
-    easy = easy_level_mps(gap, column(frame, "stretch", np.int64), running)
+    running_s = float(np.count_nonzero(running))
+    easy = easy_level_mps(column(frame, "gap_speed_mps"), column(frame, "stretch", np.int64),
+                          running)
     cad = column(frame, "cadence_spm")
     outdoor = ~np.isnan(column(frame, "lat"))
-    has_cad = bool(np.isfinite(cad).any() and np.nanmax(cad) > 0)
+    has_cad = bool(np.isfinite(cad).any() and np.fmax.reduce(cad) > 0)
     # A GPS jump is fast without the legs; a wrist-only indoor speed is a guess.
     ok = from_distance & outdoor
-    v_10 = _rolling_mean(np.nan_to_num(v), 10)
-    ok_10 = _rolling_mean(ok.astype(float), 10) == 1.0
-    if has_cad:
-        # At least half of the 10 s at a running cadence.
-        legs = _rolling_mean((np.nan_to_num(cad) >= TOP_SPEED_CADENCE_SPM).astype(float),
-                             10) >= 0.5
-        ok_10 &= legs
-    best10 = float(np.max(v_10[ok_10])) if ok_10.any() else nan
+    best10 = _best_10s_mps(v, ok, cad if has_cad else None)
     best20 = _best_elapsed_mps(column(frame, "t_s"), column(frame, "distance_m"), ok, 1200.0)
-    hr = column(frame, "heart_rate")
-    if np.isfinite(hr).sum() >= 60:
-        hr_10 = _rolling_mean(hr, 10)
-        max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
-        low_hr = float(np.percentile(hr[np.isfinite(hr)], 5))
-    else:
-        max_hr = low_hr = nan
+    max_hr, low_hr = _heart_rates(column(frame, "heart_rate"))
     cads: tuple[float, ...] = ()
     speeds: tuple[float, ...] = ()
     counts: tuple[int, ...] = ()
     fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_BINS[0])
-    if has_cad and fit.sum() >= 60:
-        which = np.clip(np.digitize(cad[fit], _CAD_BINS) - 1, 0, len(_CAD_BINS) - 1)
-        c_med, n = _binned_medians(which, cad[fit], len(_CAD_BINS))
-        v_med, _ = _binned_medians(which, v[fit], len(_CAD_BINS))
-        keep = n >= 10
-        cads = tuple(float(x) for x in c_med[keep])
-        speeds = tuple(float(x) for x in v_med[keep])
-        counts = tuple(int(x) for x in n[keep])
+    if has_cad and np.count_nonzero(fit) >= 60:
+        cads, speeds, counts = _stride_bins(cad[fit], v[fit])
     return RunStats(running_s, easy, best10, best20, max_hr, low_hr, cads, speeds, counts)
 
 
+def _sorted_list_median(values: Sequence[float]) -> float:
+    """``np.median`` of a non-empty sorted list of finite numbers."""
+    n = len(values)
+    if n % 2:
+        return float(values[n // 2])
+    return float((values[n // 2 - 1] + values[n // 2]) / 2)
+
+
+def _repeated_percentile(values: Sequence[float], counts: Sequence[int], q: float) -> float:
+    """``np.percentile(np.repeat(values, counts), q)`` (linear) of sorted finite ``values``,
+    without building the repeated array."""
+    ends = list(accumulate(counts))  # values[j] fills sorted positions up to ends[j] - 1
+    index = (ends[-1] - 1) * (q / 100)
+    if index >= ends[-1] - 1:
+        return float(values[-1])
+    below = int(index)
+    return _lerp(float(values[bisect_right(ends, below)]),
+                 float(values[bisect_right(ends, below + 1)]), index - below)
+
+
 def _fit_cadence(stats: Sequence[RunStats], easy_speed_mps: float) -> CadenceModel | None:
-    cad = np.array([c for s in stats for c in s.cadence_spm])
-    spd = np.array([v for s in stats for v in s.speed_mps])
-    cnt = np.array([n for s in stats for n in s.counts], dtype=float)
-    if cnt.sum() < 300:
+    counts = [n for s in stats for n in s.counts]
+    if sum(counts) < 300:
         return None
-    order = np.argsort(cad)
-    cad, spd, cnt = cad[order], spd[order], cnt[order]
+    cad_list = [c for s in stats for c in s.cadence_spm]
+    cad = np.array(cad_list)
+    spd = np.array([v for s in stats for v in s.speed_mps])
+    cnt = np.array(counts, dtype=float)
+    # One run's bins come in rising cadence already; several runs' need sorting.
+    if any(b <= a for a, b in zip(cad_list, cad_list[1:], strict=False)):
+        order = np.argsort(cad)
+        cad, spd, cnt = cad[order], spd[order], cnt[order]
+        cad_list, counts = cad.tolist(), [int(n) for n in cnt.tolist()]
     # Cadence at easy speed: interpolate the binned medians, weighting by samples.
     near = np.abs(spd - easy_speed_mps) <= 0.25
     if not near.any():
         return None
-    cad_ref = float(np.average(cad[near], weights=cnt[near]))
-    spread = np.percentile(np.repeat(cad, cnt.astype(int)), [10, 90])
+    weights = cnt[near]
+    # np.average's sums, without its checks.
+    cad_ref = float(np.multiply(cad[near], weights).sum() / weights.sum())
+    spread = (_repeated_percentile(cad_list, counts, 90)
+              - _repeated_percentile(cad_list, counts, 10))
     exponent = 3.5
-    if spread[1] - spread[0] >= 12.0:
+    if spread >= 12.0:
         x = np.log(cad / cad_ref)
         y = np.log(spd / easy_speed_mps)
         w = cnt
         denom = float(np.sum(w * x * x))
         if denom > 0:
-            exponent = float(np.clip(np.sum(w * x * y) / denom, 2.0, 7.0))
+            exponent = float(min(max(np.sum(w * x * y) / denom, 2.0), 7.0))
     return CadenceModel(cadence_ref_spm=cad_ref, speed_ref_mps=easy_speed_mps,
                         exponent=exponent)
 
@@ -395,32 +564,31 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
         values[name] = value
         sources[name] = note
 
-    easy_runs = np.array([s.easy_speed_mps for s in stats if s.running_s >= 300])
-    easy_runs = easy_runs[np.isfinite(easy_runs)]
-    put("easy_speed_mps", float(np.median(easy_runs)) if len(easy_runs) else None)
+    # Plain lists: a history has a few hundred runs, a file alone one.
+    easy_runs = sorted(s.easy_speed_mps for s in stats
+                       if s.running_s >= 300 and np.isfinite(s.easy_speed_mps))
+    put("easy_speed_mps", _sorted_list_median(easy_runs) if easy_runs else None)
     easy = float(values.get("easy_speed_mps", base.easy_speed_mps))
 
-    bests = np.sort(np.array([s.best_10s_mps for s in stats]))
-    bests = bests[np.isfinite(bests) & (bests < 12.0)]
-    if len(bests):
-        top = float(np.median(bests[-3:]))
+    bests = sorted(s.best_10s_mps for s in stats
+                   if np.isfinite(s.best_10s_mps) and s.best_10s_mps < 12.0)
+    if bests:
+        top = _sorted_list_median(bests[-3:])
         if n == 1 or len(bests) < 3:
             top = max(top, TOP_FLOOR_X_EASY * easy)
         put("top_speed_mps", top)
-    thr = np.array([s.best_20min_mps for s in stats])
-    thr = thr[np.isfinite(thr) & (thr < 7.0)]
-    if len(thr):
-        best20 = float(thr.max())
+    thr = [s.best_20min_mps for s in stats
+           if np.isfinite(s.best_20min_mps) and s.best_20min_mps < 7.0]
+    if thr:
+        best20 = float(max(thr))
         put("threshold_speed_mps", max(0.97 * best20, THRESHOLD_FLOOR_X_EASY * easy))
     elif "easy_speed_mps" in values and base.source("threshold_speed_mps") != SET_BY_YOU:
         put("threshold_speed_mps", THRESHOLD_FLOOR_X_EASY * easy)
-    hr_max = np.array([s.max_hr for s in stats])
-    hr_max = hr_max[np.isfinite(hr_max) & (hr_max < 230)]
-    if len(hr_max):
-        put("max_hr", float(np.sort(hr_max)[-2] if len(hr_max) >= 3 else hr_max.max()))
-    hr_low = np.array([s.low_hr for s in stats])
-    hr_low = hr_low[np.isfinite(hr_low) & (hr_low > 30)]
-    if len(hr_low):
-        put("rest_hr", float(hr_low.min()))
+    hr_max = sorted(s.max_hr for s in stats if np.isfinite(s.max_hr) and s.max_hr < 230)
+    if hr_max:
+        put("max_hr", float(hr_max[-2] if len(hr_max) >= 3 else hr_max[-1]))
+    hr_low = [s.low_hr for s in stats if np.isfinite(s.low_hr) and s.low_hr > 30]
+    if hr_low:
+        put("rest_hr", float(min(hr_low)))
     put("cadence_model", _fit_cadence(stats, easy))
     return dataclasses.replace(base, sources=sources, n_runs=n, **values)
