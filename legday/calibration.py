@@ -29,6 +29,7 @@ Estimates (each run first prepared by :func:`legday.cleaning.prepare_run`):
 from __future__ import annotations
 
 import dataclasses
+import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -193,50 +194,54 @@ class RunStats:
     counts: tuple[int, ...] = ()
 
 
-_CAD_BINS = np.arange(130.0, 252.0, 4.0)
+#: Cadence bins of the stride model: 4 spm wide from 130 spm, the last one open above.
+_CAD_LOW_SPM = 130.0
+_CAD_STEP_SPM = 4.0
+_CAD_BINS = np.arange(_CAD_LOW_SPM, 252.0, _CAD_STEP_SPM)
+#: Bits of 1.0: the bits of floats from 1 to 2**32 exceed them by less than 2**57.
+_ONE_BITS = int(np.float64(1.0).view(np.int64))
+_SPEED_BITS = 57
 #: The 0.5 m/s smoothing of the easy-speed histogram (0.1 m/s bins).
 _SMOOTH_5 = np.ones(5) / 5.0
+
+
+def _all_finite(values: FloatArray) -> bool:
+    """Whether no value is NaN or infinite."""
+    return bool(np.count_nonzero(np.isfinite(values)) == len(values))
 
 
 def _prefix_sums(values: FloatArray) -> FloatArray:
     """``[0, v0, v0 + v1, ...]``: window sums are differences of two of them."""
     out = np.empty(len(values) + 1)
     out[0] = 0.0
-    np.cumsum(values, out=out[1:])
+    np.add.accumulate(values, out=out[1:])
     return out
 
 
-def _count_in_windows(flags: BoolArray, window: int) -> npt.NDArray[np.int16]:
+def _count_in_windows(flags: BoolArray, window: int) -> npt.NDArray[np.integer[Any]]:
     """How many ``flags`` are set in each ``window`` consecutive samples (``n - window + 1``).
 
-    By doubling: sums over 2, 4, 8... samples are added as shifted slices, a few
+    By doubling: counts over 2, 4, 8... samples are added as shifted slices, a few
     vector adds instead of a cumsum (exact, being integers).
     """
     n_out = len(flags) - window + 1
-    span = flags.astype(np.int16)  # span[i]: flags set in flags[i:i + width]
+    # span[i]: flags set in flags[i:i + width]; bytes suffice for short windows.
+    span = flags.view(np.uint8) if window < 256 else flags.astype(np.int32)
     width = 1
-    total = np.zeros(n_out, dtype=np.int16)  # total[i]: flags set in flags[i:i + covered]
+    total = None  # total[i]: flags set in flags[i:i + covered]
     covered = 0
     remaining = window
     while remaining:
         if remaining & 1:
-            total += span[covered:covered + n_out]
+            part = span[covered:covered + n_out]
+            total = part.copy() if total is None else total + part
             covered += width
         remaining >>= 1
         if remaining:
             span = span[:-width] + span[width:]
             width *= 2
+    assert total is not None
     return total
-
-
-def _median(values: FloatArray) -> float:
-    """``np.median`` of non-empty finite ``values``, by a partition alone."""
-    n = len(values)
-    half = n // 2
-    if n % 2:
-        return float(np.partition(values, half)[half])
-    pair = np.partition(values, (half - 1, half))
-    return (float(pair[half - 1]) + float(pair[half])) / 2
 
 
 def _sorted_median(values: FloatArray) -> float:
@@ -258,24 +263,25 @@ def _percentile(values: FloatArray, q: float) -> float:
     n = len(values)
     index = (n - 1) * (q / 100)
     if index >= n - 1:
-        return float(values.max())
+        return float(np.maximum.reduce(values))
     below = int(index)
     pair = np.partition(values, (below, below + 1))
     return _lerp(float(pair[below]), float(pair[below + 1]), index - below)
 
 
-def _window_mean_at(values: FloatArray, stretch: IntArray, half: int, at: IntArray,
-                    ) -> FloatArray:
-    """:func:`legday.cleaning.window_mean` of ``values`` at the indices ``at`` alone.
+def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolArray,
+                 ) -> FloatArray:
+    """:func:`legday.cleaning.window_mean` of ``values``, where ``where`` is set.
 
     The same sums (differences of prefix sums over the whole run) divided by the
     same counts, so the same numbers.
     """
     n = len(values)
-    width = 2 * half + 1
-    ok = ~np.isnan(values)
-    if not ok.all() or n < width:
+    if np.count_nonzero(np.isnan(values)):
+        # NaNs (rare): count the values in each window.
+        ok = ~np.isnan(values)
         first, last = stretch_bounds(stretch)
+        at = np.flatnonzero(where)
         lo = np.maximum(at - half, first[at])
         hi = np.minimum(at + half, last[at])
         cs = _prefix_sums(np.where(ok, values, 0.0))
@@ -284,20 +290,13 @@ def _window_mean_at(values: FloatArray, stretch: IntArray, half: int, at: IntArr
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
     cs = _prefix_sums(values)
-    means = np.empty(n)
-    # Whole windows by slices; the few samples within `half` of a stretch's edge after.
-    means[half:n - half] = (cs[width:] - cs[:-width]) / width
-    starts = np.flatnonzero(stretch[1:] != stretch[:-1]) + 1
-    first = np.concatenate(([0], starts))
-    last = np.concatenate((starts, [n])) - 1
-    near = np.concatenate(((first[:, None] + np.arange(half)).ravel(),
-                           (last[:, None] - np.arange(half)).ravel()))
-    near = near[(near >= 0) & (near < n)]
-    which = first.searchsorted(near, side="right") - 1
-    lo = np.maximum(near - half, first[which])
-    hi = np.minimum(near + half, last[which])
-    means[near] = (cs[hi + 1] - cs[lo]) / (hi + 1 - lo)
-    return means[at]
+    # Each sample's stretch from its first to its last sample, as in stretch_bounds.
+    bounds = np.concatenate(([0], np.flatnonzero(stretch[1:] != stretch[:-1]) + 1, [n]))
+    lengths = bounds[1:] - bounds[:-1]
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, np.repeat(bounds[:-1], lengths))
+    end = np.minimum(idx + half, np.repeat(bounds[1:] - 1, lengths)) + 1
+    return np.asarray(((cs[end] - cs[lo]) / (end - lo))[where])
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
@@ -324,21 +323,22 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     """
     if np.count_nonzero(running) < 120:
         return float("nan")
-    x = _window_mean_at(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch),
-                        4, np.flatnonzero(running))
-    # Sorted once: the median, the slower half and the histogram all read it.
-    x = np.sort(x[np.isfinite(x)])
+    x = _window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4,
+                     np.asarray(running, dtype=bool))
+    x = x[np.isfinite(x)]
     if len(x) < 120:
         return float("nan")
+    # Sorted once: the median, the slower half and the histogram all read it.
+    x.sort()
     med = _sorted_median(x)
-    low = x[:int(x.searchsorted(med + 0.05, "right"))]
+    low = x[:x.searchsorted(med + 0.05, "right")]
     edges = np.arange(RUNNING_SPEED_MPS, med + 0.15, 0.1)
     if len(edges) < 3:
         return med
     # np.histogram's counts (last edge inclusive), by searching the sorted values.
     cum = low.searchsorted(edges, "left")
     cum[-1] = low.searchsorted(edges[-1], "right")
-    smooth = np.convolve(np.diff(cum), _SMOOTH_5, mode="same")
+    smooth = np.convolve(cum[1:] - cum[:-1], _SMOOTH_5, mode="same")
     k = int(np.argmax(smooth))
     centre = 0.5 * (edges[k] + edges[k + 1])
     # A peak at the median with much running well below it is the slow edge of the
@@ -363,16 +363,16 @@ def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
     # Windows starting later end early (shorter than window_s - 1): none is looked at.
     n_start = int(t_s.searchsorted(t_s[-1] - window_s + 2.0, side="right"))
     t_start = t_s[:n_start]
-    start = np.arange(n_start)
     end = t_s.searchsorted(t_start + window_s, side="right") - 1
     sel = t_s[end] - t_start >= window_s - 1.0
-    if not ok.all():
-        bad = np.concatenate(([0], np.cumsum(~ok)))
-        sel &= bad[end + 1] - bad[start] <= (1.0 - TRUSTED_SHARE) * (end + 1 - start)
-    if not sel.any():
+    if np.count_nonzero(ok) < len(ok):
+        bad = np.concatenate(([0], np.add.accumulate(~ok)))
+        size = end + 1 - np.arange(n_start)
+        sel &= bad[end + 1] - bad[:n_start] <= (1.0 - TRUSTED_SHARE) * size
+    if not np.count_nonzero(sel):
         return float("nan")
     gain = distance_m[end[sel]] - distance_m[:n_start][sel]
-    return float(np.max(gain) / window_s)
+    return float(np.maximum.reduce(gain) / window_s)
 
 
 def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
@@ -393,27 +393,29 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
     n_windows = len(speed_mps) - 9
     if n_windows <= 0:
         return float("nan")
-    good = (_count_in_windows(ok, 10) == 10) if not ok.all() else np.ones(n_windows, bool)
+    good = None if np.count_nonzero(ok) == len(ok) else _count_in_windows(ok, 10) == 10
     if cadence_spm is not None:
-        good &= _count_in_windows(cadence_spm >= TOP_SPEED_CADENCE_SPM, 10) >= 5
-    if not good.any():
+        legs = _count_in_windows(cadence_spm >= TOP_SPEED_CADENCE_SPM, 10) >= 5
+        good = legs if good is None else good & legs
+    if good is not None and not np.count_nonzero(good):
         return float("nan")
-    finite = speed_mps if np.isfinite(speed_mps).all() else np.nan_to_num(speed_mps)
-    cs = _prefix_sums(finite)
+    if not _all_finite(speed_mps):
+        speed_mps = np.nan_to_num(speed_mps)
+    cs = _prefix_sums(speed_mps)
+    sums = cs[10:] - cs[:-10]
     # The largest sum gives the largest mean (dividing rounds monotonically).
-    return float(np.max((cs[10:] - cs[:-10])[good])) / 10
+    return float(np.maximum.reduce(sums if good is None else sums[good])) / 10
 
 
 def _heart_rates(hr: FloatArray) -> tuple[float, float]:
     """Highest 10-s mean and 5th percentile of heart rate (NaN under a minute of it)."""
-    finite = np.isfinite(hr)
-    n_finite = int(np.count_nonzero(finite))
-    if n_finite < 60:
-        return float("nan"), float("nan")
-    if n_finite == len(hr):
+    if len(hr) >= 60 and _all_finite(hr):
         cs = _prefix_sums(hr)
         # The largest sum gives the largest mean (dividing rounds monotonically).
-        return float(np.max(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
+        return float(np.maximum.reduce(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
+    finite = np.isfinite(hr)
+    if np.count_nonzero(finite) < 60:
+        return float("nan"), float("nan")
     hr_10 = _rolling_mean(hr, 10)
     max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
     return max_hr, _percentile(hr[finite], 5)
@@ -423,27 +425,32 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
                  ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
     """Median cadence and speed per 4-spm cadence bin with 10 samples or more, and the counts.
 
-    ``cadence_spm`` are finite and at least the first bin edge.
+    ``cadence_spm`` are finite and at least the first bin edge; ``speed_mps`` (running) at
+    least 1 m/s.
     """
-    which = _CAD_BINS.searchsorted(cadence_spm, side="right") - 1
-    # Grouped by bin (a stable radix sort of small integers), then each kept bin sorted.
-    order = np.argsort(which.astype(np.uint8), kind="stable")
-    cad_by_bin, speed_by_bin = cadence_spm[order], speed_mps[order]
-    counts = np.bincount(which, minlength=len(_CAD_BINS)).tolist()
-    cads: list[float] = []
-    speeds: list[float] = []
-    kept: list[int] = []
-    start = 0
-    for count in counts:
-        if count >= 10:
-            lo, hi = (count - 1) // 2, count // 2
-            c = np.sort(cad_by_bin[start:start + count])
-            v = np.sort(speed_by_bin[start:start + count])
-            cads.append(float(0.5 * (c[lo] + c[hi])))
-            speeds.append(float(0.5 * (v[lo] + v[hi])))
-            kept.append(count)
-        start += count
-    return tuple(cads), tuple(speeds), tuple(kept)
+    # The bin by arithmetic, exact: the edges are whole numbers of steps from the first
+    # and the subtraction is exact below twice the first (the last bin is open above).
+    top = _CAD_BINS[-1]
+    which = ((np.minimum(cadence_spm, top) - _CAD_LOW_SPM) * (1 / _CAD_STEP_SPM)).astype(np.int64)
+    counts = np.bincount(which, minlength=len(_CAD_BINS))
+    # The bins follow each other in the sorted cadences; the speeds need sorting per bin.
+    cad_sorted = np.sort(cadence_spm)
+    if np.minimum.reduce(speed_mps) >= 1.0 and np.maximum.reduce(speed_mps) < 2.0 ** 32:
+        # By (bin, speed) in one integer sort: the bits of positive floats sort as the
+        # floats do, and these speeds leave the bits from 57 up free for the bin.
+        key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) - _ONE_BITS)
+        key.sort()
+        speed_sorted = ((key & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS).view(np.float64)
+    else:
+        speed_sorted = speed_mps[np.lexsort((speed_mps, which))]
+    keep = counts >= 10
+    kept = counts[keep]
+    start = np.add.accumulate(counts)[keep] - kept
+    lo = start + (kept - 1) // 2
+    hi = start + kept // 2
+    cads = 0.5 * (cad_sorted[lo] + cad_sorted[hi])
+    speeds = 0.5 * (speed_sorted[lo] + speed_sorted[hi])
+    return tuple(cads.tolist()), tuple(speeds.tolist()), tuple(kept.tolist())
 
 
 def run_stats(frame: Columns) -> RunStats:
@@ -453,14 +460,14 @@ def run_stats(frame: Columns) -> RunStats:
         return RunStats(0.0, nan, nan, nan, nan, nan)
     from_distance = speed_source_is(frame, "distance")
     v = column(frame, "distance_speed_mps")
-    moving = column(frame, "moving", bool)
-    running = from_distance & moving & (v >= RUNNING_SPEED_MPS)
+    running = from_distance & column(frame, "moving", bool) & (v >= RUNNING_SPEED_MPS)
     running_s = float(np.count_nonzero(running))
     easy = easy_level_mps(column(frame, "gap_speed_mps"), column(frame, "stretch", np.int64),
                           running)
     cad = column(frame, "cadence_spm")
     outdoor = ~np.isnan(column(frame, "lat"))
-    has_cad = bool(np.isfinite(cad).any() and np.fmax.reduce(cad) > 0)
+    top_cad = np.fmax.reduce(cad)  # the highest besides NaN, as nanmax
+    has_cad = bool(top_cad > 0) and (top_cad < math.inf or bool(np.isfinite(cad).any()))
     # A GPS jump is fast without the legs; a wrist-only indoor speed is a guess.
     ok = from_distance & outdoor
     best10 = _best_10s_mps(v, ok, cad if has_cad else None)
@@ -469,9 +476,10 @@ def run_stats(frame: Columns) -> RunStats:
     cads: tuple[float, ...] = ()
     speeds: tuple[float, ...] = ()
     counts: tuple[int, ...] = ()
-    fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_BINS[0])
-    if has_cad and np.count_nonzero(fit) >= 60:
-        cads, speeds, counts = _stride_bins(cad[fit], v[fit])
+    if has_cad:
+        fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_LOW_SPM)
+        if np.count_nonzero(fit) >= 60:
+            cads, speeds, counts = _stride_bins(cad[fit], v[fit])
     return RunStats(running_s, easy, best10, best20, max_hr, low_hr, cads, speeds, counts)
 
 
