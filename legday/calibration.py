@@ -201,6 +201,8 @@ _CAD_BINS = np.arange(_CAD_LOW_SPM, 252.0, _CAD_STEP_SPM)
 #: Bits of 1.0: the bits of floats from 1 to 2**32 exceed them by less than 2**57.
 _ONE_BITS = int(np.float64(1.0).view(np.int64))
 _SPEED_BITS = 57
+#: Added to the sort keys of the stride bins: with bit 62 set, they read as normal floats.
+_KEY_OFFSET = (1 << 62) - _ONE_BITS
 #: The 0.5 m/s smoothing of the easy-speed histogram (0.1 m/s bins).
 _SMOOTH_5 = np.ones(5) / 5.0
 
@@ -218,17 +220,17 @@ def _prefix_sums(values: FloatArray) -> FloatArray:
     return out
 
 
-def _count_in_windows(flags: BoolArray, window: int) -> npt.NDArray[np.integer[Any]]:
-    """How many ``flags`` are set in each ``window`` consecutive samples (``n - window + 1``).
+def _count_in_windows(counts: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
+    """Sums of ``counts`` over each ``window`` consecutive samples (``n - window + 1`` of them),
+    which must stay below 256.
 
-    By doubling: counts over 2, 4, 8... samples are added as shifted slices, a few
+    By doubling: sums over 2, 4, 8... samples are added as shifted slices, a few
     vector adds instead of a cumsum (exact, being integers).
     """
-    n_out = len(flags) - window + 1
-    # span[i]: flags set in flags[i:i + width]; bytes suffice for short windows.
-    span = flags.view(np.uint8) if window < 256 else flags.astype(np.int32)
+    n_out = len(counts) - window + 1
+    span = counts  # span[i]: the sum over counts[i:i + width]
     width = 1
-    total = None  # total[i]: flags set in flags[i:i + covered]
+    total = None  # total[i]: the sum over counts[i:i + covered]
     covered = 0
     remaining = window
     while remaining:
@@ -242,6 +244,16 @@ def _count_in_windows(flags: BoolArray, window: int) -> npt.NDArray[np.integer[A
             width *= 2
     assert total is not None
     return total
+
+
+def _masked_max(values: FloatArray, where: BoolArray | None) -> float:
+    """Largest of ``values`` where ``where`` is set (all when None), NaN when none is."""
+    if where is None:
+        return float(np.maximum.reduce(values))
+    best = float(np.maximum.reduce(values, where=where, initial=-math.inf))
+    if best == -math.inf and not np.count_nonzero(where):
+        return float("nan")
+    return best
 
 
 def _sorted_median(values: FloatArray) -> float:
@@ -265,8 +277,10 @@ def _percentile(values: FloatArray, q: float) -> float:
     if index >= n - 1:
         return float(np.maximum.reduce(values))
     below = int(index)
-    pair = np.partition(values, (below, below + 1))
-    return _lerp(float(pair[below]), float(pair[below + 1]), index - below)
+    # One selection: the value just below is the largest of those before it.
+    part = np.partition(values, below + 1)
+    return _lerp(float(np.maximum.reduce(part[:below + 1])), float(part[below + 1]),
+                 index - below)
 
 
 def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolArray,
@@ -290,13 +304,32 @@ def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolAr
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
     cs = _prefix_sums(values)
-    # Each sample's stretch from its first to its last sample, as in stretch_bounds.
-    bounds = np.concatenate(([0], np.flatnonzero(stretch[1:] != stretch[:-1]) + 1, [n]))
-    lengths = bounds[1:] - bounds[:-1]
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, np.repeat(bounds[:-1], lengths))
-    end = np.minimum(idx + half, np.repeat(bounds[1:] - 1, lengths)) + 1
-    return np.asarray(((cs[end] - cs[lo]) / (end - lo))[where])
+    means = np.empty(n)
+    # Whole windows by slices; then the samples within `half` of their stretch's ends, which
+    # have shorter windows: each stretch's first `half` samples (none beyond its last) and
+    # its last `half` (none before its first).
+    width = 2 * half + 1
+    inner = means[half:n - half]
+    np.subtract(cs[width:], cs[:-width], out=inner)
+    inner /= width
+    # Few stretches (most runs have under 30): their edge samples listed in plain Python.
+    breaks = np.flatnonzero(stretch[1:] != stretch[:-1]).tolist()
+    at: list[int] = []
+    lo: list[int] = []
+    end: list[int] = []
+    for first, last in zip([0] + [b + 1 for b in breaks], breaks + [n - 1], strict=True):
+        head_stop = min(first + half, last + 1)
+        for i in range(first, head_stop):
+            at.append(i)
+            lo.append(first)
+            end.append(min(i + half, last) + 1)
+        for i in range(max(last - half + 1, head_stop), last + 1):
+            at.append(i)
+            lo.append(max(i - half, first))
+            end.append(last + 1)
+    lo_at, end_at = np.array(lo), np.array(end)
+    means[at] = (cs[end_at] - cs[lo_at]) / (end_at - lo_at)
+    return np.asarray(means[where])
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
@@ -339,14 +372,16 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     cum = low.searchsorted(edges, "left")
     cum[-1] = low.searchsorted(edges[-1], "right")
     smooth = np.convolve(cum[1:] - cum[:-1], _SMOOTH_5, mode="same")
-    k = int(np.argmax(smooth))
+    k = int(smooth.argmax())
     centre = 0.5 * (edges[k] + edges[k + 1])
     # A peak at the median with much running well below it is the slow edge of the
     # reps (a session of long reps): the slower running is the easy part.
     if (centre >= med - 0.25
             and int(x.searchsorted(centre - 0.5, "left")) / len(x) >= EASY_BELOW_SHARE):
         return _percentile(x, 25)
-    near = low[np.abs(low - centre) <= 0.25]
+    # Within 0.25 of the peak: a slice of the sorted values (the difference rises with them).
+    off = low - centre
+    near = low[off.searchsorted(-0.25, "left"):off.searchsorted(0.25, "right")]
     return _sorted_median(near) if len(near) else centre
 
 
@@ -364,15 +399,22 @@ def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
     n_start = int(t_s.searchsorted(t_s[-1] - window_s + 2.0, side="right"))
     t_start = t_s[:n_start]
     end = t_s.searchsorted(t_start + window_s, side="right") - 1
-    sel = t_s[end] - t_start >= window_s - 1.0
+    full = t_s[end] - t_start >= window_s - 1.0
+    gain = distance_m[end] - distance_m[:n_start]
     if np.count_nonzero(ok) < len(ok):
+        # Most often the best full window is clean: then it is the answer, and the
+        # clean windows need not all be counted.
+        best_at = int(np.where(full, gain, -math.inf).argmax())
+        size = int(end[best_at]) + 1 - best_at
+        if (full[best_at] and not math.isnan(gain[best_at])
+                and size - np.count_nonzero(ok[best_at:best_at + size])
+                <= (1.0 - TRUSTED_SHARE) * size):
+            return float(gain[best_at] / window_s)
         bad = np.concatenate(([0], np.add.accumulate(~ok)))
-        size = end + 1 - np.arange(n_start)
-        sel &= bad[end + 1] - bad[:n_start] <= (1.0 - TRUSTED_SHARE) * size
-    if not np.count_nonzero(sel):
-        return float("nan")
-    gain = distance_m[end[sel]] - distance_m[:n_start][sel]
-    return float(np.maximum.reduce(gain) / window_s)
+        after = end + 1
+        full &= (bad[after] - bad[:n_start]
+                 <= (1.0 - TRUSTED_SHARE) * (after - np.arange(n_start)))
+    return float(_masked_max(gain, full) / window_s)
 
 
 def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
@@ -393,18 +435,24 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
     n_windows = len(speed_mps) - 9
     if n_windows <= 0:
         return float("nan")
-    good = None if np.count_nonzero(ok) == len(ok) else _count_in_windows(ok, 10) == 10
-    if cadence_spm is not None:
-        legs = _count_in_windows(cadence_spm >= TOP_SPEED_CADENCE_SPM, 10) >= 5
-        good = legs if good is None else good & legs
-    if good is not None and not np.count_nonzero(good):
-        return float("nan")
+    all_ok = np.count_nonzero(ok) == len(ok)
+    good: BoolArray | None = None
+    if cadence_spm is None:
+        if not all_ok:
+            good = _count_in_windows(ok.view(np.uint8), 10) == 10
+    else:
+        legs = (cadence_spm >= TOP_SPEED_CADENCE_SPM).view(np.uint8)
+        if all_ok:
+            good = _count_in_windows(legs, 10) >= 5
+        else:
+            # Both in one count: a trusted sample counts 16, one at a running cadence 1;
+            # all 10 trusted and 5 at a running cadence make 165 or more.
+            good = _count_in_windows(ok.view(np.uint8) * np.uint8(16) + legs, 10) >= 165
     if not _all_finite(speed_mps):
         speed_mps = np.nan_to_num(speed_mps)
     cs = _prefix_sums(speed_mps)
-    sums = cs[10:] - cs[:-10]
     # The largest sum gives the largest mean (dividing rounds monotonically).
-    return float(np.maximum.reduce(sums if good is None else sums[good])) / 10
+    return _masked_max(cs[10:] - cs[:-10], good) / 10
 
 
 def _heart_rates(hr: FloatArray) -> tuple[float, float]:
@@ -428,29 +476,41 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
     ``cadence_spm`` are finite and at least the first bin edge; ``speed_mps`` (running) at
     least 1 m/s.
     """
-    # The bin by arithmetic, exact: the edges are whole numbers of steps from the first
-    # and the subtraction is exact below twice the first (the last bin is open above).
-    top = _CAD_BINS[-1]
-    which = ((np.minimum(cadence_spm, top) - _CAD_LOW_SPM) * (1 / _CAD_STEP_SPM)).astype(np.int64)
-    counts = np.bincount(which, minlength=len(_CAD_BINS))
-    # The bins follow each other in the sorted cadences; the speeds need sorting per bin.
+    # The bins follow each other in the sorted cadences.
     cad_sorted = np.sort(cadence_spm)
+    ends = cad_sorted.searchsorted(_CAD_BINS[1:]).tolist() + [len(cad_sorted)]
+    # Where the two middle values of each kept bin sit once sorted by (bin, value).
+    middles: list[int] = []
+    kept: list[int] = []
+    start = 0
+    for end in ends:
+        count = end - start
+        if count >= 10:
+            middles += (start + (count - 1) // 2, start + count // 2)
+            kept.append(count)
+        start = end
+    if not kept:
+        return (), (), ()
+    cad_mid = cad_sorted[middles].tolist()
     if np.minimum.reduce(speed_mps) >= 1.0 and np.maximum.reduce(speed_mps) < 2.0 ** 32:
-        # By (bin, speed) in one integer sort: the bits of positive floats sort as the
-        # floats do, and these speeds leave the bits from 57 up free for the bin.
-        key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) - _ONE_BITS)
-        key.sort()
-        speed_sorted = ((key & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS).view(np.float64)
+        # By (bin, speed) in one sort: the bits of positive floats sort as the floats do,
+        # these speeds leave the bits from 57 up free for the bin, and with bit 62 set the
+        # keys are normal floats themselves (sorted faster than 64-bit integers). The bin
+        # by arithmetic is exact: the edges are whole steps from the first, and the
+        # subtraction is exact below twice the first (the last bin is open above).
+        which = ((np.minimum(cadence_spm, _CAD_BINS[-1]) - _CAD_LOW_SPM)
+                 * (1 / _CAD_STEP_SPM)).astype(np.int64)
+        key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) + _KEY_OFFSET)
+        key.view(np.float64).sort()
+        bits = (key[middles] & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS
+        speed_mid = bits.view(np.float64).tolist()
     else:
-        speed_sorted = speed_mps[np.lexsort((speed_mps, which))]
-    keep = counts >= 10
-    kept = counts[keep]
-    start = np.add.accumulate(counts)[keep] - kept
-    lo = start + (kept - 1) // 2
-    hi = start + kept // 2
-    cads = 0.5 * (cad_sorted[lo] + cad_sorted[hi])
-    speeds = 0.5 * (speed_sorted[lo] + speed_sorted[hi])
-    return tuple(cads.tolist()), tuple(speeds.tolist()), tuple(kept.tolist())
+        which = np.minimum(_CAD_BINS.searchsorted(cadence_spm, side="right") - 1,
+                           len(_CAD_BINS) - 1)
+        speed_mid = speed_mps[np.lexsort((speed_mps, which))][middles].tolist()
+    cads = tuple(0.5 * (a + b) for a, b in zip(cad_mid[::2], cad_mid[1::2], strict=True))
+    speeds = tuple(0.5 * (a + b) for a, b in zip(speed_mid[::2], speed_mid[1::2], strict=True))
+    return cads, speeds, tuple(kept)
 
 
 def run_stats(frame: Columns) -> RunStats:
