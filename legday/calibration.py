@@ -128,6 +128,10 @@ class AthleteProfile:
         }
 
 
+#: The profile every estimate starts from unless given another.
+_DEFAULT_PROFILE = AthleteProfile()
+
+
 def with_overrides(profile: AthleteProfile, **values: float | None) -> AthleteProfile:
     """The profile with some values set by the athlete (``None`` keeps the estimate).
 
@@ -551,48 +555,59 @@ def _sorted_list_median(values: Sequence[float]) -> float:
     return float((values[n // 2 - 1] + values[n // 2]) / 2)
 
 
-def _repeated_percentile(values: Sequence[float], counts: Sequence[int], q: float) -> float:
-    """``np.percentile(np.repeat(values, counts), q)`` (linear) of sorted finite ``values``,
+def _repeated_percentiles(values: Sequence[float], counts: Sequence[int], qs: Sequence[float],
+                          ) -> list[float]:
+    """``np.percentile(np.repeat(values, counts), qs)`` (linear) of sorted finite ``values``,
     without building the repeated array."""
     ends = list(accumulate(counts))  # values[j] fills sorted positions up to ends[j] - 1
-    index = (ends[-1] - 1) * (q / 100)
-    if index >= ends[-1] - 1:
-        return float(values[-1])
-    below = int(index)
-    return _lerp(float(values[bisect_right(ends, below)]),
-                 float(values[bisect_right(ends, below + 1)]), index - below)
+    out = []
+    for q in qs:
+        index = (ends[-1] - 1) * (q / 100)
+        if index >= ends[-1] - 1:
+            out.append(float(values[-1]))
+            continue
+        below = int(index)
+        out.append(_lerp(float(values[bisect_right(ends, below)]),
+                         float(values[bisect_right(ends, below + 1)]), index - below))
+    return out
+
+
+def _numpy_sum(values: list[float]) -> float:
+    """``np.add.reduce`` of non-empty ``values``: one by one under 8 of them, as numpy adds."""
+    if len(values) >= 8:
+        return float(np.add.reduce(np.array(values)))
+    total = values[0]
+    for value in values[1:]:
+        total += value
+    return total
 
 
 def _fit_cadence(stats: Sequence[RunStats], easy_speed_mps: float) -> CadenceModel | None:
     counts = [n for s in stats for n in s.counts]
     if sum(counts) < 300:
         return None
-    cad_list = [c for s in stats for c in s.cadence_spm]
-    cad = np.array(cad_list)
-    spd = np.array([v for s in stats for v in s.speed_mps])
-    cnt = np.array(counts, dtype=float)
+    cads = [c for s in stats for c in s.cadence_spm]
+    speeds = [v for s in stats for v in s.speed_mps]
     # One run's bins come in rising cadence already; several runs' need sorting.
-    if any(b <= a for a, b in zip(cad_list, cad_list[1:], strict=False)):
-        order = np.argsort(cad)
-        cad, spd, cnt = cad[order], spd[order], cnt[order]
-        cad_list, counts = cad.tolist(), [int(n) for n in cnt.tolist()]
-    # Cadence at easy speed: interpolate the binned medians, weighting by samples.
-    near = np.abs(spd - easy_speed_mps) <= 0.25
-    if not near.any():
+    if any(b <= a for a, b in zip(cads, cads[1:], strict=False)):
+        order = np.argsort(np.array(cads)).tolist()
+        cads, speeds, counts = ([x[i] for i in order] for x in (cads, speeds, counts))
+    # Cadence at easy speed: interpolate the binned medians, weighting by samples (the
+    # sums of np.average).
+    near = [i for i, v in enumerate(speeds) if abs(v - easy_speed_mps) <= 0.25]
+    if not near:
         return None
-    weights = cnt[near]
-    # np.average's sums, without its checks.
-    cad_ref = float(np.multiply(cad[near], weights).sum() / weights.sum())
-    spread = (_repeated_percentile(cad_list, counts, 90)
-              - _repeated_percentile(cad_list, counts, 10))
+    cad_ref = (_numpy_sum([cads[i] * float(counts[i]) for i in near])
+               / _numpy_sum([float(counts[i]) for i in near]))
+    p10, p90 = _repeated_percentiles(cads, counts, (10, 90))
     exponent = 3.5
-    if spread >= 12.0:
-        x = np.log(cad / cad_ref)
-        y = np.log(spd / easy_speed_mps)
-        w = cnt
-        denom = float(np.sum(w * x * x))
+    if p90 - p10 >= 12.0:
+        w = np.array(counts, dtype=float)
+        x = np.log(np.array(cads) / cad_ref)
+        y = np.log(np.array(speeds) / easy_speed_mps)
+        denom = float(np.add.reduce(w * x * x))
         if denom > 0:
-            exponent = float(min(max(np.sum(w * x * y) / denom, 2.0), 7.0))
+            exponent = float(min(max(np.add.reduce(w * x * y) / denom, 2.0), 7.0))
     return CadenceModel(cadence_ref_spm=cad_ref, speed_ref_mps=easy_speed_mps,
                         exponent=exponent)
 
@@ -615,11 +630,12 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
         With source notes: ``estimated from this file only`` for one run,
         ``estimated from N runs`` for several.
     """
-    base = base or AthleteProfile()
     stats = [s if isinstance(s, RunStats) else run_stats(s) for s in frames]
     n = len(stats)
     if n == 0:
-        return base
+        return base or AthleteProfile()
+    # The defaults are only read (the result is a new profile).
+    base = base or _DEFAULT_PROFILE
     note = FROM_THIS_FILE if n == 1 else from_runs(n)
     values: dict[str, Any] = {}
     sources = dict(base.sources)
@@ -627,35 +643,35 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
     def put(name: str, value: float | CadenceModel | None) -> None:
         if value is None or base.source(name) == SET_BY_YOU:
             return
-        if isinstance(value, float) and not np.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return
         values[name] = value
         sources[name] = note
 
     # Plain lists: a history has a few hundred runs, a file alone one.
     easy_runs = sorted(s.easy_speed_mps for s in stats
-                       if s.running_s >= 300 and np.isfinite(s.easy_speed_mps))
+                       if s.running_s >= 300 and math.isfinite(s.easy_speed_mps))
     put("easy_speed_mps", _sorted_list_median(easy_runs) if easy_runs else None)
     easy = float(values.get("easy_speed_mps", base.easy_speed_mps))
 
     bests = sorted(s.best_10s_mps for s in stats
-                   if np.isfinite(s.best_10s_mps) and s.best_10s_mps < 12.0)
+                   if math.isfinite(s.best_10s_mps) and s.best_10s_mps < 12.0)
     if bests:
         top = _sorted_list_median(bests[-3:])
         if n == 1 or len(bests) < 3:
             top = max(top, TOP_FLOOR_X_EASY * easy)
         put("top_speed_mps", top)
     thr = [s.best_20min_mps for s in stats
-           if np.isfinite(s.best_20min_mps) and s.best_20min_mps < 7.0]
+           if math.isfinite(s.best_20min_mps) and s.best_20min_mps < 7.0]
     if thr:
         best20 = float(max(thr))
         put("threshold_speed_mps", max(0.97 * best20, THRESHOLD_FLOOR_X_EASY * easy))
     elif "easy_speed_mps" in values and base.source("threshold_speed_mps") != SET_BY_YOU:
         put("threshold_speed_mps", THRESHOLD_FLOOR_X_EASY * easy)
-    hr_max = sorted(s.max_hr for s in stats if np.isfinite(s.max_hr) and s.max_hr < 230)
+    hr_max = sorted(s.max_hr for s in stats if math.isfinite(s.max_hr) and s.max_hr < 230)
     if hr_max:
         put("max_hr", float(hr_max[-2] if len(hr_max) >= 3 else hr_max[-1]))
-    hr_low = [s.low_hr for s in stats if np.isfinite(s.low_hr) and s.low_hr > 30]
+    hr_low = [s.low_hr for s in stats if math.isfinite(s.low_hr) and s.low_hr > 30]
     if hr_low:
         put("rest_hr", float(min(hr_low)))
     put("cadence_model", _fit_cadence(stats, easy))
