@@ -295,8 +295,9 @@ def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolAr
     same counts, so the same numbers.
     """
     n = len(values)
-    if np.count_nonzero(np.isnan(values)):
-        # NaNs (rare): count the values in each window.
+    cs = _prefix_sums(values)
+    if not math.isfinite(cs[-1]):
+        # NaNs (rare; or infinities): count the values in each window.
         ok = ~np.isnan(values)
         first, last = stretch_bounds(stretch)
         at = np.flatnonzero(where)
@@ -307,7 +308,6 @@ def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolAr
         count = cn[hi + 1] - cn[lo]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
-    cs = _prefix_sums(values)
     means = np.empty(n)
     # Whole windows by slices; then the samples within `half` of their stretch's ends, which
     # have shorter windows: each stretch's first `half` samples (none beyond its last) and
@@ -316,23 +316,16 @@ def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolAr
     inner = means[half:n - half]
     np.subtract(cs[width:], cs[:-width], out=inner)
     inner /= width
-    # Few stretches (most runs have under 30): their edge samples listed in plain Python.
-    breaks = np.flatnonzero(stretch[1:] != stretch[:-1]).tolist()
-    at: list[int] = []
-    lo: list[int] = []
-    end: list[int] = []
-    for first, last in zip([0] + [b + 1 for b in breaks], breaks + [n - 1], strict=True):
-        head_stop = min(first + half, last + 1)
-        for i in range(first, head_stop):
-            at.append(i)
-            lo.append(first)
-            end.append(min(i + half, last) + 1)
-        for i in range(max(last - half + 1, head_stop), last + 1):
-            at.append(i)
-            lo.append(max(i - half, first))
-            end.append(last + 1)
-    lo_at, end_at = np.array(lo), np.array(end)
-    means[at] = (cs[end_at] - cs[lo_at]) / (end_at - lo_at)
+    breaks = np.flatnonzero(stretch[1:] != stretch[:-1]) + 1
+    first = np.concatenate(([0], breaks))[:, None]
+    last = np.concatenate((breaks - 1, [n - 1]))[:, None]
+    steps = np.arange(half)
+    head = np.minimum(first + steps, last)
+    head_end = np.minimum(head + half, last) + 1
+    means[head] = (cs[head_end] - cs[first]) / (head_end - first)
+    tail = np.maximum(last - steps, first)
+    tail_lo = np.maximum(tail - half, first)
+    means[tail] = (cs[last + 1] - cs[tail_lo]) / (last + 1 - tail_lo)
     return np.asarray(means[where])
 
 
@@ -362,7 +355,9 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
         return float("nan")
     x = _window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4,
                      np.asarray(running, dtype=bool))
-    x = x[np.isfinite(x)]
+    finite = np.isfinite(x)
+    if np.count_nonzero(finite) < len(x):
+        x = x[finite]
     if len(x) < 120:
         return float("nan")
     # Sorted once: the median, the slower half and the histogram all read it.
@@ -461,8 +456,8 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
 
 def _heart_rates(hr: FloatArray) -> tuple[float, float]:
     """Highest 10-s mean and 5th percentile of heart rate (NaN under a minute of it)."""
-    if len(hr) >= 60 and _all_finite(hr):
-        cs = _prefix_sums(hr)
+    cs = _prefix_sums(hr)
+    if len(hr) >= 60 and math.isfinite(cs[-1]):  # a finite sum: no NaN, no infinity
         # The largest sum gives the largest mean (dividing rounds monotonically).
         return float(np.maximum.reduce(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
     finite = np.isfinite(hr)
@@ -529,7 +524,8 @@ def run_stats(frame: Columns) -> RunStats:
     easy = easy_level_mps(column(frame, "gap_speed_mps"), column(frame, "stretch", np.int64),
                           running)
     cad = column(frame, "cadence_spm")
-    outdoor = ~np.isnan(column(frame, "lat"))
+    lat = column(frame, "lat")
+    outdoor = lat == lat  # not NaN
     top_cad = np.fmax.reduce(cad)  # the highest besides NaN, as nanmax
     has_cad = bool(top_cad > 0) and (top_cad < math.inf or bool(np.isfinite(cad).any()))
     # A GPS jump is fast without the legs; a wrist-only indoor speed is a guess.
