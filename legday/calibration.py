@@ -211,11 +211,6 @@ _KEY_OFFSET = (1 << 62) - _ONE_BITS
 _SMOOTH_5 = np.ones(5) / 5.0
 
 
-def _all_finite(values: FloatArray) -> bool:
-    """Whether no value is NaN or infinite."""
-    return bool(np.count_nonzero(np.isfinite(values)) == len(values))
-
-
 def _prefix_sums(values: FloatArray) -> FloatArray:
     """``[0, v0, v0 + v1, ...]``: window sums are differences of two of them."""
     out = np.empty(len(values) + 1)
@@ -252,12 +247,8 @@ def _count_in_windows(counts: npt.NDArray[np.uint8], window: int) -> npt.NDArray
 
 def _masked_max(values: FloatArray, where: BoolArray | None) -> float:
     """Largest of ``values`` where ``where`` is set (all when None), NaN when none is."""
-    if where is None:
-        return float(np.maximum.reduce(values))
-    best = float(np.maximum.reduce(values, where=where, initial=-math.inf))
-    if best == -math.inf and not np.count_nonzero(where):
-        return float("nan")
-    return best
+    picked = values if where is None else values[where]
+    return float(np.maximum.reduce(picked)) if len(picked) else float("nan")
 
 
 def _sorted_median(values: FloatArray) -> float:
@@ -320,12 +311,11 @@ def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolAr
     first = np.concatenate(([0], breaks))[:, None]
     last = np.concatenate((breaks - 1, [n - 1]))[:, None]
     steps = np.arange(half)
-    head = np.minimum(first + steps, last)
-    head_end = np.minimum(head + half, last) + 1
-    means[head] = (cs[head_end] - cs[first]) / (head_end - first)
-    tail = np.maximum(last - steps, first)
-    tail_lo = np.maximum(tail - half, first)
-    means[tail] = (cs[last + 1] - cs[tail_lo]) / (last + 1 - tail_lo)
+    edge = np.concatenate((np.minimum(first + steps, last), np.maximum(last - steps, first)),
+                          axis=1)
+    lo = np.maximum(edge - half, first)
+    end = np.minimum(edge + half, last) + 1
+    means[edge] = (cs[end] - cs[lo]) / (end - lo)
     return np.asarray(means[where])
 
 
@@ -447,9 +437,9 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
             # Both in one count: a trusted sample counts 16, one at a running cadence 1;
             # all 10 trusted and 5 at a running cadence make 165 or more.
             good = _count_in_windows(ok.view(np.uint8) * np.uint8(16) + legs, 10) >= 165
-    if not _all_finite(speed_mps):
-        speed_mps = np.nan_to_num(speed_mps)
     cs = _prefix_sums(speed_mps)
+    if not math.isfinite(cs[-1]):  # NaNs (or infinities) count as nan_to_num makes them
+        cs = _prefix_sums(np.nan_to_num(speed_mps))
     # The largest sum gives the largest mean (dividing rounds monotonically).
     return _masked_max(cs[10:] - cs[:-10], good) / 10
 
@@ -472,8 +462,8 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
                  ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
     """Median cadence and speed per 4-spm cadence bin with 10 samples or more, and the counts.
 
-    ``cadence_spm`` are finite and at least the first bin edge; ``speed_mps`` (running) at
-    least 1 m/s.
+    ``cadence_spm`` are finite and at least the first bin edge; ``speed_mps`` are running
+    speeds, at least :data:`RUNNING_SPEED_MPS` (above 1 m/s, as the sort keys need).
     """
     # The bins follow each other in the sorted cadences.
     cad_sorted = np.sort(cadence_spm)
@@ -491,14 +481,15 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
     if not kept:
         return (), (), ()
     cad_mid = cad_sorted[middles].tolist()
-    if np.minimum.reduce(speed_mps) >= 1.0 and np.maximum.reduce(speed_mps) < 2.0 ** 32:
+    if np.maximum.reduce(speed_mps) < 2.0 ** 32:
         # By (bin, speed) in one sort: the bits of positive floats sort as the floats do,
         # these speeds leave the bits from 57 up free for the bin, and with bit 62 set the
         # keys are normal floats themselves (sorted faster than 64-bit integers). The bin
         # by arithmetic is exact: the edges are whole steps from the first, and the
         # subtraction is exact below twice the first (the last bin is open above).
-        which = ((np.minimum(cadence_spm, _CAD_BINS[-1]) - _CAD_LOW_SPM)
-                 * (1 / _CAD_STEP_SPM)).astype(np.int64)
+        top = _CAD_BINS[-1]
+        clipped = cadence_spm if cad_sorted[-1] < top else np.minimum(cadence_spm, top)
+        which = ((clipped - _CAD_LOW_SPM) * (1 / _CAD_STEP_SPM)).astype(np.int64)
         key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) + _KEY_OFFSET)
         key.view(np.float64).sort()
         bits = (key[middles] & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS
@@ -507,8 +498,8 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
         which = np.minimum(_CAD_BINS.searchsorted(cadence_spm, side="right") - 1,
                            len(_CAD_BINS) - 1)
         speed_mid = speed_mps[np.lexsort((speed_mps, which))][middles].tolist()
-    cads = tuple(0.5 * (a + b) for a, b in zip(cad_mid[::2], cad_mid[1::2], strict=True))
-    speeds = tuple(0.5 * (a + b) for a, b in zip(speed_mid[::2], speed_mid[1::2], strict=True))
+    cads = tuple([0.5 * (a + b) for a, b in zip(cad_mid[::2], cad_mid[1::2], strict=True)])
+    speeds = tuple([0.5 * (a + b) for a, b in zip(speed_mid[::2], speed_mid[1::2], strict=True)])
     return cads, speeds, tuple(kept)
 
 
