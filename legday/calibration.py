@@ -29,13 +29,26 @@ Estimates (each run first prepared by :func:`legday.cleaning.prepare_run`):
 from __future__ import annotations
 
 import dataclasses
+import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from legday.cleaning import CadenceModel, Columns, column, speed_source_is
+from legday.cleaning import (
+    BoolArray,
+    CadenceModel,
+    Columns,
+    FloatArray,
+    IntArray,
+    column,
+    speed_source_is,
+    stretch_bounds,
+)
 from legday.schema import DEFAULT_MAX_HR_BPM, DEFAULT_REST_HR_BPM, TOP_SPEED_CADENCE_SPM
 
 #: Fields of :class:`AthleteProfile` that carry a source note.
@@ -115,6 +128,10 @@ class AthleteProfile:
         }
 
 
+#: The profile every estimate starts from unless given another.
+_DEFAULT_PROFILE = AthleteProfile()
+
+
 def with_overrides(profile: AthleteProfile, **values: float | None) -> AthleteProfile:
     """The profile with some values set by the athlete (``None`` keeps the estimate).
 
@@ -181,14 +198,125 @@ class RunStats:
     counts: tuple[int, ...] = ()
 
 
-_CAD_BINS = np.arange(130.0, 252.0, 4.0)
+#: Cadence bins of the stride model: 4 spm wide from 130 spm, the last one open above.
+_CAD_LOW_SPM = 130.0
+_CAD_STEP_SPM = 4.0
+_CAD_BINS = np.arange(_CAD_LOW_SPM, 252.0, _CAD_STEP_SPM)
+#: Bits of 1.0: the bits of floats from 1 to 2**32 exceed them by less than 2**57.
+_ONE_BITS = int(np.float64(1.0).view(np.int64))
+_SPEED_BITS = 57
+#: Added to the sort keys of the stride bins: with bit 62 set, they read as normal floats.
+_KEY_OFFSET = (1 << 62) - _ONE_BITS
+#: The 0.5 m/s smoothing of the easy-speed histogram (0.1 m/s bins).
+_SMOOTH_5 = np.ones(5) / 5.0
 
 
-def _best_mean(values: np.ndarray, window: int) -> float:
-    if len(values) < window:
-        return float("nan")
-    cs = np.concatenate(([0.0], np.cumsum(values)))
-    return float(np.max(cs[window:] - cs[:-window]) / window)
+def _prefix_sums(values: FloatArray) -> FloatArray:
+    """``[0, v0, v0 + v1, ...]``: window sums are differences of two of them."""
+    out = np.empty(len(values) + 1)
+    out[0] = 0.0
+    np.add.accumulate(values, out=out[1:])
+    return out
+
+
+def _count_in_windows(counts: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
+    """Sums of ``counts`` over each ``window`` consecutive samples (``n - window + 1`` of them),
+    which must stay below 256.
+
+    By doubling: sums over 2, 4, 8... samples are added as shifted slices, a few
+    vector adds instead of a cumsum (exact, being integers).
+    """
+    n_out = len(counts) - window + 1
+    span = counts  # span[i]: the sum over counts[i:i + width]
+    width = 1
+    total = None  # total[i]: the sum over counts[i:i + covered]
+    covered = 0
+    remaining = window
+    while remaining:
+        if remaining & 1:
+            part = span[covered:covered + n_out]
+            total = part.copy() if total is None else total + part
+            covered += width
+        remaining >>= 1
+        if remaining:
+            span = span[:-width] + span[width:]
+            width *= 2
+    assert total is not None
+    return total
+
+
+def _masked_max(values: FloatArray, where: BoolArray | None) -> float:
+    """Largest of ``values`` where ``where`` is set (all when None), NaN when none is."""
+    picked = values if where is None else values[where]
+    return float(np.maximum.reduce(picked)) if len(picked) else float("nan")
+
+
+def _sorted_median(values: FloatArray) -> float:
+    """``np.median`` of non-empty sorted finite ``values``."""
+    n = len(values)
+    if n % 2:
+        return float(values[n // 2])
+    return (float(values[n // 2 - 1]) + float(values[n // 2])) / 2
+
+
+def _lerp(below: float, above: float, gamma: float) -> float:
+    """Linear interpolation as ``np.percentile`` does it (from the nearer side)."""
+    diff = above - below
+    return above - diff * (1 - gamma) if gamma >= 0.5 else below + diff * gamma
+
+
+def _percentile(values: FloatArray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear) of non-empty finite ``values``, by a partition."""
+    n = len(values)
+    index = (n - 1) * (q / 100)
+    if index >= n - 1:
+        return float(np.maximum.reduce(values))
+    below = int(index)
+    # One selection: the value just below is the largest of those before it.
+    part = np.partition(values, below + 1)
+    return _lerp(float(np.maximum.reduce(part[:below + 1])), float(part[below + 1]),
+                 index - below)
+
+
+def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolArray,
+                 ) -> FloatArray:
+    """:func:`legday.cleaning.window_mean` of ``values``, where ``where`` is set.
+
+    The same sums (differences of prefix sums over the whole run) divided by the
+    same counts, so the same numbers.
+    """
+    n = len(values)
+    cs = _prefix_sums(values)
+    if not math.isfinite(cs[-1]):
+        # NaNs (rare; or infinities): count the values in each window.
+        ok = ~np.isnan(values)
+        first, last = stretch_bounds(stretch)
+        at = np.flatnonzero(where)
+        lo = np.maximum(at - half, first[at])
+        hi = np.minimum(at + half, last[at])
+        cs = _prefix_sums(np.where(ok, values, 0.0))
+        cn = np.concatenate(([0], np.cumsum(ok)))
+        count = cn[hi + 1] - cn[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+    means = np.empty(n)
+    # Whole windows by slices; then the samples within `half` of their stretch's ends, which
+    # have shorter windows: each stretch's first `half` samples (none beyond its last) and
+    # its last `half` (none before its first).
+    width = 2 * half + 1
+    inner = means[half:n - half]
+    np.subtract(cs[width:], cs[:-width], out=inner)
+    inner /= width
+    breaks = np.flatnonzero(stretch[1:] != stretch[:-1]) + 1
+    first = np.concatenate(([0], breaks))[:, None]
+    last = np.concatenate((breaks - 1, [n - 1]))[:, None]
+    steps = np.arange(half)
+    edge = np.concatenate((np.minimum(first + steps, last), np.maximum(last - steps, first)),
+                          axis=1)
+    lo = np.maximum(edge - half, first)
+    end = np.minimum(edge + half, last) + 1
+    means[edge] = (cs[end] - cs[lo]) / (end - lo)
+    return np.asarray(means[where])
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
@@ -213,29 +341,37 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     running
         Which samples are running with a distance signal.
     """
-    if running.sum() < 120:
+    if np.count_nonzero(running) < 120:
         return float("nan")
-    from legday.cleaning import window_mean
-
-    x = window_mean(gap_speed_mps, stretch, 4)[running]
-    x = x[np.isfinite(x)]
+    x = _window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4,
+                     np.asarray(running, dtype=bool))
+    finite = np.isfinite(x)
+    if np.count_nonzero(finite) < len(x):
+        x = x[finite]
     if len(x) < 120:
         return float("nan")
-    med = float(np.median(x))
-    low = x[x <= med + 0.05]
+    # Sorted once: the median, the slower half and the histogram all read it.
+    x.sort()
+    med = _sorted_median(x)
+    low = x[:x.searchsorted(med + 0.05, "right")]
     edges = np.arange(RUNNING_SPEED_MPS, med + 0.15, 0.1)
     if len(edges) < 3:
         return med
-    hist, edges = np.histogram(low, bins=edges)
-    smooth = np.convolve(hist, np.ones(5) / 5.0, mode="same")
-    k = int(np.argmax(smooth))
+    # np.histogram's counts (last edge inclusive), by searching the sorted values.
+    cum = low.searchsorted(edges, "left")
+    cum[-1] = low.searchsorted(edges[-1], "right")
+    smooth = np.convolve(cum[1:] - cum[:-1], _SMOOTH_5, mode="same")
+    k = int(smooth.argmax())
     centre = 0.5 * (edges[k] + edges[k + 1])
     # A peak at the median with much running well below it is the slow edge of the
     # reps (a session of long reps): the slower running is the easy part.
-    if centre >= med - 0.25 and np.mean(x < centre - 0.5) >= EASY_BELOW_SHARE:
-        return float(np.percentile(x, 25))
-    near = low[np.abs(low - centre) <= 0.25]
-    return float(np.median(near)) if len(near) else centre
+    if (centre >= med - 0.25
+            and int(x.searchsorted(centre - 0.5, "left")) / len(x) >= EASY_BELOW_SHARE):
+        return _percentile(x, 25)
+    # Within 0.25 of the peak: a slice of the sorted values (the difference rises with them).
+    off = low - centre
+    near = low[off.searchsorted(-0.25, "left"):off.searchsorted(0.25, "right")]
+    return _sorted_median(near) if len(near) else centre
 
 
 def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
@@ -248,16 +384,26 @@ def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
     """
     if len(t_s) < 2 or t_s[-1] - t_s[0] < window_s:
         return float("nan")
-    start = np.arange(len(t_s))
-    end = np.searchsorted(t_s, t_s + window_s, side="right") - 1
-    full = t_s[end] - t_s >= window_s - 1.0
-    bad = np.concatenate(([0], np.cumsum(~ok)))
-    clean = bad[end + 1] - bad[start] <= (1.0 - TRUSTED_SHARE) * (end + 1 - start)
-    sel = full & clean
-    if not sel.any():
-        return float("nan")
-    gain = distance_m[end[sel]] - distance_m[sel]
-    return float(np.max(gain) / window_s)
+    # Windows starting later end early (shorter than window_s - 1): none is looked at.
+    n_start = int(t_s.searchsorted(t_s[-1] - window_s + 2.0, side="right"))
+    t_start = t_s[:n_start]
+    end = t_s.searchsorted(t_start + window_s, side="right") - 1
+    full = t_s[end] - t_start >= window_s - 1.0
+    gain = distance_m[end] - distance_m[:n_start]
+    if np.count_nonzero(ok) < len(ok):
+        # Most often the best full window is clean: then it is the answer, and the
+        # clean windows need not all be counted.
+        best_at = int(np.where(full, gain, -math.inf).argmax())
+        size = int(end[best_at]) + 1 - best_at
+        if (full[best_at] and not math.isnan(gain[best_at])
+                and size - np.count_nonzero(ok[best_at:best_at + size])
+                <= (1.0 - TRUSTED_SHARE) * size):
+            return float(gain[best_at] / window_s)
+        bad = np.concatenate(([0], np.add.accumulate(~ok)))
+        after = end + 1
+        full &= (bad[after] - bad[:n_start]
+                 <= (1.0 - TRUSTED_SHARE) * (after - np.arange(n_start)))
+    return float(_masked_max(gain, full) / window_s)
 
 
 def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
@@ -271,19 +417,90 @@ def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def _binned_medians(key: np.ndarray, values: np.ndarray, n_bins: int,
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Median of ``values`` per integer ``key`` in ``0..n_bins-1``, and the counts."""
-    counts = np.bincount(key, minlength=n_bins)
-    order = np.lexsort((values, key))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    mid_lo = starts + np.maximum(counts - 1, 0) // 2
-    mid_hi = starts + counts // 2
-    v = values[order]
-    safe = counts > 0
-    med = np.full(n_bins, np.nan)
-    med[safe] = 0.5 * (v[mid_lo[safe]] + v[np.minimum(mid_hi[safe], len(v) - 1)])
-    return med, counts
+def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray | None,
+                  ) -> float:
+    """Best trailing 10-s mean of ``speed_mps`` (NaN as 0) over windows all ``ok`` and, given
+    a cadence, at least half at a running cadence (NaN when no window qualifies). [m/s]"""
+    n_windows = len(speed_mps) - 9
+    if n_windows <= 0:
+        return float("nan")
+    all_ok = np.count_nonzero(ok) == len(ok)
+    good: BoolArray | None = None
+    if cadence_spm is None:
+        if not all_ok:
+            good = _count_in_windows(ok.view(np.uint8), 10) == 10
+    else:
+        legs = (cadence_spm >= TOP_SPEED_CADENCE_SPM).view(np.uint8)
+        if all_ok:
+            good = _count_in_windows(legs, 10) >= 5
+        else:
+            # Both in one count: a trusted sample counts 16, one at a running cadence 1;
+            # all 10 trusted and 5 at a running cadence make 165 or more.
+            good = _count_in_windows(ok.view(np.uint8) * np.uint8(16) + legs, 10) >= 165
+    cs = _prefix_sums(speed_mps)
+    if not math.isfinite(cs[-1]):  # NaNs (or infinities) count as nan_to_num makes them
+        cs = _prefix_sums(np.nan_to_num(speed_mps))
+    # The largest sum gives the largest mean (dividing rounds monotonically).
+    return _masked_max(cs[10:] - cs[:-10], good) / 10
+
+
+def _heart_rates(hr: FloatArray) -> tuple[float, float]:
+    """Highest 10-s mean and 5th percentile of heart rate (NaN under a minute of it)."""
+    cs = _prefix_sums(hr)
+    if len(hr) >= 60 and math.isfinite(cs[-1]):  # a finite sum: no NaN, no infinity
+        # The largest sum gives the largest mean (dividing rounds monotonically).
+        return float(np.maximum.reduce(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
+    finite = np.isfinite(hr)
+    if np.count_nonzero(finite) < 60:
+        return float("nan"), float("nan")
+    hr_10 = _rolling_mean(hr, 10)
+    max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
+    return max_hr, _percentile(hr[finite], 5)
+
+
+def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
+                 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """Median cadence and speed per 4-spm cadence bin with 10 samples or more, and the counts.
+
+    ``cadence_spm`` are finite and at least the first bin edge; ``speed_mps`` are running
+    speeds, at least :data:`RUNNING_SPEED_MPS` (above 1 m/s, as the sort keys need).
+    """
+    # The bins follow each other in the sorted cadences.
+    cad_sorted = np.sort(cadence_spm)
+    ends = cad_sorted.searchsorted(_CAD_BINS[1:]).tolist() + [len(cad_sorted)]
+    # Where the two middle values of each kept bin sit once sorted by (bin, value).
+    middles: list[int] = []
+    kept: list[int] = []
+    start = 0
+    for end in ends:
+        count = end - start
+        if count >= 10:
+            middles += (start + (count - 1) // 2, start + count // 2)
+            kept.append(count)
+        start = end
+    if not kept:
+        return (), (), ()
+    cad_mid = cad_sorted[middles].tolist()
+    if np.maximum.reduce(speed_mps) < 2.0 ** 32:
+        # By (bin, speed) in one sort: the bits of positive floats sort as the floats do,
+        # these speeds leave the bits from 57 up free for the bin, and with bit 62 set the
+        # keys are normal floats themselves (sorted faster than 64-bit integers). The bin
+        # by arithmetic is exact: the edges are whole steps from the first, and the
+        # subtraction is exact below twice the first (the last bin is open above).
+        top = _CAD_BINS[-1]
+        clipped = cadence_spm if cad_sorted[-1] < top else np.minimum(cadence_spm, top)
+        which = ((clipped - _CAD_LOW_SPM) * (1 / _CAD_STEP_SPM)).astype(np.int64)
+        key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) + _KEY_OFFSET)
+        key.view(np.float64).sort()
+        bits = (key[middles] & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS
+        speed_mid = bits.view(np.float64).tolist()
+    else:
+        which = np.minimum(_CAD_BINS.searchsorted(cadence_spm, side="right") - 1,
+                           len(_CAD_BINS) - 1)
+        speed_mid = speed_mps[np.lexsort((speed_mps, which))][middles].tolist()
+    cads = tuple([0.5 * (a + b) for a, b in zip(cad_mid[::2], cad_mid[1::2], strict=True)])
+    speeds = tuple([0.5 * (a + b) for a, b in zip(speed_mid[::2], speed_mid[1::2], strict=True)])
+    return cads, speeds, tuple(kept)
 
 
 def run_stats(frame: Columns) -> RunStats:
@@ -293,69 +510,91 @@ def run_stats(frame: Columns) -> RunStats:
         return RunStats(0.0, nan, nan, nan, nan, nan)
     from_distance = speed_source_is(frame, "distance")
     v = column(frame, "distance_speed_mps")
-    gap = column(frame, "gap_speed_mps")
-    moving = column(frame, "moving", bool)
-    running = from_distance & moving & (v >= RUNNING_SPEED_MPS)
-    running_s = float(running.sum())
-    easy = easy_level_mps(gap, column(frame, "stretch", np.int64), running)
+    running = from_distance & column(frame, "moving", bool) & (v >= RUNNING_SPEED_MPS)
+    running_s = float(np.count_nonzero(running))
+    easy = easy_level_mps(column(frame, "gap_speed_mps"), column(frame, "stretch", np.int64),
+                          running)
     cad = column(frame, "cadence_spm")
-    outdoor = ~np.isnan(column(frame, "lat"))
-    has_cad = bool(np.isfinite(cad).any() and np.nanmax(cad) > 0)
+    lat = column(frame, "lat")
+    outdoor = lat == lat  # not NaN
+    top_cad = np.fmax.reduce(cad)  # the highest besides NaN, as nanmax
+    has_cad = bool(top_cad > 0) and (top_cad < math.inf or bool(np.isfinite(cad).any()))
     # A GPS jump is fast without the legs; a wrist-only indoor speed is a guess.
     ok = from_distance & outdoor
-    v_10 = _rolling_mean(np.nan_to_num(v), 10)
-    ok_10 = _rolling_mean(ok.astype(float), 10) == 1.0
-    if has_cad:
-        # At least half of the 10 s at a running cadence.
-        legs = _rolling_mean((np.nan_to_num(cad) >= TOP_SPEED_CADENCE_SPM).astype(float),
-                             10) >= 0.5
-        ok_10 &= legs
-    best10 = float(np.max(v_10[ok_10])) if ok_10.any() else nan
+    best10 = _best_10s_mps(v, ok, cad if has_cad else None)
     best20 = _best_elapsed_mps(column(frame, "t_s"), column(frame, "distance_m"), ok, 1200.0)
-    hr = column(frame, "heart_rate")
-    if np.isfinite(hr).sum() >= 60:
-        hr_10 = _rolling_mean(hr, 10)
-        max_hr = float(np.nanmax(hr_10)) if np.isfinite(hr_10).any() else float(np.nanmax(hr))
-        low_hr = float(np.percentile(hr[np.isfinite(hr)], 5))
-    else:
-        max_hr = low_hr = nan
+    max_hr, low_hr = _heart_rates(column(frame, "heart_rate"))
     cads: tuple[float, ...] = ()
     speeds: tuple[float, ...] = ()
     counts: tuple[int, ...] = ()
-    fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_BINS[0])
-    if has_cad and fit.sum() >= 60:
-        which = np.clip(np.digitize(cad[fit], _CAD_BINS) - 1, 0, len(_CAD_BINS) - 1)
-        c_med, n = _binned_medians(which, cad[fit], len(_CAD_BINS))
-        v_med, _ = _binned_medians(which, v[fit], len(_CAD_BINS))
-        keep = n >= 10
-        cads = tuple(float(x) for x in c_med[keep])
-        speeds = tuple(float(x) for x in v_med[keep])
-        counts = tuple(int(x) for x in n[keep])
+    if has_cad:
+        fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_LOW_SPM)
+        if np.count_nonzero(fit) >= 60:
+            cads, speeds, counts = _stride_bins(cad[fit], v[fit])
     return RunStats(running_s, easy, best10, best20, max_hr, low_hr, cads, speeds, counts)
 
 
+def _sorted_list_median(values: Sequence[float]) -> float:
+    """``np.median`` of a non-empty sorted list of finite numbers."""
+    n = len(values)
+    if n % 2:
+        return float(values[n // 2])
+    return float((values[n // 2 - 1] + values[n // 2]) / 2)
+
+
+def _repeated_percentiles(values: Sequence[float], counts: Sequence[int], qs: Sequence[float],
+                          ) -> list[float]:
+    """``np.percentile(np.repeat(values, counts), qs)`` (linear) of sorted finite ``values``,
+    without building the repeated array."""
+    ends = list(accumulate(counts))  # values[j] fills sorted positions up to ends[j] - 1
+    out = []
+    for q in qs:
+        index = (ends[-1] - 1) * (q / 100)
+        if index >= ends[-1] - 1:
+            out.append(float(values[-1]))
+            continue
+        below = int(index)
+        out.append(_lerp(float(values[bisect_right(ends, below)]),
+                         float(values[bisect_right(ends, below + 1)]), index - below))
+    return out
+
+
+def _numpy_sum(values: list[float]) -> float:
+    """``np.add.reduce`` of non-empty ``values``: one by one under 8 of them, as numpy adds."""
+    if len(values) >= 8:
+        return float(np.add.reduce(np.array(values)))
+    total = values[0]
+    for value in values[1:]:
+        total += value
+    return total
+
+
 def _fit_cadence(stats: Sequence[RunStats], easy_speed_mps: float) -> CadenceModel | None:
-    cad = np.array([c for s in stats for c in s.cadence_spm])
-    spd = np.array([v for s in stats for v in s.speed_mps])
-    cnt = np.array([n for s in stats for n in s.counts], dtype=float)
-    if cnt.sum() < 300:
+    counts = [n for s in stats for n in s.counts]
+    if sum(counts) < 300:
         return None
-    order = np.argsort(cad)
-    cad, spd, cnt = cad[order], spd[order], cnt[order]
-    # Cadence at easy speed: interpolate the binned medians, weighting by samples.
-    near = np.abs(spd - easy_speed_mps) <= 0.25
-    if not near.any():
+    cads = [c for s in stats for c in s.cadence_spm]
+    speeds = [v for s in stats for v in s.speed_mps]
+    # One run's bins come in rising cadence already; several runs' need sorting.
+    if any(b <= a for a, b in zip(cads, cads[1:], strict=False)):
+        order = np.argsort(np.array(cads)).tolist()
+        cads, speeds, counts = ([x[i] for i in order] for x in (cads, speeds, counts))
+    # Cadence at easy speed: interpolate the binned medians, weighting by samples (the
+    # sums of np.average).
+    near = [i for i, v in enumerate(speeds) if abs(v - easy_speed_mps) <= 0.25]
+    if not near:
         return None
-    cad_ref = float(np.average(cad[near], weights=cnt[near]))
-    spread = np.percentile(np.repeat(cad, cnt.astype(int)), [10, 90])
+    cad_ref = (_numpy_sum([cads[i] * float(counts[i]) for i in near])
+               / _numpy_sum([float(counts[i]) for i in near]))
+    p10, p90 = _repeated_percentiles(cads, counts, (10, 90))
     exponent = 3.5
-    if spread[1] - spread[0] >= 12.0:
-        x = np.log(cad / cad_ref)
-        y = np.log(spd / easy_speed_mps)
-        w = cnt
-        denom = float(np.sum(w * x * x))
+    if p90 - p10 >= 12.0:
+        w = np.array(counts, dtype=float)
+        x = np.log(np.array(cads) / cad_ref)
+        y = np.log(np.array(speeds) / easy_speed_mps)
+        denom = float(np.add.reduce(w * x * x))
         if denom > 0:
-            exponent = float(np.clip(np.sum(w * x * y) / denom, 2.0, 7.0))
+            exponent = float(min(max(np.add.reduce(w * x * y) / denom, 2.0), 7.0))
     return CadenceModel(cadence_ref_spm=cad_ref, speed_ref_mps=easy_speed_mps,
                         exponent=exponent)
 
@@ -378,11 +617,12 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
         With source notes: ``estimated from this file only`` for one run,
         ``estimated from N runs`` for several.
     """
-    base = base or AthleteProfile()
     stats = [s if isinstance(s, RunStats) else run_stats(s) for s in frames]
     n = len(stats)
     if n == 0:
-        return base
+        return base or AthleteProfile()
+    # The defaults are only read (the result is a new profile).
+    base = base or _DEFAULT_PROFILE
     note = FROM_THIS_FILE if n == 1 else from_runs(n)
     values: dict[str, Any] = {}
     sources = dict(base.sources)
@@ -390,37 +630,36 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
     def put(name: str, value: float | CadenceModel | None) -> None:
         if value is None or base.source(name) == SET_BY_YOU:
             return
-        if isinstance(value, float) and not np.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return
         values[name] = value
         sources[name] = note
 
-    easy_runs = np.array([s.easy_speed_mps for s in stats if s.running_s >= 300])
-    easy_runs = easy_runs[np.isfinite(easy_runs)]
-    put("easy_speed_mps", float(np.median(easy_runs)) if len(easy_runs) else None)
+    # Plain lists: a history has a few hundred runs, a file alone one.
+    easy_runs = sorted(s.easy_speed_mps for s in stats
+                       if s.running_s >= 300 and math.isfinite(s.easy_speed_mps))
+    put("easy_speed_mps", _sorted_list_median(easy_runs) if easy_runs else None)
     easy = float(values.get("easy_speed_mps", base.easy_speed_mps))
 
-    bests = np.sort(np.array([s.best_10s_mps for s in stats]))
-    bests = bests[np.isfinite(bests) & (bests < 12.0)]
-    if len(bests):
-        top = float(np.median(bests[-3:]))
+    bests = sorted(s.best_10s_mps for s in stats
+                   if math.isfinite(s.best_10s_mps) and s.best_10s_mps < 12.0)
+    if bests:
+        top = _sorted_list_median(bests[-3:])
         if n == 1 or len(bests) < 3:
             top = max(top, TOP_FLOOR_X_EASY * easy)
         put("top_speed_mps", top)
-    thr = np.array([s.best_20min_mps for s in stats])
-    thr = thr[np.isfinite(thr) & (thr < 7.0)]
-    if len(thr):
-        best20 = float(thr.max())
+    thr = [s.best_20min_mps for s in stats
+           if math.isfinite(s.best_20min_mps) and s.best_20min_mps < 7.0]
+    if thr:
+        best20 = float(max(thr))
         put("threshold_speed_mps", max(0.97 * best20, THRESHOLD_FLOOR_X_EASY * easy))
     elif "easy_speed_mps" in values and base.source("threshold_speed_mps") != SET_BY_YOU:
         put("threshold_speed_mps", THRESHOLD_FLOOR_X_EASY * easy)
-    hr_max = np.array([s.max_hr for s in stats])
-    hr_max = hr_max[np.isfinite(hr_max) & (hr_max < 230)]
-    if len(hr_max):
-        put("max_hr", float(np.sort(hr_max)[-2] if len(hr_max) >= 3 else hr_max.max()))
-    hr_low = np.array([s.low_hr for s in stats])
-    hr_low = hr_low[np.isfinite(hr_low) & (hr_low > 30)]
-    if len(hr_low):
-        put("rest_hr", float(hr_low.min()))
+    hr_max = sorted(s.max_hr for s in stats if math.isfinite(s.max_hr) and s.max_hr < 230)
+    if hr_max:
+        put("max_hr", float(hr_max[-2] if len(hr_max) >= 3 else hr_max[-1]))
+    hr_low = [s.low_hr for s in stats if math.isfinite(s.low_hr) and s.low_hr > 30]
+    if hr_low:
+        put("rest_hr", float(min(hr_low)))
     put("cadence_model", _fit_cadence(stats, easy))
     return dataclasses.replace(base, sources=sources, n_runs=n, **values)

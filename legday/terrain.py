@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from legday.cleaning import Columns, column, stretch_bounds
+from legday.cleaning import BoolArray, Columns, FloatArray, IntArray, column
 
 #: Slower than this is walking or standing, not running downhill. [m/s]
 RUNNING_MPS = 1.8
@@ -37,6 +37,8 @@ CLIMB_GRADE_PCT = (4.0, 8.0)
 FLAT_GRADE_PCT = 1.0
 #: Less running than this on climbs or on the flat says nothing. [s]
 MIN_STRETCH_S = 60
+#: What ``np.nan_to_num`` makes of an infinite drop.
+_MAX_FLOAT = float(np.finfo(float).max)
 
 
 @dataclass(frozen=True)
@@ -80,20 +82,84 @@ class TerrainStats:
                       for k in cls.__dataclass_fields__})
 
 
-def _descent_m(elevation_m: np.ndarray, hysteresis_m: float) -> float:
-    """Elevation lost, counting a fall once it is ``hysteresis_m`` below the last high."""
-    e = elevation_m[np.isfinite(elevation_m)]
-    if len(e) < 2:
+def _all_finite(values: FloatArray) -> bool:
+    """Whether no value is NaN or infinite."""
+    return bool(np.count_nonzero(np.isfinite(values)) == len(values))
+
+
+def _hysteresis_climb_m(points: list[float], hysteresis_m: float) -> float:
+    """Total climb through turning points, a rise counting once ``hysteresis_m`` above the
+    last low (the loop of :func:`legday.cleaning.elevation_gain_m`)."""
+    gain = 0.0
+    low = high = points[0]
+    rising = False
+    for z in points[1:]:
+        if rising:
+            if z > high:
+                high = z
+            elif high - z >= hysteresis_m:
+                gain += high - low
+                rising = False
+                low = z
+        else:
+            if z < low:
+                low = z
+            elif z - low >= hysteresis_m:
+                rising = True
+                high = z
+    if rising:
+        gain += high - low
+    return gain
+
+
+def _running_descent_m(elevation_m: FloatArray, stretch: IntArray, running: BoolArray,
+                       hysteresis_m: float) -> float:
+    """Elevation lost within each piece of running (within one stretch: across a stop the
+    runner may have walked), each counted with :func:`legday.cleaning.elevation_gain_m`
+    on the elevation turned upside down and its NaNs left out, added up in order."""
+    # A piece starts where running starts or, while running, where a stretch starts.
+    starts = running.copy()
+    starts[1:] &= ~running[:-1] | (stretch[1:] != stretch[:-1])
+    if _all_finite(elevation_m):
+        at = np.flatnonzero(running)
+        new_piece = starts[at]
+    else:
+        at = np.flatnonzero(running & np.isfinite(elevation_m))
+        piece = np.add.accumulate(starts, dtype=np.intp)[at]
+        new_piece = np.ones(len(at), dtype=bool)
+        new_piece[1:] = piece[1:] != piece[:-1]
+    if len(at) < 2:
         return 0.0
-    # The same hysteresis as the climb counts, on the elevation turned upside down.
-    from legday.cleaning import elevation_gain_m
+    e = -elevation_m[at]
+    # Turning points of each piece, as elevation_gain_m reduces it: its ends, and
+    # samples where the slope changes sign towards a non-zero slope.
+    keep = new_piece.copy()
+    keep[:-1] |= new_piece[1:]
+    keep[-1] = True
+    de = e[1:] - e[:-1]
+    sign = np.sign(de)
+    keep[1:-1] |= (sign[1:] != sign[:-1]) & (de[1:] != 0)
+    points = e[keep].tolist()
+    bounds = np.flatnonzero(new_piece[keep]).tolist() + [len(points)]
+    descent = 0.0
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if hi - lo >= 2:
+            descent += _hysteresis_climb_m(points[lo:hi], hysteresis_m)
+    return descent
 
-    return elevation_gain_m(-e, hysteresis_m)
 
-
-def _median(values: np.ndarray, where: np.ndarray) -> float:
+def _median(values: FloatArray, where: BoolArray) -> float:
+    """``np.median`` of the finite ``values`` where ``where`` is set (NaN when none), by a
+    partition alone."""
     picked = values[where & np.isfinite(values)]
-    return float(np.median(picked)) if len(picked) else float("nan")
+    n = len(picked)
+    if n == 0:
+        return float("nan")
+    half = n // 2
+    if n % 2:
+        return float(np.partition(picked, half)[half])
+    pair = np.partition(picked, (half - 1, half))
+    return (float(pair[half - 1]) + float(pair[half])) / 2
 
 
 def terrain_stats(frame: Columns) -> TerrainStats:
@@ -103,34 +169,31 @@ def terrain_stats(frame: Columns) -> TerrainStats:
         return TerrainStats(0.0, 0.0, 0.0, 0.0, 0.0, nan, nan, nan, nan)
     elev = column(frame, "elevation_m")
     grade = column(frame, "grade_pct")
-    speed = column(frame, "speed_mps")
-    gap = column(frame, "gap_speed_mps")
-    cadence = column(frame, "cadence_spm")
     stretch = column(frame, "stretch", np.int64)
-    running = column(frame, "moving", bool) & (speed >= RUNNING_MPS)
-    # Descent within each stretch of running: across a stop the runner may have walked.
-    first, last = stretch_bounds(stretch)
-    breaks = np.flatnonzero(np.diff(running.astype(np.int8)) != 0) + 1
-    descent = 0.0
-    for a, b in zip(np.r_[0, breaks], np.r_[breaks, len(elev)], strict=True):
-        if running[a]:
-            for start in np.unique(first[a:b]):
-                lo, hi = max(int(start), int(a)), min(int(last[start]) + 1, int(b))
-                descent += _descent_m(elev[lo:hi], DESCENT_HYSTERESIS_M)
-    drop = np.zeros(len(elev))
-    same = stretch[1:] == stretch[:-1]
-    drop[1:] = np.where(same, np.nan_to_num(elev[:-1] - elev[1:]), 0.0)
+    running = column(frame, "moving", bool) & (column(frame, "speed_mps") >= RUNNING_MPS)
+    descent = _running_descent_m(elev, stretch, running, DESCENT_HYSTERESIS_M)
     steep = running & (grade <= -STEEP_DESCENT_PCT)
-    steep_m = float(np.sum(np.clip(drop[steep], 0.0, None)))
+    # The drop into each steep sample from the one before it in the same stretch (none
+    # into the first sample: it drops from itself, so the sum adds the same terms). As
+    # nan_to_num and clipping at 0: NaNs and rises add 0, an infinite drop the largest float.
+    at = np.flatnonzero(steep)
+    before = np.maximum(at - 1, 0)
+    drop = elev[before] - elev[at]
+    drop = np.where((stretch[before] == stretch[at]) & (drop > 0), np.minimum(drop, _MAX_FLOAT),
+                    0.0)
+    steep_m = float(np.add.reduce(drop))
     climb = running & (grade >= CLIMB_GRADE_PCT[0]) & (grade <= CLIMB_GRADE_PCT[1])
     flat = running & (np.abs(grade) <= FLAT_GRADE_PCT)
-    climb_s, flat_s = float(climb.sum()), float(flat.sum())
+    climb_s, flat_s = float(np.count_nonzero(climb)), float(np.count_nonzero(flat))
     enough = climb_s >= MIN_STRETCH_S and flat_s >= MIN_STRETCH_S
+    if enough:
+        cadence = column(frame, "cadence_spm")
+        gap = column(frame, "gap_speed_mps")
     return TerrainStats(
         descent_m=float(descent),
         # Per-second drops carry some noise; they never add up to more than the descent.
         steep_descent_m=min(steep_m, float(descent)),
-        steep_descent_s=float(steep.sum()),
+        steep_descent_s=float(np.count_nonzero(steep)),
         climb_s=climb_s, flat_s=flat_s,
         climb_cadence_spm=_median(cadence, climb) if enough else nan,
         flat_cadence_spm=_median(cadence, flat) if enough else nan,
