@@ -50,7 +50,7 @@ from legday.efforts.describe import (
     empty_efforts,
     fmt_pace,
 )
-from legday.efforts.judge import classify_bouts
+from legday.efforts.judge import Elevation, classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.efforts.tempo import (
@@ -253,9 +253,11 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     for bout in bouts:
         measure(run, bout)
     surroundings(run, bouts)
-    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
+    elevation = Elevation.of(run)
+    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps,
+                          elevation)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return assemble(run, work), notes
+    return assemble(run, work, elevation), notes
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
