@@ -236,8 +236,17 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     efforts, notes
         Efforts covering the run (:data:`EFFORT_COLUMNS`) and notes.
     """
+    efforts, notes, _ = _cut(frame, profile, stats, laps, rules)
+    return efforts, notes
+
+
+def _cut(frame: Columns, profile: AthleteProfile, stats: RunStats | None,
+         laps: pd.DataFrame | None, rules: EffortRules,
+         ) -> tuple[pd.DataFrame, list[str], EffortKind]:
+    """:func:`classify_prepared`, and the run's primary kind (told from its work: what
+    lies between is steady or recovery, which the primary kind does not count)."""
     if len(frame) < 2:
-        return empty_efforts(), ["too few samples to classify"]
+        return empty_efforts(), ["too few samples to classify"], EffortKind.STEADY
     stats = stats or run_stats(frame)
     easy = run_easy_level(stats, profile, rules)
     notes = [f"easy level of this run {fmt_pace(easy)}"]
@@ -257,14 +266,13 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps,
                           elevation)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return assemble(run, work, elevation), notes
+    return assemble(run, work, elevation), notes, primary_kind(str(bt.kind) for bt in work)
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
                     stats: RunStats, notes: list[str], rules: EffortRules,
                     ) -> RunClassification:
-    efforts, more = classify_prepared(frame, profile, stats, laps=activity.laps, rules=rules)
-    primary = primary_kind(efforts["kind"]) if len(efforts) else EffortKind.STEADY
+    efforts, more, primary = _cut(frame, profile, stats, activity.laps, rules)
     return RunClassification(efforts, primary, profile, notes + more, stats)
 
 
