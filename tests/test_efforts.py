@@ -632,3 +632,11 @@ def test_the_efforts_frame_is_the_same_from_the_plain_constructor(monkeypatch):
     plain = classify_run(act).efforts
     pd.testing.assert_frame_equal(from_blocks, plain, check_exact=True)
     assert list(plain.dtypes) == list(from_blocks.dtypes)
+
+
+def test_the_median_by_one_sort_is_numpys():
+    rng = np.random.default_rng(8)
+    for n in range(1, 40):
+        values = np.round(rng.normal(3.0, 1.0, n), 1)  # ties too
+        assert describe._median_of(values) == float(np.median(values))
+    assert np.isnan(describe._median_of(np.array([1.0, np.nan, 2.0])))

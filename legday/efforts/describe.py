@@ -158,8 +158,10 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     ``elevation_gain_m`` and ``heart_rate`` of the efforts frame; NaN (zero for time and
     distance) for an empty span."""
     ok = b > a
-    a = np.where(ok, a, 0)
-    b = np.where(ok, b, 1)
+    every_span_has_samples = bool(ok.all())
+    if not every_span_has_samples:
+        a = np.where(ok, a, 0)
+        b = np.where(ok, b, 1)
     # Only the sums that count are taken: heart rate where there is one, the distance
     # the cadence gave where it gave any.
     moving = run.moving
@@ -189,20 +191,21 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     end = np.searchsorted(has_elev, b)
     has_two = (end - first >= 2).tolist()
     rise = np.full(len(a), np.nan)
-    gain = np.full(len(a), np.nan)
+    gain = [np.nan] * len(a)
     if any(has_two):
         last = np.maximum(end - 1, 0)
-        rise = np.where(has_two, elev[np.minimum(last, len(elev) - 1)]
-                        - elev[np.minimum(first, len(elev) - 1)], np.nan)
+        low = elev[np.minimum(first, len(elev) - 1)]
+        high = elev[np.minimum(last, len(elev) - 1)]
+        rise = np.where(has_two, high - low, np.nan)
         turns = elevation.turns
         turn_values = elev[turns].tolist()
         inner_from = np.searchsorted(turns, first + 1).tolist()
         inner_to = np.searchsorted(turns, last).tolist()
-        for i, two in enumerate(has_two):
+        for i, (two, start, stop) in enumerate(zip(has_two, low.tolist(), high.tolist(),
+                                                  strict=True)):
             if two:
-                gain[i] = _gain_over_turns([float(elev[first[i]]),
-                                            *turn_values[inner_from[i]:inner_to[i]],
-                                            float(elev[last[i]])])
+                gain[i] = _gain_over_turns(
+                    [start, *turn_values[inner_from[i]:inner_to[i]], stop])
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = np.where(any_moving, speed_moving / n_moving, speed_all / (b - a))
         gap = np.where(any_moving, gap_moving / n_moving, gap_all / (b - a))
@@ -210,6 +213,8 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
         hr = (np.where(n_hr > 0, sums[2] / n_hr, np.nan) if n_hr is not None
               else np.full(len(a), np.nan))
         grade = np.where(np.asarray(has_two) & (dist > 10), 100.0 * rise / dist, np.nan)
+    if every_span_has_samples:
+        return np.array([n_moving, dist, speed, gap, grade, gain, hr])
     zero_if_empty = np.where(ok, np.array([n_moving, dist]), 0.0)
     nan_if_empty = np.where(ok, np.array([speed, gap, grade, gain, hr]), np.nan)
     return np.concatenate((zero_if_empty, nan_if_empty))
@@ -242,7 +247,7 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
               else run.end_time(pieces[j - 1][2])
               for j, (_, a, _, piece) in enumerate(pieces)]
     bounds.append(run.end_time(n))
-    spans = np.diff(np.asarray(bounds))
+    spans = [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
     starts = np.array([a for _, a, _, _ in pieces], dtype=np.int64)
     ends = np.array([b for _, _, b, _ in pieces], dtype=np.int64)
     stats = _segment_stats(run, starts, ends, elevation or Elevation.of(run))
@@ -257,7 +262,7 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
         if piece is not None:
             whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            span_s = float(spans[j])
+            span_s = spans[j]
             word = _recovery_word(run, a, b, span_s, moving_s[j])
             how = {"rest": "standing or watch stopped", "walk": "walking",
                    "jog": f"jogging at {fmt_pace(speed[j])}"}[word]
@@ -265,10 +270,10 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
         else:
             whys.append(f"{fmt_duration(moving_s[j])} of running at "
                         f"{fmt_pace(speed[j])} without a repeated structure")
-    edges = (run.t0.value + np.round(np.asarray(bounds) * 1e9).astype(np.int64)).view(
-        "datetime64[ns]")
-    return _efforts_frame([str(kind) for kind in kinds], edges,
-                          np.concatenate((spans[np.newaxis], stats)), whys)
+    # Rounded half to even, as numpy rounds.
+    edges = np.array([run.t0.value + round(bound * 1e9) for bound in bounds],
+                     dtype="datetime64[ns]")
+    return _efforts_frame([str(kind) for kind in kinds], edges, np.vstack((spans, stats)), whys)
 
 
 def _pandas_from_blocks() -> Callable[..., pd.DataFrame] | None:

@@ -283,8 +283,9 @@ def turning_points(z: np.ndarray) -> np.ndarray:
     """Where a series turns: its ends, and where the slope changes sign to one that is not
     flat (mask)."""
     slope = np.diff(z)
+    sign = np.sign(slope)
     keep = np.ones(len(z), dtype=bool)
-    keep[1:-1] = (np.sign(slope[1:]) != np.sign(slope[:-1])) & (slope[1:] != 0)
+    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
     return keep
 
 
