@@ -180,9 +180,13 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     dist = run.dist[b - 1] - run.dist[a] + (sums[-1] if on_cadence else 0.0)
     # A span without moving samples is measured on all of them.
     any_moving = n_moving > 0
-    speed_all = gap_all = speed_moving
-    if not any_moving.all():
+    if any_moving.all():
+        speed, gap = speed_moving / n_moving, gap_moving / n_moving
+    else:
         speed_all, gap_all = _span_sums([run.speed, run.gap], a, b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.where(any_moving, speed_moving / n_moving, speed_all / (b - a))
+            gap = np.where(any_moving, gap_moving / n_moving, gap_all / (b - a))
     # The elevation of each span from its first to its last sample with one, and its gain
     # from the turning points of the whole run's elevation (a span's inner turning points
     # are the run's: the same neighbours).
@@ -207,8 +211,6 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
                 gain[i] = _gain_over_turns(
                     [start, *turn_values[inner_from[i]:inner_to[i]], stop])
     with np.errstate(invalid="ignore", divide="ignore"):
-        speed = np.where(any_moving, speed_moving / n_moving, speed_all / (b - a))
-        gap = np.where(any_moving, gap_moving / n_moving, gap_all / (b - a))
         n_hr = _span_counts(np.flatnonzero(hr_ok), a, b) if with_hr else None
         hr = (np.where(n_hr > 0, sums[2] / n_hr, np.nan) if n_hr is not None
               else np.full(len(a), np.nan))

@@ -164,7 +164,7 @@ def _ladder_reps(run: RunArrays, fast: list[Bout]) -> set[int]:
         longer = [bt for bt in group if bt.moving_s > rules.sprint_max_s]
         if not longer:
             continue
-        speed = rules.same_set_x * float(np.mean([bt.speed_mps for bt in longer]))
+        speed = rules.same_set_x * array_mean(np.array([bt.speed_mps for bt in longer]))
         shortest = min(bt.moving_s for bt in longer)
         out.update(id(bt) for bt in group if bt.moving_s <= rules.sprint_max_s
                    and bt.speed_mps <= speed and bt.moving_s >= rules.ladder_share * shortest)
