@@ -26,7 +26,7 @@ from legday.efforts import (
 )
 from legday.efforts.bouts import RunArrays
 from legday.efforts.describe import _gain_over_turns
-from legday.efforts.judge import _rises, climb_rise_m, climb_spans, turning_points
+from legday.efforts.judge import _rises, climb_rise_m, climb_spans, median_of, turning_points
 from legday.efforts.rules import RULES
 from legday.gap import gap_factor
 from legday.model import EVENT_COLUMNS, LAP_COLUMNS, Activity, Sport, make_frame, make_samples
@@ -638,5 +638,6 @@ def test_the_median_by_one_sort_is_numpys():
     rng = np.random.default_rng(8)
     for n in range(1, 40):
         values = np.round(rng.normal(3.0, 1.0, n), 1)  # ties too
-        assert describe._median_of(values) == float(np.median(values))
-    assert np.isnan(describe._median_of(np.array([1.0, np.nan, 2.0])))
+        assert median_of(values) == float(np.median(values))
+        assert median_of(np.round(values)) == float(np.median(np.round(values)))
+    assert np.isnan(median_of(np.array([1.0, np.nan, 2.0])))

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from legday.cleaning import GAIN_HYSTERESIS_M
 from legday.efforts.bouts import Bout, RunArrays
-from legday.efforts.judge import Elevation
+from legday.efforts.judge import Elevation, median_of
 from legday.efforts.kinds import EffortKind
 from legday.efforts.tempo import hard_steady_why, tempo_or_threshold
 from legday.units import Units, fmt_duration
@@ -74,19 +74,8 @@ def _recovery_word(run: RunArrays, a: int, b: int, span_s: float,
         moving_s = float(run.moving[a:b].sum()) if b > a else 0.0
     if b <= a or moving_s < 0.5 * span_s:
         return "rest"
-    speed = _median_of(run.speed[a:b][run.moving[a:b]])
+    speed = median_of(run.speed[a:b][run.moving[a:b]])
     return "walk" if speed < run.rules.running_mps else "jog"
-
-
-def _median_of(values: FloatArray) -> float:
-    """``np.median`` of a 1-D array by one sort (NaN when empty or any value is NaN)."""
-    ordered = np.sort(values)
-    n = len(ordered)
-    if n == 0 or np.isnan(ordered[-1]):  # a sort puts NaN last
-        return float("nan")
-    if n % 2:
-        return float(ordered[n // 2])
-    return float((ordered[n // 2 - 1] + ordered[n // 2]) / 2)
 
 
 def _set_why(run: RunArrays, reps: list[Bout]) -> None:
@@ -101,11 +90,11 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
     if gaps:
         k = int(np.argsort(gaps)[len(gaps) // 2])
         word = _recovery_word(run, pairs[k][0].b, pairs[k][1].a, gaps[k])
-        rest = f" with {fmt_duration(float(np.median(gaps)))} {word}s"
+        rest = f" with {fmt_duration(median_of(np.array(gaps)))} {word}s"
     alike = durs.max() <= 1.25 * durs.min()
-    head = (f"{len(reps)} x {fmt_duration(float(np.median(durs)))}" if alike
+    head = (f"{len(reps)} x {fmt_duration(median_of(durs))}" if alike
             else f"{len(reps)} reps of {fmt_duration(durs.min())}-{fmt_duration(durs.max())}")
-    summary = f"{head} at {fmt_pace(float(np.median(speeds)))}{rest}"
+    summary = f"{head} at {fmt_pace(median_of(speeds))}{rest}"
     for i, b in enumerate(reps, start=1):
         b.why = (f"rep {i} of {len(reps)}: {fmt_duration(b.duration_s)} at "
                  f"{fmt_pace(b.speed_mps)} ({summary})")

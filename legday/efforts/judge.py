@@ -279,6 +279,18 @@ def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tupl
     return out
 
 
+def median_of(values: np.ndarray) -> float:
+    """``np.median`` of a 1-D float array by one sort, without its dispatch (NaN when
+    empty or any value is NaN)."""
+    ordered = np.sort(values)
+    n = len(ordered)
+    if n == 0 or np.isnan(ordered[-1]):  # a sort puts NaN last
+        return float("nan")
+    if n % 2:
+        return float(ordered[n // 2])
+    return float((ordered[n // 2 - 1] + ordered[n // 2]) / 2)
+
+
 def turning_points(z: np.ndarray) -> np.ndarray:
     """Where a series turns: its ends, and where the slope changes sign to one that is not
     flat (mask)."""
@@ -394,8 +406,8 @@ def _repeated(run: RunArrays, reps: list[Bout]) -> list[Bout]:
     in_sets = [b for g in groups if len(g) >= 2 for b in g]
     if not in_sets:
         return []
-    level = float(np.median([b.effort_mps for b in in_sets]))
-    typical = float(np.median([b.moving_s for b in in_sets]))
+    level = median_of(np.array([b.effort_mps for b in in_sets]))
+    typical = median_of(np.array([b.moving_s for b in in_sets], dtype=float))
     return [b for g in groups for b in g
             if len(g) >= 2 or (b.effort_mps >= rules.lone_rep_share * level
                                and b.moving_s >= rules.lone_rep_share / 2 * typical)]
