@@ -641,3 +641,21 @@ def test_the_median_by_one_sort_is_numpys():
         assert median_of(values) == float(np.median(values))
         assert median_of(np.round(values)) == float(np.median(np.round(values)))
     assert np.isnan(median_of(np.array([1.0, np.nan, 2.0])))
+
+
+def test_the_runs_easy_level_is_clipped_as_numpy_clips():
+    import dataclasses
+
+    from legday.calibration import run_stats
+    from legday.efforts import run_easy_level
+
+    stats = run_stats(prepare_arrays(make_activity([(900, EASY)])))
+    for own in (2.0, 2.9, 3.3, 4.0, np.nan):
+        for athlete in (2.5, 3.0, np.nan, np.inf):
+            for cap in (1.15, 0.9):
+                got = run_easy_level(dataclasses.replace(stats, easy_speed_mps=own),
+                                     AthleteProfile(easy_speed_mps=athlete),
+                                     RULES.replace(easy_cap_x=cap))
+                expected = (athlete if not np.isfinite(own)
+                            else float(np.clip(own, athlete, cap * athlete)))
+                assert got == expected or (np.isnan(got) and np.isnan(expected))

@@ -27,6 +27,7 @@ sentences) and :mod:`~legday.efforts.tempo` (hard steady running).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,9 +207,11 @@ def run_easy_level(stats: RunStats, profile: AthleteProfile,
     With under 5 minutes of running, the athlete's easy speed.
     """
     athlete = profile.easy_speed_mps
-    if not np.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
+    if not math.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
         return athlete
-    return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
+    if not 0 <= athlete < math.inf:  # np.clip's answer for bounds that are no numbers
+        return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
+    return float(min(max(stats.easy_speed_mps, athlete), rules.easy_cap_x * athlete))
 
 
 def classify_prepared(frame: Columns, profile: AthleteProfile,
