@@ -11,17 +11,23 @@ import pandas as pd
 import pytest
 
 from legday.calibration import AthleteProfile
+from legday.cleaning import elevation_gain_m, prepare_arrays
 from legday.cli import main
 from legday.efforts import (
     EFFORT_COLUMNS,
     EffortKind,
     classify_activities,
     classify_run,
+    describe,
     fmt_duration,
     fmt_pace,
     hard_steady,
     primary_kind,
 )
+from legday.efforts.bouts import RunArrays
+from legday.efforts.describe import _gain_over_turns
+from legday.efforts.judge import _rises, climb_rise_m, climb_spans, median_of, turning_points
+from legday.efforts.rules import RULES
 from legday.gap import gap_factor
 from legday.model import EVENT_COLUMNS, LAP_COLUMNS, Activity, Sport, make_frame, make_samples
 from legday.synth import generate_set
@@ -545,3 +551,111 @@ def test_every_threshold_is_documented_with_its_value():
                for f in dataclasses.fields(RULES)
                if f"`{f.name}` = {shown(getattr(RULES, f.name))}" not in docs]
     assert missing == []
+
+
+def _rises_as_first_written(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
+    """The hysteresis of :func:`legday.efforts.judge._rises` as first written (its oracle)."""
+    ext: list[int] = []
+    direction = 0
+    low = high = 0
+    for j, value in enumerate(vals):
+        if direction == 0:
+            low = j if value < vals[low] else low
+            high = j if value > vals[high] else high
+            if value - vals[low] >= rise_min:
+                ext, direction = [low, j], 1
+            elif vals[high] - value >= rise_min:
+                ext, direction = [high, j], -1
+        elif (value - vals[ext[-1]]) * direction >= 0:
+            ext[-1] = j
+        elif abs(value - vals[ext[-1]]) >= rise_min:
+            ext.append(j)
+            direction = -direction
+    return [(p, q) for p, q in zip(ext, ext[1:], strict=False) if vals[q] > vals[p]]
+
+
+def _climbs_stretch_by_stretch(run: RunArrays) -> list[tuple[int, int]]:
+    """The climbs as first written, each stretch cut on its own (the oracle of
+    :func:`climb_spans`, which finds the turning points of the whole run at once)."""
+    rise_min = climb_rise_m(run)
+    out: list[tuple[int, int]] = []
+    for start in np.unique(run.first):
+        a, b = int(start), int(run.last[start]) + 1
+        z = run.elev[a:b]
+        ok = np.flatnonzero(np.isfinite(z))
+        if len(ok) < 2:
+            continue
+        turns = np.flatnonzero(turning_points(z[ok]))
+        for p, q in _rises_as_first_written(z[ok][turns].tolist(), rise_min):
+            i0, i1 = turns[p], turns[q]
+            seg = z[ok[i0]:ok[i1] + 1]
+            low, high = float(seg[0]), float(seg[-1])
+            margin = min(0.1 * (high - low), rise_min / 4)
+            begin = ok[i0] + int(np.flatnonzero(seg <= low + margin)[-1])
+            end = ok[i0] + int(np.flatnonzero(seg >= high - margin)[0])
+            if end > begin:
+                out.append((a + begin, a + end + 1))
+    return out
+
+
+def test_climbs_of_the_whole_run_are_those_of_each_stretch_on_its_own():
+    climb: list[Segment] = [(120, 3.3, 0.06), (140, 2.7, -0.06)]
+    act = make_activity([(300, EASY)] + climb * 4 + [(300, EASY)], gps_altitude=True,
+                        stops=[(500.0, 530.0), (900.0, 960.0), (1400.0, 1401.5)])
+    run = RunArrays.of(prepare_arrays(act), EASY, RULES)
+    assert len(np.unique(run.first)) >= 3
+    rng = np.random.default_rng(5)
+    for holes in (0, 20, 400):
+        run.elev[rng.integers(0, len(run.elev), holes)] = np.nan
+        for rise_min in (2.0, 4.0):
+            run.elevation_noise_m = rise_min / RULES.climb_noise_x
+            expected = _climbs_stretch_by_stretch(run)
+            assert climb_spans(run) == expected
+            assert expected or rise_min > 2.0
+
+
+def test_rises_and_gains_from_turning_points_are_as_first_written():
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        # Rounded, so that the series has flat steps too.
+        z = np.round(np.cumsum(rng.normal(0, 1.5, int(rng.integers(2, 80)))), 1)
+        turns = z[turning_points(z)].tolist()
+        assert _gain_over_turns(turns) == elevation_gain_m(z)
+        for rise_min in (1.0, 3.0):
+            assert _rises(turns, rise_min) == _rises_as_first_written(turns, rise_min)
+
+
+def test_the_efforts_frame_is_the_same_from_the_plain_constructor(monkeypatch):
+    act = make_activity(interval_session(reps=3), stops=[(700.0, 720.0)])
+    from_blocks = classify_run(act).efforts
+    monkeypatch.setattr(describe, "_FROM_BLOCKS", None)
+    plain = classify_run(act).efforts
+    pd.testing.assert_frame_equal(from_blocks, plain, check_exact=True)
+    assert list(plain.dtypes) == list(from_blocks.dtypes)
+
+
+def test_the_median_by_one_sort_is_numpys():
+    rng = np.random.default_rng(8)
+    for n in range(1, 40):
+        values = np.round(rng.normal(3.0, 1.0, n), 1)  # ties too
+        assert median_of(values) == float(np.median(values))
+        assert median_of(np.round(values)) == float(np.median(np.round(values)))
+    assert np.isnan(median_of(np.array([1.0, np.nan, 2.0])))
+
+
+def test_the_runs_easy_level_is_clipped_as_numpy_clips():
+    import dataclasses
+
+    from legday.calibration import run_stats
+    from legday.efforts import run_easy_level
+
+    stats = run_stats(prepare_arrays(make_activity([(900, EASY)])))
+    for own in (2.0, 2.9, 3.3, 4.0, np.nan):
+        for athlete in (2.5, 3.0, np.nan, np.inf):
+            for cap in (1.15, 0.9):
+                got = run_easy_level(dataclasses.replace(stats, easy_speed_mps=own),
+                                     AthleteProfile(easy_speed_mps=athlete),
+                                     RULES.replace(easy_cap_x=cap))
+                expected = (athlete if not np.isfinite(own)
+                            else float(np.clip(own, athlete, cap * athlete)))
+                assert got == expected or (np.isnan(got) and np.isnan(expected))

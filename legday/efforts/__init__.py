@@ -27,6 +27,7 @@ sentences) and :mod:`~legday.efforts.tempo` (hard steady running).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +51,7 @@ from legday.efforts.describe import (
     empty_efforts,
     fmt_pace,
 )
-from legday.efforts.judge import classify_bouts
+from legday.efforts.judge import Elevation, classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.efforts.tempo import (
@@ -206,9 +207,11 @@ def run_easy_level(stats: RunStats, profile: AthleteProfile,
     With under 5 minutes of running, the athlete's easy speed.
     """
     athlete = profile.easy_speed_mps
-    if not np.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
+    if not math.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
         return athlete
-    return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
+    if not 0 <= athlete < math.inf:  # np.clip's answer for bounds that are no numbers
+        return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
+    return float(min(max(stats.easy_speed_mps, athlete), rules.easy_cap_x * athlete))
 
 
 def classify_prepared(frame: Columns, profile: AthleteProfile,
@@ -236,8 +239,17 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     efforts, notes
         Efforts covering the run (:data:`EFFORT_COLUMNS`) and notes.
     """
+    efforts, notes, _ = _cut(frame, profile, stats, laps, rules)
+    return efforts, notes
+
+
+def _cut(frame: Columns, profile: AthleteProfile, stats: RunStats | None,
+         laps: pd.DataFrame | None, rules: EffortRules,
+         ) -> tuple[pd.DataFrame, list[str], EffortKind]:
+    """:func:`classify_prepared`, and the run's primary kind (told from its work: what
+    lies between is steady or recovery, which the primary kind does not count)."""
     if len(frame) < 2:
-        return empty_efforts(), ["too few samples to classify"]
+        return empty_efforts(), ["too few samples to classify"], EffortKind.STEADY
     stats = stats or run_stats(frame)
     easy = run_easy_level(stats, profile, rules)
     notes = [f"easy level of this run {fmt_pace(easy)}"]
@@ -253,16 +265,17 @@ def classify_prepared(frame: Columns, profile: AthleteProfile,
     for bout in bouts:
         measure(run, bout)
     surroundings(run, bouts)
-    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
+    elevation = Elevation.of(run)
+    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps,
+                          elevation)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return assemble(run, work), notes
+    return assemble(run, work, elevation), notes, primary_kind(str(bt.kind) for bt in work)
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,
                     stats: RunStats, notes: list[str], rules: EffortRules,
                     ) -> RunClassification:
-    efforts, more = classify_prepared(frame, profile, stats, laps=activity.laps, rules=rules)
-    primary = primary_kind(efforts["kind"]) if len(efforts) else EffortKind.STEADY
+    efforts, more, primary = _cut(frame, profile, stats, activity.laps, rules)
     return RunClassification(efforts, primary, profile, notes + more, stats)
 
 

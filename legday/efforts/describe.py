@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
-from legday.cleaning import elevation_gain_m
+from legday.cleaning import GAIN_HYSTERESIS_M
 from legday.efforts.bouts import Bout, RunArrays
+from legday.efforts.judge import Elevation, median_of
 from legday.efforts.kinds import EffortKind
 from legday.efforts.tempo import hard_steady_why, tempo_or_threshold
 from legday.units import Units, fmt_duration
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 EFFORT_COLUMNS: tuple[str, ...] = (
     "kind", "start", "end", "duration_s", "moving_s", "distance_m", "speed_mps",
@@ -60,11 +66,15 @@ def _sprint_why(run: RunArrays, bout: Bout, top_speed_mps: float) -> str:
             f"{100 * bout.peak_mps / run.easy:.0f} % of your easy pace")
 
 
-def _recovery_word(run: RunArrays, a: int, b: int, span_s: float) -> str:
-    """``jog``, ``walk`` or ``rest`` for the stretch between two reps."""
-    if b <= a or run.moving[a:b].sum() < 0.5 * span_s:
+def _recovery_word(run: RunArrays, a: int, b: int, span_s: float,
+                   moving_s: float | None = None) -> str:
+    """``jog``, ``walk`` or ``rest`` for the stretch between two reps (``moving_s``, its
+    moving time, when the caller knows it)."""
+    if moving_s is None:
+        moving_s = float(run.moving[a:b].sum()) if b > a else 0.0
+    if b <= a or moving_s < 0.5 * span_s:
         return "rest"
-    speed = float(np.median(run.speed[a:b][run.moving[a:b]]))
+    speed = median_of(run.speed[a:b][run.moving[a:b]])
     return "walk" if speed < run.rules.running_mps else "jog"
 
 
@@ -80,111 +90,229 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
     if gaps:
         k = int(np.argsort(gaps)[len(gaps) // 2])
         word = _recovery_word(run, pairs[k][0].b, pairs[k][1].a, gaps[k])
-        rest = f" with {fmt_duration(float(np.median(gaps)))} {word}s"
+        rest = f" with {fmt_duration(median_of(np.array(gaps)))} {word}s"
     alike = durs.max() <= 1.25 * durs.min()
-    head = (f"{len(reps)} x {fmt_duration(float(np.median(durs)))}" if alike
+    head = (f"{len(reps)} x {fmt_duration(median_of(durs))}" if alike
             else f"{len(reps)} reps of {fmt_duration(durs.min())}-{fmt_duration(durs.max())}")
-    summary = f"{head} at {fmt_pace(float(np.median(speeds)))}{rest}"
+    summary = f"{head} at {fmt_pace(median_of(speeds))}{rest}"
     for i, b in enumerate(reps, start=1):
         b.why = (f"rep {i} of {len(reps)}: {fmt_duration(b.duration_s)} at "
                  f"{fmt_pace(b.speed_mps)} ({summary})")
 
 
-def _segment_stats(run: RunArrays, a: npt.NDArray[np.int64],
-                   b: npt.NDArray[np.int64]) -> dict[str, FloatArray]:
-    """Summary of every span ``[a[i], b[i])`` at once (moving samples only for the means);
-    NaN (zero for time and distance) for an empty span."""
-    sums = run.prefix
+def _span_sums(values: list[FloatArray], a: IntArray, b: IntArray) -> FloatArray:
+    """The sum of each of ``values`` over every span ``[a[i], b[i])``, one row each, as the
+    difference of its cumulative sums (as the efforts have always been added up: the same
+    to the last bit)."""
+    sums = np.zeros((len(values), len(values[0]) + 1))
+    for row, value in zip(sums, values, strict=True):
+        np.cumsum(value, out=row[1:])
+    return np.asarray(sums[:, b] - sums[:, a])
+
+
+def _span_counts(where: IntArray, a: IntArray, b: IntArray) -> FloatArray:
+    """How many of the samples ``where`` (sorted) lie in every span ``[a[i], b[i])``."""
+    return np.asarray(np.searchsorted(where, b) - np.searchsorted(where, a), dtype=float)
+
+
+def _gain_over_turns(turns: list[float], hysteresis_m: float = GAIN_HYSTERESIS_M) -> float:
+    """:func:`legday.cleaning.elevation_gain_m` of a series from its turning points: a rise
+    counts once the elevation has climbed ``hysteresis_m`` above the last low. [m]"""
+    gain = 0.0
+    low = high = turns[0]
+    rising = False
+    for z in turns[1:]:
+        if rising:
+            if z > high:
+                high = z
+            elif high - z >= hysteresis_m:
+                gain += high - low
+                rising = False
+                low = z
+        else:
+            if z < low:
+                low = z
+            elif z - low >= hysteresis_m:
+                rising = True
+                high = z
+    if rising:
+        gain += high - low
+    return float(gain)
+
+
+def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
+                   elevation: Elevation) -> FloatArray:
+    """Summary of every span ``[a[i], b[i])`` at once (moving samples only for the means):
+    the rows ``moving_s``, ``distance_m``, ``speed_mps``, ``gap_speed_mps``, ``grade_pct``,
+    ``elevation_gain_m`` and ``heart_rate`` of the efforts frame; NaN (zero for time and
+    distance) for an empty span."""
     ok = b > a
-    a = np.where(ok, a, 0)
-    b = np.where(ok, b, 1)
-    nan = np.full(len(a), np.nan)
-
-    def span(name: str) -> FloatArray:
-        return np.asarray(sums[name][b] - sums[name][a])
-
+    every_span_has_samples = bool(ok.all())
+    if not every_span_has_samples:
+        a = np.where(ok, a, 0)
+        b = np.where(ok, b, 1)
+    # Only the sums that count are taken: heart rate where there is one, the distance
+    # the cadence gave where it gave any.
+    moving = run.moving
+    hr_ok = np.isfinite(run.hr)
+    with_hr = bool(hr_ok.any())
+    on_cadence = bool(run.on_cadence.any())
+    values = [run.speed * moving, run.gap * moving]
+    if with_hr:
+        values.append(np.where(hr_ok, run.hr, 0.0))
+    if on_cadence:
+        values.append(np.where(run.on_cadence, run.speed, 0.0))
+    sums = _span_sums(values, a, b)
+    speed_moving, gap_moving = sums[0], sums[1]
+    n_moving = _span_counts(np.flatnonzero(moving), a, b)
+    # Where the speed came from the cadence the distance did not move: add it up.
+    dist = run.dist[b - 1] - run.dist[a] + (sums[-1] if on_cadence else 0.0)
+    # A span without moving samples is measured on all of them.
+    any_moving = n_moving > 0
+    if any_moving.all():
+        speed, gap = speed_moving / n_moving, gap_moving / n_moving
+    else:
+        speed_all, gap_all = _span_sums([run.speed, run.gap], a, b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.where(any_moving, speed_moving / n_moving, speed_all / (b - a))
+            gap = np.where(any_moving, gap_moving / n_moving, gap_all / (b - a))
+    # The elevation of each span from its first to its last sample with one, and its gain
+    # from the turning points of the whole run's elevation (a span's inner turning points
+    # are the run's: the same neighbours).
+    has_elev, elev = elevation.at, elevation.values
+    first = np.searchsorted(has_elev, a)
+    end = np.searchsorted(has_elev, b)
+    has_two = (end - first >= 2).tolist()
+    rise = np.full(len(a), np.nan)
+    gain = [np.nan] * len(a)
+    if any(has_two):
+        last = np.maximum(end - 1, 0)
+        low = elev[np.minimum(first, len(elev) - 1)]
+        high = elev[np.minimum(last, len(elev) - 1)]
+        rise = np.where(has_two, high - low, np.nan)
+        turns = elevation.turns
+        turn_values = elev[turns].tolist()
+        inner_from = np.searchsorted(turns, first + 1).tolist()
+        inner_to = np.searchsorted(turns, last).tolist()
+        for i, (two, start, stop) in enumerate(zip(has_two, low.tolist(), high.tolist(),
+                                                  strict=True)):
+            if two:
+                gain[i] = _gain_over_turns(
+                    [start, *turn_values[inner_from[i]:inner_to[i]], stop])
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_moving = span("moving")
-        any_moving = n_moving > 0
-        speed = np.where(any_moving, span("speed_moving") / n_moving, span("speed") / (b - a))
-        gap = np.where(any_moving, span("gap_moving") / n_moving, span("gap") / (b - a))
-        n_hr = span("hr_n")
-        hr = np.where(n_hr > 0, span("hr") / n_hr, np.nan)
-        # Where the speed came from the cadence the distance did not move: add it up.
-        dist = run.dist[b - 1] - run.dist[a] + span("speed_cadence")
-        # The first and last elevation within each span.
-        first_elev = run.next_elevation[a]
-        last_elev = run.prev_elevation[b - 1]
-        has_two = (first_elev < b - 1) & (last_elev > a) & (first_elev < last_elev)
-        rise = run.elev[np.clip(last_elev, 0, None)] - run.elev[np.clip(first_elev, 0,
-                                                                        len(run.elev) - 1)]
-        grade = np.where(has_two & (dist > 10), 100.0 * rise / dist, np.nan)
-    gain = np.array([elevation_gain_m(run.elev[lo:hi]) if two else np.nan
-                     for lo, hi, two in zip(a.tolist(), b.tolist(), has_two.tolist(),
-                                            strict=True)])
-    return {
-        "moving_s": np.where(ok, n_moving, 0.0),
-        "distance_m": np.where(ok, dist, 0.0),
-        "speed_mps": np.where(ok, speed, nan),
-        "gap_speed_mps": np.where(ok, gap, nan),
-        "grade_pct": np.where(ok, grade, nan),
-        "elevation_gain_m": np.where(ok, gain, nan),
-        "heart_rate": np.where(ok, hr, nan),
-    }
+        n_hr = _span_counts(np.flatnonzero(hr_ok), a, b) if with_hr else None
+        hr = (np.where(n_hr > 0, sums[2] / n_hr, np.nan) if n_hr is not None
+              else np.full(len(a), np.nan))
+        grade = np.where(np.asarray(has_two) & (dist > 10), 100.0 * rise / dist, np.nan)
+    if every_span_has_samples:
+        return np.array([n_moving, dist, speed, gap, grade, gain, hr])
+    zero_if_empty = np.where(ok, np.array([n_moving, dist]), 0.0)
+    nan_if_empty = np.where(ok, np.array([speed, gap, grade, gain, hr]), np.nan)
+    return np.concatenate((zero_if_empty, nan_if_empty))
 
 
-def assemble(run: RunArrays, work: list[Bout]) -> pd.DataFrame:
+def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = None,
+             ) -> pd.DataFrame:
     """Cut the run into contiguous efforts: work bouts and what lies between them.
 
     Between two work efforts lies a recovery when it holds at most
     ``recovery_max_s`` of running, else steady running; before the first and
-    after the last, steady running.
+    after the last, steady running. ``elevation`` is the run's (:meth:`Elevation.of`,
+    made here when not given).
     """
     n = len(run.t)
-    pieces: list[tuple[EffortKind, int, int, Bout | None]] = []
+    t = run.t
+    # Work bouts, and what lies between (recovery or steady: told by its moving time).
+    pieces: list[tuple[EffortKind | None, int, int, Bout | None]] = []
     cursor = 0
     for i, bout in enumerate(work):
-        paused = i > 0 and run.t[bout.a] > run.end_time(cursor) + 0.5
+        paused = i > 0 and t[bout.a] > run.end_time(cursor) + 0.5
         if bout.a > cursor or paused:
-            between = EffortKind.STEADY
-            if i > 0:
-                moving = float(run.moving[cursor:bout.a].sum())
-                between = (EffortKind.RECOVERY if moving <= run.rules.recovery_max_s
-                           else EffortKind.STEADY)
-            pieces.append((between, cursor, bout.a, None))
+            pieces.append((None if i > 0 else EffortKind.STEADY, cursor, bout.a, None))
         pieces.append((bout.kind or EffortKind.STEADY, bout.a, bout.b, bout))
         cursor = bout.b
     if cursor < n:
         pieces.append((EffortKind.STEADY, cursor, n, None))
     # Work ends one second after its last sample; a pause after it belongs to what follows.
-    bounds = [float(run.t[a]) if (piece is not None or j == 0)
+    bounds = [float(t[a]) if (piece is not None or j == 0)
               else run.end_time(pieces[j - 1][2])
               for j, (_, a, _, piece) in enumerate(pieces)]
     bounds.append(run.end_time(n))
-    spans = np.diff(np.asarray(bounds))
-    data: dict[str, Any] = _segment_stats(
-        run, np.array([a for _, a, _, _ in pieces], dtype=np.int64),
-        np.array([b for _, _, b, _ in pieces], dtype=np.int64))
+    spans = [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
+    starts = np.array([a for _, a, _, _ in pieces], dtype=np.int64)
+    ends = np.array([b for _, _, b, _ in pieces], dtype=np.int64)
+    stats = _segment_stats(run, starts, ends, elevation or Elevation.of(run))
+    moving_s, speed = stats[0].tolist(), stats[2].tolist()
+    kinds: list[EffortKind] = []
     whys = []
     for j, (kind, a, b, piece) in enumerate(pieces):
+        if kind is None:
+            kind = (EffortKind.RECOVERY if moving_s[j] <= run.rules.recovery_max_s
+                    else EffortKind.STEADY)
+        kinds.append(kind)
         if piece is not None:
             whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            word = _recovery_word(run, a, b, float(spans[j]))
+            span_s = spans[j]
+            word = _recovery_word(run, a, b, span_s, moving_s[j])
             how = {"rest": "standing or watch stopped", "walk": "walking",
-                   "jog": f"jogging at {fmt_pace(float(data['speed_mps'][j]))}"}[word]
-            whys.append(f"{fmt_duration(float(spans[j]))} between work bouts, {how}")
+                   "jog": f"jogging at {fmt_pace(speed[j])}"}[word]
+            whys.append(f"{fmt_duration(span_s)} between work bouts, {how}")
         else:
-            whys.append(f"{fmt_duration(float(data['moving_s'][j]))} of running at "
-                        f"{fmt_pace(float(data['speed_mps'][j]))} without a repeated structure")
-    ns = run.t0.value + np.round(np.asarray(bounds) * 1e9).astype(np.int64)
-    edges = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
-    data["duration_s"] = spans
-    data["kind"] = np.asarray([kind for kind, _, _, _ in pieces], dtype=object)
-    data["why"] = np.asarray(whys, dtype=object)
-    data["start"] = edges[:-1]
-    data["end"] = edges[1:]
-    return pd.DataFrame({c: data[c] for c in EFFORT_COLUMNS})
+            whys.append(f"{fmt_duration(moving_s[j])} of running at "
+                        f"{fmt_pace(speed[j])} without a repeated structure")
+    # Rounded half to even, as numpy rounds.
+    edges = np.array([run.t0.value + round(bound * 1e9) for bound in bounds],
+                     dtype="datetime64[ns]")
+    return _efforts_frame([str(kind) for kind in kinds], edges, np.vstack((spans, stats)), whys)
+
+
+def _pandas_from_blocks() -> Callable[..., pd.DataFrame] | None:
+    """``pandas.api.internals.create_dataframe_from_blocks`` (pandas 3 on), else None."""
+    try:
+        internals = importlib.import_module("pandas.api.internals")
+    except ImportError:
+        return None
+    found: Callable[..., pd.DataFrame] | None = getattr(
+        internals, "create_dataframe_from_blocks", None)
+    return found
+
+
+_FROM_BLOCKS = _pandas_from_blocks()
+#: What pandas makes of text: ``str`` (in arrow) from pandas 3 on, else ``object``.
+_TEXT: Any = pd.Series([""]).dtype
+_ARROW_TEXT = getattr(_TEXT, "storage", None) == "pyarrow"
+_ARROW_STRINGS: Any = pd.arrays.ArrowStringArray  # pandas-stubs miss its dtype argument
+_UTC = pd.DatetimeTZDtype("ns", "UTC")
+_NUMBERS = EFFORT_COLUMNS[3:-1]
+_COLUMNS = pd.Index(EFFORT_COLUMNS)
+
+
+def _text(values: list[str]) -> Any:
+    """A column of text as pandas makes one from a list of strings."""
+    if _ARROW_TEXT:
+        # Straight to arrow: pd.array would first look at every string.
+        return _ARROW_STRINGS(pa.array(values, type=pa.large_string()), dtype=_TEXT)
+    return pd.array(values, dtype=_TEXT)
+
+
+def _efforts_frame(kinds: list[str], edges: npt.NDArray[np.datetime64], numbers: FloatArray,
+                   whys: list[str]) -> pd.DataFrame:
+    """The efforts frame from its columns: the ``kind`` of each effort, the times of its
+    edges (UTC, one more than efforts), the :data:`_NUMBERS` as rows and the ``why``.
+
+    Built from its blocks where pandas offers it: the plain constructor spends more than
+    the rest of the efforts frame does on working out what each column already is."""
+    times = pd.array(edges, dtype=_UTC)
+    columns: list[Any] = [_text(kinds), times[:-1], times[1:]]
+    if _FROM_BLOCKS is None or not _ARROW_TEXT:
+        return pd.DataFrame(dict(zip(EFFORT_COLUMNS, [*columns, *numbers, _text(whys)],
+                                     strict=True)))
+    blocks = [(column, np.array([i])) for i, column in enumerate(columns)]
+    blocks.append((numbers, np.arange(3, 3 + len(_NUMBERS))))
+    blocks.append((_text(whys), np.array([len(EFFORT_COLUMNS) - 1])))
+    # A copy of the labels: a frame's columns may be renamed in place.
+    return _FROM_BLOCKS(blocks, index=pd.RangeIndex(len(kinds)), columns=_COLUMNS.copy())
 
 
 def empty_efforts() -> pd.DataFrame:

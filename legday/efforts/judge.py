@@ -14,7 +14,10 @@ Three ideas carry the rules (``docs/efforts.md`` has the thresholds):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 
 from legday.efforts.bouts import Bout, RunArrays, array_mean, measure
 from legday.efforts.kinds import EffortKind
@@ -22,8 +25,29 @@ from legday.gap import gap_factor
 from legday.model import haversine_m
 
 
+@dataclass(frozen=True)
+class Elevation:
+    """The run's elevation where it has one, as one series with its turning points:
+    what the climbs and the efforts' gains are cut from (made once a run)."""
+
+    #: Sample of each value.
+    at: npt.NDArray[np.int64]
+    #: The elevations. [m]
+    values: npt.NDArray[np.float64]
+    #: Which values turn (:func:`turning_points`), and their positions.
+    turning: npt.NDArray[np.bool_]
+    turns: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, run: RunArrays) -> Elevation:
+        at = np.flatnonzero(np.isfinite(run.elev))
+        values = run.elev[at]
+        turning = turning_points(values)
+        return cls(at, values, turning, np.flatnonzero(turning))
+
+
 def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
-          threshold_speed_mps: float) -> list[Bout]:
+          threshold_speed_mps: float, elevation: Elevation | None = None) -> list[Bout]:
     """Give the bouts their kinds; returns the work efforts (hills included) in time order.
 
     Parameters
@@ -34,6 +58,8 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
         From :func:`legday.efforts.bouts.find_bouts`, measured, with their surroundings.
     top_speed_mps, threshold_speed_mps
         The athlete's. [m/s]
+    elevation
+        The run's (:meth:`Elevation.of`, made here when not given).
     """
     rules = run.rules
     work_floor = max(rules.work_x_easy * run.easy, rules.work_x_threshold * threshold_speed_mps)
@@ -48,11 +74,11 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
             uphill.append(bout)
         else:
             bout.kind = EffortKind.SPRINT
-    sprinting = _mask(run, [bt for bt in bouts if bt.kind == EffortKind.SPRINT])
-    hills = [h for h in _hills(run, work_floor, uphill) if not sprinting[h.a:h.b].any()]
-    on_hill = _mask(run, hills)
+    sprints = [bt for bt in bouts if bt.kind == EffortKind.SPRINT]
+    climbs = _hills(run, work_floor, uphill, elevation or Elevation.of(run))
+    hills = [h for h in climbs if not _overlaps(h, sprints)]
     # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
-    open_bouts = [bt for bt in bouts if not array_mean(on_hill[bt.a:bt.b]) >= 0.5]
+    open_bouts = [bt for bt in bouts if not _covered_share(bt, hills) >= 0.5]
     reps = [bt for bt in open_bouts if bt.kind is None and _is_rep(run, bt, work_floor)
             and not _on_climb(run, bt)
             and (rules.rep_min_s <= bt.moving_s <= rules.rep_max_s or id(bt) in ladder)]
@@ -72,11 +98,23 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
     return [bt for bt in work if bt.b > bt.a]
 
 
-def _mask(run: RunArrays, bouts: list[Bout]) -> np.ndarray:
-    out = np.zeros(len(run.t), dtype=bool)
-    for bout in bouts:
-        out[bout.a:bout.b] = True
-    return out
+def _overlaps(bout: Bout, others: list[Bout]) -> bool:
+    """Whether any of ``others`` shares a sample with ``bout``."""
+    return any(o.a < bout.b and bout.a < o.b and o.a < o.b for o in others)
+
+
+def _covered_share(bout: Bout, others: list[Bout]) -> float:
+    """Share of the samples of ``bout`` that lie in any of ``others`` (NaN when empty)."""
+    if bout.b <= bout.a:
+        return float("nan")
+    covered = 0
+    reach = bout.a  # samples before this are counted already (``others`` may overlap)
+    for other in sorted(others, key=lambda o: o.a):
+        lo, hi = max(other.a, reach), min(other.b, bout.b)
+        if hi > lo:
+            covered += hi - lo
+            reach = hi
+    return covered / (bout.b - bout.a)
 
 
 def _is_rep(run: RunArrays, bout: Bout, work_floor: float) -> bool:
@@ -126,7 +164,7 @@ def _ladder_reps(run: RunArrays, fast: list[Bout]) -> set[int]:
         longer = [bt for bt in group if bt.moving_s > rules.sprint_max_s]
         if not longer:
             continue
-        speed = rules.same_set_x * float(np.mean([bt.speed_mps for bt in longer]))
+        speed = rules.same_set_x * array_mean(np.array([bt.speed_mps for bt in longer]))
         shortest = min(bt.moving_s for bt in longer)
         out.update(id(bt) for bt in group if bt.moving_s <= rules.sprint_max_s
                    and bt.speed_mps <= speed and bt.moving_s >= rules.ladder_share * shortest)
@@ -160,7 +198,8 @@ def _sprints(run: RunArrays, fast: list[Bout], top_speed_mps: float) -> list[Bou
     return out
 
 
-def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout]) -> list[Bout]:
+def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
+           elevation: Elevation) -> list[Bout]:
     """Hill efforts: climbs run hard for this athlete, again and again on the same hill.
 
     A climb (:func:`climb_spans`) is hard when its grade-adjusted effort
@@ -170,24 +209,27 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout]) -> lis
     is run that hard again after a recovery (:func:`_same_climb_repeated`).
     """
     rules = run.rules
-    hard: list[Bout] = []
-    for a, b in climb_spans(run):
+    climbs: list[Bout] = []
+    for a, b in climb_spans(run, elevation):
         bout = Bout(a, b)
-        bout.moving_s = int(run.moving[a:b].sum())
+        bout.moving_s = int(np.count_nonzero(run.moving[a:b]))
         bout.distance_m = float(run.dist[b - 1] - run.dist[a])
         if bout.distance_m <= 0 or bout.moving_s == 0:
             continue
         bout.gain_m = float(run.elev[b - 1] - run.elev[a])
-        grade = bout.gain_m / bout.distance_m
+        climbs.append(bout)
+    grades = [bout.gain_m / bout.distance_m for bout in climbs]
+    hard: list[Bout] = []
+    for bout, grade, factor in zip(climbs, grades, gap_factor(np.array(grades)).tolist(),
+                                   strict=True):
         bout.grade_pct = 100.0 * grade
-        speed = bout.distance_m / max(run.end_time(b) - float(run.t[a]), 1.0)
-        bout.effort_mps = speed * float(gap_factor(grade))
+        speed = bout.distance_m / max(run.end_time(bout.b) - float(run.t[bout.a]), 1.0)
+        bout.effort_mps = speed * factor
         sustained = bout.moving_s >= rules.hill_min_s or bout.distance_m >= rules.hill_min_m
         if bout.grade_pct >= rules.hill_grade_pct and sustained and bout.effort_mps >= work_floor:
             hard.append(bout)
     # An uphill sprint is its own bout, shorter than the climb it is run on.
-    sprinting = _mask(run, uphill_sprints)
-    hard = sorted([h for h in hard if not sprinting[h.a:h.b].any()] + uphill_sprints,
+    hard = sorted([h for h in hard if not _overlaps(h, uphill_sprints)] + uphill_sprints,
                   key=lambda b: b.a)
     hills = _same_climb_repeated(run, hard)
     for hill in hills:
@@ -199,60 +241,101 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout]) -> lis
     return hills
 
 
-def climb_spans(run: RunArrays) -> list[tuple[int, int]]:
+def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tuple[int, int]]:
     """Climbs cut from the elevation: from a low to the next high at least
     :func:`climb_rise_m` above it, without the flat run-in and run-out (the
     climb starts and ends within a tenth of its rise, or a quarter of the minimum rise,
-    of the low and the high)."""
+    of the low and the high). Each stretch is cut on its own."""
     rise_min = climb_rise_m(run)
+    elevation = elevation or Elevation.of(run)
+    has_elev, elev = elevation.at, elevation.values
+    if len(has_elev) < 2:
+        return []
+    starts = np.flatnonzero(run.first == np.arange(len(run.first)))
+    # The samples with an elevation of each stretch: has_elev[lo[k]:hi[k]].
+    lo = np.searchsorted(has_elev, starts)
+    hi = np.searchsorted(has_elev, run.last[starts] + 1)
+    usable = hi - lo >= 2
+    lo, hi = lo[usable], hi[usable]
+    # Turning points of the whole run, each stretch's ends among them: within a stretch a
+    # point turns or not as within the stretch alone (its neighbours are the same).
+    keep = elevation.turning.copy()
+    keep[lo] = True
+    keep[hi - 1] = True
+    turns = np.flatnonzero(keep)
+    turn_values = elev[turns].tolist()
     out: list[tuple[int, int]] = []
-    for start in np.unique(run.first):
-        a, b = int(start), int(run.last[start]) + 1
-        z = run.elev[a:b]
-        ok = np.flatnonzero(np.isfinite(z))
-        if len(ok) < 2:
-            continue
-        for i0, i1 in _rises(z[ok], rise_min):
-            seg = z[ok[i0]:ok[i1] + 1]
+    for t_lo, t_hi in zip(np.searchsorted(turns, lo).tolist(),
+                          np.searchsorted(turns, hi).tolist(), strict=True):
+        for p, q in _rises(turn_values[t_lo:t_hi], rise_min):
+            first = int(has_elev[turns[t_lo + p]])
+            seg = run.elev[first:int(has_elev[turns[t_lo + q]]) + 1]
             low, high = float(seg[0]), float(seg[-1])
             margin = min(0.1 * (high - low), rise_min / 4)
-            begin = ok[i0] + int(np.flatnonzero(seg <= low + margin)[-1])
-            end = ok[i0] + int(np.flatnonzero(seg >= high - margin)[0])
+            begin = first + int(np.flatnonzero(seg <= low + margin)[-1])
+            end = first + int(np.flatnonzero(seg >= high - margin)[0])
             if end > begin:
-                out.append((a + begin, a + end + 1))
+                out.append((begin, end + 1))
     return out
 
 
-def _rises(z: np.ndarray, rise_min: float) -> list[tuple[int, int]]:
-    """``(low, high)`` indices of the rises of at least ``rise_min`` in ``z``.
+def median_of(values: np.ndarray) -> float:
+    """``np.median`` of a 1-D float array by one sort, without its dispatch (NaN when
+    empty or any value is NaN)."""
+    ordered = np.sort(values)
+    n = len(ordered)
+    if n == 0 or np.isnan(ordered[-1]):  # a sort puts NaN last
+        return float("nan")
+    if n % 2:
+        return float(ordered[n // 2])
+    return float((ordered[n // 2 - 1] + ordered[n // 2]) / 2)
+
+
+def turning_points(z: np.ndarray) -> np.ndarray:
+    """Where a series turns: its ends, and where the slope changes sign to one that is not
+    flat (mask)."""
+    slope = np.diff(z)
+    sign = np.sign(slope)
+    keep = np.ones(len(z), dtype=bool)
+    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
+    return keep
+
+
+def _rises(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
+    """``(low, high)`` positions of the rises of at least ``rise_min`` in a series given by
+    its turning points.
 
     Extremes are found with a hysteresis: a high is confirmed once the series
-    has fallen ``rise_min`` below it, a low once it has risen that much. The
-    loop runs over turning points only (a few per minute of running).
+    has fallen ``rise_min`` below it, a low once it has risen that much.
     """
-    de = np.diff(z)
-    keep = np.ones(len(z), dtype=bool)
-    keep[1:-1] = (np.sign(de[1:]) != np.sign(de[:-1])) & (de[1:] != 0)
-    idx = np.flatnonzero(keep)
-    vals = z[idx].tolist()
+    # Until the first move of rise_min, the lowest and highest values so far.
     ext: list[int] = []
-    direction = 0
     low = high = 0
+    direction = 0
     for j, value in enumerate(vals):
-        if direction == 0:
-            low = j if value < vals[low] else low
-            high = j if value > vals[high] else high
-            if value - vals[low] >= rise_min:
-                ext, direction = [low, j], 1
-            elif vals[high] - value >= rise_min:
-                ext, direction = [high, j], -1
-        elif (value - vals[ext[-1]]) * direction >= 0:
-            ext[-1] = j
-        elif abs(value - vals[ext[-1]]) >= rise_min:
+        if value < vals[low]:
+            low = j
+        if value > vals[high]:
+            high = j
+        if value - vals[low] >= rise_min:
+            ext, direction = [low, j], 1
+            break
+        if vals[high] - value >= rise_min:
+            ext, direction = [high, j], -1
+            break
+    if not ext:
+        return []
+    # Then the last extreme moves on while the series goes its way, and turns back.
+    last = vals[ext[-1]]
+    for j in range(ext[-1] + 1, len(vals)):
+        value = vals[j]
+        if value >= last if direction > 0 else value <= last:
+            ext[-1], last = j, value
+        elif abs(value - last) >= rise_min:
             ext.append(j)
+            last = value
             direction = -direction
-    return [(int(idx[p]), int(idx[q])) for p, q in zip(ext, ext[1:], strict=False)
-            if vals[q] > vals[p]]
+    return [(p, q) for p, q in zip(ext, ext[1:], strict=False) if vals[q] > vals[p]]
 
 
 def _same_climb_repeated(run: RunArrays, climbs: list[Bout]) -> list[Bout]:
@@ -323,8 +406,8 @@ def _repeated(run: RunArrays, reps: list[Bout]) -> list[Bout]:
     in_sets = [b for g in groups if len(g) >= 2 for b in g]
     if not in_sets:
         return []
-    level = float(np.median([b.effort_mps for b in in_sets]))
-    typical = float(np.median([b.moving_s for b in in_sets]))
+    level = median_of(np.array([b.effort_mps for b in in_sets]))
+    typical = median_of(np.array([b.moving_s for b in in_sets], dtype=float))
     return [b for g in groups for b in g
             if len(g) >= 2 or (b.effort_mps >= rules.lone_rep_share * level
                                and b.moving_s >= rules.lone_rep_share / 2 * typical)]
