@@ -98,7 +98,7 @@ class RunArrays:
            laps: pd.DataFrame | None = None) -> RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
-        gap = np.nan_to_num(column(frame, "gap_speed_mps"))
+        gap = _finite(column(frame, "gap_speed_mps"))
         if "start_ns" in frame.attrs:
             t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
         else:
@@ -106,9 +106,9 @@ class RunArrays:
             t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
         lat = column(frame, "lat")
         first, last = _stretch_bounds(stretch)
-        x = _window_mean(gap, first, last, rules.smooth_s // 2)
-        # The sum is finite only when every value is: nan_to_num is needed only then.
-        if not math.isfinite(np.add.reduce(x)):
+        stop = last + 1
+        x = _window_mean(gap, first, stop, rules.smooth_s // 2)
+        if not math.isfinite(np.add.reduce(x)):  # see _finite
             x = np.nan_to_num(x)
         noise = float(frame.attrs.get("elevation_noise_m", 0.0))
         if not math.isfinite(noise):
@@ -117,7 +117,7 @@ class RunArrays:
             t=t_s, stretch=stretch, x=x,
             speed=column(frame, "speed_mps"), gap=gap, dist=column(frame, "distance_m"),
             elev=column(frame, "elevation_m"),
-            elev_fine=_window_mean(column(frame, "elevation_fine_m"), first, last, 2),
+            elev_fine=_window_mean(column(frame, "elevation_fine_m"), first, stop, 2),
             hr=column(frame, "heart_rate"), cadence=column(frame, "cadence_spm"),
             moving=column(frame, "moving", bool), lat=lat, lon=column(frame, "lon"),
             on_cadence=speed_source_is(frame, "cadence"),
@@ -126,7 +126,7 @@ class RunArrays:
             noisy_elevation=bool(frame.attrs.get("elevation_noisy", False)),
             elevation_noise_m=noise,
             gps_speed=bool(len(lat) > 0
-                           and np.count_nonzero(~np.isnan(lat)) / len(lat) > 0.5))
+                           and (len(lat) - np.count_nonzero(np.isnan(lat))) / len(lat) > 0.5))
 
     @property
     def prefix(self) -> dict[str, FloatArray]:
@@ -169,6 +169,21 @@ class RunArrays:
         return out
 
     @cached_property
+    def moving_before(self) -> IntArray:
+        """How many samples before each index (0 to n) are moving."""
+        return _counts(self.moving)
+
+    @cached_property
+    def hr_before(self) -> IntArray:
+        """How many samples before each index (0 to n) have a heart rate."""
+        return _counts(np.isfinite(self.hr))
+
+    @cached_property
+    def elev_fine_before(self) -> IntArray:
+        """How many samples before each index (0 to n) have a fine elevation."""
+        return _counts(np.isfinite(self.elev_fine))
+
+    @cached_property
     def lap_list(self) -> list[float]:
         """``lap_times`` as Python floats, for bisecting."""
         return list(self.lap_times.tolist())
@@ -180,6 +195,14 @@ class RunArrays:
     def gap_s(self, first: Bout, second: Bout) -> float:
         """Time from the end of ``first`` to the start of ``second``. [s]"""
         return float(self.t[second.a]) - self.end_time(first.b)
+
+
+def _finite(values: FloatArray) -> FloatArray:
+    """``np.nan_to_num`` of a float array (a new array), quicker when all values are finite."""
+    # The sum is finite only when every value is (or it overflows: nan_to_num then).
+    if math.isfinite(np.add.reduce(values)):
+        return values.copy()
+    return np.nan_to_num(values)
 
 
 def _stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
@@ -201,11 +224,12 @@ def _stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     return np.repeat(starts, lengths), np.repeat(ends - 1, lengths)
 
 
-def _window_mean(values: FloatArray, first: IntArray, last: IntArray, half: int) -> FloatArray:
+def _window_mean(values: FloatArray, first: IntArray, stop: IntArray, half: int) -> FloatArray:
     """Centred running mean over ``2 * half + 1`` samples, not crossing stretches, NaNs ignored.
 
     The same sums and divisions as :func:`legday.cleaning.window_mean`, with the
-    stretch bounds passed in rather than found again for each column.
+    stretch bounds (``first`` and one past the last sample) passed in rather
+    than found again for each column.
     """
     v = np.asarray(values, dtype=float)
     n = len(v)
@@ -213,13 +237,14 @@ def _window_mean(values: FloatArray, first: IntArray, last: IntArray, half: int)
         return v.copy()
     idx = np.arange(n)
     lo = np.maximum(idx - half, first)
-    end = np.minimum(idx + (half + 1), last + 1)  # one past the window
-    ok = ~np.isnan(v)
+    end = np.minimum(idx + (half + 1), stop)  # one past the window
+    nan = np.isnan(v)
     cs = np.empty(n + 1)
     cs[0] = 0.0
-    if ok.all():
+    if not nan.any():
         np.cumsum(v, out=cs[1:])
         return np.asarray((cs[end] - cs[lo]) / (end - lo))
+    ok = ~nan
     np.cumsum(np.where(ok, v, 0.0), out=cs[1:])
     cn = np.concatenate(([0], np.cumsum(ok)))
     count = cn[end] - cn[lo]
@@ -236,16 +261,20 @@ def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
     """
     if laps is None or len(laps) == 0:
         return np.zeros(0)
-    # A run has a few dozen laps at most: plain Python beats numpy calls on them.
+    # A run has a few dozen laps at most: plain Python beats numpy calls on them, and
+    # each column taken from the frame costs more than that (so only those needed).
     triggers = [str(x).lower() for x in laps["trigger"].tolist()]
-    dists = laps["distance_m"].to_numpy(dtype=float).tolist()
+    keep = [trigger != "session_end" for trigger in triggers]
+    if "distance" in triggers:
+        dists = laps["distance_m"].to_numpy(dtype=float).tolist()
+        for i, (trigger, dist) in enumerate(zip(triggers, dists, strict=True)):
+            if trigger == "distance" and any(abs(dist - metres) <= 0.02 * metres
+                                             for metres in rules.auto_lap_m):
+                keep[i] = False
+    if not any(keep):
+        return np.zeros(0)
     starts = time_ns(laps["start"]).tolist()
     ends = time_ns(laps["end"]).tolist()
-    keep = [
-        not (trigger == "distance"
-             and any(abs(dist - metres) <= 0.02 * metres for metres in rules.auto_lap_m))
-        and trigger != "session_end"
-        for trigger, dist in zip(triggers, dists, strict=True)]
     # A kept lap's start and end count, and so does the start of the lap after it.
     ns = [start for i, start in enumerate(starts) if keep[i] or (i and keep[i - 1])]
     ns += [end for i, end in enumerate(ends) if keep[i]]
@@ -379,12 +408,22 @@ def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int,
         return True
     # Nor is a GPS dip: the speed drops, the legs keep the bouts' cadence.
     if gap <= 0.5 * shorter:
-        cad_work = run.cadence[np.r_[pa:pb, a:b]]
+        cad_work = np.concatenate((run.cadence[pa:pb], run.cadence[a:b]))
         cad_gap = run.cadence[pb:a]
         if (np.isfinite(cad_gap).all() and (cad_gap > 0).all()
-                and np.isfinite(cad_work).sum() >= 0.5 * len(cad_work)):
-            return bool(np.min(cad_gap) >= np.nanmedian(cad_work) - rules.dip_cadence_spm)
+                and np.count_nonzero(np.isfinite(cad_work)) >= 0.5 * len(cad_work)):
+            return bool(cad_gap.min() >= _nanmedian(cad_work) - rules.dip_cadence_spm)
     return False
+
+
+def _nanmedian(values: FloatArray) -> float:
+    """``np.nanmedian`` of an array with a value: the middle one or the mean of the middle two."""
+    ordered = values[~np.isnan(values)]
+    ordered.sort()
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[mid])
+    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
 
 
 class _LevelSplitter:
@@ -440,8 +479,9 @@ class _LevelSplitter:
         # Index i holds the sums left of a cut at k = m + i (split_min_s is at least 1).
         left_sum, left_sq = cs[m - 1:n - m], cs2[m - 1:n - m]
         k = self.k[m:n - m + 1]
+        n_minus_k = self.k[n - m:m - 1:-1]
         sse = ((left_sq - left_sum**2 / k)
-               + ((cs2[n - 1] - left_sq) - (cs[n - 1] - left_sum)**2 / (n - k)))
+               + ((cs2[n - 1] - left_sq) - (cs[n - 1] - left_sum)**2 / n_minus_k))
         j = int(sse.argmin())
         cut = m + j
         m_left = float(left_sum[j]) / cut
@@ -548,7 +588,9 @@ def _refine_edges(run: RunArrays, bout: Bout) -> None:
     x = run.x
     search = run.rules.edge_search_s
     k = min(int(0.75 * (b - a)), b - a - 1)
-    level = float(np.partition(x[a:b], k)[k])
+    ordered = x[a:b].copy()
+    ordered.partition(k)
+    level = float(ordered[k])
     lo_a = max(a - search, int(run.first[a]))
     hi_b = min(b + search, int(run.last[b - 1]) + 1)
     if lo_a < a:
@@ -571,8 +613,7 @@ def measure(run: RunArrays, bout: Bout) -> None:
     """Fill in what the rules look at: time, distance, speeds, effort, peak, climb."""
     a, b = bout.a, bout.b
     n = b - a
-    mv = run.moving[a:b]
-    n_moving = int(np.count_nonzero(mv))
+    n_moving = int(run.moving_before[b] - run.moving_before[a])
     bout.moving_s = n_moving or n
     bout.duration_s = run.end_time(b) - float(run.t[a])
     # Moving samples only, unless the whole bout stands still.
@@ -580,31 +621,30 @@ def measure(run: RunArrays, bout: Bout) -> None:
         bout.effort_mps = _mean(run.x[a:b])
         bout.speed_mps = _mean(run.speed[a:b])
     else:
+        mv = run.moving[a:b]
         bout.effort_mps = _mean(run.x[a:b][mv])
         bout.speed_mps = _mean(run.speed[a:b][mv])
     bout.peak_mps = best_mean(run.speed[a:b], 5)
     bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
+    n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
-    hr_ok = np.isfinite(hr)
-    n_hr = int(np.count_nonzero(hr_ok))
-    bout.heart_rate = _mean(hr if n_hr == n else hr[hr_ok]) if n_hr else np.nan
+    bout.heart_rate = (_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
     # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
     # its rise, so the climb is measured a few seconds beyond them.
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
     hi = min(b + _CLIMB_MARGIN_S, int(run.last[b - 1]) + 1)
     dist = float(run.dist[hi - 1]) - float(run.dist[lo])
-    bout.gain_m = bout.grade_pct = 0.0
-    if dist > 10:
+    n_ok = int(run.elev_fine_before[hi] - run.elev_fine_before[lo])
+    if n_ok >= 4 and dist > 10:
         e = run.elev_fine[lo:hi]
-        e_ok = np.isfinite(e)
-        n_ok = int(np.count_nonzero(e_ok))
-        if n_ok >= 4:
-            if n_ok < len(e):
-                e = e[e_ok]
-            ends = max(1, min(3, n_ok // 4))
-            bout.gain_m = (float(np.add.reduce(e[-ends:])) / ends
-                           - float(np.add.reduce(e[:ends])) / ends)
-            bout.grade_pct = 100.0 * bout.gain_m / dist
+        if n_ok < hi - lo:
+            e = e[np.isfinite(e)]
+        ends = max(1, min(3, n_ok // 4))
+        bout.gain_m = (float(np.add.reduce(e[-ends:])) / ends
+                       - float(np.add.reduce(e[:ends])) / ends)
+        bout.grade_pct = 100.0 * bout.gain_m / dist
+    else:
+        bout.gain_m = bout.grade_pct = 0.0
 
 
 class _Surroundings:
@@ -662,7 +702,7 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     n_free = around.n_free
     for bout in bouts:
         efforts: list[float] = []
-        cadences: list[float] = []
+        cadences: list[FloatArray] = []  # of the sides with enough cadence, averaged when needed
         sides: list[tuple[int, int]] = []
         start = int(run.first[bout.a])
         end = int(run.last[bout.b - 1]) + 1
@@ -685,19 +725,21 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
                 efforts.append(_mean(around.x_free[n_free[lo]:n_free[hi]]))
                 cad = around.free_cad[around.n_free_cad[lo]:around.n_free_cad[hi]]
             if len(cad) >= rules.edge_run_s:
-                cadences.append(_mean(cad))
+                cadences.append(cad)
         rest = _mean_of(efforts) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
         bout.cadence_rise_spm = np.inf
         # The cadence check guards against GPS noise; without GPS it has nothing to guard.
         if not (run.gps_speed and cadences):
             continue
+        n_cad = around.n_cad
+        if n_cad[bout.b] - n_cad[bout.a] < 0.5 * (bout.b - bout.a):
+            continue
         lag = rules.cadence_lag_s
-        c_in = [around.cad[around.n_cad[i]:around.n_cad[j]] for i, j in
+        c_in = [around.cad[n_cad[i]:n_cad[j]] for i, j in
                 ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end)))]
-        if len(c_in[0]) >= 0.5 * (bout.b - bout.a):
-            level = max(_mean(c) for c in c_in if len(c))
-            bout.cadence_rise_spm = level - _mean_of(cadences)
+        level = max(_mean(c) for c in c_in if len(c))
+        bout.cadence_rise_spm = level - _mean_of([_mean(c) for c in cadences])
 
 
 def _mean_of(values: list[float]) -> float:
