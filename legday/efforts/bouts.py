@@ -290,7 +290,9 @@ def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolAr
     # Each sample takes the state of the last decided sample at or before it.
     last_decided = np.where(decided, np.arange(len(x)), 0)
     np.maximum.accumulate(last_decided, out=last_decided)
-    return np.asarray((on & ~off)[last_decided])
+    # Above hi is never below lo when hi >= lo (the shipped rules).
+    state = on if hi >= lo else on & ~off
+    return np.asarray(state[last_decided])
 
 
 def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
