@@ -4,12 +4,13 @@ A bout is a candidate for work; :mod:`legday.efforts.judge` decides what each
 one is. Everything per sample is vectorised with numpy; the Python loops run
 over bouts (a few dozen per run), never over samples.
 
-A run is classified in about a millisecond, so the cost here is the number of
-numpy calls rather than their size: what several bouts need is computed once
-per run (stretch bounds, counts of usable samples, compacted columns) and read
-with index arithmetic. Each mean over a span is still numpy's own sum of
-exactly the samples it summed before (a cumulative sum would round
-differently), so every number is the same as when each bout was summed alone.
+A run's bouts are found and measured in about a millisecond, so the cost here
+is the number of numpy calls rather than their size: what several bouts need
+is computed once per run (stretch bounds, counts of usable samples, compacted
+columns) and read with index arithmetic. Each mean over a span is still
+numpy's own sum of exactly the samples it summed before (a cumulative sum
+would round differently), so every number is the same as when each bout was
+summed alone.
 """
 
 from __future__ import annotations
