@@ -262,25 +262,45 @@ def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
     """
     if laps is None or len(laps) == 0:
         return np.zeros(0)
-    # A run has a few dozen laps at most: plain Python beats numpy calls on them, and
-    # each column taken from the frame costs more than that (so only those needed).
-    triggers = [str(x).lower() for x in laps["trigger"].tolist()]
+    # A run has a few dozen laps at most: plain Python beats numpy calls on them.
+    columns = _lap_columns(laps)
+    triggers = [str(x).lower() for x in columns["trigger"].tolist()]
     keep = [trigger != "session_end" for trigger in triggers]
     if "distance" in triggers:
-        dists = laps["distance_m"].to_numpy(dtype=float).tolist()
+        dists = columns["distance_m"].to_numpy(dtype=float).tolist()
         for i, (trigger, dist) in enumerate(zip(triggers, dists, strict=True)):
             if trigger == "distance" and any(abs(dist - metres) <= 0.02 * metres
                                              for metres in rules.auto_lap_m):
                 keep[i] = False
     if not any(keep):
         return np.zeros(0)
-    starts = time_ns(laps["start"]).tolist()
-    ends = time_ns(laps["end"]).tolist()
+    starts = time_ns(columns["start"]).tolist()
+    ends = time_ns(columns["end"]).tolist()
     # A kept lap's start and end count, and so does the start of the lap after it.
     ns = [start for i, start in enumerate(starts) if keep[i] or (i and keep[i - 1])]
     ns += [end for i, end in enumerate(ends) if keep[i]]
     origin = t0.value
     return np.array(sorted({(v - origin) / 1e9 for v in ns if v != _NAT_NS}), dtype=float)
+
+
+#: The columns of the laps frame that :func:`lap_boundaries` reads.
+_LAP_COLUMNS = ("trigger", "distance_m", "start", "end")
+
+
+def _lap_columns(laps: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns :func:`lap_boundaries` reads.
+
+    Taken in order rather than by name: looking a name up first builds the
+    frame's column index (a laps frame is new for each activity), which costs
+    more than the few columns it would save.
+    """
+    out: dict[str, pd.Series] = {}
+    for name, values in laps.items():
+        if name in _LAP_COLUMNS:
+            out[str(name)] = values
+            if len(out) == len(_LAP_COLUMNS):
+                break
+    return out
 
 
 def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolArray:
