@@ -3,23 +3,29 @@
 A bout is a candidate for work; :mod:`legday.efforts.judge` decides what each
 one is. Everything per sample is vectorised with numpy; the Python loops run
 over bouts (a few dozen per run), never over samples.
+
+A run's bouts are found and measured in about a millisecond, so the cost here
+is the number of numpy calls rather than their size: what several bouts need
+is computed once per run (stretch bounds, counts of usable samples, compacted
+columns) and read with index arithmetic. Each mean over a span is still
+numpy's own sum of exactly the samples it summed before (a cumulative sum
+would round differently), so every number is the same as when each bout was
+summed alone.
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.cleaning import (
-    Columns,
-    column,
-    speed_source_is,
-    stretch_bounds,
-    window_mean,
-)
+from legday.cleaning import Columns, column, speed_source_is
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
 from legday.model import time_ns
@@ -27,6 +33,9 @@ from legday.model import time_ns
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+#: A lap's start or end that is missing (NaT), as :func:`legday.model.time_ns` gives it.
+_NAT_NS = int(np.iinfo(np.int64).min)
 
 
 @dataclass
@@ -90,28 +99,35 @@ class RunArrays:
            laps: pd.DataFrame | None = None) -> RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
-        gap = np.nan_to_num(column(frame, "gap_speed_mps"))
+        gap = _finite(column(frame, "gap_speed_mps"))
         if "start_ns" in frame.attrs:
             t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
         else:
             first_ns = int(time_ns(pd.DatetimeIndex(frame["time"][:1]))[0])
             t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
         lat = column(frame, "lat")
-        first, last = stretch_bounds(stretch)
+        first, last = _stretch_bounds(stretch)
+        stop = last + 1
+        x = _window_mean(gap, first, stop, rules.smooth_s // 2)
+        if not math.isfinite(np.add.reduce(x)):  # see _finite
+            x = np.nan_to_num(x)
+        noise = float(frame.attrs.get("elevation_noise_m", 0.0))
+        if not math.isfinite(noise):
+            noise = float(np.nan_to_num(noise))
         return cls(
-            t=t_s, stretch=stretch,
-            x=np.nan_to_num(window_mean(gap, stretch, rules.smooth_s // 2)),
+            t=t_s, stretch=stretch, x=x,
             speed=column(frame, "speed_mps"), gap=gap, dist=column(frame, "distance_m"),
             elev=column(frame, "elevation_m"),
-            elev_fine=window_mean(column(frame, "elevation_fine_m"), stretch, 2),
+            elev_fine=_window_mean(column(frame, "elevation_fine_m"), first, stop, 2),
             hr=column(frame, "heart_rate"), cadence=column(frame, "cadence_spm"),
             moving=column(frame, "moving", bool), lat=lat, lon=column(frame, "lon"),
             on_cadence=speed_source_is(frame, "cadence"),
             first=first, last=last, easy=easy, rules=rules,
             lap_times=lap_boundaries(laps, t0, rules), t0=t0,
             noisy_elevation=bool(frame.attrs.get("elevation_noisy", False)),
-            elevation_noise_m=float(np.nan_to_num(frame.attrs.get("elevation_noise_m", 0.0))),
-            gps_speed=bool(len(lat) > 0 and array_mean(~np.isnan(lat)) > 0.5))
+            elevation_noise_m=noise,
+            gps_speed=bool(len(lat) > 0
+                           and (len(lat) - np.count_nonzero(np.isnan(lat))) / len(lat) > 0.5))
 
     @property
     def prefix(self) -> dict[str, FloatArray]:
@@ -146,6 +162,33 @@ class RunArrays:
             self._index["prev_elev"] = np.maximum.accumulate(idx)
         return self._index["prev_elev"]
 
+    @cached_property
+    def stretch_start(self) -> BoolArray:
+        """Whether each sample is the first of its stretch."""
+        out = np.ones(len(self.stretch), dtype=bool)
+        np.not_equal(self.stretch[1:], self.stretch[:-1], out=out[1:])
+        return out
+
+    @cached_property
+    def moving_before(self) -> IntArray:
+        """How many samples before each index (0 to n) are moving."""
+        return _counts(self.moving)
+
+    @cached_property
+    def hr_before(self) -> IntArray:
+        """How many samples before each index (0 to n) have a heart rate."""
+        return _counts(np.isfinite(self.hr))
+
+    @cached_property
+    def elev_fine_before(self) -> IntArray:
+        """How many samples before each index (0 to n) have a fine elevation."""
+        return _counts(np.isfinite(self.elev_fine))
+
+    @cached_property
+    def lap_list(self) -> list[float]:
+        """``lap_times`` as Python floats, for bisecting."""
+        return list(self.lap_times.tolist())
+
     def end_time(self, b: int) -> float:
         """Wall-clock end of a bout ending before sample ``b``. [s]"""
         return float(self.t[b - 1] + 1.0)
@@ -153,6 +196,61 @@ class RunArrays:
     def gap_s(self, first: Bout, second: Bout) -> float:
         """Time from the end of ``first`` to the start of ``second``. [s]"""
         return float(self.t[second.a]) - self.end_time(first.b)
+
+
+def _finite(values: FloatArray) -> FloatArray:
+    """``np.nan_to_num`` of a float array (a new array), quicker when all values are finite."""
+    # The sum is finite only when every value is (or it overflows: nan_to_num then).
+    if math.isfinite(np.add.reduce(values)):
+        return values.copy()
+    return np.nan_to_num(values)
+
+
+def _stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
+    """First and last index of each sample's stretch (stretches are contiguous runs).
+
+    What :func:`legday.cleaning.stretch_bounds` gives, by repeating each
+    stretch's bounds over its length.
+    """
+    n = len(stretch)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    change = np.ones(n, dtype=bool)
+    np.not_equal(stretch[1:], stretch[:-1], out=change[1:])
+    starts = np.flatnonzero(change).astype(np.int64)
+    if len(starts) == 1:
+        return np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64)
+    ends = np.append(starts[1:], n)
+    lengths = ends - starts
+    return np.repeat(starts, lengths), np.repeat(ends - 1, lengths)
+
+
+def _window_mean(values: FloatArray, first: IntArray, stop: IntArray, half: int) -> FloatArray:
+    """Centred running mean over ``2 * half + 1`` samples, not crossing stretches, NaNs ignored.
+
+    The same sums and divisions as :func:`legday.cleaning.window_mean`, with the
+    stretch bounds (``first`` and one past the last sample) passed in rather
+    than found again for each column.
+    """
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    if n == 0:
+        return v.copy()
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, first)
+    end = np.minimum(idx + (half + 1), stop)  # one past the window
+    nan = np.isnan(v)
+    cs = np.empty(n + 1)
+    cs[0] = 0.0
+    if not nan.any():
+        np.cumsum(v, out=cs[1:])
+        return np.asarray((cs[end] - cs[lo]) / (end - lo))
+    ok = ~nan
+    np.cumsum(np.where(ok, v, 0.0), out=cs[1:])
+    cn = np.concatenate(([0], np.cumsum(ok)))
+    count = cn[end] - cn[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, (cs[end] - cs[lo]) / np.maximum(count, 1), np.nan)
 
 
 def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
@@ -164,36 +262,58 @@ def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
     """
     if laps is None or len(laps) == 0:
         return np.zeros(0)
-    trigger = np.array([str(x).lower() for x in laps["trigger"]])
-    dist = laps["distance_m"].to_numpy(dtype=float)
-    auto = np.zeros(len(laps), dtype=bool)
-    for metres in rules.auto_lap_m:
-        auto |= np.abs(dist - metres) <= 0.02 * metres
-    keep = ~((trigger == "distance") & auto) & (trigger != "session_end")
-    start_ns = time_ns(laps["start"])
-    end_ns = time_ns(laps["end"])
-    after_kept = np.concatenate(([False], keep[:-1]))
-    sec = np.concatenate((start_ns[keep | after_kept], end_ns[keep]))
-    sec = (sec[sec > np.iinfo(np.int64).min] - t0.value) / 1e9
-    return np.unique(sec.astype(float))
+    # A run has a few dozen laps at most: plain Python beats numpy calls on them.
+    columns = _lap_columns(laps)
+    triggers = [str(x).lower() for x in columns["trigger"].tolist()]
+    keep = [trigger != "session_end" for trigger in triggers]
+    if "distance" in triggers:
+        dists = columns["distance_m"].to_numpy(dtype=float).tolist()
+        for i, (trigger, dist) in enumerate(zip(triggers, dists, strict=True)):
+            if trigger == "distance" and any(abs(dist - metres) <= 0.02 * metres
+                                             for metres in rules.auto_lap_m):
+                keep[i] = False
+    if not any(keep):
+        return np.zeros(0)
+    starts = time_ns(columns["start"]).tolist()
+    ends = time_ns(columns["end"]).tolist()
+    # A kept lap's start and end count, and so does the start of the lap after it.
+    ns = [start for i, start in enumerate(starts) if keep[i] or (i and keep[i - 1])]
+    ns += [end for i, end in enumerate(ends) if keep[i]]
+    origin = t0.value
+    return np.array(sorted({(v - origin) / 1e9 for v in ns if v != _NAT_NS}), dtype=float)
 
 
-def runs_of(mask: BoolArray) -> list[tuple[int, int]]:
-    """``[start, end)`` of each run of True."""
-    padded = np.concatenate(([0], mask.astype(np.int8), [0]))
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+#: The columns of the laps frame that :func:`lap_boundaries` reads.
+_LAP_COLUMNS = ("trigger", "distance_m", "start", "end")
+
+
+def _lap_columns(laps: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns :func:`lap_boundaries` reads.
+
+    Taken in order rather than by name: looking a name up first builds the
+    frame's column index (a laps frame is new for each activity), which costs
+    more than the few columns it would save.
+    """
+    out: dict[str, pd.Series] = {}
+    for name, values in laps.items():
+        if name in _LAP_COLUMNS:
+            out[str(name)] = values
+            if len(out) == len(_LAP_COLUMNS):
+                break
+    return out
 
 
 def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolArray:
     """On above ``hi``, off below ``lo``, state kept in between; reset at each ``first``."""
-    state = np.full(len(x), np.nan)
-    state[x >= hi] = 1.0
-    state[x < lo] = 0.0
-    state[first & np.isnan(state)] = 0.0
-    filled = np.where(np.isnan(state), 0, np.arange(len(x)))
-    np.maximum.accumulate(filled, out=filled)
-    return np.asarray(state[filled] == 1.0)
+    on = x >= hi
+    off = x < lo
+    decided = on | off | first
+    # Each sample takes the state of the last decided sample at or before it.
+    last_decided = np.where(decided, np.arange(len(x)), 0)
+    np.maximum.accumulate(last_decided, out=last_decided)
+    # Above hi is never below lo when hi >= lo (the shipped rules).
+    state = on if hi >= lo else on & ~off
+    return np.asarray(state[last_decided])
 
 
 def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
@@ -201,13 +321,23 @@ def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
     return float(values.sum() / len(values))
 
 
+def _mean(values: FloatArray) -> float:
+    """:func:`array_mean` of a float array, with one numpy call."""
+    return float(np.add.reduce(values)) / len(values)
+
+
 def best_mean(values: FloatArray, window: int) -> float:
     """Best mean over ``window`` consecutive samples (or all of them when fewer)."""
     if len(values) == 0:
         return 0.0
     w = min(window, len(values))
-    cs = np.concatenate(([0.0], np.cumsum(values)))
-    return float(np.max(cs[w:] - cs[:-w]) / w)
+    cs = values.cumsum()
+    best = float(cs[w - 1])  # the first window
+    if len(values) > w:
+        later = float((cs[w:] - cs[:-w]).max())
+        if later > best or math.isnan(later):  # np.max: NaN wins
+            best = later
+    return best / w
 
 
 def find_bouts(run: RunArrays) -> list[Bout]:
@@ -221,25 +351,22 @@ def find_bouts(run: RunArrays) -> list[Bout]:
     manual laps nearby.
     """
     rules = run.rules
-    n = len(run.x)
-    first = np.ones(n, dtype=bool)
-    first[1:] = run.stretch[1:] != run.stretch[:-1]
+    first = run.stretch_start
     work = _hysteresis(run.x, first, rules.enter_x_easy * run.easy,
                        rules.leave_x_easy * run.easy)
-    spans: list[tuple[int, int]] = []
-    for a, b in runs_of(work):
-        cuts = [a] + [int(i) for i in np.flatnonzero(first[a + 1:b]) + a + 1] + [b]
-        spans.extend(zip(cuts[:-1], cuts[1:], strict=True))
+    spans = _work_spans(work, first)
     if not spans:
         return []
+    mean = _span_means(run.x)
     merged = [list(spans[0])]
     for a, b in spans[1:]:
         pa, pb = merged[-1]
-        if _one_effort(run, pa, pb, a, b):
+        if _one_effort(run, pa, pb, a, b, mean):
             merged[-1][1] = b
         else:
             merged.append([a, b])
-    pieces = [piece for a, b in merged for piece in _trim_levels(run, a, b)]
+    levels = _LevelSplitter(run)
+    pieces = [piece for a, b in merged for piece in _trim_levels(run, a, b, levels, mean)]
     merged = _merge_short_breaks(run, [list(p) for p in pieces])
     bouts = [Bout(a, b) for a, b in merged if b - a >= rules.min_bout_s]
     for bout in bouts:
@@ -260,7 +387,35 @@ def find_bouts(run: RunArrays) -> list[Bout]:
     return out
 
 
-def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int) -> bool:
+def _work_spans(work: BoolArray, first: BoolArray) -> list[tuple[int, int]]:
+    """``[start, end)`` of each run of ``work``, cut where a stretch starts."""
+    n = len(work)
+    edge = np.ones(n + 1, dtype=bool)
+    edge[1:n] = (work[1:] != work[:-1]) | first[1:]
+    bounds = np.flatnonzero(edge)
+    starts, ends = bounds[:-1], bounds[1:]
+    inside = work[starts]
+    return list(zip(starts[inside].tolist(), ends[inside].tolist(), strict=True))
+
+
+def _span_means(x: FloatArray) -> Callable[[int, int], float]:
+    """:func:`array_mean` of ``x[a:b]`` for spans ``(a, b)``, each summed once.
+
+    Merging asks for the same span's level again (the bout before the next
+    break, then the bout to trim), so the sums are kept.
+    """
+    sums: dict[tuple[int, int], float] = {}
+
+    def mean(a: int, b: int) -> float:
+        total = sums.get((a, b))
+        if total is None:
+            total = sums[a, b] = float(np.add.reduce(x[a:b]))
+        return total / (b - a)
+    return mean
+
+
+def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int,
+                mean: Callable[[int, int], float]) -> bool:
     """Whether the break between bouts ``[pa, pb)`` and ``[a, b)`` is not a recovery."""
     rules = run.rules
     gap = float(run.t[a]) - run.end_time(pb)
@@ -269,60 +424,112 @@ def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int) -> bool:
         return True
     if run.stretch[pb - 1] != run.stretch[a]:
         return False
-    la, lb = array_mean(run.x[pa:pb]), array_mean(run.x[a:b])
+    la, lb = mean(pa, pb), mean(a, b)
     # A dip that stays near the bouts' level is not a recovery.
     if (min(la, lb) >= rules.dip_share * max(la, lb)
-            and array_mean(run.x[pb:a]) >= rules.dip_share * min(la, lb)):
+            and mean(pb, a) >= rules.dip_share * min(la, lb)):
         return True
     # Nor is a GPS dip: the speed drops, the legs keep the bouts' cadence.
     if gap <= 0.5 * shorter:
-        cad_work = run.cadence[np.r_[pa:pb, a:b]]
+        cad_work = np.concatenate((run.cadence[pa:pb], run.cadence[a:b]))
         cad_gap = run.cadence[pb:a]
         if (np.isfinite(cad_gap).all() and (cad_gap > 0).all()
-                and np.isfinite(cad_work).sum() >= 0.5 * len(cad_work)):
-            return bool(np.min(cad_gap) >= np.nanmedian(cad_work) - rules.dip_cadence_spm)
+                and np.count_nonzero(np.isfinite(cad_work)) >= 0.5 * len(cad_work)):
+            return bool(cad_gap.min() >= _nanmedian(cad_work) - rules.dip_cadence_spm)
     return False
 
 
-def _split_levels(x: FloatArray, a: int, b: int, rules: EffortRules,
-                  depth: int = 0) -> list[tuple[int, int]]:
-    """Binary segmentation of ``x[a:b]`` into stretches of different level.
+def _nanmedian(values: FloatArray) -> float:
+    """``np.nanmedian`` of an array with a value: the middle one or the mean of the middle two."""
+    ordered = values[~np.isnan(values)]
+    ordered.sort()
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[mid])
+    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
 
-    The split point minimises the squared error of two constant levels
-    (cumulative sums, no loop over samples); it is kept when both sides last
-    ``split_min_s`` and their levels differ by ``split_step``.
+
+class _LevelSplitter:
+    """Binary segmentation of the effort into parts of different level.
+
+    The split point minimises the squared error of two constant levels, from
+    running sums of the effort and its square; it is kept when both sides last
+    ``split_min_s`` and their levels differ by ``split_step``, down to 6 levels
+    of splitting. The running sums start at each part's first sample (as
+    ``np.cumsum`` of the part does), so a left part reuses its parent's.
+
+    Trimming needs only the first and the last part above the work level, so
+    the parts are searched from either end and the ones between never split.
     """
-    n = b - a
-    if n < 2 * rules.split_min_s or depth >= 6:
-        return [(a, b)]
-    seg = x[a:b]
-    cs = np.cumsum(seg)
-    cs2 = np.cumsum(seg * seg)
-    k = np.arange(rules.split_min_s, n - rules.split_min_s + 1)
-    left_sum, left_sq = cs[k - 1], cs2[k - 1]
-    right_sum, right_sq = cs[-1] - left_sum, cs2[-1] - left_sq
-    sse = (left_sq - left_sum**2 / k) + (right_sq - right_sum**2 / (n - k))
-    j = int(np.argmin(sse))
-    cut = int(k[j])
-    m_left = float(left_sum[j] / cut)
-    m_right = float(right_sum[j] / (n - cut))
-    if abs(m_left - m_right) < rules.split_step * max(min(m_left, m_right), 1e-6):
-        return [(a, b)]
-    return (_split_levels(x, a, a + cut, rules, depth + 1)
-            + _split_levels(x, a + cut, b, rules, depth + 1))
+
+    def __init__(self, run: RunArrays) -> None:
+        self.rules = run.rules
+        self.x = run.x
+        self.x_sq = run.x * run.x
+        self.k = np.arange(len(run.x) + 1, dtype=float)
+        self.cuts: dict[tuple[int, int], int] = {}  # where each part splits (0: it does not)
+
+    def outer_part(self, a: int, b: int, keep: Callable[[int, int], bool],
+                   from_end: bool = False) -> tuple[int, int] | None:
+        """The first part of ``[a, b)`` (the last one, ``from_end``) that ``keep`` accepts."""
+        return self._search(a, b, 0, None, keep, from_end)
+
+    def _search(self, a: int, b: int, depth: int, sums: tuple[FloatArray, FloatArray] | None,
+                keep: Callable[[int, int], bool], from_end: bool) -> tuple[int, int] | None:
+        cut, sums = self._cut(a, b, depth, sums)
+        if not cut:
+            return (a, b) if keep(a, b) else None
+        left = (a, a + cut, None if sums is None else (sums[0][:cut], sums[1][:cut]))
+        right = (a + cut, b, None)
+        for lo, hi, part_sums in ((right, left) if from_end else (left, right)):
+            found = self._search(lo, hi, depth + 1, part_sums, keep, from_end)
+            if found:
+                return found
+        return None
+
+    def _cut(self, a: int, b: int, depth: int, sums: tuple[FloatArray, FloatArray] | None,
+             ) -> tuple[int, tuple[FloatArray, FloatArray] | None]:
+        """Where ``[a, b)`` splits (0: it does not), with its running sums when computed."""
+        n = b - a
+        m = self.rules.split_min_s
+        if n < 2 * m or depth >= 6:
+            return 0, None
+        if (a, b) in self.cuts:
+            return self.cuts[a, b], sums
+        if sums is None:
+            sums = self.x[a:b].cumsum(), self.x_sq[a:b].cumsum()
+        cs, cs2 = sums
+        # Index i holds the sums left of a cut at k = m + i (split_min_s is at least 1).
+        left_sum, left_sq = cs[m - 1:n - m], cs2[m - 1:n - m]
+        k = self.k[m:n - m + 1]
+        n_minus_k = self.k[n - m:m - 1:-1]
+        sse = ((left_sq - left_sum**2 / k)
+               + ((cs2[n - 1] - left_sq) - (cs[n - 1] - left_sum)**2 / n_minus_k))
+        j = int(sse.argmin())
+        cut = m + j
+        m_left = float(left_sum[j]) / cut
+        m_right = float(cs[n - 1] - left_sum[j]) / (n - cut)
+        if abs(m_left - m_right) < self.rules.split_step * max(min(m_left, m_right), 1e-6):
+            cut = 0
+        self.cuts[a, b] = cut
+        return cut, sums
 
 
-def _trim_levels(run: RunArrays, a: int, b: int) -> list[tuple[int, int]]:
+def _trim_levels(run: RunArrays, a: int, b: int, levels: _LevelSplitter,
+                 mean: Callable[[int, int], float]) -> list[tuple[int, int]]:
     """Cut the ends of a bout whose level is below the work threshold: a warm-up that
     drifted into the first rep, a cool-down after the last. A low stretch inside
     stays: the bout was joined across it on purpose (a GPS dip, a short slowdown)."""
     enter = run.rules.enter_x_easy * run.easy
-    pieces = [(array_mean(run.x[pa:pb]) >= enter, pa, pb)
-              for pa, pb in _split_levels(run.x, a, b, run.rules)]
-    high = [i for i, (ok, _, _) in enumerate(pieces) if ok]
-    if not high:
+
+    def high(pa: int, pb: int) -> bool:
+        return mean(pa, pb) >= enter
+    first = levels.outer_part(a, b, high)
+    if first is None:
         return []
-    return [(pieces[high[0]][1], pieces[high[-1]][2])]
+    last = levels.outer_part(a, b, high, from_end=True)
+    assert last is not None  # the first high part is one
+    return [(first[0], last[1])]
 
 
 def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int]]:
@@ -339,7 +546,7 @@ def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int
             for (_, b1), (a2, _) in zip(long_enough, long_enough[1:], strict=False)]
     if len(gaps) < 2:
         return spans
-    typical = float(np.median(gaps))
+    typical = _median(gaps)
     out = [list(spans[0])]
     for a, b in spans[1:]:
         pa, pb = out[-1]
@@ -352,25 +559,44 @@ def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int
     return out
 
 
+def _median(values: list[float]) -> float:
+    """``np.median`` of a few finite floats: the middle one, or the mean of the middle two."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _nearest(values: list[float], target: float) -> int:
+    """Index of the sorted ``values`` nearest ``target``; the first of ties, as ``np.argmin``."""
+    i = bisect_left(values, target)
+    if i == len(values) or (i > 0 and abs(values[i - 1] - target) <= abs(values[i] - target)):
+        i -= 1
+    while i > 0 and abs(values[i - 1] - target) == abs(values[i] - target):
+        i -= 1
+    return i
+
+
 def _snap_to_laps(run: RunArrays, bout: Bout) -> None:
     """Move bout edges onto nearby manual or workout lap boundaries (a hint only)."""
-    laps = run.lap_times
-    if len(laps) == 0:
+    if len(run.lap_times) == 0:
         return
+    laps = run.lap_list
     rules = run.rules
-    dur = run.end_time(bout.b) - float(run.t[bout.a])
-    tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
-    s = run.stretch
-    lo = int(np.searchsorted(s, s[bout.a], side="left"))
-    hi = int(np.searchsorted(s, s[bout.b - 1], side="right"))
     t_start = float(run.t[bout.a])
-    j = int(np.argmin(np.abs(laps - t_start)))
+    dur = run.end_time(bout.b) - t_start
+    tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
+    # The bout's stretch: stretches are contiguous and in order.
+    lo = int(run.first[bout.a])
+    hi = int(run.last[bout.b - 1]) + 1
+    j = _nearest(laps, t_start)
     if abs(laps[j] - t_start) <= tol:
-        bout.a = int(np.clip(np.searchsorted(run.t, laps[j] - 0.5), lo, bout.b - 1))
+        bout.a = min(max(int(run.t.searchsorted(laps[j] - 0.5)), lo), bout.b - 1)
     t_end = run.end_time(bout.b)
-    j = int(np.argmin(np.abs(laps - t_end)))
+    j = _nearest(laps, t_end)
     if abs(laps[j] - t_end) <= tol:
-        bout.b = int(np.clip(np.searchsorted(run.t, laps[j] - 0.5), bout.a + 1, hi))
+        bout.b = min(max(int(run.t.searchsorted(laps[j] - 0.5)), bout.a + 1), hi)
 
 
 def _refine_edges(run: RunArrays, bout: Bout) -> None:
@@ -382,22 +608,24 @@ def _refine_edges(run: RunArrays, bout: Bout) -> None:
     warm-up that the hysteresis let into the bout is cut off here.
     """
     a, b = bout.a, bout.b
+    x = run.x
     search = run.rules.edge_search_s
-    seg = run.x[a:b]
-    k = min(int(0.75 * len(seg)), len(seg) - 1)
-    level = float(np.partition(seg, k)[k])
+    k = min(int(0.75 * (b - a)), b - a - 1)
+    ordered = x[a:b].copy()
+    ordered.partition(k)
+    level = float(ordered[k])
     lo_a = max(a - search, int(run.first[a]))
     hi_b = min(b + search, int(run.last[b - 1]) + 1)
-    before = run.x[lo_a:a]
-    after = run.x[b:hi_b]
-    if len(before):
-        above = np.flatnonzero(run.x[lo_a:b] >= 0.5 * (level + float(np.min(before))))
-        if len(above):
-            bout.a = lo_a + int(above[0])
-    if len(after):
-        above = np.flatnonzero(run.x[bout.a:hi_b] >= 0.5 * (level + float(np.min(after))))
-        if len(above):
-            bout.b = bout.a + int(above[-1]) + 1
+    if lo_a < a:
+        above = x[lo_a:b] >= 0.5 * (level + float(x[lo_a:a].min()))
+        i = int(above.argmax())  # the first crossing, if any
+        if above[i]:
+            bout.a = lo_a + i
+    if b < hi_b:
+        above = x[bout.a:hi_b][::-1] >= 0.5 * (level + float(x[b:hi_b].min()))
+        i = int(above.argmax())  # the last crossing, counted from the end
+        if above[i]:
+            bout.b = hi_b - i
 
 
 #: The climb of a short bout is measured this far beyond its edges. [s]
@@ -407,30 +635,75 @@ _CLIMB_MARGIN_S = 3
 def measure(run: RunArrays, bout: Bout) -> None:
     """Fill in what the rules look at: time, distance, speeds, effort, peak, climb."""
     a, b = bout.a, bout.b
-    mv = run.moving[a:b]
-    bout.moving_s = int(mv.sum()) if mv.any() else b - a
+    n = b - a
+    n_moving = int(run.moving_before[b] - run.moving_before[a])
+    bout.moving_s = n_moving or n
     bout.duration_s = run.end_time(b) - float(run.t[a])
-    use = mv if mv.any() else np.ones(b - a, dtype=bool)
-    bout.effort_mps = array_mean(run.x[a:b][use])
-    bout.speed_mps = array_mean(run.speed[a:b][use])
+    # Moving samples only, unless the whole bout stands still.
+    if n_moving in (0, n):
+        bout.effort_mps = _mean(run.x[a:b])
+        bout.speed_mps = _mean(run.speed[a:b])
+    else:
+        mv = run.moving[a:b]
+        bout.effort_mps = _mean(run.x[a:b][mv])
+        bout.speed_mps = _mean(run.speed[a:b][mv])
     bout.peak_mps = best_mean(run.speed[a:b], 5)
-    bout.distance_m = float(run.dist[b - 1] - run.dist[a])
+    bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
+    n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
-    hr_ok = np.isfinite(hr)
-    bout.heart_rate = array_mean(hr[hr_ok]) if hr_ok.any() else np.nan
+    bout.heart_rate = (_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
     # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
     # its rise, so the climb is measured a few seconds beyond them.
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
     hi = min(b + _CLIMB_MARGIN_S, int(run.last[b - 1]) + 1)
-    e = run.elev_fine[lo:hi]
-    ok = np.flatnonzero(np.isfinite(e))
-    dist = float(run.dist[hi - 1] - run.dist[lo])
-    if len(ok) >= 4 and dist > 10:
-        ends = max(1, min(3, len(ok) // 4))
-        bout.gain_m = float(e[ok[-ends:]].sum() / ends - e[ok[:ends]].sum() / ends)
+    dist = float(run.dist[hi - 1]) - float(run.dist[lo])
+    n_ok = int(run.elev_fine_before[hi] - run.elev_fine_before[lo])
+    if n_ok >= 4 and dist > 10:
+        e = run.elev_fine[lo:hi]
+        if n_ok < hi - lo:
+            e = e[np.isfinite(e)]
+        ends = max(1, min(3, n_ok // 4))
+        bout.gain_m = (float(np.add.reduce(e[-ends:])) / ends
+                       - float(np.add.reduce(e[:ends])) / ends)
         bout.grade_pct = 100.0 * bout.gain_m / dist
     else:
         bout.gain_m = bout.grade_pct = 0.0
+
+
+class _Surroundings:
+    """Per-run counts and compacted columns for :func:`surroundings`.
+
+    ``free`` samples are moving and in no bout; a usable cadence is finite and
+    above 0. Prefix counts turn "how many such samples between i and j" into a
+    subtraction, and those samples' values laid end to end give a span's as
+    one slice: the same values in the same order as masking the span, so the
+    same sum.
+    """
+
+    def __init__(self, run: RunArrays, bouts: list[Bout]) -> None:
+        in_bout = np.zeros(len(run.x), dtype=bool)
+        for bout in bouts:
+            in_bout[bout.a:bout.b] = True
+        free = run.moving & ~in_bout
+        self.n_free = _counts(free)
+        self.x_free = run.x[free]
+        cad = run.cadence
+        if run.gps_speed:
+            cad_ok = np.isfinite(cad) & (cad > 0)
+            free_cad = free & cad_ok
+        else:  # without GPS the cadence is never looked at
+            cad_ok = free_cad = np.zeros(len(cad), dtype=bool)
+        self.n_cad = _counts(cad_ok)
+        self.cad = cad[cad_ok]
+        self.n_free_cad = _counts(free_cad)
+        self.free_cad = cad[free_cad]
+
+
+def _counts(mask: BoolArray) -> IntArray:
+    """How many of ``mask[:i]`` are set, for every i from 0 to n."""
+    out = np.zeros(len(mask) + 1, dtype=np.int64)
+    np.cumsum(mask, out=out[1:])
+    return out
 
 
 def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
@@ -444,45 +717,54 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     bout's cadence is the better of its own window and the window
     ``cadence_lag_s`` later.
     """
+    if not bouts:
+        return
     rules = run.rules
     n = len(run.x)
-    in_bout = np.zeros(n, dtype=bool)
-    for bout in bouts:
-        in_bout[bout.a:bout.b] = True
-    cad = run.cadence
+    around = _Surroundings(run, bouts)
+    n_free = around.n_free
     for bout in bouts:
         efforts: list[float] = []
-        cadences: list[float] = []
+        cadences: list[FloatArray] = []  # of the sides with enough cadence, averaged when needed
         sides: list[tuple[int, int]] = []
+        start = int(run.first[bout.a])
         end = int(run.last[bout.b - 1]) + 1
         if bout.a > 0:
-            lo = int(np.searchsorted(run.t, run.t[bout.a] - rules.surround_s))
-            sides.append((max(lo, int(run.first[bout.a])), bout.a))
+            lo = int(run.t.searchsorted(run.t[bout.a] - rules.surround_s))
+            sides.append((max(lo, start), bout.a))
         if bout.b < n:
-            hi = int(np.searchsorted(run.t, run.end_time(bout.b) + rules.surround_s))
+            hi = int(run.t.searchsorted(run.end_time(bout.b) + rules.surround_s))
             sides.append((bout.b, min(hi, end)))
         for lo, hi in sides:
-            sel = slice(lo, hi)
-            free = ~in_bout[sel] & run.moving[sel]
-            reaches_stop = (lo == run.first[bout.a] and lo > 0) or (hi == end and hi < n)
-            if free.sum() < rules.edge_run_s and (reaches_stop or hi - lo < rules.edge_run_s):
+            free = int(n_free[hi] - n_free[lo])
+            reaches_stop = (lo == start and lo > 0) or (hi == end and hi < n)
+            if free < rules.edge_run_s and (reaches_stop or hi - lo < rules.edge_run_s):
                 continue
-            if free.sum() < 5:
+            if free < 5:
                 # Only other bouts around: they are the surroundings.
-                free = np.ones(hi - lo, dtype=bool)
-            efforts.append(array_mean(run.x[sel][free]))
-            c = cad[sel][free]
-            c = c[np.isfinite(c) & (c > 0)]
-            if len(c) >= rules.edge_run_s:
-                cadences.append(array_mean(c))
-        rest = float(np.mean(efforts)) if efforts else 0.0
+                efforts.append(_mean(run.x[lo:hi]))
+                cad = around.cad[around.n_cad[lo]:around.n_cad[hi]]
+            else:
+                efforts.append(_mean(around.x_free[n_free[lo]:n_free[hi]]))
+                cad = around.free_cad[around.n_free_cad[lo]:around.n_free_cad[hi]]
+            if len(cad) >= rules.edge_run_s:
+                cadences.append(cad)
+        rest = _mean_of(efforts) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
-        lag = rules.cadence_lag_s
-        c_in = [c[np.isfinite(c) & (c > 0)] for c in
-                (cad[bout.a:bout.b], cad[min(bout.a + lag, end):min(bout.b + lag, end)])]
+        bout.cadence_rise_spm = np.inf
         # The cadence check guards against GPS noise; without GPS it has nothing to guard.
-        if run.gps_speed and cadences and len(c_in[0]) >= 0.5 * (bout.b - bout.a):
-            level = max(array_mean(c) for c in c_in if len(c))
-            bout.cadence_rise_spm = level - float(np.mean(cadences))
-        else:
-            bout.cadence_rise_spm = np.inf
+        if not (run.gps_speed and cadences):
+            continue
+        n_cad = around.n_cad
+        if n_cad[bout.b] - n_cad[bout.a] < 0.5 * (bout.b - bout.a):
+            continue
+        lag = rules.cadence_lag_s
+        c_in = [around.cad[n_cad[i]:n_cad[j]] for i, j in
+                ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end)))]
+        level = max(_mean(c) for c in c_in if len(c))
+        bout.cadence_rise_spm = level - _mean_of([_mean(c) for c in cadences])
+
+
+def _mean_of(values: list[float]) -> float:
+    """``np.mean`` of one or two floats (the sides of a bout): the same sum and division."""
+    return values[0] if len(values) == 1 else (values[0] + values[1]) / 2
