@@ -389,14 +389,25 @@ def elevation_gain_m(elevation_m: FloatArray, hysteresis_m: float = GAIN_HYSTERE
     if len(e) < 2:
         return 0.0
     # Reduce to turning points first, so the sequential part runs over few values.
-    de = np.diff(e)
-    keep = np.ones(len(e), dtype=bool)
-    keep[1:-1] = (np.sign(de[1:]) != np.sign(de[:-1])) & (de[1:] != 0)
-    pts = e[keep].tolist()
+    return climb_through_turns(e[turning_points(e)].tolist(), hysteresis_m)
+
+
+def turning_points(z: FloatArray) -> BoolArray:
+    """Where a series turns (mask): its ends, and where the slope changes sign to one that
+    is not flat."""
+    slope = np.diff(z)
+    sign = np.sign(slope)
+    keep = np.ones(len(z), dtype=bool)
+    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
+    return keep
+
+
+def climb_through_turns(points: list[float], hysteresis_m: float = GAIN_HYSTERESIS_M) -> float:
+    """:func:`elevation_gain_m` of a series given by its turning points. [m]"""
     gain = 0.0
-    low = high = pts[0]
+    low = high = points[0]
     rising = False
-    for z in pts[1:]:
+    for z in points[1:]:
         if rising:
             if z > high:
                 high = z

@@ -23,7 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from legday.cleaning import BoolArray, Columns, FloatArray, IntArray, column
+from legday.cleaning import (
+    BoolArray,
+    Columns,
+    FloatArray,
+    IntArray,
+    climb_through_turns,
+    column,
+)
 
 #: Slower than this is walking or standing, not running downhill. [m/s]
 RUNNING_MPS = 1.8
@@ -87,31 +94,6 @@ def _all_finite(values: FloatArray) -> bool:
     return bool(np.count_nonzero(np.isfinite(values)) == len(values))
 
 
-def _hysteresis_climb_m(points: list[float], hysteresis_m: float) -> float:
-    """Total climb through turning points, a rise counting once ``hysteresis_m`` above the
-    last low (the loop of :func:`legday.cleaning.elevation_gain_m`)."""
-    gain = 0.0
-    low = high = points[0]
-    rising = False
-    for z in points[1:]:
-        if rising:
-            if z > high:
-                high = z
-            elif high - z >= hysteresis_m:
-                gain += high - low
-                rising = False
-                low = z
-        else:
-            if z < low:
-                low = z
-            elif z - low >= hysteresis_m:
-                rising = True
-                high = z
-    if rising:
-        gain += high - low
-    return gain
-
-
 def _running_descent_m(elevation_m: FloatArray, stretch: IntArray, running: BoolArray,
                        hysteresis_m: float) -> float:
     """Elevation lost within each piece of running (within one stretch: across a stop the
@@ -144,7 +126,7 @@ def _running_descent_m(elevation_m: FloatArray, stretch: IntArray, running: Bool
     descent = 0.0
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         if hi - lo >= 2:
-            descent += _hysteresis_climb_m(points[lo:hi], hysteresis_m)
+            descent += climb_through_turns(points[lo:hi], hysteresis_m)
     return descent
 
 

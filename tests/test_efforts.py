@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from legday.calibration import AthleteProfile
-from legday.cleaning import elevation_gain_m, prepare_arrays
+from legday.cleaning import climb_through_turns, elevation_gain_m, prepare_arrays, turning_points
 from legday.cli import main
 from legday.efforts import (
     EFFORT_COLUMNS,
@@ -25,8 +25,7 @@ from legday.efforts import (
     primary_kind,
 )
 from legday.efforts.bouts import RunArrays
-from legday.efforts.describe import _gain_over_turns
-from legday.efforts.judge import _rises, climb_rise_m, climb_spans, median_of, turning_points
+from legday.efforts.judge import _rises, climb_rise_m, climb_spans, median_of
 from legday.efforts.rules import RULES
 from legday.gap import gap_factor
 from legday.model import EVENT_COLUMNS, LAP_COLUMNS, Activity, Sport, make_frame, make_samples
@@ -620,7 +619,8 @@ def test_rises_and_gains_from_turning_points_are_as_first_written():
         # Rounded, so that the series has flat steps too.
         z = np.round(np.cumsum(rng.normal(0, 1.5, int(rng.integers(2, 80)))), 1)
         turns = z[turning_points(z)].tolist()
-        assert _gain_over_turns(turns) == elevation_gain_m(z)
+        # Every sample through the hysteresis gives what the turning points alone give.
+        assert climb_through_turns(turns) == climb_through_turns(z.tolist()) == elevation_gain_m(z)
         for rise_min in (1.0, 3.0):
             assert _rises(turns, rise_min) == _rises_as_first_written(turns, rise_min)
 

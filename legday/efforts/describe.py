@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from legday.cleaning import GAIN_HYSTERESIS_M
+from legday.cleaning import climb_through_turns
 from legday.efforts.bouts import Bout, RunArrays
 from legday.efforts.judge import Elevation, median_of
 from legday.efforts.kinds import EffortKind
@@ -115,31 +115,6 @@ def _span_counts(where: IntArray, a: IntArray, b: IntArray) -> FloatArray:
     return np.asarray(np.searchsorted(where, b) - np.searchsorted(where, a), dtype=float)
 
 
-def _gain_over_turns(turns: list[float], hysteresis_m: float = GAIN_HYSTERESIS_M) -> float:
-    """:func:`legday.cleaning.elevation_gain_m` of a series from its turning points: a rise
-    counts once the elevation has climbed ``hysteresis_m`` above the last low. [m]"""
-    gain = 0.0
-    low = high = turns[0]
-    rising = False
-    for z in turns[1:]:
-        if rising:
-            if z > high:
-                high = z
-            elif high - z >= hysteresis_m:
-                gain += high - low
-                rising = False
-                low = z
-        else:
-            if z < low:
-                low = z
-            elif z - low >= hysteresis_m:
-                rising = True
-                high = z
-    if rising:
-        gain += high - low
-    return float(gain)
-
-
 def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
                    elevation: Elevation) -> FloatArray:
     """Summary of every span ``[a[i], b[i])`` at once (moving samples only for the means):
@@ -197,7 +172,7 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
         for i, (two, start, stop) in enumerate(zip(has_two, low.tolist(), high.tolist(),
                                                   strict=True)):
             if two:
-                gain[i] = _gain_over_turns(
+                gain[i] = climb_through_turns(
                     [start, *turn_values[inner_from[i]:inner_to[i]], stop])
     with np.errstate(invalid="ignore", divide="ignore"):
         n_hr = _span_counts(np.flatnonzero(hr_ok), a, b) if with_hr else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from legday.cleaning import turning_points
 from legday.efforts.bouts import Bout, RunArrays, array_mean, measure
 from legday.efforts.kinds import EffortKind
 from legday.gap import gap_factor
@@ -289,16 +290,6 @@ def median_of(values: np.ndarray) -> float:
     if n % 2:
         return float(ordered[n // 2])
     return float((ordered[n // 2 - 1] + ordered[n // 2]) / 2)
-
-
-def turning_points(z: np.ndarray) -> np.ndarray:
-    """Where a series turns: its ends, and where the slope changes sign to one that is not
-    flat (mask)."""
-    slope = np.diff(z)
-    sign = np.sign(slope)
-    keep = np.ones(len(z), dtype=bool)
-    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
-    return keep
 
 
 def _rises(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
