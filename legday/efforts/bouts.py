@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -91,8 +91,6 @@ class RunArrays:
     noisy_elevation: bool = False
     elevation_noise_m: float = 0.0
     gps_speed: bool = True
-    _prefix: dict[str, FloatArray] = field(default_factory=dict)
-    _index: dict[str, IntArray] = field(default_factory=dict)
 
     @classmethod
     def of(cls, frame: Columns, easy: float, rules: EffortRules,
@@ -128,39 +126,6 @@ class RunArrays:
             elevation_noise_m=noise,
             gps_speed=bool(len(lat) > 0
                            and (len(lat) - np.count_nonzero(np.isnan(lat))) / len(lat) > 0.5))
-
-    @property
-    def prefix(self) -> dict[str, FloatArray]:
-        """Prefix sums for O(1) segment means (computed once)."""
-        if not self._prefix:
-            def cum(values: FloatArray) -> FloatArray:
-                return np.concatenate(([0.0], np.cumsum(values)))
-            mv = self.moving.astype(float)
-            hr_ok = np.isfinite(self.hr)
-            self._prefix.update({
-                "moving": cum(mv), "speed": cum(self.speed), "gap": cum(self.gap),
-                "speed_moving": cum(self.speed * mv), "gap_moving": cum(self.gap * mv),
-                "hr": cum(np.where(hr_ok, self.hr, 0.0)), "hr_n": cum(hr_ok.astype(float)),
-                "speed_cadence": cum(np.where(self.on_cadence, self.speed, 0.0)),
-            })
-        return self._prefix
-
-    @property
-    def next_elevation(self) -> IntArray:
-        """Index of the first sample at or after each one with an elevation (n when none)."""
-        if "next_elev" not in self._index:
-            n = len(self.elev)
-            idx = np.where(np.isfinite(self.elev), np.arange(n), n)
-            self._index["next_elev"] = np.minimum.accumulate(idx[::-1])[::-1]
-        return self._index["next_elev"]
-
-    @property
-    def prev_elevation(self) -> IntArray:
-        """Index of the last sample at or before each one with an elevation (-1 when none)."""
-        if "prev_elev" not in self._index:
-            idx = np.where(np.isfinite(self.elev), np.arange(len(self.elev)), -1)
-            self._index["prev_elev"] = np.maximum.accumulate(idx)
-        return self._index["prev_elev"]
 
     @cached_property
     def stretch_start(self) -> BoolArray:
