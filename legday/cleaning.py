@@ -31,7 +31,6 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,7 +227,8 @@ class _Stretches:
         self.idx = np.arange(len(first))
         self._starts = starts
         self._windows: dict[int, tuple[IntArray, IntArray]] = {}
-        self._edges: dict[int, IntArray] = {}
+        self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
+        self._to_end: IntArray | None = None
 
     @classmethod
     def of(cls, stretch: IntArray,
@@ -253,13 +253,54 @@ class _Stretches:
             self._windows[half] = bounds
         return bounds
 
-    def edges(self, half: int) -> IntArray:
-        """Samples whose centred ``2 * half + 1`` window a stretch's end cuts short."""
-        edge = self._edges.get(half)
-        if edge is None:
-            edge = np.flatnonzero((self.idx - self.first < half) | (self.last - self.idx < half))
-            self._edges[half] = edge
-        return edge
+    def edges(self, half: int) -> tuple[IntArray, IntArray, IntArray]:
+        """Samples whose centred ``2 * half + 1`` window a stretch's end cuts short, and
+        the first and last index of their windows.
+
+        The other windows are consecutive, so their values come from slices: a slice
+        costs a fraction of a gather, and the edges are a few samples per stretch.
+        """
+        edges = self._edges.get(half)
+        if edges is None:
+            idx, first, last = self.idx, self.first, self.last
+            if self._to_end is None:
+                self._to_end = np.minimum(idx - first, last - idx)
+            edge = np.flatnonzero(self._to_end < half)
+            edges = (edge, np.maximum(edge - half, first[edge]),
+                     np.minimum(edge + half, last[edge]))
+            self._edges[half] = edges
+        return edges
+
+    def mean(self, sums: _Sums, half: int) -> FloatArray:
+        """Centred running mean over ``2 * half + 1`` samples within the stretch (NaN ignored;
+        NaN for a window without values), from the :func:`_prefix_sums` of the values."""
+        cs, cn = sums
+        n = len(self.idx)
+        if cn is not None:
+            return _span_mean(sums, *self.window(half))
+        width = 2 * half + 1
+        out = np.empty(n)
+        if n >= width:
+            inner = out[half:n - half]
+            np.subtract(cs[width:], cs[:n + 1 - width], out=inner)
+            inner /= width
+        edge, lo, hi = self.edges(half)
+        if len(edge):
+            out[edge] = (cs[hi + 1] - cs[lo]) / (hi + 1 - lo)
+        return out
+
+    def rate(self, d: FloatArray, half: int) -> FloatArray:
+        """``(d[hi] - d[lo]) / max(hi - lo, 1)`` over each centred window (``half`` > 0)."""
+        n = len(d)
+        out = np.empty(n)
+        if n > 2 * half:
+            inner = out[half:n - half]
+            np.subtract(d[2 * half:], d[:n - 2 * half], out=inner)
+            inner /= 2 * half
+        edge, lo, hi = self.edges(half)
+        if len(edge):
+            out[edge] = (d[hi] - d[lo]) / np.maximum(hi - lo, 1)
+        return out
 
 
 #: Prefix sums of a column and of its count of values (``None`` when it has no NaN).
@@ -302,7 +343,7 @@ def window_mean(values: FloatArray, stretch: IntArray, half: int, *,
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
         return v.copy()
-    return _span_mean(_prefix_sums(v), *_Stretches.of(stretch, bounds).window(half))
+    return _Stretches.of(stretch, bounds).mean(_prefix_sums(v), half)
 
 
 def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
@@ -313,16 +354,18 @@ def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArra
     return _window_median(v, _Stretches.of(stretch), half)
 
 
-def _window_median(v: FloatArray, st: _Stretches, half: int) -> FloatArray:
+def _window_median(v: FloatArray, st: _Stretches, half: int,
+                   nan_free: bool | None = None) -> FloatArray:
     n = len(v)
     if n == 0 or half == 0:
         return v.copy()
-    nan_free = not np.isnan(v).any()
+    if nan_free is None:
+        nan_free = not np.isnan(v).any()
     out = np.empty(n)
     if half == 2 and nan_free and n >= 5:
         # Every window not cut by a stretch end is one of the consecutive fives; the
         # others (the edges) are overwritten below.
-        out[2:-2] = _median5(v)
+        _median5(v, out[2:-2])
     else:
         idx, first, last = st.idx, st.first, st.last
         inner = (idx - half >= first) & (idx + half <= last)
@@ -331,11 +374,10 @@ def _window_median(v: FloatArray, st: _Stretches, half: int) -> FloatArray:
             win = v[rows[:, None] + np.arange(-half, half + 1)[None, :]]
             out[inner] = (np.partition(win, half, axis=1)[:, half] if not np.isnan(win).any()
                           else np.nanmedian(win, 1))
-    edge = st.edges(half)
+    edge, *lo_hi = st.edges(half)
     if len(edge) and nan_free:
-        lo, hi = st.window(half)
-        start = lo[edge]
-        size = hi[edge] - start + 1
+        start, end = lo_hi
+        size = end - start + 1
         offsets = np.arange(2 * half + 1)
         pos = np.minimum(start[:, None] + offsets[None, :], n - 1)
         # +inf pads sort last, so the first ``size`` of a row are the window's own values.
@@ -354,7 +396,7 @@ def _window_median(v: FloatArray, st: _Stretches, half: int) -> FloatArray:
     return out
 
 
-def _median5(v: FloatArray) -> FloatArray:
+def _median5(v: FloatArray, out: FloatArray | None = None) -> FloatArray:
     """Median of every 5 consecutive values (``len(v) - 4`` of them), NaN-free input.
 
     Of two sorted pairs, the larger minimum and the smaller maximum are the middle
@@ -363,7 +405,7 @@ def _median5(v: FloatArray) -> FloatArray:
     a, b, c, d, e = v[:-4], v[1:-3], v[2:-2], v[3:-1], v[4:]
     lo = np.maximum(np.minimum(a, b), np.minimum(c, d))
     hi = np.minimum(np.maximum(a, b), np.maximum(c, d))
-    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e))
+    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e), out=out)
 
 
 def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]:
@@ -388,10 +430,9 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         return (grid_t, np.full(n, s[0], dtype=np.int64),
                 _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
     grid_starts = np.cumsum(lengths) - lengths
-    offsets = np.arange(lengths.sum()) - np.repeat(grid_starts, lengths)
-    grid_t = np.repeat(t0, lengths) + offsets
-    grid_s = np.repeat(s[starts], lengths)
     first = np.repeat(grid_starts, lengths)
+    grid_t = np.repeat(t0, lengths) + (np.arange(len(first)) - first)
+    grid_s = np.repeat(s[starts], lengths)
     last = np.repeat(grid_starts + lengths - 1, lengths)
     return grid_t, grid_s.astype(np.int64), _Stretches(first, last, grid_starts)
 
@@ -411,8 +452,8 @@ class _Resampler:
         self.max_hole_s = max_hole_s
         self.same = len(grid_t) == len(t) and bool((grid_t == t).all())
         self._sorted: bool | None = None
-        self._ok: BoolArray | None = None
-        self._holes: tuple[FloatArray, BoolArray] = (t, np.zeros(0, dtype=bool))
+        self._missing: IntArray | None = None
+        self._holes: tuple[FloatArray, IntArray] = (t, np.zeros(0, dtype=np.int64))
 
     def __call__(self, values: FloatArray) -> FloatArray:
         """``values`` (at the sample times) on the grid."""
@@ -421,25 +462,33 @@ class _Resampler:
             # Stretches never span a longer gap, so no grid point is far from a sample;
             # at a sample's own time the interpolation returns the sample.
             return values.copy() if self.same else np.interp(self.grid_t, self.t, values)
-        if nan.all():
+        missing = np.flatnonzero(nan)
+        if len(missing) == len(values):
             return np.full(len(self.grid_t), np.nan)
         ok = ~nan
-        tv, far = self._far(ok)
-        out = np.interp(self.grid_t, tv, values[ok])
+        tv, far = self._far(missing, ok)
+        if self.same:
+            # At a valid sample's own time the interpolation returns the sample: only the
+            # missing ones need it.
+            out = values.copy()
+            out[missing] = np.interp(self.grid_t[missing], tv, values[ok])
+        else:
+            out = np.interp(self.grid_t, tv, values[ok])
         out[far] = np.nan
         return out
 
-    def _far(self, ok: BoolArray) -> tuple[FloatArray, BoolArray]:
+    def _far(self, missing: IntArray, ok: BoolArray) -> tuple[FloatArray, IntArray]:
         """Times of the valid samples, and the grid points far from them."""
-        if self._ok is not None and (ok == self._ok).all():
+        last = self._missing
+        if last is not None and len(last) == len(missing) and (last == missing).all():
             return self._holes
         if self._sorted is None:
             grid_t, t = self.grid_t, self.t
             self._sorted = bool((grid_t[1:] >= grid_t[:-1]).all() and (t[1:] >= t[:-1]).all())
         tv = self.t[ok]
         far = (_far_sorted(self.grid_t, tv, self.max_hole_s) if self._sorted
-               else _far_any(self.grid_t, tv, self.max_hole_s))
-        self._ok, self._holes = ok, (tv, far)
+               else np.flatnonzero(_far_any(self.grid_t, tv, self.max_hole_s)))
+        self._missing, self._holes = missing, (tv, far)
         return tv, far
 
 
@@ -455,16 +504,16 @@ def _far_any(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> BoolArray
                       | ((prev_gap > 0) & (next_gap < 0)))
 
 
-def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> BoolArray:
-    """:func:`_far_any` for a sorted grid, looking only into the gaps longer than ``max_hole_s``.
+def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArray:
+    """Where :func:`_far_any` is true, for a sorted grid and sorted valid times.
 
-    A grid point between two valid samples closer than that is close to both (the
-    rounded differences grow with the distance), so only the points before the
-    first valid sample, from the last one on, and inside longer gaps need a look.
+    A grid point between two valid samples closer than ``max_hole_s`` is close to
+    both (the rounded differences grow with the distance), so only the points before
+    the first valid sample, from the last one on, and inside longer gaps need a look.
     """
-    far = np.zeros(len(grid_t), dtype=bool)
-    far[:np.searchsorted(grid_t, tv[0], side="left")] = True
-    far[np.searchsorted(grid_t, tv[-1], side="left"):] = True
+    n = len(grid_t)
+    parts = [np.arange(np.searchsorted(grid_t, tv[0], side="left")),
+             np.arange(np.searchsorted(grid_t, tv[-1], side="left"), n)]
     big = np.flatnonzero(np.diff(tv) > max_hole_s)
     if len(big):
         gap_start, gap_end = tv[big], tv[big + 1]
@@ -474,9 +523,9 @@ def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> BoolAr
         if total:
             pos = np.repeat(begin - (np.cumsum(count) - count), count) + np.arange(total)
             x = grid_t[pos]
-            far[pos] = ((x - np.repeat(gap_start, count) > max_hole_s)
-                        | (np.repeat(gap_end, count) - x > max_hole_s))
-    return far
+            parts.append(pos[(x - np.repeat(gap_start, count) > max_hole_s)
+                             | (np.repeat(gap_end, count) - x > max_hole_s)])
+    return np.concatenate(parts)
 
 
 def _interp(grid_t: FloatArray, t: FloatArray, values: FloatArray,
@@ -502,8 +551,11 @@ class _ShiftedSearch:
         self.d = d
         if is_sorted is None:
             is_sorted = n >= self.MIN_MERGE and bool((d[1:] >= d[:-1]).all())
-        self.merge = is_sorted and n >= self.MIN_MERGE
-        self._ranks = np.arange(2 * n) if self.merge else np.zeros(0, dtype=np.int64)
+        #: ``d`` is non-decreasing (then so are the searches' results, and
+        #: ``left(-x) <= i < right(x)`` for every sample i and x >= 0).
+        self.sorted = bool(is_sorted)
+        self.merge = self.sorted and n >= self.MIN_MERGE
+        self._idx = np.arange(n) if self.merge else np.zeros(0, dtype=np.int64)
 
     def left(self, offset: float) -> IntArray:
         """``np.searchsorted(d, d + offset, side="left")``."""
@@ -511,8 +563,10 @@ class _ShiftedSearch:
         if not self.merge:
             return np.searchsorted(self.d, keys, side="left")
         n = len(self.d)
-        # Keys first: a stable sort puts a key before the distances equal to it.
-        return self._rank(np.concatenate((keys, self.d)))[:n] - self._ranks[:n]
+        # Keys first: a stable sort puts a key before the distances equal to it and
+        # keeps the keys in order, so key i is the i-th from the front.
+        order = np.argsort(np.concatenate((keys, self.d)), kind="stable")
+        return np.flatnonzero(order < n) - self._idx
 
     def right(self, offset: float) -> IntArray:
         """``np.searchsorted(d, d + offset, side="right")``."""
@@ -521,12 +575,8 @@ class _ShiftedSearch:
             return np.searchsorted(self.d, keys, side="right")
         n = len(self.d)
         # Distances first: a stable sort puts the distances equal to a key before it.
-        return self._rank(np.concatenate((self.d, keys)))[n:] - self._ranks[:n]
-
-    def _rank(self, both: FloatArray) -> IntArray:
-        rank = np.empty(len(both), dtype=np.int64)
-        rank[np.argsort(both, kind="stable")] = self._ranks
-        return rank
+        order = np.argsort(np.concatenate((self.d, keys)), kind="stable")
+        return np.flatnonzero(order >= n) - self._idx
 
 
 def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
@@ -570,20 +620,33 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
         inside = (pos >= first[bad][:, None]) & (pos <= last[bad][:, None])
         good = np.where(step > MAX_STEP_M, np.nan, step)
         win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a window of bad steps only
-            typical = np.nanmedian(win, axis=1)
-        step[bad] = np.minimum(np.nan_to_num(typical, nan=0.0), MAX_STEP_M)
+        step[bad] = np.minimum(np.nan_to_num(_row_nanmedian(win), nan=0.0), MAX_STEP_M)
         d = np.cumsum(step)
-    lo, hi = st.window(window_s // 2)
+    half = window_s // 2
     # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
-    v = (d[hi] - d[lo]) / np.maximum(hi - lo, 1)
+    v = st.rate(d, half) if half else np.zeros(n)
     if not np.isfinite(v).all():
+        lo, hi = st.window(half)
         span = (hi - lo).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             v = np.where(span > 0, (d[hi] - d[lo]) / np.maximum(span, 1.0), 0.0)
         v = np.nan_to_num(v, nan=0.0)
-    return _window_median(v, st, window_s // 2)
+    return _window_median(v, st, half, nan_free=True)
+
+
+def _row_nanmedian(win: FloatArray) -> FloatArray:
+    """``np.nanmedian(win, axis=1)`` (NaN for a row of NaN only, without a warning).
+
+    The same arithmetic as numpy's sort-based median of short rows: the middle two
+    of the sorted values (the middle one twice), summed onto 0.0 and halved. Its
+    generic masked-array path costs more than a run's whole speed.
+    """
+    ordered = np.sort(win, axis=1)  # NaN last
+    count = win.shape[1] - np.isnan(win).sum(axis=1)
+    high = count // 2
+    low = np.where(count % 2 == 1, high, high - 1)  # -1 (a NaN) for a row without values
+    rows = np.arange(len(win))
+    return (ordered[rows, low] + (0.0 + ordered[rows, high])) / 2.0
 
 
 def smooth_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: IntArray,
@@ -614,11 +677,11 @@ def _smooth_elevation(sums: _Sums, search: _ShiftedSearch, st: _Stretches,
     if n == 0 or (cn is not None and cn[-1] == 0):
         return np.full(n, np.nan)  # no elevation at all
     idx, first, last = st.idx, st.first, st.last
-    lo = np.maximum(search.left(-window_m / 2), idx - max_half_s)
-    hi = np.minimum(search.right(window_m / 2) - 1, idx + max_half_s)
-    lo = np.minimum(np.maximum(np.minimum(lo, idx - min_half_s), first), last)
-    hi = np.minimum(np.maximum(np.maximum(hi, idx + min_half_s), first), last)
-    return _span_mean(sums, lo, hi)
+    lo = np.minimum(np.maximum(search.left(-window_m / 2), idx - max_half_s), idx - min_half_s)
+    hi = np.maximum(np.minimum(search.right(window_m / 2) - 1, idx + max_half_s),
+                    idx + min_half_s)
+    # Clipped to the stretch; lo <= idx <= hi, so only one side can cut each.
+    return _span_mean(sums, np.maximum(lo, first), np.minimum(hi, last))
 
 
 def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: IntArray,
@@ -641,8 +704,11 @@ def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: _Stretches,
     if n == 0:
         return np.zeros(0)
     first, last, d = st.first, st.last, search.d
-    lo = np.minimum(np.maximum(search.left(-window_m / 2), first), last)
-    hi = np.minimum(np.maximum(search.right(window_m / 2) - 1, first), last)
+    lo = np.maximum(search.left(-window_m / 2), first)
+    hi = np.minimum(search.right(window_m / 2) - 1, last)
+    if not search.sorted:
+        lo = np.minimum(lo, last)
+        hi = np.maximum(hi, first)
     run = d[hi] - d[lo]
     grade = np.zeros(n)
     # Dividing only where the window is long enough raises no warning elsewhere.
@@ -875,19 +941,26 @@ def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretch
                        ) -> tuple[FloatArray, pd.Categorical, FloatArray, BoolArray]:
     """Speed with frozen-distance running filled from cadence; source, GAP and moving."""
     cad_s = _window_mean(cadence_spm, st, 2)
-    v_cad = model.speed_mps(cad_s)
-    frozen = (_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & ~np.isnan(v_cad)
-    speed = np.where(frozen, v_cad, v_dist)
+    running = cad_s >= RUNNING_CADENCE_SPM
+    # The model gives NaN below a running cadence: only standing samples at a running
+    # cadence can be frozen, and the model (a power per sample) runs on those alone.
+    candidates = np.flatnonzero((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running)
+    v_cad = model.speed_mps(cad_s[candidates])
+    has_speed = ~np.isnan(v_cad)
+    frozen_at = candidates[has_speed]
+    speed = v_dist.copy()
+    speed[frozen_at] = v_cad[has_speed]
     if not np.isfinite(speed).all():
         speed = np.nan_to_num(speed, nan=0.0)
-    codes = frozen.astype(np.int8)
+    codes = np.zeros(len(speed), dtype=np.int8)
     no_distance = np.isnan(distance_m)
     if no_distance.any():
-        codes[no_distance & ~frozen] = 2
+        codes[no_distance] = 2
+    codes[frozen_at] = 1
     source = pd.Categorical.from_codes(codes, dtype=_SOURCE_DTYPE, validate=False)
     gap = grade_adjusted_speed(speed, grade)
     # A NaN cadence compares False, as the 0 it would count as.
-    moving = (speed >= STANDSTILL_MPS) | (cad_s >= RUNNING_CADENCE_SPM)
+    moving = (speed >= STANDSTILL_MPS) | running
     return speed, source, gap, moving
 
 
@@ -895,7 +968,7 @@ def _window_mean(values: FloatArray, st: _Stretches, half: int) -> FloatArray:
     """:func:`window_mean` over precomputed stretches."""
     if len(values) == 0:
         return np.asarray(values, dtype=float).copy()
-    return _span_mean(_prefix_sums(values), *st.window(half))
+    return st.mean(_prefix_sums(values), half)
 
 
 def apply_cadence_model(frame: Columns, model: CadenceModel) -> Columns:
@@ -954,7 +1027,7 @@ def _elevation_noise_m(e: FloatArray, st: _Stretches, sums: _Sums) -> float:
     n_ok = int(np.count_nonzero(ok))
     if n_ok < 60:
         return float("nan")
-    resid = e - _span_mean(sums, *st.window(15))
+    resid = e - st.mean(sums, 15)
     if n_ok < len(e):
         resid = resid[ok]
     return float(1.4826 * _median(np.abs(resid - _median(resid))))
