@@ -309,9 +309,15 @@ _Sums = tuple[FloatArray, IntArray | None]
 
 def _prefix_sums(values: FloatArray) -> _Sums:
     """Prefix sums (from 0) of the non-NaN ``values`` and, if some are NaN, of their count."""
+    cs = np.empty(len(values) + 1)
+    cs[0] = 0.0
+    np.cumsum(values, out=cs[1:])
+    # A NaN makes every later sum NaN: a last sum that is no NaN clears the column.
+    if not np.isnan(cs[-1]):
+        return cs, None
     nan = np.isnan(values)
     if not nan.any():
-        return np.concatenate(([0.0], np.cumsum(values))), None
+        return cs, None
     ok = ~nan
     return (np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0)))),
             np.concatenate(([0], np.cumsum(ok))))
@@ -1023,13 +1029,16 @@ def elevation_noise_m(elevation_m: FloatArray, stretch: IntArray) -> float:
 
 def _elevation_noise_m(e: FloatArray, st: _Stretches, sums: _Sums) -> float:
     """:func:`elevation_noise_m` over precomputed stretches and prefix sums of ``e``."""
-    ok = np.isfinite(e)
-    n_ok = int(np.count_nonzero(ok))
-    if n_ok < 60:
-        return float("nan")
-    resid = e - st.mean(sums, 15)
-    if n_ok < len(e):
-        resid = resid[ok]
+    if sums[1] is None and np.isfinite(sums[0][-1]):
+        # No NaN, and an infinity stays in every later sum: the values are all finite.
+        if len(e) < 60:
+            return float("nan")
+        resid = e - st.mean(sums, 15)
+    else:
+        ok = np.isfinite(e)
+        if np.count_nonzero(ok) < 60:
+            return float("nan")
+        resid = (e - st.mean(sums, 15))[ok]
     return float(1.4826 * _median(np.abs(resid - _median(resid))))
 
 
