@@ -152,13 +152,13 @@ def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
                  max_gap_s: float) -> IntArray:
     n = len(t_ns)
     t = t_ns.astype(np.float64) / 1e9
-    step = np.diff(t)
+    step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
     new[1:] = step > max_gap_s
     paused: BoolArray | None = None
     if len(timer_events):
         ev_ns = time_ns(timer_events["time"])
-        order = np.argsort(ev_ns, kind="stable")
+        order = ev_ns.argsort(kind="stable")
         et = ev_ns[order].astype(np.float64) / 1e9
         is_stop = np.asarray(timer_events["event"].to_numpy(dtype=object) == "stop")[order]
         if (step >= 0).all():
@@ -171,7 +171,7 @@ def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
             # Samples strictly after a stop and before the next start were recorded while paused.
             last = np.searchsorted(et, t, side="right") - 1
             paused = (last >= 0) & is_stop[np.maximum(last, 0)] & (et[np.maximum(last, 0)] < t)
-    ids = np.cumsum(new, dtype=np.int64)
+    ids = new.cumsum(dtype=np.int64)
     if paused is not None:
         ids[paused] = -1
     return ids
@@ -185,7 +185,7 @@ def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArra
     """
     n = len(t)
     paused = np.zeros(n, dtype=bool)
-    stop_at = np.flatnonzero(is_stop)
+    stop_at = is_stop.nonzero()[0]
     if len(stop_at) == 0:
         return paused
     stops = et[stop_at]
@@ -193,7 +193,7 @@ def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArra
     after = np.searchsorted(t, stops, side="right")
     new[after[(after > 0) & (after < n)]] = True
     # Samples strictly after a stop and before the next event were recorded while paused.
-    next_event = np.append(et, np.inf)[stop_at + 1]
+    next_event = np.concatenate((et, [np.inf]))[stop_at + 1]
     until = np.searchsorted(t, next_event, side="left")
     for a, b in zip(after.tolist(), until.tolist(), strict=True):
         if a < b:
@@ -265,7 +265,7 @@ class _Stretches:
             idx, first, last = self.idx, self.first, self.last
             if self._to_end is None:
                 self._to_end = np.minimum(idx - first, last - idx)
-            edge = np.flatnonzero(self._to_end < half)
+            edge = (self._to_end < half).nonzero()[0]
             edges = (edge, np.maximum(edge - half, first[edge]),
                      np.minimum(edge + half, last[edge]))
             self._edges[half] = edges
@@ -311,7 +311,7 @@ def _prefix_sums(values: FloatArray) -> _Sums:
     """Prefix sums (from 0) of the non-NaN ``values`` and, if some are NaN, of their count."""
     cs = np.empty(len(values) + 1)
     cs[0] = 0.0
-    np.cumsum(values, out=cs[1:])
+    values.cumsum(out=cs[1:])
     # A NaN makes every later sum NaN: a last sum that is no NaN clears the column.
     if not np.isnan(cs[-1]):
         return cs, None
@@ -424,10 +424,16 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         return np.zeros(0), empty, _Stretches(empty, empty, empty)
     change = np.ones(len(s), dtype=bool)
     change[1:] = s[1:] != s[:-1]
-    starts = np.flatnonzero(change)
-    ends = np.append(starts[1:], len(t)) - 1
+    starts = change.nonzero()[0]
+    ends = np.concatenate((starts[1:], [len(t)])) - 1
     t0 = t[starts]
     lengths = np.floor(t[ends] - t0 + 1e-6).astype(np.int64) + 1
+    if (lengths < 1).any():
+        # Times out of order (samples not from make_samples): a stretch may have no
+        # grid point at all, and the bounds come from the stretch column as before.
+        offsets = np.arange(lengths.sum()) - (lengths.cumsum() - lengths).repeat(lengths)
+        grid_s = s[starts].repeat(lengths).astype(np.int64)
+        return t0.repeat(lengths) + offsets, grid_s, _Stretches.of(grid_s)
     if len(starts) == 1:
         # One stretch: the grid runs from its start; every window is cut at the ends only.
         n = int(lengths[0])
@@ -435,11 +441,11 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         zero = np.zeros(1, dtype=np.int64)
         return (grid_t, np.full(n, s[0], dtype=np.int64),
                 _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
-    grid_starts = np.cumsum(lengths) - lengths
-    first = np.repeat(grid_starts, lengths)
-    grid_t = np.repeat(t0, lengths) + (np.arange(len(first)) - first)
-    grid_s = np.repeat(s[starts], lengths)
-    last = np.repeat(grid_starts + lengths - 1, lengths)
+    grid_starts = lengths.cumsum() - lengths
+    first = grid_starts.repeat(lengths)
+    grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
+    grid_s = s[starts].repeat(lengths)
+    last = (grid_starts + lengths - 1).repeat(lengths)
     return grid_t, grid_s.astype(np.int64), _Stretches(first, last, grid_starts)
 
 
@@ -468,7 +474,7 @@ class _Resampler:
             # Stretches never span a longer gap, so no grid point is far from a sample;
             # at a sample's own time the interpolation returns the sample.
             return values.copy() if self.same else np.interp(self.grid_t, self.t, values)
-        missing = np.flatnonzero(nan)
+        missing = nan.nonzero()[0]
         if len(missing) == len(values):
             return np.full(len(self.grid_t), np.nan)
         ok = ~nan
@@ -520,7 +526,7 @@ def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArr
     n = len(grid_t)
     parts = [np.arange(np.searchsorted(grid_t, tv[0], side="left")),
              np.arange(np.searchsorted(grid_t, tv[-1], side="left"), n)]
-    big = np.flatnonzero(np.diff(tv) > max_hole_s)
+    big = (tv[1:] - tv[:-1] > max_hole_s).nonzero()[0]
     if len(big):
         gap_start, gap_end = tv[big], tv[big + 1]
         begin = np.searchsorted(grid_t, gap_start, side="left")
@@ -571,8 +577,8 @@ class _ShiftedSearch:
         n = len(self.d)
         # Keys first: a stable sort puts a key before the distances equal to it and
         # keeps the keys in order, so key i is the i-th from the front.
-        order = np.argsort(np.concatenate((keys, self.d)), kind="stable")
-        return np.flatnonzero(order < n) - self._idx
+        order = np.concatenate((keys, self.d)).argsort(kind="stable")
+        return (order < n).nonzero()[0] - self._idx
 
     def right(self, offset: float) -> IntArray:
         """``np.searchsorted(d, d + offset, side="right")``."""
@@ -581,8 +587,8 @@ class _ShiftedSearch:
             return np.searchsorted(self.d, keys, side="right")
         n = len(self.d)
         # Distances first: a stable sort puts the distances equal to a key before it.
-        order = np.argsort(np.concatenate((self.d, keys)), kind="stable")
-        return np.flatnonzero(order >= n) - self._idx
+        order = np.concatenate((self.d, keys)).argsort(kind="stable")
+        return (order >= n).nonzero()[0] - self._idx
 
 
 def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
@@ -618,7 +624,7 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
     step[st.starts] = 0.0
     if not np.isfinite(step).all():
         step = np.nan_to_num(step, nan=0.0)
-    bad = np.flatnonzero(step > MAX_STEP_M)
+    bad = (step > MAX_STEP_M).nonzero()[0]
     if len(bad):
         # The median of the good steps within 5 s of each bad one (within its stretch).
         offsets = np.arange(-5, 6)
@@ -627,7 +633,7 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
         good = np.where(step > MAX_STEP_M, np.nan, step)
         win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
         step[bad] = np.minimum(np.nan_to_num(_row_nanmedian(win), nan=0.0), MAX_STEP_M)
-        d = np.cumsum(step)
+        d = step.cumsum()
     half = window_s // 2
     # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
     v = st.rate(d, half) if half else np.zeros(n)
@@ -950,7 +956,7 @@ def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretch
     running = cad_s >= RUNNING_CADENCE_SPM
     # The model gives NaN below a running cadence: only standing samples at a running
     # cadence can be frozen, and the model (a power per sample) runs on those alone.
-    candidates = np.flatnonzero((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running)
+    candidates = ((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running).nonzero()[0]
     v_cad = model.speed_mps(cad_s[candidates])
     has_speed = ~np.isnan(v_cad)
     frozen_at = candidates[has_speed]
@@ -1043,11 +1049,15 @@ def _elevation_noise_m(e: FloatArray, st: _Stretches, sums: _Sums) -> float:
 
 
 def _median(values: FloatArray) -> np.float64:
-    """``np.median`` of a 1-d array (same arithmetic), without its generic wrapper."""
+    """``np.median`` of a 1-d array (same arithmetic), without its generic wrapper.
+
+    Partitions ``values`` in place (a temporary's order does not matter).
+    """
     n = len(values)
     half = n // 2
     # The largest value goes last too, as np.median checks it for NaN.
-    part = np.partition(values, [half - 1, half, n - 1] if n % 2 == 0 else [half, n - 1])
+    values.partition([half - 1, half, n - 1] if n % 2 == 0 else [half, n - 1])
+    part = values
     if np.isnan(part[-1]):
         return np.float64(np.nan)
     # np.median sums the middle values onto a 0.0 (so -0.0 comes out as 0.0).
