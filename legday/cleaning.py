@@ -334,11 +334,6 @@ def _span_mean(sums: _Sums, lo: IntArray, hi: IntArray) -> FloatArray:
         return np.where(count > 0, (cs[end] - cs[lo]) / np.maximum(count, 1), np.nan)
 
 
-def _span_nanmean(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
-    """Mean of the non-NaN ``values[lo[i]:hi[i] + 1]`` for every i (NaN when none), by cumsums."""
-    return _span_mean(_prefix_sums(values), lo, hi)
-
-
 def window_mean(values: FloatArray, stretch: IntArray, half: int, *,
                 bounds: tuple[IntArray, IntArray] | None = None) -> FloatArray:
     """Centred running mean over ``2 * half + 1`` samples, not crossing stretches.
@@ -538,12 +533,6 @@ def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArr
             parts.append(pos[(x - np.repeat(gap_start, count) > max_hole_s)
                              | (np.repeat(gap_end, count) - x > max_hole_s)])
     return np.concatenate(parts)
-
-
-def _interp(grid_t: FloatArray, t: FloatArray, values: FloatArray,
-            max_hole_s: float = MAX_GAP_S) -> FloatArray:
-    """Linear interpolation through valid samples; NaN far from any valid sample."""
-    return _Resampler(grid_t, t, max_hole_s)(values)
 
 
 class _ShiftedSearch:
