@@ -31,7 +31,6 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,8 +107,20 @@ class CadenceModel:
 
 
 def frame_columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, FloatArray]:
-    """Float columns of ``frame`` as numpy arrays (public pandas access only: a private
-    column accessor saved about 0.1 ms a run, 1 % of classifying it)."""
+    """Float columns of ``frame`` as numpy arrays (public pandas access only).
+
+    The whole frame is converted in one ``to_numpy``: each ``frame[name]`` builds a
+    Series, and seven of them cost several times as much. A frame with a column that
+    is no number, or a name that is not unique, is read column by column.
+    """
+    try:
+        rows = frame.to_numpy(dtype=float).T
+    except (TypeError, ValueError):
+        rows = None
+    if rows is not None:
+        where = [frame.columns.get_loc(name) for name in names]
+        if all(isinstance(i, int) for i in where):
+            return {name: rows[i] for name, i in zip(names, where, strict=True)}
     return {name: frame[name].to_numpy(dtype=float) for name in names}
 
 
@@ -141,25 +152,53 @@ def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
                  max_gap_s: float) -> IntArray:
     n = len(t_ns)
     t = t_ns.astype(np.float64) / 1e9
+    step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
-    new[1:] = np.diff(t) > max_gap_s
-    paused = np.zeros(n, dtype=bool)
+    new[1:] = step > max_gap_s
+    paused: BoolArray | None = None
     if len(timer_events):
         ev_ns = time_ns(timer_events["time"])
-        order = np.argsort(ev_ns, kind="stable")
+        order = ev_ns.argsort(kind="stable")
         et = ev_ns[order].astype(np.float64) / 1e9
         is_stop = np.asarray(timer_events["event"].to_numpy(dtype=object) == "stop")[order]
-        stops = et[is_stop]
-        # A stop at or after a sample and before the next one ends the stretch there.
-        n_stops_before = np.searchsorted(stops, t, side="left")
-        new[1:] |= np.diff(n_stops_before) > 0
-        # Samples strictly after a stop and before the next start were recorded while paused.
-        last = np.searchsorted(et, t, side="right") - 1
-        after_stop = (last >= 0) & is_stop[np.maximum(last, 0)] & (et[np.maximum(last, 0)] < t)
-        paused = after_stop
-    ids = np.cumsum(new).astype(np.int64)
-    ids[paused] = -1
+        if (step >= 0).all():
+            paused = _mark_stops(t, et, is_stop, new)
+        else:
+            stops = et[is_stop]
+            # A stop at or after a sample and before the next one ends the stretch there.
+            n_stops_before = np.searchsorted(stops, t, side="left")
+            new[1:] |= np.diff(n_stops_before) > 0
+            # Samples strictly after a stop and before the next start were recorded while paused.
+            last = np.searchsorted(et, t, side="right") - 1
+            paused = (last >= 0) & is_stop[np.maximum(last, 0)] & (et[np.maximum(last, 0)] < t)
+    ids = new.cumsum(dtype=np.int64)
+    if paused is not None:
+        ids[paused] = -1
     return ids
+
+
+def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArray) -> BoolArray:
+    """Mark in ``new`` the sample after each stop; the samples recorded while paused.
+
+    ``t`` is non-decreasing and ``et`` sorted: each stop is looked up among the samples
+    (a few binary searches) instead of every sample among the events.
+    """
+    n = len(t)
+    paused = np.zeros(n, dtype=bool)
+    stop_at = is_stop.nonzero()[0]
+    if len(stop_at) == 0:
+        return paused
+    stops = et[stop_at]
+    # A stop at or after a sample and before the next one ends the stretch there.
+    after = np.searchsorted(t, stops, side="right")
+    new[after[(after > 0) & (after < n)]] = True
+    # Samples strictly after a stop and before the next event were recorded while paused.
+    next_event = np.concatenate((et, [np.inf]))[stop_at + 1]
+    until = np.searchsorted(t, next_event, side="left")
+    for a, b in zip(after.tolist(), until.tolist(), strict=True):
+        if a < b:
+            paused[a:b] = True
+    return paused
 
 
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
@@ -175,66 +214,190 @@ def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     return starts[which], ends[which]
 
 
-def _span_nanmean(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
-    """Mean of the non-NaN ``values[lo[i]:hi[i] + 1]`` for every i (NaN when none), by cumsums."""
-    ok = ~np.isnan(values)
-    if ok.all():
-        cs = np.concatenate(([0.0], np.cumsum(values)))
-        return np.asarray((cs[hi + 1] - cs[lo]) / (hi + 1 - lo))
-    cs = np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0))))
-    cn = np.concatenate(([0], np.cumsum(ok)))
-    count = cn[hi + 1] - cn[lo]
+class _Stretches:
+    """First and last index of each sample's stretch, and the centred windows within them.
+
+    Every smoothing step of a run uses the same bounds and windows: they are computed
+    once per grid (a numpy call on a run's 2,600 samples costs a few microseconds).
+    """
+
+    def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None) -> None:
+        self.first = first
+        self.last = last
+        self.idx = np.arange(len(first))
+        self._starts = starts
+        self._windows: dict[int, tuple[IntArray, IntArray]] = {}
+        self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
+        self._to_end: IntArray | None = None
+
+    @classmethod
+    def of(cls, stretch: IntArray,
+           bounds: tuple[IntArray, IntArray] | None = None) -> _Stretches:
+        """The stretches of a stretch column (or of its precomputed :func:`stretch_bounds`)."""
+        first, last = stretch_bounds(stretch) if bounds is None else bounds
+        return cls(first, last)
+
+    @property
+    def starts(self) -> IntArray:
+        """Index of the first sample of every stretch."""
+        if self._starts is None:
+            self._starts = np.flatnonzero(self.first == self.idx)
+        return self._starts
+
+    def window(self, half: int) -> tuple[IntArray, IntArray]:
+        """First and last index of the centred ``2 * half + 1`` window cut to the stretch."""
+        bounds = self._windows.get(half)
+        if bounds is None:
+            bounds = (np.maximum(self.idx - half, self.first),
+                      np.minimum(self.idx + half, self.last))
+            self._windows[half] = bounds
+        return bounds
+
+    def edges(self, half: int) -> tuple[IntArray, IntArray, IntArray]:
+        """Samples whose centred ``2 * half + 1`` window a stretch's end cuts short, and
+        the first and last index of their windows.
+
+        The other windows are consecutive, so their values come from slices: a slice
+        costs a fraction of a gather, and the edges are a few samples per stretch.
+        """
+        edges = self._edges.get(half)
+        if edges is None:
+            idx, first, last = self.idx, self.first, self.last
+            if self._to_end is None:
+                self._to_end = np.minimum(idx - first, last - idx)
+            edge = (self._to_end < half).nonzero()[0]
+            edges = (edge, np.maximum(edge - half, first[edge]),
+                     np.minimum(edge + half, last[edge]))
+            self._edges[half] = edges
+        return edges
+
+    def mean(self, sums: _Sums, half: int) -> FloatArray:
+        """Centred running mean over ``2 * half + 1`` samples within the stretch (NaN ignored;
+        NaN for a window without values), from the :func:`_prefix_sums` of the values."""
+        cs, cn = sums
+        n = len(self.idx)
+        if cn is not None:
+            return _span_mean(sums, *self.window(half))
+        width = 2 * half + 1
+        out = np.empty(n)
+        if n >= width:
+            inner = out[half:n - half]
+            np.subtract(cs[width:], cs[:n + 1 - width], out=inner)
+            inner /= width
+        edge, lo, hi = self.edges(half)
+        if len(edge):
+            out[edge] = (cs[hi + 1] - cs[lo]) / (hi + 1 - lo)
+        return out
+
+    def rate(self, d: FloatArray, half: int) -> FloatArray:
+        """``(d[hi] - d[lo]) / max(hi - lo, 1)`` over each centred window (``half`` > 0)."""
+        n = len(d)
+        out = np.empty(n)
+        if n > 2 * half:
+            inner = out[half:n - half]
+            np.subtract(d[2 * half:], d[:n - 2 * half], out=inner)
+            inner /= 2 * half
+        edge, lo, hi = self.edges(half)
+        if len(edge):
+            out[edge] = (d[hi] - d[lo]) / np.maximum(hi - lo, 1)
+        return out
+
+
+#: Prefix sums of a column and of its count of values (``None`` when it has no NaN).
+_Sums = tuple[FloatArray, IntArray | None]
+
+
+def _prefix_sums(values: FloatArray) -> _Sums:
+    """Prefix sums (from 0) of the non-NaN ``values`` and, if some are NaN, of their count."""
+    cs = np.empty(len(values) + 1)
+    cs[0] = 0.0
+    values.cumsum(out=cs[1:])
+    # A NaN makes every later sum NaN: a last sum that is no NaN clears the column.
+    if not np.isnan(cs[-1]):
+        return cs, None
+    nan = np.isnan(values)
+    if not nan.any():
+        return cs, None
+    ok = ~nan
+    return (np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0)))),
+            np.concatenate(([0], np.cumsum(ok))))
+
+
+def _span_mean(sums: _Sums, lo: IntArray, hi: IntArray) -> FloatArray:
+    """Mean of the non-NaN ``values[lo[i]:hi[i] + 1]`` for every i (NaN when none)."""
+    cs, cn = sums
+    end = hi + 1
+    if cn is None:
+        return np.asarray((cs[end] - cs[lo]) / (end - lo))
+    count = cn[end] - cn[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
+        return np.where(count > 0, (cs[end] - cs[lo]) / np.maximum(count, 1), np.nan)
 
 
-def window_mean(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
+def window_mean(values: FloatArray, stretch: IntArray, half: int, *,
+                bounds: tuple[IntArray, IntArray] | None = None) -> FloatArray:
     """Centred running mean over ``2 * half + 1`` samples, not crossing stretches.
 
-    NaNs are ignored; a window without values gives NaN.
+    NaNs are ignored; a window without values gives NaN. ``bounds`` may pass the
+    :func:`stretch_bounds` of ``stretch`` when the caller has them already.
     """
     v = np.asarray(values, dtype=float)
-    n = len(v)
-    if n == 0:
+    if len(v) == 0:
         return v.copy()
-    first, last = stretch_bounds(stretch)
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, first)
-    hi = np.minimum(idx + half, last)
-    return _span_nanmean(v, lo, hi)
+    return _Stretches.of(stretch, bounds).mean(_prefix_sums(v), half)
 
 
 def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
     """Centred running median over ``2 * half + 1`` samples, not crossing stretches."""
     v = np.asarray(values, dtype=float)
+    if len(v) == 0 or half == 0:
+        return v.copy()
+    return _window_median(v, _Stretches.of(stretch), half)
+
+
+def _window_median(v: FloatArray, st: _Stretches, half: int,
+                   nan_free: bool | None = None) -> FloatArray:
     n = len(v)
     if n == 0 or half == 0:
         return v.copy()
-    first, last = stretch_bounds(stretch)
-    idx = np.arange(n)
-    offsets = np.arange(-half, half + 1)
+    if nan_free is None:
+        nan_free = not np.isnan(v).any()
     out = np.empty(n)
-    inner = (idx - half >= first) & (idx + half <= last)
-    rows = idx[inner]
-    if len(rows) and half == 2 and not np.isnan(v).any():
-        out[inner] = _median5(v)[rows - 2]
-    elif len(rows):
-        win = v[rows[:, None] + offsets[None, :]]
-        out[inner] = (np.partition(win, half, axis=1)[:, half] if not np.isnan(win).any()
-                      else np.nanmedian(win, 1))
-    edge = idx[~inner]
-    if len(edge):
-        pos = edge[:, None] + offsets[None, :]
+    if half == 2 and nan_free and n >= 5:
+        # Every window not cut by a stretch end is one of the consecutive fives; the
+        # others (the edges) are overwritten below.
+        _median5(v, out[2:-2])
+    else:
+        idx, first, last = st.idx, st.first, st.last
+        inner = (idx - half >= first) & (idx + half <= last)
+        rows = idx[inner]
+        if len(rows):
+            win = v[rows[:, None] + np.arange(-half, half + 1)[None, :]]
+            out[inner] = (np.partition(win, half, axis=1)[:, half] if not np.isnan(win).any()
+                          else np.nanmedian(win, 1))
+    edge, *lo_hi = st.edges(half)
+    if len(edge) and nan_free:
+        start, end = lo_hi
+        size = end - start + 1
+        offsets = np.arange(2 * half + 1)
+        pos = np.minimum(start[:, None] + offsets[None, :], n - 1)
+        # +inf pads sort last, so the first ``size`` of a row are the window's own values.
+        win = np.sort(np.where(offsets[None, :] < size[:, None], v[pos], np.inf), axis=1)
+        rows = np.arange(len(edge))
+        out[edge] = 0.5 * (win[rows, (size - 1) // 2] + win[rows, size // 2])
+    elif len(edge):
+        first, last = st.first, st.last
+        pos = edge[:, None] + np.arange(-half, half + 1)[None, :]
         inside = (pos >= first[edge][:, None]) & (pos <= last[edge][:, None])
         win = np.sort(np.where(inside, v[np.clip(pos, 0, n - 1)], np.nan), axis=1)
         k = np.maximum((~np.isnan(win)).sum(axis=1), 1)
-        lo = np.take_along_axis(win, ((k - 1) // 2)[:, None], axis=1)[:, 0]
-        hi = np.take_along_axis(win, (k // 2)[:, None], axis=1)[:, 0]
-        out[edge] = 0.5 * (lo + hi)
+        lo_mid = np.take_along_axis(win, ((k - 1) // 2)[:, None], axis=1)[:, 0]
+        hi_mid = np.take_along_axis(win, (k // 2)[:, None], axis=1)[:, 0]
+        out[edge] = 0.5 * (lo_mid + hi_mid)
     return out
 
 
-def _median5(v: FloatArray) -> FloatArray:
+def _median5(v: FloatArray, out: FloatArray | None = None) -> FloatArray:
     """Median of every 5 consecutive values (``len(v) - 4`` of them), NaN-free input.
 
     Of two sorted pairs, the larger minimum and the smaller maximum are the middle
@@ -243,47 +406,178 @@ def _median5(v: FloatArray) -> FloatArray:
     a, b, c, d, e = v[:-4], v[1:-3], v[2:-2], v[3:-1], v[4:]
     lo = np.maximum(np.minimum(a, b), np.minimum(c, d))
     hi = np.minimum(np.maximum(a, b), np.maximum(c, d))
-    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e))
+    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e), out=out)
 
 
-def _grid(t_s: FloatArray, stretch: IntArray) -> tuple[FloatArray, IntArray]:
-    """Whole seconds from each stretch's first sample to its last."""
-    keep = stretch >= 0
-    t = t_s[keep]
-    s = stretch[keep]
+def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]:
+    """Whole seconds from each stretch's first sample to its last, and the grid's stretches.
+
+    ``t`` and ``s`` are the times and stretches of the samples kept (none paused).
+    """
     if len(t) == 0:
-        return np.zeros(0), np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0), empty, _Stretches(empty, empty, empty)
     change = np.ones(len(s), dtype=bool)
     change[1:] = s[1:] != s[:-1]
-    starts = np.flatnonzero(change)
-    ends = np.append(starts[1:], len(t)) - 1
+    starts = change.nonzero()[0]
+    ends = np.concatenate((starts[1:], [len(t)])) - 1
     t0 = t[starts]
     lengths = np.floor(t[ends] - t0 + 1e-6).astype(np.int64) + 1
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    grid_t = np.repeat(t0, lengths) + offsets
-    grid_s = np.repeat(s[starts], lengths)
-    return grid_t.astype(float), grid_s.astype(np.int64)
+    if (lengths < 1).any():
+        # Times out of order (samples not from make_samples): a stretch may have no
+        # grid point at all, and the bounds come from the stretch column as before.
+        offsets = np.arange(lengths.sum()) - (lengths.cumsum() - lengths).repeat(lengths)
+        grid_s = s[starts].repeat(lengths).astype(np.int64)
+        return t0.repeat(lengths) + offsets, grid_s, _Stretches.of(grid_s)
+    if len(starts) == 1:
+        # One stretch: the grid runs from its start; every window is cut at the ends only.
+        n = int(lengths[0])
+        grid_t = t0[0] + np.arange(n)
+        zero = np.zeros(1, dtype=np.int64)
+        return (grid_t, np.full(n, s[0], dtype=np.int64),
+                _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
+    grid_starts = lengths.cumsum() - lengths
+    first = grid_starts.repeat(lengths)
+    grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
+    grid_s = s[starts].repeat(lengths)
+    last = (grid_starts + lengths - 1).repeat(lengths)
+    return grid_t, grid_s.astype(np.int64), _Stretches(first, last, grid_starts)
 
 
-def _interp(grid_t: FloatArray, t: FloatArray, values: FloatArray,
-            max_hole_s: float = MAX_GAP_S) -> FloatArray:
-    """Linear interpolation through valid samples; NaN far from any valid sample."""
-    ok = ~np.isnan(values)
-    if not ok.any():
-        return np.full(len(grid_t), np.nan)
-    if ok.all():
-        # Stretches never span a longer gap, so no grid point is far from a sample.
-        return np.interp(grid_t, t, values)
-    tv = t[ok]
-    vv = values[ok]
-    out = np.interp(grid_t, tv, vv)
+class _Resampler:
+    """Linear interpolation of sample columns onto the grid, NaN far from any valid sample.
+
+    All columns share the sample times, so what depends on them alone is found once:
+    whether the grid is the samples' own times (a 1-s recording: each column is its
+    own interpolation) and, per pattern of missing values, which grid points are far
+    (latitude and longitude miss together).
+    """
+
+    def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S) -> None:
+        self.grid_t = grid_t
+        self.t = t
+        self.max_hole_s = max_hole_s
+        self.same = len(grid_t) == len(t) and bool((grid_t == t).all())
+        self._sorted: bool | None = None
+        self._missing: IntArray | None = None
+        self._holes: tuple[FloatArray, IntArray] = (t, np.zeros(0, dtype=np.int64))
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """``values`` (at the sample times) on the grid."""
+        nan = np.isnan(values)
+        if not nan.any():
+            # Stretches never span a longer gap, so no grid point is far from a sample;
+            # at a sample's own time the interpolation returns the sample.
+            return values.copy() if self.same else np.interp(self.grid_t, self.t, values)
+        missing = nan.nonzero()[0]
+        if len(missing) == len(values):
+            return np.full(len(self.grid_t), np.nan)
+        ok = ~nan
+        tv, far = self._far(missing, ok)
+        if self.same:
+            # At a valid sample's own time the interpolation returns the sample: only the
+            # missing ones need it.
+            out = values.copy()
+            out[missing] = np.interp(self.grid_t[missing], tv, values[ok])
+        else:
+            out = np.interp(self.grid_t, tv, values[ok])
+        out[far] = np.nan
+        return out
+
+    def _far(self, missing: IntArray, ok: BoolArray) -> tuple[FloatArray, IntArray]:
+        """Times of the valid samples, and the grid points far from them."""
+        last = self._missing
+        if last is not None and len(last) == len(missing) and (last == missing).all():
+            return self._holes
+        if self._sorted is None:
+            grid_t, t = self.grid_t, self.t
+            self._sorted = bool((grid_t[1:] >= grid_t[:-1]).all() and (t[1:] >= t[:-1]).all())
+        tv = self.t[ok]
+        far = (_far_sorted(self.grid_t, tv, self.max_hole_s) if self._sorted
+               else np.flatnonzero(_far_any(self.grid_t, tv, self.max_hole_s)))
+        self._missing, self._holes = missing, (tv, far)
+        return tv, far
+
+
+def _far_any(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> BoolArray:
+    """Grid points more than ``max_hole_s`` from the previous or the next valid sample
+    (or without one: at or after the last valid sample, there is no next)."""
     j = np.searchsorted(tv, grid_t, side="right")
     prev_gap = grid_t - tv[np.maximum(j - 1, 0)]
     next_gap = tv[np.minimum(j, len(tv) - 1)] - grid_t
     prev_gap = np.where(j > 0, prev_gap, np.inf)
     next_gap = np.where(j < len(tv), next_gap, np.inf)
-    far = (prev_gap > max_hole_s) | (next_gap > max_hole_s) | ((prev_gap > 0) & (next_gap < 0))
-    return np.where(far, np.nan, out)
+    return np.asarray((prev_gap > max_hole_s) | (next_gap > max_hole_s)
+                      | ((prev_gap > 0) & (next_gap < 0)))
+
+
+def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArray:
+    """Where :func:`_far_any` is true, for a sorted grid and sorted valid times.
+
+    A grid point between two valid samples closer than ``max_hole_s`` is close to
+    both (the rounded differences grow with the distance), so only the points before
+    the first valid sample, from the last one on, and inside longer gaps need a look.
+    """
+    n = len(grid_t)
+    parts = [np.arange(np.searchsorted(grid_t, tv[0], side="left")),
+             np.arange(np.searchsorted(grid_t, tv[-1], side="left"), n)]
+    big = (tv[1:] - tv[:-1] > max_hole_s).nonzero()[0]
+    if len(big):
+        gap_start, gap_end = tv[big], tv[big + 1]
+        begin = np.searchsorted(grid_t, gap_start, side="left")
+        count = np.searchsorted(grid_t, gap_end, side="left") - begin
+        total = int(count.sum())
+        if total:
+            pos = np.repeat(begin - (np.cumsum(count) - count), count) + np.arange(total)
+            x = grid_t[pos]
+            parts.append(pos[(x - np.repeat(gap_start, count) > max_hole_s)
+                             | (np.repeat(gap_end, count) - x > max_hole_s)])
+    return np.concatenate(parts)
+
+
+class _ShiftedSearch:
+    """``np.searchsorted(d, d + offset)`` for a distance column ``d``.
+
+    When ``d`` is non-decreasing, so are the keys, and a stable argsort of keys and
+    ``d`` side by side merges two sorted runs in linear time: the rank of a key less
+    the keys before it is the count of ``d`` before it. On a run's 2,600 samples this
+    takes about 60 % of the binary searches' time.
+    """
+
+    #: Shorter columns are searched: the sort's setup would cost more.
+    MIN_MERGE = 64
+
+    def __init__(self, d: FloatArray, is_sorted: bool | None = None) -> None:
+        n = len(d)
+        self.d = d
+        if is_sorted is None:
+            is_sorted = n >= self.MIN_MERGE and bool((d[1:] >= d[:-1]).all())
+        #: ``d`` is non-decreasing (then so are the searches' results, and
+        #: ``left(-x) <= i < right(x)`` for every sample i and x >= 0).
+        self.sorted = bool(is_sorted)
+        self.merge = self.sorted and n >= self.MIN_MERGE
+        self._idx = np.arange(n) if self.merge else np.zeros(0, dtype=np.int64)
+
+    def left(self, offset: float) -> IntArray:
+        """``np.searchsorted(d, d + offset, side="left")``."""
+        keys = self.d + offset
+        if not self.merge:
+            return np.searchsorted(self.d, keys, side="left")
+        n = len(self.d)
+        # Keys first: a stable sort puts a key before the distances equal to it and
+        # keeps the keys in order, so key i is the i-th from the front.
+        order = np.concatenate((keys, self.d)).argsort(kind="stable")
+        return (order < n).nonzero()[0] - self._idx
+
+    def right(self, offset: float) -> IntArray:
+        """``np.searchsorted(d, d + offset, side="right")``."""
+        keys = self.d + offset
+        if not self.merge:
+            return np.searchsorted(self.d, keys, side="right")
+        n = len(self.d)
+        # Distances first: a stable sort puts the distances equal to a key before it.
+        order = np.concatenate((self.d, keys)).argsort(kind="stable")
+        return (order >= n).nonzero()[0] - self._idx
 
 
 def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
@@ -300,16 +594,26 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
         Length of the centred difference (odd). [s]
     """
     d = np.asarray(distance_m, dtype=float)
+    if len(d) == 0:
+        return d.copy()
+    return _speed_from_distance(d, _Stretches.of(stretch), window_s)
+
+
+def _speed_from_distance(d: FloatArray, st: _Stretches,
+                         window_s: int = SPEED_WINDOW_S) -> FloatArray:
     n = len(d)
     if n == 0:
         return d.copy()
-    first, last = stretch_bounds(stretch)
+    first, last = st.first, st.last
     # Steps faster than any runner (a GPS jump, distance caught up after a pause)
     # are replaced by the local median step before differencing.
-    step = np.concatenate(([0.0], np.diff(d)))
-    step[first == np.arange(n)] = 0.0
-    step = np.nan_to_num(step, nan=0.0)
-    bad = np.flatnonzero(step > MAX_STEP_M)
+    step = np.empty(n)
+    step[0] = 0.0
+    np.subtract(d[1:], d[:-1], out=step[1:])
+    step[st.starts] = 0.0
+    if not np.isfinite(step).all():
+        step = np.nan_to_num(step, nan=0.0)
+    bad = (step > MAX_STEP_M).nonzero()[0]
     if len(bad):
         # The median of the good steps within 5 s of each bad one (within its stretch).
         offsets = np.arange(-5, 6)
@@ -317,20 +621,33 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
         inside = (pos >= first[bad][:, None]) & (pos <= last[bad][:, None])
         good = np.where(step > MAX_STEP_M, np.nan, step)
         win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a window of bad steps only
-            typical = np.nanmedian(win, axis=1)
-        step[bad] = np.minimum(np.nan_to_num(typical, nan=0.0), MAX_STEP_M)
-        d = np.cumsum(step)
+        step[bad] = np.minimum(np.nan_to_num(_row_nanmedian(win), nan=0.0), MAX_STEP_M)
+        d = step.cumsum()
     half = window_s // 2
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, first)
-    hi = np.minimum(idx + half, last)
-    span = (hi - lo).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v = np.where(span > 0, (d[hi] - d[lo]) / np.maximum(span, 1.0), 0.0)
-    v = np.nan_to_num(v, nan=0.0)
-    return window_median(v, stretch, half)
+    # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
+    v = st.rate(d, half) if half else np.zeros(n)
+    if not np.isfinite(v).all():
+        lo, hi = st.window(half)
+        span = (hi - lo).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = np.where(span > 0, (d[hi] - d[lo]) / np.maximum(span, 1.0), 0.0)
+        v = np.nan_to_num(v, nan=0.0)
+    return _window_median(v, st, half, nan_free=True)
+
+
+def _row_nanmedian(win: FloatArray) -> FloatArray:
+    """``np.nanmedian(win, axis=1)`` (NaN for a row of NaN only, without a warning).
+
+    The same arithmetic as numpy's sort-based median of short rows: the middle two
+    of the sorted values (the middle one twice), summed onto 0.0 and halved. Its
+    generic masked-array path costs more than a run's whole speed.
+    """
+    ordered = np.sort(win, axis=1)  # NaN last
+    count = win.shape[1] - np.isnan(win).sum(axis=1)
+    high = count // 2
+    low = np.where(count % 2 == 1, high, high - 1)  # -1 (a NaN) for a row without values
+    rows = np.arange(len(win))
+    return (ordered[rows, low] + (0.0 + ordered[rows, high])) / 2.0
 
 
 def smooth_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: IntArray,
@@ -346,16 +663,26 @@ def smooth_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: I
     """
     e = np.asarray(elevation_m, dtype=float)
     d = np.asarray(distance_m, dtype=float)
-    n = len(e)
-    if n == 0 or np.isnan(e).all():
-        return np.full(n, np.nan)
-    idx = np.arange(n)
-    lo = np.maximum(np.searchsorted(d, d - window_m / 2, side="left"), idx - max_half_s)
-    hi = np.minimum(np.searchsorted(d, d + window_m / 2, side="right") - 1, idx + max_half_s)
-    first, last = stretch_bounds(stretch)
-    lo = np.clip(np.minimum(lo, idx - min_half_s), first, last)
-    hi = np.clip(np.maximum(hi, idx + min_half_s), first, last)
-    return _span_nanmean(e, lo, hi)
+    if len(e) == 0:
+        return np.full(0, np.nan)
+    return _smooth_elevation(_prefix_sums(e), _ShiftedSearch(d), _Stretches.of(stretch),
+                             window_m, min_half_s, max_half_s)
+
+
+def _smooth_elevation(sums: _Sums, search: _ShiftedSearch, st: _Stretches,
+                      window_m: float = ELEVATION_WINDOW_M, min_half_s: int = 4,
+                      max_half_s: int = 30) -> FloatArray:
+    """:func:`smooth_elevation` from the elevation's prefix sums and the distance's search."""
+    n = len(st.idx)
+    cn = sums[1]
+    if n == 0 or (cn is not None and cn[-1] == 0):
+        return np.full(n, np.nan)  # no elevation at all
+    idx, first, last = st.idx, st.first, st.last
+    lo = np.minimum(np.maximum(search.left(-window_m / 2), idx - max_half_s), idx - min_half_s)
+    hi = np.maximum(np.minimum(search.right(window_m / 2) - 1, idx + max_half_s),
+                    idx + min_half_s)
+    # Clipped to the stretch; lo <= idx <= hi, so only one side can cut each.
+    return _span_mean(sums, np.maximum(lo, first), np.minimum(hi, last))
 
 
 def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: IntArray,
@@ -366,16 +693,31 @@ def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretc
     """
     e = np.asarray(elevation_m, dtype=float)
     d = np.asarray(distance_m, dtype=float)
+    if len(e) == 0:
+        return np.zeros(0)
+    return _grade_from_elevation(e, _ShiftedSearch(d), _Stretches.of(stretch), window_m)
+
+
+def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: _Stretches,
+                          window_m: float = GRADE_WINDOW_M) -> FloatArray:
+    """:func:`grade_from_elevation` with the distance's search and the stretches."""
     n = len(e)
     if n == 0:
         return np.zeros(0)
-    first, last = stretch_bounds(stretch)
-    lo = np.clip(np.searchsorted(d, d - window_m / 2, side="left"), first, last)
-    hi = np.clip(np.searchsorted(d, d + window_m / 2, side="right") - 1, first, last)
+    first, last, d = st.first, st.last, search.d
+    lo = np.maximum(search.left(-window_m / 2), first)
+    hi = np.minimum(search.right(window_m / 2) - 1, last)
+    if not search.sorted:
+        lo = np.minimum(lo, last)
+        hi = np.maximum(hi, first)
     run = d[hi] - d[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g = np.where(run >= window_m / 3, (e[hi] - e[lo]) / run, 0.0)
-    return np.clip(np.nan_to_num(g, nan=0.0), -MAX_GRADE, MAX_GRADE)
+    grade = np.zeros(n)
+    # Dividing only where the window is long enough raises no warning elsewhere.
+    np.divide(e[hi] - e[lo], run, out=grade, where=run >= window_m / 3)
+    grade[np.isnan(grade)] = 0.0
+    # Clipping without NaN left: +/- inf (a huge rise) becomes the largest grade.
+    np.maximum(grade, -MAX_GRADE, out=grade)
+    return np.minimum(grade, MAX_GRADE, out=grade)
 
 
 def elevation_gain_m(elevation_m: FloatArray, hysteresis_m: float = GAIN_HYSTERESIS_M) -> float:
@@ -516,39 +858,46 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns).astype(np.float64) / 1e9
     stretch = _stretch_ids(t_ns, activity.timer_events, max_gap_s)
-    grid_t, grid_s = _grid(t, stretch)
     keep = stretch >= 0
-    tk = t[keep]
+    kept_all = bool(keep.all())
+    tk = t if kept_all else t[keep]
+    grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep])
+    resample = _Resampler(grid_t, tk)
 
     stored = frame_columns(samples, _SAMPLE_COLUMNS)
 
     def col(name: str) -> FloatArray:
-        return stored[name][keep]
+        return stored[name] if kept_all else stored[name][keep]
 
-    dist = col("distance_m")
-    if np.isnan(dist).all():
-        dist = np.zeros(len(tk))
-    dist = np.fmax.accumulate(np.where(np.isnan(dist), -np.inf, dist))
-    dist = np.where(np.isinf(dist), 0.0, dist)
-    d = np.interp(grid_t, tk, dist) if len(tk) else np.zeros(0)
-    v_dist = speed_from_distance(d, grid_s)
+    dist, d_sorted = _cumulative_distance(col("distance_m"))
+    if not len(tk):
+        d = np.zeros(0)
+    elif resample.same:
+        d = dist.copy()
+    else:
+        d = np.interp(grid_t, tk, dist)
+        d_sorted = None  # the interpolation may round a step down
+    search = _ShiftedSearch(d, d_sorted)
+    v_dist = _speed_from_distance(d, st)
 
-    cad = _interp(grid_t, tk, col("cadence_spm"))
-    elev = _interp(grid_t, tk, col("elevation_m"))
-    noise_m = elevation_noise_m(elev, grid_s)
+    cad = resample(col("cadence_spm"))
+    elev = resample(col("elevation_m"))
+    elev_sums = _prefix_sums(elev)
+    noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
-    elev_s = smooth_elevation(elev, d, grid_s)
+    elev_s = _smooth_elevation(elev_sums, search, st)
     if noisy:
-        elev_g = smooth_elevation(elev, d, grid_s, NOISY_ELEVATION_WINDOW_M, max_half_s=90)
-        grade = grade_from_elevation(elev_g, d, grid_s, NOISY_GRADE_WINDOW_M)
+        elev_g = _smooth_elevation(elev_sums, search, st, NOISY_ELEVATION_WINDOW_M,
+                                   max_half_s=90)
+        grade = _grade_from_elevation(elev_g, search, st, NOISY_GRADE_WINDOW_M)
         # Grades within the noise of GPS elevation are read as flat.
         grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
     else:
-        grade = grade_from_elevation(elev_s, d, grid_s)
+        grade = _grade_from_elevation(elev_s, search, st)
     if np.isnan(elev_s).all():
         grade = np.zeros(len(d))
 
-    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, grid_s, grade, d, model)
+    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model)
     return Prepared({
         "t_s": grid_t,
         "stretch": grid_s,
@@ -559,14 +908,30 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         "elevation_fine_m": elev,
         "grade_pct": 100.0 * grade,
         "gap_speed_mps": gap,
-        "heart_rate": _interp(grid_t, tk, col("heart_rate")),
+        "heart_rate": resample(col("heart_rate")),
         "cadence_spm": cad,
-        "power_w": _interp(grid_t, tk, col("power_w")),
-        "lat": _interp(grid_t, tk, col("lat")),
-        "lon": _interp(grid_t, tk, col("lon")),
+        "power_w": resample(col("power_w")),
+        "lat": resample(col("lat")),
+        "lon": resample(col("lon")),
         "moving": moving,
         "distance_speed_mps": v_dist,
     }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
+
+
+def _cumulative_distance(dist: FloatArray) -> tuple[FloatArray, bool | None]:
+    """Recorded distance made non-decreasing (0 before the first value); whether it is sorted.
+
+    Most devices record it so already: then it is only copied.
+    """
+    n = len(dist)
+    if (n and dist[-1] < np.inf and (dist[1:] >= dist[:-1]).all()
+            and not np.signbit(dist).any()):
+        # Non-decreasing, no NaN, finite and no -0.0: the running maximum changes nothing.
+        return dist.copy(), True
+    if np.isnan(dist).all():
+        dist = np.zeros(n)
+    dist = np.fmax.accumulate(np.where(np.isnan(dist), -np.inf, dist))
+    return np.where(np.isinf(dist), 0.0, dist), None
 
 
 #: The sample columns preparing a run reads (besides ``time``).
@@ -583,19 +948,39 @@ def speed_source_is(frame: Columns, source: str) -> BoolArray:
 _SOURCE_DTYPE = pd.CategoricalDtype(list(SPEED_SOURCES))
 
 
-def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, stretch: IntArray,
+def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretches,
                        grade: FloatArray, distance_m: FloatArray, model: CadenceModel,
                        ) -> tuple[FloatArray, pd.Categorical, FloatArray, BoolArray]:
     """Speed with frozen-distance running filled from cadence; source, GAP and moving."""
-    cad_s = window_mean(cadence_spm, stretch, 2)
-    v_cad = model.speed_mps(cad_s)
-    frozen = (window_mean(v_dist, stretch, 5) < STANDSTILL_MPS) & ~np.isnan(v_cad)
-    speed = np.nan_to_num(np.where(frozen, v_cad, v_dist), nan=0.0)
-    codes = np.where(frozen, 1, np.where(np.isnan(distance_m), 2, 0)).astype(np.int8)
-    source = pd.Categorical.from_codes(codes, dtype=_SOURCE_DTYPE)
+    cad_s = _window_mean(cadence_spm, st, 2)
+    running = cad_s >= RUNNING_CADENCE_SPM
+    # The model gives NaN below a running cadence: only standing samples at a running
+    # cadence can be frozen, and the model (a power per sample) runs on those alone.
+    candidates = ((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running).nonzero()[0]
+    v_cad = model.speed_mps(cad_s[candidates])
+    has_speed = ~np.isnan(v_cad)
+    frozen_at = candidates[has_speed]
+    speed = v_dist.copy()
+    speed[frozen_at] = v_cad[has_speed]
+    if not np.isfinite(speed).all():
+        speed = np.nan_to_num(speed, nan=0.0)
+    codes = np.zeros(len(speed), dtype=np.int8)
+    no_distance = np.isnan(distance_m)
+    if no_distance.any():
+        codes[no_distance] = 2
+    codes[frozen_at] = 1
+    source = pd.Categorical.from_codes(codes, dtype=_SOURCE_DTYPE, validate=False)
     gap = grade_adjusted_speed(speed, grade)
-    moving = (speed >= STANDSTILL_MPS) | (np.nan_to_num(cad_s) >= RUNNING_CADENCE_SPM)
-    return speed, source, gap, np.asarray(moving, dtype=bool)
+    # A NaN cadence compares False, as the 0 it would count as.
+    moving = (speed >= STANDSTILL_MPS) | running
+    return speed, source, gap, moving
+
+
+def _window_mean(values: FloatArray, st: _Stretches, half: int) -> FloatArray:
+    """:func:`window_mean` over precomputed stretches."""
+    if len(values) == 0:
+        return np.asarray(values, dtype=float).copy()
+    return st.mean(_prefix_sums(values), half)
 
 
 def apply_cadence_model(frame: Columns, model: CadenceModel) -> Columns:
@@ -627,7 +1012,7 @@ def apply_cadence_model(frame: Columns, model: CadenceModel) -> Columns:
         return out
     speed, source, gap, moving = _fill_from_cadence(
         column(frame, "distance_speed_mps"), column(frame, "cadence_spm"),
-        column(frame, "stretch", np.int64), column(frame, "grade_pct") / 100.0,
+        _Stretches.of(column(frame, "stretch", np.int64)), column(frame, "grade_pct") / 100.0,
         column(frame, "distance_m"), model)
     out["speed_mps"] = speed
     out["speed_source"] = source
@@ -643,8 +1028,39 @@ def elevation_noise_m(elevation_m: FloatArray, stretch: IntArray) -> float:
     metres within half a minute. NaN without elevation.
     """
     e = np.asarray(elevation_m, dtype=float)
-    ok = np.isfinite(e)
-    if ok.sum() < 60:
+    if len(e) < 60:
         return float("nan")
-    resid = (e - window_mean(e, stretch, 15))[ok]
-    return float(1.4826 * np.median(np.abs(resid - np.median(resid))))
+    return _elevation_noise_m(e, _Stretches.of(stretch), _prefix_sums(e))
+
+
+def _elevation_noise_m(e: FloatArray, st: _Stretches, sums: _Sums) -> float:
+    """:func:`elevation_noise_m` over precomputed stretches and prefix sums of ``e``."""
+    if sums[1] is None and np.isfinite(sums[0][-1]):
+        # No NaN, and an infinity stays in every later sum: the values are all finite.
+        if len(e) < 60:
+            return float("nan")
+        resid = e - st.mean(sums, 15)
+    else:
+        ok = np.isfinite(e)
+        if np.count_nonzero(ok) < 60:
+            return float("nan")
+        resid = (e - st.mean(sums, 15))[ok]
+    return float(1.4826 * _median(np.abs(resid - _median(resid))))
+
+
+def _median(values: FloatArray) -> np.float64:
+    """``np.median`` of a 1-d array (same arithmetic), without its generic wrapper.
+
+    Partitions ``values`` in place (a temporary's order does not matter).
+    """
+    n = len(values)
+    half = n // 2
+    # The largest value goes last too, as np.median checks it for NaN.
+    values.partition([half - 1, half, n - 1] if n % 2 == 0 else [half, n - 1])
+    part = values
+    if np.isnan(part[-1]):
+        return np.float64(np.nan)
+    # np.median sums the middle values onto a 0.0 (so -0.0 comes out as 0.0).
+    if n % 2:
+        return np.float64(part[half] + 0.0)
+    return np.float64((part[half - 1] + (0.0 + part[half])) / 2.0)

@@ -24,6 +24,9 @@ error on a run.
 
 from __future__ import annotations
 
+import math
+from typing import cast
+
 import numpy as np
 import numpy.typing as npt
 
@@ -52,8 +55,15 @@ def gap_factor(grade: float | FloatArray) -> FloatArray:
     numpy.ndarray
         ``1 + 4.5 grade``, but at least :data:`DOWNHILL_FLOOR`. [1]
     """
-    g = np.nan_to_num(np.asarray(grade, dtype=float), nan=0.0)
-    g = np.clip(g, -MAX_GRADE, MAX_GRADE)
+    g = np.asarray(grade, dtype=float)
+    if g.ndim == 0:
+        # One grade (a bout's): plain floats cost a fraction of numpy's calls.
+        x = float(g)
+        x = 0.0 if math.isnan(x) else min(max(x, -MAX_GRADE), MAX_GRADE)
+        return cast(FloatArray, np.float64(max(1.0 + UPHILL_COST_PER_GRADE * x, DOWNHILL_FLOOR)))
+    # Clamping first keeps NaN (np.clip's wrapper and np.nan_to_num cost more than the rest).
+    g = np.minimum(np.maximum(g, -MAX_GRADE), MAX_GRADE)
+    g[np.isnan(g)] = 0.0
     return np.maximum(1.0 + UPHILL_COST_PER_GRADE * g, DOWNHILL_FLOOR)
 
 
