@@ -19,7 +19,7 @@ Estimates (each run first prepared by :func:`legday.cleaning.prepare_run`):
 - **threshold speed**: 0.97 x the best 20-minute mean speed (elapsed time,
   outdoors), never below 1.15 x easy speed (runs rarely contain a full
   threshold effort). Work efforts must reach a share of it (docs/efforts.md).
-- **max heart rate**: the highest 10-s median heart rate seen; **resting
+- **max heart rate**: the highest 10-s mean heart rate seen; **resting
   heart rate**: the lowest 5th percentile seen, an upper bound of the true
   resting rate (watches are not worn at rest during a run).
 - **stride model** (speed from cadence, for indoor tracks without distance):
@@ -177,7 +177,7 @@ class RunStats:
     best_20min_mps
         Best mean speed over 20 minutes of elapsed time, outdoors. [m/s]
     max_hr
-        Highest 10-s median heart rate. [1/min]
+        Highest 10-s mean heart rate. [1/min]
     low_hr
         5th percentile of heart rate. [1/min]
     cadence_spm, speed_mps
@@ -412,8 +412,12 @@ def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
     out = np.full(n, np.nan)
     if n < window:
         return out
-    cs = np.concatenate(([0.0], np.cumsum(values)))
-    out[window - 1:] = (cs[window:] - cs[:-window]) / window
+    missing = np.isnan(values)
+    # Summing the NaNs would spoil every later window, not just the ones holding them.
+    cs = np.concatenate(([0.0], np.cumsum(np.where(missing, 0.0, values))))
+    holes = np.concatenate(([0], np.cumsum(missing)))
+    means = (cs[window:] - cs[:-window]) / window
+    out[window - 1:] = np.where(holes[window:] - holes[:-window] > 0, np.nan, means)
     return out
 
 

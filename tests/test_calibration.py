@@ -83,3 +83,14 @@ def test_the_stride_model_is_fitted_where_speed_and_cadence_both_exist():
     assert model.speed_mps(np.array([model.cadence_ref_spm]))[0] == pytest.approx(
         profile.easy_speed_mps)
     assert 2.0 <= model.exponent <= 7.0
+
+
+def test_max_hr_counts_the_windows_after_a_heart_rate_dropout() -> None:
+    from legday.calibration import _heart_rates
+
+    hr = np.full(900, 150.0)
+    hr[300:360] = np.nan  # the strap lost contact for a minute
+    hr[600:610] = 172.0  # the hardest 10 s come after it
+    max_hr, low_hr = _heart_rates(hr)
+    assert max_hr == 172.0
+    assert low_hr == 150.0
