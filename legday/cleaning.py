@@ -204,14 +204,16 @@ def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArra
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     """First and last index of each sample's stretch (stretches are contiguous runs)."""
     n = len(stretch)
-    if n and stretch[0] == stretch[-1] and (stretch == stretch[0]).all():
-        return np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64)  # one stretch
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     change = np.ones(n, dtype=bool)
-    change[1:] = stretch[1:] != stretch[:-1]
+    np.not_equal(stretch[1:], stretch[:-1], out=change[1:])
     starts = np.flatnonzero(change).astype(np.int64)
-    ends = np.append(starts[1:], n) - 1
-    which = np.cumsum(change) - 1
-    return starts[which], ends[which]
+    if len(starts) == 1:
+        return np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64)  # one stretch
+    ends = np.append(starts[1:], n)
+    lengths = ends - starts
+    return np.repeat(starts, lengths), np.repeat(ends - 1, lengths)
 
 
 class _Stretches:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.cleaning import Columns, column, speed_source_is
+from legday.cleaning import Columns, column, speed_source_is, stretch_bounds, window_mean
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
 from legday.model import time_ns
@@ -104,9 +104,8 @@ class RunArrays:
             first_ns = int(time_ns(pd.DatetimeIndex(frame["time"][:1]))[0])
             t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
         lat = column(frame, "lat")
-        first, last = _stretch_bounds(stretch)
-        stop = last + 1
-        x = _window_mean(gap, first, stop, rules.smooth_s // 2)
+        first, last = stretch_bounds(stretch)
+        x = window_mean(gap, stretch, rules.smooth_s // 2, bounds=(first, last))
         if not math.isfinite(np.add.reduce(x)):  # see _finite
             x = np.nan_to_num(x)
         noise = float(frame.attrs.get("elevation_noise_m", 0.0))
@@ -116,7 +115,8 @@ class RunArrays:
             t=t_s, stretch=stretch, x=x,
             speed=column(frame, "speed_mps"), gap=gap, dist=column(frame, "distance_m"),
             elev=column(frame, "elevation_m"),
-            elev_fine=_window_mean(column(frame, "elevation_fine_m"), first, stop, 2),
+            elev_fine=window_mean(column(frame, "elevation_fine_m"), stretch, 2,
+                                  bounds=(first, last)),
             hr=column(frame, "heart_rate"), cadence=column(frame, "cadence_spm"),
             moving=column(frame, "moving", bool), lat=lat, lon=column(frame, "lon"),
             on_cadence=speed_source_is(frame, "cadence"),
@@ -169,53 +169,6 @@ def _finite(values: FloatArray) -> FloatArray:
     if math.isfinite(np.add.reduce(values)):
         return values.copy()
     return np.nan_to_num(values)
-
-
-def _stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
-    """First and last index of each sample's stretch (stretches are contiguous runs).
-
-    What :func:`legday.cleaning.stretch_bounds` gives, by repeating each
-    stretch's bounds over its length.
-    """
-    n = len(stretch)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    change = np.ones(n, dtype=bool)
-    np.not_equal(stretch[1:], stretch[:-1], out=change[1:])
-    starts = np.flatnonzero(change).astype(np.int64)
-    if len(starts) == 1:
-        return np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64)
-    ends = np.append(starts[1:], n)
-    lengths = ends - starts
-    return np.repeat(starts, lengths), np.repeat(ends - 1, lengths)
-
-
-def _window_mean(values: FloatArray, first: IntArray, stop: IntArray, half: int) -> FloatArray:
-    """Centred running mean over ``2 * half + 1`` samples, not crossing stretches, NaNs ignored.
-
-    The same sums and divisions as :func:`legday.cleaning.window_mean`, with the
-    stretch bounds (``first`` and one past the last sample) passed in rather
-    than found again for each column.
-    """
-    v = np.asarray(values, dtype=float)
-    n = len(v)
-    if n == 0:
-        return v.copy()
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, first)
-    end = np.minimum(idx + (half + 1), stop)  # one past the window
-    nan = np.isnan(v)
-    cs = np.empty(n + 1)
-    cs[0] = 0.0
-    if not nan.any():
-        np.cumsum(v, out=cs[1:])
-        return np.asarray((cs[end] - cs[lo]) / (end - lo))
-    ok = ~nan
-    np.cumsum(np.where(ok, v, 0.0), out=cs[1:])
-    cn = np.concatenate(([0], np.cumsum(ok)))
-    count = cn[end] - cn[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, (cs[end] - cs[lo]) / np.maximum(count, 1), np.nan)
 
 
 def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
