@@ -94,3 +94,13 @@ def test_max_hr_counts_the_windows_after_a_heart_rate_dropout() -> None:
     max_hr, low_hr = _heart_rates(hr)
     assert max_hr == 172.0
     assert low_hr == 150.0
+
+
+def test_plain_sum_of_a_few_values_adds_as_numpy_does() -> None:
+    # The stride model's fit sums a few bins in Python and must match numpy to the bit.
+    from legday.calibration import _numpy_sum
+
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        values = (rng.normal(0, 1, int(rng.integers(1, 12))) * 10.0 ** rng.integers(-3, 6)).tolist()
+        assert _numpy_sum(values) == float(np.add.reduce(np.array(values)))
