@@ -46,6 +46,7 @@ from legday.cleaning import (
     FloatArray,
     IntArray,
     column,
+    sorted_median,
     speed_source_is,
     stretch_bounds,
 )
@@ -251,14 +252,6 @@ def _masked_max(values: FloatArray, where: BoolArray | None) -> float:
     return float(np.maximum.reduce(picked)) if len(picked) else float("nan")
 
 
-def _sorted_median(values: FloatArray) -> float:
-    """``np.median`` of non-empty sorted finite ``values``."""
-    n = len(values)
-    if n % 2:
-        return float(values[n // 2])
-    return (float(values[n // 2 - 1]) + float(values[n // 2])) / 2
-
-
 def _lerp(below: float, above: float, gamma: float) -> float:
     """Linear interpolation as ``np.percentile`` does it (from the nearer side)."""
     diff = above - below
@@ -352,7 +345,7 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
         return float("nan")
     # Sorted once: the median, the slower half and the histogram all read it.
     x.sort()
-    med = _sorted_median(x)
+    med = sorted_median(x)
     low = x[:x.searchsorted(med + 0.05, "right")]
     edges = np.arange(RUNNING_SPEED_MPS, med + 0.15, 0.1)
     if len(edges) < 3:
@@ -371,7 +364,7 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     # Within 0.25 of the peak: a slice of the sorted values (the difference rises with them).
     off = low - centre
     near = low[off.searchsorted(-0.25, "left"):off.searchsorted(0.25, "right")]
-    return _sorted_median(near) if len(near) else centre
+    return sorted_median(near) if len(near) else centre
 
 
 def _best_elapsed_mps(t_s: np.ndarray, distance_m: np.ndarray, ok: np.ndarray,
@@ -538,14 +531,6 @@ def run_stats(frame: Columns) -> RunStats:
     return RunStats(running_s, easy, best10, best20, max_hr, low_hr, cads, speeds, counts)
 
 
-def _sorted_list_median(values: Sequence[float]) -> float:
-    """``np.median`` of a non-empty sorted list of finite numbers."""
-    n = len(values)
-    if n % 2:
-        return float(values[n // 2])
-    return float((values[n // 2 - 1] + values[n // 2]) / 2)
-
-
 def _repeated_percentiles(values: Sequence[float], counts: Sequence[int], qs: Sequence[float],
                           ) -> list[float]:
     """``np.percentile(np.repeat(values, counts), qs)`` (linear) of sorted finite ``values``,
@@ -642,13 +627,13 @@ def estimate_profile(frames: Iterable[Columns] | Iterable[RunStats],
     # Plain lists: a history has a few hundred runs, a file alone one.
     easy_runs = sorted(s.easy_speed_mps for s in stats
                        if s.running_s >= 300 and math.isfinite(s.easy_speed_mps))
-    put("easy_speed_mps", _sorted_list_median(easy_runs) if easy_runs else None)
+    put("easy_speed_mps", sorted_median(easy_runs) if easy_runs else None)
     easy = float(values.get("easy_speed_mps", base.easy_speed_mps))
 
     bests = sorted(s.best_10s_mps for s in stats
                    if math.isfinite(s.best_10s_mps) and s.best_10s_mps < 12.0)
     if bests:
-        top = _sorted_list_median(bests[-3:])
+        top = sorted_median(bests[-3:])
         if n == 1 or len(bests) < 3:
             top = max(top, TOP_FLOOR_X_EASY * easy)
         put("top_speed_mps", top)

@@ -31,6 +31,7 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -734,6 +735,16 @@ def elevation_gain_m(elevation_m: FloatArray, hysteresis_m: float = GAIN_HYSTERE
         return 0.0
     # Reduce to turning points first, so the sequential part runs over few values.
     return climb_through_turns(e[turning_points(e)].tolist(), hysteresis_m)
+
+
+def sorted_median(ordered: Sequence[float] | FloatArray) -> float:
+    """``np.median`` of non-empty, sorted, finite values: the middle one, or the mean of
+    the middle two (the same addition and division), without numpy's dispatch."""
+    n = len(ordered)
+    mid = n // 2
+    if n % 2:
+        return float(ordered[mid])
+    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
 
 
 def turning_points(z: FloatArray) -> BoolArray:

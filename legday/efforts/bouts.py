@@ -25,7 +25,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.cleaning import Columns, column, speed_source_is, stretch_bounds, window_mean
+from legday.cleaning import (
+    Columns,
+    column,
+    sorted_median,
+    speed_source_is,
+    stretch_bounds,
+    window_mean,
+)
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
 from legday.model import time_ns
@@ -239,11 +246,6 @@ def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
     return float(values.sum() / len(values))
 
 
-def _mean(values: FloatArray) -> float:
-    """:func:`array_mean` of a float array, with one numpy call."""
-    return float(np.add.reduce(values)) / len(values)
-
-
 def best_mean(values: FloatArray, window: int) -> float:
     """Best mean over ``window`` consecutive samples (or all of them when fewer)."""
     if len(values) == 0:
@@ -361,10 +363,7 @@ def _nanmedian(values: FloatArray) -> float:
     """``np.nanmedian`` of an array with a value: the middle one or the mean of the middle two."""
     ordered = values[~np.isnan(values)]
     ordered.sort()
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[mid])
-    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
+    return sorted_median(ordered)
 
 
 class _LevelSplitter:
@@ -464,7 +463,7 @@ def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int
             for (_, b1), (a2, _) in zip(long_enough, long_enough[1:], strict=False)]
     if len(gaps) < 2:
         return spans
-    typical = _median(gaps)
+    typical = sorted_median(sorted(gaps))
     out = [list(spans[0])]
     for a, b in spans[1:]:
         pa, pb = out[-1]
@@ -475,15 +474,6 @@ def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int
         else:
             out.append([a, b])
     return out
-
-
-def _median(values: list[float]) -> float:
-    """``np.median`` of a few finite floats: the middle one, or the mean of the middle two."""
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[mid]
-    return (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _nearest(values: list[float], target: float) -> int:
@@ -559,17 +549,17 @@ def measure(run: RunArrays, bout: Bout) -> None:
     bout.duration_s = run.end_time(b) - float(run.t[a])
     # Moving samples only, unless the whole bout stands still.
     if n_moving in (0, n):
-        bout.effort_mps = _mean(run.x[a:b])
-        bout.speed_mps = _mean(run.speed[a:b])
+        bout.effort_mps = array_mean(run.x[a:b])
+        bout.speed_mps = array_mean(run.speed[a:b])
     else:
         mv = run.moving[a:b]
-        bout.effort_mps = _mean(run.x[a:b][mv])
-        bout.speed_mps = _mean(run.speed[a:b][mv])
+        bout.effort_mps = array_mean(run.x[a:b][mv])
+        bout.speed_mps = array_mean(run.speed[a:b][mv])
     bout.peak_mps = best_mean(run.speed[a:b], 5)
     bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
     n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
-    bout.heart_rate = (_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
+    bout.heart_rate = (array_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
     # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
     # its rise, so the climb is measured a few seconds beyond them.
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
@@ -660,10 +650,10 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
                 continue
             if free < 5:
                 # Only other bouts around: they are the surroundings.
-                efforts.append(_mean(run.x[lo:hi]))
+                efforts.append(array_mean(run.x[lo:hi]))
                 cad = around.cad[around.n_cad[lo]:around.n_cad[hi]]
             else:
-                efforts.append(_mean(around.x_free[n_free[lo]:n_free[hi]]))
+                efforts.append(array_mean(around.x_free[n_free[lo]:n_free[hi]]))
                 cad = around.free_cad[around.n_free_cad[lo]:around.n_free_cad[hi]]
             if len(cad) >= rules.edge_run_s:
                 cadences.append(cad)
@@ -679,8 +669,8 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
         lag = rules.cadence_lag_s
         c_in = [around.cad[n_cad[i]:n_cad[j]] for i, j in
                 ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end)))]
-        level = max(_mean(c) for c in c_in if len(c))
-        bout.cadence_rise_spm = level - _mean_of([_mean(c) for c in cadences])
+        level = max(array_mean(c) for c in c_in if len(c))
+        bout.cadence_rise_spm = level - _mean_of([array_mean(c) for c in cadences])
 
 
 def _mean_of(values: list[float]) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from legday.cleaning import turning_points
+from legday.cleaning import sorted_median, turning_points
 from legday.efforts.bouts import Bout, RunArrays, array_mean, measure
 from legday.efforts.kinds import EffortKind
 from legday.gap import gap_factor
@@ -287,9 +287,7 @@ def median_of(values: np.ndarray) -> float:
     n = len(ordered)
     if n == 0 or np.isnan(ordered[-1]):  # a sort puts NaN last
         return float("nan")
-    if n % 2:
-        return float(ordered[n // 2])
-    return float((ordered[n // 2 - 1] + ordered[n // 2]) / 2)
+    return sorted_median(ordered)
 
 
 def _rises(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
