@@ -44,11 +44,10 @@ from legday.cleaning import (
     CadenceModel,
     Columns,
     FloatArray,
-    IntArray,
     column,
     sorted_median,
     speed_source_is,
-    stretch_bounds,
+    window_mean,
 )
 from legday.schema import DEFAULT_MAX_HR_BPM, DEFAULT_REST_HR_BPM, TOP_SPEED_CADENCE_SPM
 
@@ -271,47 +270,6 @@ def _percentile(values: FloatArray, q: float) -> float:
                  index - below)
 
 
-def _window_mean(values: FloatArray, stretch: IntArray, half: int, where: BoolArray,
-                 ) -> FloatArray:
-    """:func:`legday.cleaning.window_mean` of ``values``, where ``where`` is set.
-
-    The same sums (differences of prefix sums over the whole run) divided by the
-    same counts, so the same numbers.
-    """
-    n = len(values)
-    cs = _prefix_sums(values)
-    if not math.isfinite(cs[-1]):
-        # NaNs (rare; or infinities): count the values in each window.
-        ok = ~np.isnan(values)
-        first, last = stretch_bounds(stretch)
-        at = np.flatnonzero(where)
-        lo = np.maximum(at - half, first[at])
-        hi = np.minimum(at + half, last[at])
-        cs = _prefix_sums(np.where(ok, values, 0.0))
-        cn = np.concatenate(([0], np.cumsum(ok)))
-        count = cn[hi + 1] - cn[lo]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(count > 0, (cs[hi + 1] - cs[lo]) / np.maximum(count, 1), np.nan)
-    means = np.empty(n)
-    # Whole windows by slices; then the samples within `half` of their stretch's ends, which
-    # have shorter windows: each stretch's first `half` samples (none beyond its last) and
-    # its last `half` (none before its first).
-    width = 2 * half + 1
-    inner = means[half:n - half]
-    np.subtract(cs[width:], cs[:-width], out=inner)
-    inner /= width
-    breaks = np.flatnonzero(stretch[1:] != stretch[:-1]) + 1
-    first = np.concatenate(([0], breaks))[:, None]
-    last = np.concatenate((breaks - 1, [n - 1]))[:, None]
-    steps = np.arange(half)
-    edge = np.concatenate((np.minimum(first + steps, last), np.maximum(last - steps, first)),
-                          axis=1)
-    lo = np.maximum(edge - half, first)
-    end = np.minimum(edge + half, last) + 1
-    means[edge] = (cs[end] - cs[lo]) / (end - lo)
-    return np.asarray(means[where])
-
-
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
                    running: np.ndarray) -> float:
     """The run's easy level: the commonest effort among its slower half of running. [m/s]
@@ -336,8 +294,8 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     """
     if np.count_nonzero(running) < 120:
         return float("nan")
-    x = _window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4,
-                     np.asarray(running, dtype=bool))
+    x = window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4)[
+        np.asarray(running, dtype=bool)]
     finite = np.isfinite(x)
     if np.count_nonzero(finite) < len(x):
         x = x[finite]
