@@ -581,7 +581,7 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, 
         while len(ready) >= CALIBRATE_CHUNK or (final and ready):
             chunk = ready[:CALIBRATE_CHUNK]
             del ready[:CALIBRATE_CHUNK]
-            _reclassify_chunk(ctx, [r.activity_id for r in chunk], chunk, fingerprint)
+            _reclassify_chunk(ctx, chunk, fingerprint)
             done += len(chunk)
             if progress is not None:
                 progress(done, len(stale))
@@ -603,12 +603,12 @@ def calibrate_stored(ctx: Context, progress: CalibrationProgress | None = None, 
     return CalibrationReport(len(runs), len(stale), fingerprint)
 
 
-def _reclassify_chunk(ctx: AthleteContext, activity_ids: Sequence[int],
-                      results: Sequence[Calibrated], fingerprint: str) -> None:
+def _reclassify_chunk(ctx: AthleteContext, results: Sequence[Calibrated],
+                      fingerprint: str) -> None:
     """One transaction: each run's efforts, primary kind and fingerprint replaced (the
     frames are not read: only ``extra`` is, to be updated)."""
     by_id = {r.activity_id: r for r in results}
-    ids = list(activity_ids)
+    ids = list(by_id)
     with ctx.store.sessions.begin() as session:
         session.execute(delete(EffortRow).where(EffortRow.athlete_id == ctx.athlete_id,
                                                 EffortRow.activity_id.in_(ids)))

@@ -166,14 +166,14 @@ KILLED_CALIBRATION = textwrap.dedent("""
     original = importer._reclassify_chunk
     chunks = []
 
-    def stalling(ctx, activities, results, fingerprint):
-        chunks.append(len(activities))
+    def stalling(ctx, results, fingerprint):
+        chunks.append(len(results))
         if len(chunks) == 2:
             def stall(*args, **kwargs):
                 print("inflight", flush=True)
                 time.sleep(120)
             importer.json_safe = stall
-        original(ctx, activities, results, fingerprint)
+        original(ctx, results, fingerprint)
         print("committed", flush=True)
 
     importer._reclassify_chunk = stalling
