@@ -119,6 +119,10 @@ def test_the_athlete_corrects_and_the_coach_sees_it(app_url: str, browser_page: 
     coach.goto(f"{app_url}/activity?share={token}&activity={intervals}")
     wait_idle(coach)
     coach.get_by_text("Corrected by the athlete:").wait_for(timeout=60_000)
+    # The efforts table is drawn after the note above it: wait for its row too.
+    coach.wait_for_function(
+        "t => document.querySelector(\"[data-testid='stMain']\")?.innerText.includes(t)",
+        arg="corrected by the athlete (was interval)", timeout=60_000)
     main = str(coach.inner_text("[data-testid='stMain']"))
     assert "Read-only view shared with Coach Kim" in main
     assert "Corrected by the athlete" in main, main[-1500:]
