@@ -2,20 +2,22 @@
 
     .venv/bin/python scripts/classify_snapshot.py write BASE.pkl     # on the code before
     .venv/bin/python scripts/classify_snapshot.py compare BASE.pkl   # on the code after
+    .venv/bin/python scripts/classify_snapshot.py compare BASE.pkl --rel 1e-9
 
 Classifies the real Strava export, athlete 2, the corpus (FIT, GPX, TCX) and a 40-run
 synthetic set, each file alone and (for the export, athlete 2 and the synthetic set) as
 one history, and keeps every prepared column, run statistic, profile, effort frame, note
 and headline: 1,973 entries on the shared data of 2026-12. ``compare`` prints the
 entries that differ (floats must be equal to the bit, NaN equal to NaN) and exits 1
-when any does. Not a test: the issue-12 speed work used it to keep every output
-bit-identical (about 40 s a run).
+when any does. With ``--rel R`` floats may differ by ``R`` relative to the old value (and
+1e-12 absolute near zero): a sum taken in another order changes the last bits only, and
+everything else (text, kinds, counts) must still be equal. Not a test: the issue-12 speed
+work used it to keep every output bit-identical (about 40 s a run).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import pickle
 import sys
 import tempfile
@@ -94,34 +96,43 @@ def collect() -> dict[str, Any]:
     return out
 
 
-def differences(new: Any, old: Any, path: str = "") -> list[str]:
-    """Where ``new`` and ``old`` differ, one line each."""
+def differences(new: Any, old: Any, path: str = "", rel: float = 0.0) -> list[str]:
+    """Where ``new`` and ``old`` differ, one line each (floats within ``rel`` count as equal)."""
     if isinstance(new, dict) and isinstance(old, dict):
         if set(new) != set(old):
             return [f"{path}: keys {sorted(map(str, set(new) ^ set(old)))[:5]}"]
-        return [d for k in new for d in differences(new[k], old[k], f"{path}.{k}")]
+        return [d for k in new for d in differences(new[k], old[k], f"{path}.{k}", rel)]
     if isinstance(new, list) and isinstance(old, list):
         if len(new) != len(old):
             return [f"{path}: {len(new)} items vs {len(old)}"]
         return [d for i, (a, b) in enumerate(zip(new, old, strict=True))
-                for d in differences(a, b, f"{path}[{i}]")]
+                for d in differences(a, b, f"{path}[{i}]", rel)]
     if isinstance(new, np.ndarray) or isinstance(old, np.ndarray):
         a, b = np.asarray(new), np.asarray(old)
         if a.shape != b.shape:
             return [f"{path}: shape {a.shape} vs {b.shape}"]
         if a.dtype.kind in "fc" or b.dtype.kind in "fc":
-            same = np.array_equal(a.astype(float), b.astype(float), equal_nan=True)
+            same = _close(a.astype(float), b.astype(float), rel)
         else:
             same = bool(np.array_equal(a, b))
         return [] if same else [f"{path}: arrays differ"]
     if isinstance(new, float) and isinstance(old, float):
-        both_nan = math.isnan(new) and math.isnan(old)
-        return [] if new == old or both_nan else [f"{path}: {new!r} vs {old!r}"]
+        return [] if _close(np.array(new), np.array(old), rel) else [f"{path}: {new!r} vs {old!r}"]
     return [] if new == old else [f"{path}: {new!r} vs {old!r}"]
+
+
+def _close(a: np.ndarray, b: np.ndarray, rel: float) -> bool:
+    if not rel:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.allclose(a, b, rtol=rel, atol=1e-12, equal_nan=True))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    rel = 0.0
+    if len(args) == 4 and args[2] == "--rel":
+        rel = float(args.pop())
+        args.pop()
     if len(args) != 2 or args[0] not in ("write", "compare"):
         print(__doc__)
         return 2
@@ -131,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         file.write_bytes(pickle.dumps(data))
         print(f"{len(data)} entries written to {file}")
         return 0
-    found = differences(data, pickle.loads(file.read_bytes()))
+    found = differences(data, pickle.loads(file.read_bytes()), rel=rel)
     print(f"{len(data)} entries; {len(found)} differences")
     for line in found[:60]:
         print(" ", line)
