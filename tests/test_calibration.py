@@ -104,3 +104,23 @@ def test_plain_sum_of_a_few_values_adds_as_numpy_does() -> None:
     for _ in range(2000):
         values = (rng.normal(0, 1, int(rng.integers(1, 12))) * 10.0 ** rng.integers(-3, 6)).tolist()
         assert _numpy_sum(values) == float(np.add.reduce(np.array(values)))
+
+
+def test_whole_numbers_counted_sort_and_percentile_as_numpy_does() -> None:
+    # Cadences and heart rates are counted instead of sorted: the same values, the same
+    # percentiles; other values take the sort or the partition.
+    from legday.calibration import _percentile, _sorted
+
+    rng = np.random.default_rng(12)
+    for i in range(600):
+        n = int(rng.integers(1, 3000))
+        values = rng.integers(1 if i % 3 else 90, 200, n).astype(float)
+        if i % 4 == 1:
+            values = values + rng.choice([0.0, 0.5], n)  # half steps
+        elif i % 4 == 2:
+            values[int(rng.integers(n))] = 5000.0  # too wide a span to count
+        elif i % 4 == 3:
+            values = values - 1.0  # zeros
+        assert np.array_equal(_sorted(values), np.sort(values))
+        for q in (5, 25, 50, 100):
+            assert _percentile(values, q) == float(np.percentile(values, q))
