@@ -124,3 +124,30 @@ def test_whole_numbers_counted_sort_and_percentile_as_numpy_does() -> None:
         assert np.array_equal(_sorted(values), np.sort(values))
         for q in (5, 25, 50, 100):
             assert _percentile(values, q) == float(np.percentile(values, q))
+
+
+def test_floats_presorted_by_their_range_sort_as_numpy_does() -> None:
+    from legday.calibration import _sorted_floats
+
+    rng = np.random.default_rng(13)
+    cases = [np.zeros(0), np.array([2.5]), np.full(50, 3.0), np.array([1e308, -1e308]),
+             np.array([0.0, -0.0, 1.0, -1.0])]
+    for _ in range(300):
+        n = int(rng.integers(2, 4000))
+        speeds = rng.normal(rng.uniform(1, 6), rng.uniform(1e-9, 2), n)
+        cases.append(np.round(speeds, int(rng.integers(0, 12))))
+    for values in cases:
+        assert np.array_equal(_sorted_floats(values), np.sort(values))
+
+
+def test_whole_heart_rates_give_the_prefix_sum_maximum_and_numpy_percentile() -> None:
+    from legday.calibration import _heart_rates
+
+    rng = np.random.default_rng(14)
+    for i in range(300):
+        hr = np.round(rng.normal(150, 15, int(rng.integers(60, 5000))))
+        if i % 3 == 1:
+            hr += 0.5  # not whole: the prefix sums
+        cs = np.concatenate(([0.0], np.cumsum(hr)))
+        assert _heart_rates(hr) == (float(np.max(cs[10:] - cs[:-10])) / 10,
+                                    float(np.percentile(hr, 5)))
