@@ -435,7 +435,18 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
     n_windows = len(speed_mps) - 9
     if n_windows <= 0:
         return float("nan")
+    cs = _prefix_sums(speed_mps)
+    if not math.isfinite(cs[-1]):  # NaNs (or infinities) count as nan_to_num makes them
+        cs = _prefix_sums(np.nan_to_num(speed_mps))
+    sums = cs[10:] - cs[:-10]
     all_ok = np.count_nonzero(ok) == len(ok)
+    # Most often the fastest window qualifies: then it is the answer (the largest sum gives
+    # the largest mean, dividing rounds monotonically), and no other window need be checked.
+    best_at = int(sums.argmax())
+    if ((all_ok or np.count_nonzero(ok[best_at:best_at + 10]) == 10)
+            and (cadence_spm is None or np.count_nonzero(
+                cadence_spm[best_at:best_at + 10] >= TOP_SPEED_CADENCE_SPM) >= 5)):
+        return float(sums[best_at]) / 10
     good: BoolArray | None = None
     if cadence_spm is None:
         if not all_ok:
@@ -448,11 +459,7 @@ def _best_10s_mps(speed_mps: FloatArray, ok: BoolArray, cadence_spm: FloatArray 
             # Both in one count: a trusted sample counts 16, one at a running cadence 1;
             # all 10 trusted and 5 at a running cadence make 165 or more.
             good = _window_sums(ok.view(np.uint8) * np.uint8(16) + legs, 10) >= 165
-    cs = _prefix_sums(speed_mps)
-    if not math.isfinite(cs[-1]):  # NaNs (or infinities) count as nan_to_num makes them
-        cs = _prefix_sums(np.nan_to_num(speed_mps))
-    # The largest sum gives the largest mean (dividing rounds monotonically).
-    return _masked_max(cs[10:] - cs[:-10], good) / 10
+    return _masked_max(sums, good) / 10
 
 
 def _heart_rates(hr: FloatArray) -> tuple[float, float]:
@@ -547,7 +554,9 @@ def run_stats(frame: Columns) -> RunStats:
     speeds: tuple[float, ...] = ()
     counts: tuple[int, ...] = ()
     if has_cad:
-        fit = running & outdoor & np.isfinite(cad) & (cad >= _CAD_LOW_SPM)
+        fit = running & outdoor & (cad >= _CAD_LOW_SPM)  # no NaN, no -inf
+        if top_cad == math.inf:
+            fit &= cad < math.inf
         if np.count_nonzero(fit) >= 60:
             cads, speeds, counts = _stride_bins(cad[fit], v[fit])
     return RunStats(running_s, easy, best10, best20, max_hr, low_hr, cads, speeds, counts)

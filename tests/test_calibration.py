@@ -151,3 +151,22 @@ def test_whole_heart_rates_give_the_prefix_sum_maximum_and_numpy_percentile() ->
         cs = np.concatenate(([0.0], np.cumsum(hr)))
         assert _heart_rates(hr) == (float(np.max(cs[10:] - cs[:-10])) / 10,
                                     float(np.percentile(hr, 5)))
+
+
+def test_best_10s_checks_the_fastest_window_first_with_the_same_result() -> None:
+    from legday.calibration import _best_10s_mps
+
+    rng = np.random.default_rng(15)
+    for i in range(400):
+        n = int(rng.integers(10, 400))
+        speed = rng.uniform(2, 6, n)
+        speed[rng.random(n) < 0.02] = np.nan
+        speed[rng.random(n) < 0.02] = 15.0  # GPS jumps
+        ok = rng.random(n) < (1.0 if i % 2 else 0.97)
+        cadence = None if i % 3 == 0 else rng.choice([120.0, 160.0, 180.0, np.nan], n)
+        sums = np.lib.stride_tricks.sliding_window_view(np.nan_to_num(speed), 10).sum(1)
+        good = np.lib.stride_tricks.sliding_window_view(ok, 10).all(1)
+        if cadence is not None:
+            good &= np.lib.stride_tricks.sliding_window_view(cadence >= 150, 10).sum(1) >= 5
+        expected = sums[good].max() / 10 if good.any() else np.nan
+        assert _best_10s_mps(speed, ok, cadence) == pytest.approx(expected, rel=1e-12, nan_ok=True)
