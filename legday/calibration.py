@@ -207,6 +207,8 @@ _ONE_BITS = int(np.float64(1.0).view(np.int64))
 _SPEED_BITS = 57
 #: Added to the sort keys of the stride bins: with bit 62 set, they read as normal floats.
 _KEY_OFFSET = (1 << 62) - _ONE_BITS
+#: Below this many values, numpy's sort beats counting or presorting them (its few calls). [1]
+_FEW = 1000
 #: Values within plus or minus this have a span a float can hold.
 _HALF_MAX = float(np.finfo(np.float64).max) / 2
 #: Whole numbers from 1 up to below this are counted rather than sorted. [1]
@@ -262,10 +264,11 @@ def _lerp(below: float, above: float, gamma: float) -> float:
 
 
 def _whole_counts(values: FloatArray) -> npt.NDArray[np.intp] | None:
-    """How many of ``values`` are 0, 1, 2... when all are whole numbers from 1 to below
-    :data:`_COUNTED_TOP`, as cadences and heart rates mostly are (counting them costs a
-    fraction of a sort); None otherwise."""
-    if not (1 <= np.minimum.reduce(values) and np.maximum.reduce(values) < _COUNTED_TOP):
+    """How many of ``values`` are 0, 1, 2... when they are :data:`_FEW` or more, all whole
+    numbers from 1 to below :data:`_COUNTED_TOP`, as cadences and heart rates mostly are
+    (counting them costs a fraction of a sort); None otherwise."""
+    if (len(values) < _FEW
+            or not (1 <= np.minimum.reduce(values) and np.maximum.reduce(values) < _COUNTED_TOP)):
         return None
     whole = values.astype(np.intp)
     return np.bincount(whole) if np.array_equal(whole, values) else None
@@ -286,8 +289,8 @@ def _sorted_floats(values: FloatArray) -> FloatArray:
     Ordered first by 16-bit steps of their range (a radix sort, in linear time), the
     values are nearly sorted, which the stable sort (a timsort) finishes in few merges.
     """
-    if not len(values):
-        return values.copy()
+    if len(values) < _FEW:
+        return np.sort(values)
     low = np.minimum.reduce(values)
     high = np.maximum.reduce(values)
     if not -_HALF_MAX < low < high < _HALF_MAX:  # no span (or one past the float range)
