@@ -271,7 +271,7 @@ def _whole_counts(values: FloatArray) -> npt.NDArray[np.intp] | None:
             or not (1 <= np.minimum.reduce(values) and np.maximum.reduce(values) < _COUNTED_TOP)):
         return None
     whole = values.astype(np.intp)
-    return np.bincount(whole) if np.array_equal(whole, values) else None
+    return np.bincount(whole) if (whole == values).all() else None
 
 
 def _sorted(values: FloatArray) -> FloatArray:
@@ -510,16 +510,16 @@ def _stride_bins(cadence_spm: FloatArray, speed_mps: FloatArray,
         return (), (), ()
     cad_mid = cad_sorted[middles].tolist()
     if np.maximum.reduce(speed_mps) < 2.0 ** 32:
-        # By (bin, speed) in one sort: the bits of positive floats sort as the floats do,
-        # these speeds leave the bits from 57 up free for the bin, and with bit 62 set the
-        # keys are normal floats themselves (sorted faster than 64-bit integers). The bin
+        # By (bin, speed) in one partition (only the middles need their sorted place): the
+        # bits of positive floats sort as the floats do, these speeds leave the bits from
+        # 57 up free for the bin, and with bit 62 set the keys are normal floats themselves
+        # (ordered faster than 64-bit integers). The bin
         # by arithmetic is exact: the edges are whole steps from the first, and the
         # subtraction is exact below twice the first (the last bin is open above).
         top = _CAD_BINS[-1]
         clipped = cadence_spm if cad_sorted[-1] < top else np.minimum(cadence_spm, top)
         which = ((clipped - _CAD_LOW_SPM) * (1 / _CAD_STEP_SPM)).astype(np.int64)
         key = (which << _SPEED_BITS) + (speed_mps.view(np.int64) + _KEY_OFFSET)
-        # Only the middles need their sorted place: a partition puts them there.
         key.view(np.float64).partition(middles)
         bits = (key[middles] & ((1 << _SPEED_BITS) - 1)) + _ONE_BITS
         speed_mid = bits.view(np.float64).tolist()
