@@ -308,7 +308,7 @@ def _counted_percentile(counts: npt.NDArray[np.intp], index: float) -> float:
     numbers counted by :func:`_whole_counts`."""
     below = int(index)
     # The value at a sorted position: the number of counts ending at or before it.
-    at_below, at_above = np.cumsum(counts).searchsorted((below, below + 1), "right").tolist()
+    at_below, at_above = counts.cumsum().searchsorted((below, below + 1), "right").tolist()
     return _lerp(float(at_below), float(at_above), index - below)
 
 
