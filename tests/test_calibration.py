@@ -104,3 +104,69 @@ def test_plain_sum_of_a_few_values_adds_as_numpy_does() -> None:
     for _ in range(2000):
         values = (rng.normal(0, 1, int(rng.integers(1, 12))) * 10.0 ** rng.integers(-3, 6)).tolist()
         assert _numpy_sum(values) == float(np.add.reduce(np.array(values)))
+
+
+def test_whole_numbers_counted_sort_and_percentile_as_numpy_does() -> None:
+    # Cadences and heart rates are counted instead of sorted: the same values, the same
+    # percentiles; other values take the sort or the partition.
+    from legday.calibration import _percentile, _sorted
+
+    rng = np.random.default_rng(12)
+    for i in range(600):
+        n = int(rng.integers(1, 3000))
+        values = rng.integers(1 if i % 3 else 90, 200, n).astype(float)
+        if i % 4 == 1:
+            values = values + rng.choice([0.0, 0.5], n)  # half steps
+        elif i % 4 == 2:
+            values[int(rng.integers(n))] = 5000.0  # too wide a span to count
+        elif i % 4 == 3:
+            values = values - 1.0  # zeros
+        assert np.array_equal(_sorted(values), np.sort(values))
+        for q in (5, 25, 50, 100):
+            assert _percentile(values, q) == float(np.percentile(values, q))
+
+
+def test_floats_presorted_by_their_range_sort_as_numpy_does() -> None:
+    from legday.calibration import _sorted_floats
+
+    rng = np.random.default_rng(13)
+    cases = [np.zeros(0), np.array([2.5]), np.full(50, 3.0), np.array([1e308, -1e308]),
+             np.array([0.0, -0.0, 1.0, -1.0])]
+    for _ in range(300):
+        n = int(rng.integers(2, 4000))
+        speeds = rng.normal(rng.uniform(1, 6), rng.uniform(1e-9, 2), n)
+        cases.append(np.round(speeds, int(rng.integers(0, 12))))
+    for values in cases:
+        assert np.array_equal(_sorted_floats(values), np.sort(values))
+
+
+def test_whole_heart_rates_give_the_prefix_sum_maximum_and_numpy_percentile() -> None:
+    from legday.calibration import _heart_rates
+
+    rng = np.random.default_rng(14)
+    for i in range(300):
+        hr = np.round(rng.normal(150, 15, int(rng.integers(60, 5000))))
+        if i % 3 == 1:
+            hr += 0.5  # not whole: the prefix sums
+        cs = np.concatenate(([0.0], np.cumsum(hr)))
+        assert _heart_rates(hr) == (float(np.max(cs[10:] - cs[:-10])) / 10,
+                                    float(np.percentile(hr, 5)))
+
+
+def test_best_10s_checks_the_fastest_window_first_with_the_same_result() -> None:
+    from legday.calibration import _best_10s_mps
+
+    rng = np.random.default_rng(15)
+    for i in range(400):
+        n = int(rng.integers(10, 400))
+        speed = rng.uniform(2, 6, n)
+        speed[rng.random(n) < 0.02] = np.nan
+        speed[rng.random(n) < 0.02] = 15.0  # GPS jumps
+        ok = rng.random(n) < (1.0 if i % 2 else 0.97)
+        cadence = None if i % 3 == 0 else rng.choice([120.0, 160.0, 180.0, np.nan], n)
+        sums = np.lib.stride_tricks.sliding_window_view(np.nan_to_num(speed), 10).sum(1)
+        good = np.lib.stride_tricks.sliding_window_view(ok, 10).all(1)
+        if cadence is not None:
+            good &= np.lib.stride_tricks.sliding_window_view(cadence >= 150, 10).sum(1) >= 5
+        expected = sums[good].max() / 10 if good.any() else np.nan
+        assert _best_10s_mps(speed, ok, cadence) == pytest.approx(expected, rel=1e-12, nan_ok=True)

@@ -297,7 +297,7 @@ def classify_run(activity: Activity, profile: AthleteProfile | None = None,
     if not activity.is_running:
         return RunClassification(empty_efforts(), None, profile or AthleteProfile(),
                                  [f"{activity.sport.value} is not running: not classified"])
-    frame: Columns = prepare_arrays(activity, (profile or AthleteProfile()).cadence_model)
+    frame: Columns = prepare_arrays(activity, None if profile is None else profile.cadence_model)
     stats = run_stats(frame)
     notes: list[str] = []
     if profile is None:
