@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -151,55 +151,67 @@ def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
 
 def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
                  max_gap_s: float) -> IntArray:
+    return _stretches_and_pauses(t_ns, timer_events, max_gap_s)[0]
+
+
+def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
+                          max_gap_s: float) -> tuple[IntArray, bool]:
+    """:func:`stretch_ids` of the sample times, and whether a sample was recorded paused."""
     n = len(t_ns)
     t = t_ns.astype(np.float64) / 1e9
     step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
-    new[1:] = step > max_gap_s
-    paused: BoolArray | None = None
-    if len(timer_events):
-        ev_ns = time_ns(timer_events["time"])
-        order = ev_ns.argsort(kind="stable")
-        et = ev_ns[order].astype(np.float64) / 1e9
-        is_stop = np.asarray(timer_events["event"].to_numpy(dtype=object) == "stop")[order]
-        if (step >= 0).all():
-            paused = _mark_stops(t, et, is_stop, new)
-        else:
-            stops = et[is_stop]
-            # A stop at or after a sample and before the next one ends the stretch there.
-            n_stops_before = np.searchsorted(stops, t, side="left")
-            new[1:] |= np.diff(n_stops_before) > 0
-            # Samples strictly after a stop and before the next start were recorded while paused.
-            last = np.searchsorted(et, t, side="right") - 1
-            paused = (last >= 0) & is_stop[np.maximum(last, 0)] & (et[np.maximum(last, 0)] < t)
+    np.greater(step, max_gap_s, out=new[1:])
+    if not len(timer_events):
+        return new.cumsum(dtype=np.int64), False
+    # A run has a few dozen events at most: plain lists cost less than numpy calls.
+    ev_ns = time_ns(timer_events["time"]).tolist()
+    kinds = timer_events["event"].tolist()
+    order = sorted(range(len(ev_ns)), key=ev_ns.__getitem__)  # stable, as argsort
+    et = [ev_ns[i] / 1e9 for i in order]
+    is_stop = [isinstance(kinds[i], str) and kinds[i] == "stop" for i in order]
+    if bool((step >= 0).all()):
+        return _mark_stops(t, et, is_stop, new)
+    et_arr, stop_arr = np.array(et, dtype=np.float64), np.array(is_stop, dtype=bool)
+    stops = et_arr[stop_arr]
+    # A stop at or after a sample and before the next one ends the stretch there.
+    n_stops_before = np.searchsorted(stops, t, side="left")
+    new[1:] |= np.diff(n_stops_before) > 0
+    # Samples strictly after a stop and before the next start were recorded while paused.
+    last = np.searchsorted(et_arr, t, side="right") - 1
+    paused = (last >= 0) & stop_arr[np.maximum(last, 0)] & (et_arr[np.maximum(last, 0)] < t)
     ids = new.cumsum(dtype=np.int64)
-    if paused is not None:
-        ids[paused] = -1
-    return ids
+    ids[paused] = -1
+    return ids, bool(paused.any())
 
 
-def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArray) -> BoolArray:
-    """Mark in ``new`` the sample after each stop; the samples recorded while paused.
+def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
+                new: BoolArray) -> tuple[IntArray, bool]:
+    """Stretch ids from ``new`` with the sample after each stop starting a stretch, and
+    the samples recorded while paused at -1; whether there were any.
 
     ``t`` is non-decreasing and ``et`` sorted: each stop is looked up among the samples
     (a few binary searches) instead of every sample among the events.
     """
     n = len(t)
-    paused = np.zeros(n, dtype=bool)
-    stop_at = is_stop.nonzero()[0]
-    if len(stop_at) == 0:
-        return paused
-    stops = et[stop_at]
+    stop_at = [i for i, stop in enumerate(is_stop) if stop]
+    if not stop_at:
+        return new.cumsum(dtype=np.int64), False
     # A stop at or after a sample and before the next one ends the stretch there.
-    after = np.searchsorted(t, stops, side="right")
-    new[after[(after > 0) & (after < n)]] = True
+    after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
+    for a in after:
+        if 0 < a < n:
+            new[a] = True
     # Samples strictly after a stop and before the next event were recorded while paused.
-    next_event = np.concatenate((et, [np.inf]))[stop_at + 1]
-    until = np.searchsorted(t, next_event, side="left")
-    for a, b in zip(after.tolist(), until.tolist(), strict=True):
+    next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
+    until = np.searchsorted(t, next_event, side="left").tolist()
+    ids = new.cumsum(dtype=np.int64)
+    paused = False
+    for a, b in zip(after, until, strict=True):
         if a < b:
-            paused[a:b] = True
-    return paused
+            ids[a:b] = -1
+            paused = True
+    return ids, paused
 
 
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
@@ -464,28 +476,100 @@ class _Resampler:
         self._sorted: bool | None = None
         self._missing: IntArray | None = None
         self._holes: tuple[FloatArray, IntArray] = (t, np.zeros(0, dtype=np.int64))
+        self._strict: bool | None = None
+        self._long_steps: IntArray | None = None
+        self._own_missing: IntArray | None = None
+        self._own_holes: tuple[IntArray, IntArray] = (self._holes[1], self._holes[1])
 
     def __call__(self, values: FloatArray) -> FloatArray:
         """``values`` (at the sample times) on the grid."""
         nan = np.isnan(values)
-        if not nan.any():
+        return self.own(values.copy(), nan if nan.any() else None)
+
+    def own(self, values: FloatArray, nan: BoolArray | None) -> FloatArray:
+        """``values`` on the grid, given where they are NaN (``None`` where none is):
+        ``values`` are the caller's to keep or to overwrite (no copy is made)."""
+        if nan is None:
             # Stretches never span a longer gap, so no grid point is far from a sample;
             # at a sample's own time the interpolation returns the sample.
-            return values.copy() if self.same else np.interp(self.grid_t, self.t, values)
+            return values if self.same else np.interp(self.grid_t, self.t, values)
         missing = nan.nonzero()[0]
         if len(missing) == len(values):
             return np.full(len(self.grid_t), np.nan)
+        if self.same and self._strictly_increasing():
+            near, far = self._own_grid_holes(missing, nan)
+            # Each missing sample lies between the same two valid ones among its
+            # neighbours as among all valid samples: the same interpolation.
+            values[missing] = np.interp(self.t[missing], self.t[near], values[near])
+            values[far] = np.nan
+            return values
         ok = ~nan
         tv, far = self._far(missing, ok)
         if self.same:
             # At a valid sample's own time the interpolation returns the sample: only the
             # missing ones need it.
-            out = values.copy()
+            out = values
             out[missing] = np.interp(self.grid_t[missing], tv, values[ok])
         else:
             out = np.interp(self.grid_t, tv, values[ok])
         out[far] = np.nan
         return out
+
+    def _strictly_increasing(self) -> bool:
+        if self._strict is None:
+            t = self.t
+            step = t[1:] - t[:-1]
+            self._strict = bool((step > 0).all())
+            self._long_steps = (step > self.max_hole_s).nonzero()[0]
+        return self._strict
+
+    def _own_grid_holes(self, missing: IntArray, nan: BoolArray) -> tuple[IntArray, IntArray]:
+        """On the samples' own (strictly increasing) times: the valid samples next to the
+        missing ones (sorted), and the samples :func:`_far_sorted` finds far from valid ones.
+
+        Only the missing samples and their neighbours are looked at, instead of every
+        valid sample: a column misses a few values, or lat and lon miss the same ones.
+        """
+        last = self._own_missing
+        if last is not None and len(last) == len(missing) and (last == missing).all():
+            return self._own_holes
+        t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
+        run_start = np.ones(len(missing), dtype=bool)
+        np.not_equal(missing[1:], missing[:-1] + 1, out=run_start[1:])
+        run_end = np.ones(len(missing), dtype=bool)
+        run_end[:-1] = run_start[1:]
+        before = missing[run_start] - 1  # the valid sample before each run (-1: none)
+        after = missing[run_end] + 1  # and after it (n: none)
+        no_first, no_last = bool(before[0] < 0), bool(after[-1] >= n)
+        runs = slice(int(no_first), len(before) - int(no_last))
+        lo, hi = before[runs], after[runs]  # runs between two valid samples
+        near = np.empty(2 * len(before), dtype=np.int64)
+        near[0::2] = before
+        near[1::2] = after
+        near = near[int(no_first):len(near) - int(no_last)]
+        # One valid sample between two runs is next to both.
+        near = near[np.concatenate(([True], near[1:] != near[:-1]))]
+        far: list[IntArray] = []
+        if no_first:
+            far.append(np.arange(after[0]))  # before the first valid sample
+        # From the last valid sample on (that sample too: no valid one comes after it).
+        far.append(np.arange(before[-1] if no_last else n - 1, n))
+        big = (t[hi] - t[lo] > max_hole_s).nonzero()[0]
+        if len(big):
+            gap_start, gap_end = lo[big], hi[big]
+            count = gap_end - gap_start
+            total = int(count.sum())
+            pos = np.repeat(gap_start - (np.cumsum(count) - count), count) + np.arange(total)
+            x = t[pos]
+            far.append(pos[(x - np.repeat(t[gap_start], count) > max_hole_s)
+                           | (np.repeat(t[gap_end], count) - x > max_hole_s)])
+        long_steps = self._long_steps
+        if long_steps is not None and len(long_steps):
+            # Two valid samples in a row further apart: the first is far from the next.
+            far.append(long_steps[~(nan[long_steps] | nan[long_steps + 1])])
+        holes = near, (np.concatenate(far) if far else np.zeros(0, dtype=np.int64))
+        self._own_missing, self._own_holes = missing, holes
+        return holes
 
     def _far(self, missing: IntArray, ok: BoolArray) -> tuple[FloatArray, IntArray]:
         """Times of the valid samples, and the grid points far from them."""
@@ -870,31 +954,37 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     t_ns = time_ns(samples["time"])
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns).astype(np.float64) / 1e9
-    stretch = _stretch_ids(t_ns, activity.timer_events, max_gap_s)
+    stretch, paused = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
     keep = stretch >= 0
-    kept_all = bool(keep.all())
+    kept_all = not paused
     tk = t if kept_all else t[keep]
     grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep])
     resample = _Resampler(grid_t, tk)
 
-    stored = frame_columns(samples, _SAMPLE_COLUMNS)
+    block, row_of = _sample_block(samples)
+    if not kept_all:
+        block = block[:, keep]
+    nan = np.isnan(block)
+    has_nan = cast(list[bool], nan.any(axis=1).tolist())
 
     def col(name: str) -> FloatArray:
-        return stored[name] if kept_all else stored[name][keep]
+        """The column on the grid (the block's rows are new arrays, used once each)."""
+        i = row_of[name]
+        return resample.own(block[i], nan[i] if has_nan[i] else None)
 
-    dist, d_sorted = _cumulative_distance(col("distance_m"))
+    dist, d_sorted = _cumulative_distance(block[row_of["distance_m"]])
     if not len(tk):
         d = np.zeros(0)
     elif resample.same:
-        d = dist.copy()
+        d = dist
     else:
         d = np.interp(grid_t, tk, dist)
         d_sorted = None  # the interpolation may round a step down
     search = _ShiftedSearch(d, d_sorted)
     v_dist = _speed_from_distance(d, st)
 
-    cad = resample(col("cadence_spm"))
-    elev = resample(col("elevation_m"))
+    cad = col("cadence_spm")
+    elev = col("elevation_m")
     elev_sums = _prefix_sums(elev)
     noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
@@ -921,26 +1011,41 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         "elevation_fine_m": elev,
         "grade_pct": 100.0 * grade,
         "gap_speed_mps": gap,
-        "heart_rate": resample(col("heart_rate")),
+        "heart_rate": col("heart_rate"),
         "cadence_spm": cad,
-        "power_w": resample(col("power_w")),
-        "lat": resample(col("lat")),
-        "lon": resample(col("lon")),
+        "power_w": col("power_w"),
+        "lat": col("lat"),
+        "lon": col("lon"),
         "moving": moving,
         "distance_speed_mps": v_dist,
     }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
 
 
+def _sample_block(samples: pd.DataFrame) -> tuple[FloatArray, dict[str, int]]:
+    """A new 2-D array whose rows hold the sample columns preparing a run reads, and the
+    row of each (the whole frame in one ``to_numpy``, as :func:`frame_columns` does)."""
+    try:
+        rows = samples.to_numpy(dtype=float, copy=True).T
+    except (TypeError, ValueError):
+        rows = None
+    if rows is not None:
+        where = {name: samples.columns.get_loc(name) for name in _SAMPLE_COLUMNS}
+        if all(isinstance(i, int) for i in where.values()):
+            return rows, cast(dict[str, int], where)
+    return (np.array([samples[name].to_numpy(dtype=float) for name in _SAMPLE_COLUMNS]),
+            {name: i for i, name in enumerate(_SAMPLE_COLUMNS)})
+
+
 def _cumulative_distance(dist: FloatArray) -> tuple[FloatArray, bool | None]:
     """Recorded distance made non-decreasing (0 before the first value); whether it is sorted.
 
-    Most devices record it so already: then it is only copied.
+    Most devices record it so already: then it is returned as it is (not copied).
     """
     n = len(dist)
     if (n and dist[-1] < np.inf and (dist[1:] >= dist[:-1]).all()
             and not np.signbit(dist).any()):
         # Non-decreasing, no NaN, finite and no -0.0: the running maximum changes nothing.
-        return dist.copy(), True
+        return dist, True
     if np.isnan(dist).all():
         dist = np.zeros(n)
     dist = np.fmax.accumulate(np.where(np.isnan(dist), -np.inf, dist))
