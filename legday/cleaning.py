@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.gap import MAX_GRADE, grade_adjusted_speed
+from legday.gap import MAX_GRADE, clamped_gap_factor, grade_adjusted_speed
 from legday.model import Activity, time_ns
 from legday.schema import RUNNING_CADENCE_SPM
 
@@ -451,6 +451,14 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         zero = np.zeros(1, dtype=np.int64)
         return (grid_t, np.full(n, s[0], dtype=np.int64),
                 _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
+    sizes = ends - starts + 1
+    if (lengths == sizes).all():
+        # As many grid points as samples in every stretch (a 1-s recording): the grid's
+        # stretches are the samples'.
+        first = starts.repeat(sizes)
+        grid_t = t0.repeat(sizes) + (np.arange(len(t)) - first)
+        return (grid_t, s.astype(np.int64, copy=False),
+                _Stretches(first, ends.repeat(sizes), starts))
     grid_starts = lengths.cumsum() - lengths
     first = grid_starts.repeat(lengths)
     grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
@@ -523,6 +531,45 @@ class _Resampler:
             self._long_steps = (step > self.max_hole_s).nonzero()[0]
         return self._strict
 
+    #: Up to this many missing values are walked in Python (numpy calls cost more).
+    FEW_MISSING = 32
+
+    def _few_holes(self, missing: list[int], nan: BoolArray) -> tuple[IntArray, IntArray]:
+        """:meth:`_own_grid_holes` of a few missing samples, one run of them at a time."""
+        t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
+        runs: list[tuple[int, int]] = []  # the valid samples before and after each run
+        start = previous = missing[0]
+        for i in missing[1:]:
+            if i != previous + 1:
+                runs.append((start - 1, previous + 1))
+                start = i
+            previous = i
+        runs.append((start - 1, previous + 1))
+        near: list[int] = []
+        far: list[int] = []
+        for before, after in runs:
+            if before < 0:
+                far.extend(range(after))  # before the first valid sample
+            elif not near or near[-1] != before:
+                near.append(before)
+            if after >= n:
+                continue
+            near.append(after)
+            if before >= 0:
+                t_before, t_after = float(t[before]), float(t[after])
+                if t_after - t_before > max_hole_s:
+                    far.extend(i for i in range(before, after)
+                               if float(t[i]) - t_before > max_hole_s
+                               or t_after - float(t[i]) > max_hole_s)
+        # From the last valid sample on (that sample too: no valid one comes after it).
+        last_before, last_after = runs[-1]
+        far.extend(range(last_before if last_after >= n else n - 1, n))
+        long_steps = self._long_steps
+        if long_steps is not None and len(long_steps):
+            # Two valid samples in a row further apart: the first is far from the next.
+            far.extend(long_steps[~(nan[long_steps] | nan[long_steps + 1])].tolist())
+        return np.array(near, dtype=np.int64), np.array(far, dtype=np.int64)
+
     def _own_grid_holes(self, missing: IntArray, nan: BoolArray) -> tuple[IntArray, IntArray]:
         """On the samples' own (strictly increasing) times: the valid samples next to the
         missing ones (sorted), and the samples :func:`_far_sorted` finds far from valid ones.
@@ -533,6 +580,10 @@ class _Resampler:
         last = self._own_missing
         if last is not None and len(last) == len(missing) and (last == missing).all():
             return self._own_holes
+        if len(missing) <= self.FEW_MISSING:
+            holes = self._few_holes(missing.tolist(), nan)
+            self._own_missing, self._own_holes = missing, holes
+            return holes
         t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
         run_start = np.ones(len(missing), dtype=bool)
         np.not_equal(missing[1:], missing[:-1] + 1, out=run_start[1:])
@@ -686,8 +737,10 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
     return _speed_from_distance(d, _Stretches.of(stretch), window_s)
 
 
-def _speed_from_distance(d: FloatArray, st: _Stretches,
-                         window_s: int = SPEED_WINDOW_S) -> FloatArray:
+def _speed_from_distance(d: FloatArray, st: _Stretches, window_s: int = SPEED_WINDOW_S, *,
+                         tidy: bool = False) -> FloatArray:
+    """:func:`speed_from_distance` over precomputed stretches; ``tidy`` says ``d`` is
+    non-decreasing, finite and not negative (then so are its steps and rates)."""
     n = len(d)
     if n == 0:
         return d.copy()
@@ -698,7 +751,7 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
     step[0] = 0.0
     np.subtract(d[1:], d[:-1], out=step[1:])
     step[st.starts] = 0.0
-    if not np.isfinite(step).all():
+    if not tidy and not np.isfinite(step).all():
         step = np.nan_to_num(step, nan=0.0)
     bad = (step > MAX_STEP_M).nonzero()[0]
     if len(bad):
@@ -713,7 +766,7 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
     half = window_s // 2
     # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
     v = st.rate(d, half) if half else np.zeros(n)
-    if not np.isfinite(v).all():
+    if not tidy and not np.isfinite(v).all():
         lo, hi = st.window(half)
         span = (hi - lo).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -981,7 +1034,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         d = np.interp(grid_t, tk, dist)
         d_sorted = None  # the interpolation may round a step down
     search = _ShiftedSearch(d, d_sorted)
-    v_dist = _speed_from_distance(d, st)
+    v_dist = _speed_from_distance(d, st, tidy=d_sorted is True)
 
     cad = col("cadence_spm")
     elev = col("elevation_m")
@@ -1000,7 +1053,8 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     if np.isnan(elev_s).all():
         grade = np.zeros(len(d))
 
-    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model)
+    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model,
+                                                    prepared=True)
     return Prepared({
         "t_s": grid_t,
         "stretch": grid_s,
@@ -1067,28 +1121,35 @@ _SOURCE_DTYPE = pd.CategoricalDtype(list(SPEED_SOURCES))
 
 
 def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretches,
-                       grade: FloatArray, distance_m: FloatArray, model: CadenceModel,
+                       grade: FloatArray, distance_m: FloatArray, model: CadenceModel, *,
+                       prepared: bool = False,
                        ) -> tuple[FloatArray, pd.Categorical, FloatArray, BoolArray]:
-    """Speed with frozen-distance running filled from cadence; source, GAP and moving."""
+    """Speed with frozen-distance running filled from cadence; source, GAP and moving.
+
+    ``prepared`` says the columns come straight from preparing the run: the distance
+    has no NaN and the grade is clamped without NaN.
+    """
     cad_s = _window_mean(cadence_spm, st, 2)
     running = cad_s >= RUNNING_CADENCE_SPM
     # The model gives NaN below a running cadence: only standing samples at a running
     # cadence can be frozen, and the model (a power per sample) runs on those alone.
     candidates = ((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running).nonzero()[0]
-    v_cad = model.speed_mps(cad_s[candidates])
-    has_speed = ~np.isnan(v_cad)
-    frozen_at = candidates[has_speed]
     speed = v_dist.copy()
-    speed[frozen_at] = v_cad[has_speed]
+    codes = np.zeros(len(speed), dtype=np.int8)
+    if not prepared:
+        no_distance = np.isnan(distance_m)
+        if no_distance.any():
+            codes[no_distance] = 2
+    if len(candidates):
+        v_cad = model.speed_mps(cad_s[candidates])
+        has_speed = ~np.isnan(v_cad)
+        frozen_at = candidates[has_speed]
+        speed[frozen_at] = v_cad[has_speed]
+        codes[frozen_at] = 1
     if not np.isfinite(speed).all():
         speed = np.nan_to_num(speed, nan=0.0)
-    codes = np.zeros(len(speed), dtype=np.int8)
-    no_distance = np.isnan(distance_m)
-    if no_distance.any():
-        codes[no_distance] = 2
-    codes[frozen_at] = 1
     source = pd.Categorical.from_codes(codes, dtype=_SOURCE_DTYPE, validate=False)
-    gap = grade_adjusted_speed(speed, grade)
+    gap = speed * clamped_gap_factor(grade) if prepared else grade_adjusted_speed(speed, grade)
     # A NaN cadence compares False, as the 0 it would count as.
     moving = (speed >= STANDSTILL_MPS) | running
     return speed, source, gap, moving
