@@ -158,7 +158,7 @@ def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFram
                           max_gap_s: float) -> tuple[IntArray, bool]:
     """:func:`stretch_ids` of the sample times, and whether a sample was recorded paused."""
     n = len(t_ns)
-    t = t_ns.astype(np.float64) / 1e9
+    t = t_ns / 1e9  # the same float division after the same conversion as astype
     step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
     np.greater(step, max_gap_s, out=new[1:])
@@ -1006,7 +1006,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         return Prepared(empty, {"elevation_noise_m": float("nan"), "elevation_noisy": False})
     t_ns = time_ns(samples["time"])
     t0_ns = int(t_ns[0])
-    t = (t_ns - t0_ns).astype(np.float64) / 1e9
+    t = (t_ns - t0_ns) / 1e9
     stretch, paused = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
     keep = stretch >= 0
     kept_all = not paused
@@ -1050,7 +1050,9 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
     else:
         grade = _grade_from_elevation(elev_s, search, st)
-    if np.isnan(elev_s).all():
+    # Means of finite sums are no NaN: only missing elevation can leave none at all.
+    finite_elevation = elev_sums[1] is None and bool(np.isfinite(elev_sums[0][-1]))
+    if not finite_elevation and np.isnan(elev_s).all():
         grade = np.zeros(len(d))
 
     speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model,
