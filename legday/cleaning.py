@@ -154,16 +154,31 @@ def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
     return _stretches_and_pauses(t_ns, timer_events, max_gap_s)[0]
 
 
+#: Stretch ids, whether a sample was recorded paused, and (if none was) the first
+#: sample of each stretch.
+_StretchIds = tuple[IntArray, bool, IntArray | None]
+
+
+def _unpaused(new: BoolArray) -> _StretchIds:
+    """The stretches of samples none of which was recorded paused, from where a new
+    stretch starts (``new[0]`` is False)."""
+    new[0] = True
+    starts = new.nonzero()[0]
+    new[0] = False
+    return new.cumsum(dtype=np.int64), False, starts
+
+
 def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
-                          max_gap_s: float) -> tuple[IntArray, bool]:
-    """:func:`stretch_ids` of the sample times, and whether a sample was recorded paused."""
+                          max_gap_s: float) -> _StretchIds:
+    """:func:`stretch_ids` of the sample times, whether a sample was recorded paused,
+    and the first sample of each stretch when none was."""
     n = len(t_ns)
     t = t_ns / 1e9  # the same float division after the same conversion as astype
     step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
     np.greater(step, max_gap_s, out=new[1:])
     if not len(timer_events):
-        return new.cumsum(dtype=np.int64), False
+        return _unpaused(new)
     # A run has a few dozen events at most: plain lists cost less than numpy calls.
     ev_ns = time_ns(timer_events["time"]).tolist()
     kinds = timer_events["event"].tolist()
@@ -182,11 +197,11 @@ def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFram
     paused = (last >= 0) & stop_arr[np.maximum(last, 0)] & (et_arr[np.maximum(last, 0)] < t)
     ids = new.cumsum(dtype=np.int64)
     ids[paused] = -1
-    return ids, bool(paused.any())
+    return ids, bool(paused.any()), None
 
 
 def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
-                new: BoolArray) -> tuple[IntArray, bool]:
+                new: BoolArray) -> _StretchIds:
     """Stretch ids from ``new`` with the sample after each stop starting a stretch, and
     the samples recorded while paused at -1; whether there were any.
 
@@ -196,7 +211,7 @@ def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
     n = len(t)
     stop_at = [i for i, stop in enumerate(is_stop) if stop]
     if not stop_at:
-        return new.cumsum(dtype=np.int64), False
+        return _unpaused(new)
     # A stop at or after a sample and before the next one ends the stretch there.
     after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
     for a in after:
@@ -205,13 +220,13 @@ def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
     # Samples strictly after a stop and before the next event were recorded while paused.
     next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
     until = np.searchsorted(t, next_event, side="left").tolist()
-    ids = new.cumsum(dtype=np.int64)
+    ids, _, starts = _unpaused(new)
     paused = False
     for a, b in zip(after, until, strict=True):
         if a < b:
             ids[a:b] = -1
             paused = True
-    return ids, paused
+    return ids, paused, None if paused else starts
 
 
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
@@ -236,10 +251,11 @@ class _Stretches:
     once per grid (a numpy call on a run's 2,600 samples costs a few microseconds).
     """
 
-    def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None) -> None:
+    def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None,
+                 idx: IntArray | None = None) -> None:
         self.first = first
         self.last = last
-        self.idx = np.arange(len(first))
+        self.idx = np.arange(len(first)) if idx is None else idx
         self._starts = starts
         self._windows: dict[int, tuple[IntArray, IntArray]] = {}
         self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
@@ -418,23 +434,28 @@ def _median5(v: FloatArray, out: FloatArray | None = None) -> FloatArray:
     Of two sorted pairs, the larger minimum and the smaller maximum are the middle
     two of the four; the median of five is the median of those two and the fifth.
     """
-    a, b, c, d, e = v[:-4], v[1:-3], v[2:-2], v[3:-1], v[4:]
-    lo = np.maximum(np.minimum(a, b), np.minimum(c, d))
-    hi = np.minimum(np.maximum(a, b), np.maximum(c, d))
-    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e), out=out)
+    # Window i pairs (v[i], v[i+1]) and (v[i+2], v[i+3]): every pair is sorted once.
+    pair_min = np.minimum(v[:-1], v[1:])
+    pair_max = np.maximum(v[:-1], v[1:])
+    lo = np.maximum(pair_min[:-3], pair_min[2:-1])
+    hi = np.minimum(pair_max[:-3], pair_max[2:-1])
+    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), v[4:]), out=out)
 
 
-def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]:
+def _grid(t: FloatArray, s: IntArray,
+          starts: IntArray | None = None) -> tuple[FloatArray, IntArray, _Stretches]:
     """Whole seconds from each stretch's first sample to its last, and the grid's stretches.
 
-    ``t`` and ``s`` are the times and stretches of the samples kept (none paused).
+    ``t`` and ``s`` are the times and stretches of the samples kept (none paused);
+    ``starts`` may give the first sample of each stretch.
     """
     if len(t) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0), empty, _Stretches(empty, empty, empty)
-    change = np.ones(len(s), dtype=bool)
-    change[1:] = s[1:] != s[:-1]
-    starts = change.nonzero()[0]
+    if starts is None:
+        change = np.ones(len(s), dtype=bool)
+        change[1:] = s[1:] != s[:-1]
+        starts = change.nonzero()[0]
     ends = np.concatenate((starts[1:], [len(t)])) - 1
     t0 = t[starts]
     lengths = np.floor(t[ends] - t0 + 1e-6).astype(np.int64) + 1
@@ -456,9 +477,10 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         # As many grid points as samples in every stretch (a 1-s recording): the grid's
         # stretches are the samples'.
         first = starts.repeat(sizes)
-        grid_t = t0.repeat(sizes) + (np.arange(len(t)) - first)
+        idx = np.arange(len(t))
+        grid_t = t0.repeat(sizes) + (idx - first)
         return (grid_t, s.astype(np.int64, copy=False),
-                _Stretches(first, ends.repeat(sizes), starts))
+                _Stretches(first, ends.repeat(sizes), starts, idx))
     grid_starts = lengths.cumsum() - lengths
     first = grid_starts.repeat(lengths)
     grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
@@ -476,10 +498,13 @@ class _Resampler:
     (latitude and longitude miss together).
     """
 
-    def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S) -> None:
+    def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S,
+                 stretches: _Stretches | None = None) -> None:
+        """``stretches`` may pass the grid's."""
         self.grid_t = grid_t
         self.t = t
         self.max_hole_s = max_hole_s
+        self.stretches = stretches
         self.same = len(grid_t) == len(t) and bool((grid_t == t).all())
         self._sorted: bool | None = None
         self._missing: IntArray | None = None
@@ -526,9 +551,17 @@ class _Resampler:
     def _strictly_increasing(self) -> bool:
         if self._strict is None:
             t = self.t
-            step = t[1:] - t[:-1]
-            self._strict = bool((step > 0).all())
-            self._long_steps = (step > self.max_hole_s).nonzero()[0]
+            if self.same and self.stretches is not None:
+                # On the grid's own times a stretch's samples are 1 s apart: only the
+                # steps from one stretch to the next can be long, or not forward.
+                after = self.stretches.starts[1:]
+                step = t[after] - t[after - 1]
+                self._strict = bool((step > 0).all())
+                self._long_steps = (after - 1)[step > self.max_hole_s]
+            else:
+                step = t[1:] - t[:-1]
+                self._strict = bool((step > 0).all())
+                self._long_steps = (step > self.max_hole_s).nonzero()[0]
         return self._strict
 
     #: Up to this many missing values are walked in Python (numpy calls cost more).
@@ -685,7 +718,9 @@ class _ShiftedSearch:
     #: Shorter columns are searched: the sort's setup would cost more.
     MIN_MERGE = 64
 
-    def __init__(self, d: FloatArray, is_sorted: bool | None = None) -> None:
+    def __init__(self, d: FloatArray, is_sorted: bool | None = None,
+                 idx: IntArray | None = None) -> None:
+        """``idx`` may pass ``np.arange(len(d))``."""
         n = len(d)
         self.d = d
         if is_sorted is None:
@@ -694,7 +729,11 @@ class _ShiftedSearch:
         #: ``left(-x) <= i < right(x)`` for every sample i and x >= 0).
         self.sorted = bool(is_sorted)
         self.merge = self.sorted and n >= self.MIN_MERGE
-        self._idx = np.arange(n) if self.merge else np.zeros(0, dtype=np.int64)
+        if not self.merge:
+            idx = np.zeros(0, dtype=np.int64)
+        elif idx is None:
+            idx = np.arange(n)
+        self._idx = idx
 
     def left(self, offset: float) -> IntArray:
         """``np.searchsorted(d, d + offset, side="left")``."""
@@ -1007,12 +1046,12 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     t_ns = time_ns(samples["time"])
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns) / 1e9
-    stretch, paused = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
+    stretch, paused, starts = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
     keep = stretch >= 0
     kept_all = not paused
     tk = t if kept_all else t[keep]
-    grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep])
-    resample = _Resampler(grid_t, tk)
+    grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep], starts)
+    resample = _Resampler(grid_t, tk, stretches=st)
 
     block, row_of = _sample_block(samples)
     if not kept_all:
@@ -1033,7 +1072,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     else:
         d = np.interp(grid_t, tk, dist)
         d_sorted = None  # the interpolation may round a step down
-    search = _ShiftedSearch(d, d_sorted)
+    search = _ShiftedSearch(d, d_sorted, st.idx)
     v_dist = _speed_from_distance(d, st, tidy=d_sorted is True)
 
     cad = col("cadence_spm")

@@ -9,6 +9,7 @@ import pytest
 from legday.cleaning import (
     PREPARED_COLUMNS,
     CadenceModel,
+    _grid,
     _Resampler,
     apply_cadence_model,
     elevation_gain_m,
@@ -168,10 +169,14 @@ def test_resampling_on_the_samples_own_times_matches_the_general_interpolation()
     # Missing runs at the ends, in the middle, longer than the largest hole, and gaps
     # between valid samples longer than it: the neighbour-only path must agree exactly.
     rng = np.random.default_rng(7)
-    for _ in range(400):
+    for trial in range(800):
         n = int(rng.integers(2, 80))
-        steps = rng.choice([1.0, 1.0, 1.0, 2.0, 0.5, 15.0, 16.0, 40.0], size=n - 1)
-        t = np.concatenate(([0.0], np.cumsum(steps))) + rng.choice([0.0, 0.3])
+        one_hz = trial % 2 == 1  # a 1-s recording in stretches: its own grid
+        steps = rng.choice([1.0, 1.0, 1.0, 16.0, 40.0] if one_hz
+                           else [1.0, 1.0, 1.0, 2.0, 0.5, 15.0, 16.0, 40.0], size=n - 1)
+        t = np.concatenate(([0.0], np.cumsum(steps))) + rng.choice([0.0, 1e4 + 0.3])
+        grid_t, _, stretches = _grid(t, np.concatenate(([0], np.cumsum(steps > 15.0))))
+        assert not one_hz or np.array_equal(grid_t, t)
         nan = rng.random(n) < rng.random()
         nan[: int(rng.integers(0, 3))] = True
         if nan.all() or not nan.any():
@@ -180,7 +185,7 @@ def test_resampling_on_the_samples_own_times_matches_the_general_interpolation()
         general = _Resampler(t, t)
         general._strict = False  # the path through every valid sample
         for few in (0, _Resampler.FEW_MISSING):  # numpy's walk of the runs, then Python's
-            own = _Resampler(t, t)
+            own = _Resampler(t, t, stretches=stretches if one_hz else None)
             own.FEW_MISSING = few
             for scale in (1.0, 2.0):  # the second column reuses the holes of the first
                 fast = own.own(values * scale, nan.copy())
