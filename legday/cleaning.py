@@ -799,8 +799,12 @@ def _speed_from_distance(d: FloatArray, st: _Stretches, window_s: int = SPEED_WI
         pos = bad[:, None] + offsets[None, :]
         inside = (pos >= first[bad][:, None]) & (pos <= last[bad][:, None])
         good = np.where(step > MAX_STEP_M, np.nan, step)
-        win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
-        step[bad] = np.minimum(np.nan_to_num(_row_nanmedian(win), nan=0.0), MAX_STEP_M)
+        win = np.where(inside, good[np.minimum(np.maximum(pos, 0), n - 1)], np.nan)
+        median = _row_nanmedian(win)
+        # Tidy steps lie in [0, MAX_STEP_M]: only a window without a good one is NaN.
+        median = (np.where(np.isnan(median), 0.0, median) if tidy
+                  else np.nan_to_num(median, nan=0.0))
+        step[bad] = np.minimum(median, MAX_STEP_M)
         d = step.cumsum()
     half = window_s // 2
     # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
