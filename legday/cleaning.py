@@ -514,11 +514,6 @@ class _Resampler:
         self._own_missing: IntArray | None = None
         self._own_holes: tuple[IntArray, IntArray] = (self._holes[1], self._holes[1])
 
-    def __call__(self, values: FloatArray) -> FloatArray:
-        """``values`` (at the sample times) on the grid."""
-        nan = np.isnan(values)
-        return self.own(values.copy(), nan if nan.any() else None)
-
     def own(self, values: FloatArray, nan: BoolArray | None) -> FloatArray:
         """``values`` on the grid, given where they are NaN (``None`` where none is):
         ``values`` are the caller's to keep or to overwrite (no copy is made)."""
