@@ -33,13 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from legday.gap import MAX_GRADE, grade_adjusted_speed
+from legday.gap import MAX_GRADE, clamped_gap_factor, grade_adjusted_speed
 from legday.model import Activity, time_ns
 from legday.schema import RUNNING_CADENCE_SPM
 
@@ -151,55 +151,82 @@ def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
 
 def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
                  max_gap_s: float) -> IntArray:
+    return _stretches_and_pauses(t_ns, timer_events, max_gap_s)[0]
+
+
+#: Stretch ids, whether a sample was recorded paused, and (if none was) the first
+#: sample of each stretch.
+_StretchIds = tuple[IntArray, bool, IntArray | None]
+
+
+def _unpaused(new: BoolArray) -> _StretchIds:
+    """The stretches of samples none of which was recorded paused, from where a new
+    stretch starts (``new[0]`` is False)."""
+    new[0] = True
+    starts = new.nonzero()[0]
+    new[0] = False
+    return new.cumsum(dtype=np.int64), False, starts
+
+
+def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
+                          max_gap_s: float) -> _StretchIds:
+    """:func:`stretch_ids` of the sample times, whether a sample was recorded paused,
+    and the first sample of each stretch when none was."""
     n = len(t_ns)
-    t = t_ns.astype(np.float64) / 1e9
+    t = t_ns / 1e9  # the same float division after the same conversion as astype
     step = t[1:] - t[:-1]
     new = np.zeros(n, dtype=bool)
-    new[1:] = step > max_gap_s
-    paused: BoolArray | None = None
-    if len(timer_events):
-        ev_ns = time_ns(timer_events["time"])
-        order = ev_ns.argsort(kind="stable")
-        et = ev_ns[order].astype(np.float64) / 1e9
-        is_stop = np.asarray(timer_events["event"].to_numpy(dtype=object) == "stop")[order]
-        if (step >= 0).all():
-            paused = _mark_stops(t, et, is_stop, new)
-        else:
-            stops = et[is_stop]
-            # A stop at or after a sample and before the next one ends the stretch there.
-            n_stops_before = np.searchsorted(stops, t, side="left")
-            new[1:] |= np.diff(n_stops_before) > 0
-            # Samples strictly after a stop and before the next start were recorded while paused.
-            last = np.searchsorted(et, t, side="right") - 1
-            paused = (last >= 0) & is_stop[np.maximum(last, 0)] & (et[np.maximum(last, 0)] < t)
+    np.greater(step, max_gap_s, out=new[1:])
+    if not len(timer_events):
+        return _unpaused(new)
+    # A run has a few dozen events at most: plain lists cost less than numpy calls.
+    ev_ns = time_ns(timer_events["time"]).tolist()
+    kinds = timer_events["event"].tolist()
+    order = sorted(range(len(ev_ns)), key=ev_ns.__getitem__)  # stable, as argsort
+    et = [ev_ns[i] / 1e9 for i in order]
+    is_stop = [isinstance(kinds[i], str) and kinds[i] == "stop" for i in order]
+    if bool((step >= 0).all()):
+        return _mark_stops(t, et, is_stop, new)
+    et_arr, stop_arr = np.array(et, dtype=np.float64), np.array(is_stop, dtype=bool)
+    stops = et_arr[stop_arr]
+    # A stop at or after a sample and before the next one ends the stretch there.
+    n_stops_before = np.searchsorted(stops, t, side="left")
+    new[1:] |= np.diff(n_stops_before) > 0
+    # Samples strictly after a stop and before the next start were recorded while paused.
+    last = np.searchsorted(et_arr, t, side="right") - 1
+    paused = (last >= 0) & stop_arr[np.maximum(last, 0)] & (et_arr[np.maximum(last, 0)] < t)
     ids = new.cumsum(dtype=np.int64)
-    if paused is not None:
-        ids[paused] = -1
-    return ids
+    ids[paused] = -1
+    return ids, bool(paused.any()), None
 
 
-def _mark_stops(t: FloatArray, et: FloatArray, is_stop: BoolArray, new: BoolArray) -> BoolArray:
-    """Mark in ``new`` the sample after each stop; the samples recorded while paused.
+def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
+                new: BoolArray) -> _StretchIds:
+    """Stretch ids from ``new`` with the sample after each stop starting a stretch, and
+    the samples recorded while paused at -1; whether there were any.
 
     ``t`` is non-decreasing and ``et`` sorted: each stop is looked up among the samples
     (a few binary searches) instead of every sample among the events.
     """
     n = len(t)
-    paused = np.zeros(n, dtype=bool)
-    stop_at = is_stop.nonzero()[0]
-    if len(stop_at) == 0:
-        return paused
-    stops = et[stop_at]
+    stop_at = [i for i, stop in enumerate(is_stop) if stop]
+    if not stop_at:
+        return _unpaused(new)
     # A stop at or after a sample and before the next one ends the stretch there.
-    after = np.searchsorted(t, stops, side="right")
-    new[after[(after > 0) & (after < n)]] = True
+    after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
+    for a in after:
+        if 0 < a < n:
+            new[a] = True
     # Samples strictly after a stop and before the next event were recorded while paused.
-    next_event = np.concatenate((et, [np.inf]))[stop_at + 1]
-    until = np.searchsorted(t, next_event, side="left")
-    for a, b in zip(after.tolist(), until.tolist(), strict=True):
+    next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
+    until = np.searchsorted(t, next_event, side="left").tolist()
+    ids, _, starts = _unpaused(new)
+    paused = False
+    for a, b in zip(after, until, strict=True):
         if a < b:
-            paused[a:b] = True
-    return paused
+            ids[a:b] = -1
+            paused = True
+    return ids, paused, None if paused else starts
 
 
 def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
@@ -224,10 +251,11 @@ class _Stretches:
     once per grid (a numpy call on a run's 2,600 samples costs a few microseconds).
     """
 
-    def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None) -> None:
+    def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None,
+                 idx: IntArray | None = None) -> None:
         self.first = first
         self.last = last
-        self.idx = np.arange(len(first))
+        self.idx = np.arange(len(first)) if idx is None else idx
         self._starts = starts
         self._windows: dict[int, tuple[IntArray, IntArray]] = {}
         self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
@@ -406,23 +434,28 @@ def _median5(v: FloatArray, out: FloatArray | None = None) -> FloatArray:
     Of two sorted pairs, the larger minimum and the smaller maximum are the middle
     two of the four; the median of five is the median of those two and the fifth.
     """
-    a, b, c, d, e = v[:-4], v[1:-3], v[2:-2], v[3:-1], v[4:]
-    lo = np.maximum(np.minimum(a, b), np.minimum(c, d))
-    hi = np.minimum(np.maximum(a, b), np.maximum(c, d))
-    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), e), out=out)
+    # Window i pairs (v[i], v[i+1]) and (v[i+2], v[i+3]): every pair is sorted once.
+    pair_min = np.minimum(v[:-1], v[1:])
+    pair_max = np.maximum(v[:-1], v[1:])
+    lo = np.maximum(pair_min[:-3], pair_min[2:-1])
+    hi = np.minimum(pair_max[:-3], pair_max[2:-1])
+    return np.maximum(np.minimum(lo, hi), np.minimum(np.maximum(lo, hi), v[4:]), out=out)
 
 
-def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]:
+def _grid(t: FloatArray, s: IntArray,
+          starts: IntArray | None = None) -> tuple[FloatArray, IntArray, _Stretches]:
     """Whole seconds from each stretch's first sample to its last, and the grid's stretches.
 
-    ``t`` and ``s`` are the times and stretches of the samples kept (none paused).
+    ``t`` and ``s`` are the times and stretches of the samples kept (none paused);
+    ``starts`` may give the first sample of each stretch.
     """
     if len(t) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0), empty, _Stretches(empty, empty, empty)
-    change = np.ones(len(s), dtype=bool)
-    change[1:] = s[1:] != s[:-1]
-    starts = change.nonzero()[0]
+    if starts is None:
+        change = np.ones(len(s), dtype=bool)
+        change[1:] = s[1:] != s[:-1]
+        starts = change.nonzero()[0]
     ends = np.concatenate((starts[1:], [len(t)])) - 1
     t0 = t[starts]
     lengths = np.floor(t[ends] - t0 + 1e-6).astype(np.int64) + 1
@@ -439,6 +472,15 @@ def _grid(t: FloatArray, s: IntArray) -> tuple[FloatArray, IntArray, _Stretches]
         zero = np.zeros(1, dtype=np.int64)
         return (grid_t, np.full(n, s[0], dtype=np.int64),
                 _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
+    sizes = ends - starts + 1
+    if (lengths == sizes).all():
+        # As many grid points as samples in every stretch (a 1-s recording): the grid's
+        # stretches are the samples'.
+        first = starts.repeat(sizes)
+        idx = np.arange(len(t))
+        grid_t = t0.repeat(sizes) + (idx - first)
+        return (grid_t, s.astype(np.int64, copy=False),
+                _Stretches(first, ends.repeat(sizes), starts, idx))
     grid_starts = lengths.cumsum() - lengths
     first = grid_starts.repeat(lengths)
     grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
@@ -456,36 +498,157 @@ class _Resampler:
     (latitude and longitude miss together).
     """
 
-    def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S) -> None:
+    def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S,
+                 stretches: _Stretches | None = None) -> None:
+        """``stretches`` may pass the grid's."""
         self.grid_t = grid_t
         self.t = t
         self.max_hole_s = max_hole_s
+        self.stretches = stretches
         self.same = len(grid_t) == len(t) and bool((grid_t == t).all())
         self._sorted: bool | None = None
         self._missing: IntArray | None = None
         self._holes: tuple[FloatArray, IntArray] = (t, np.zeros(0, dtype=np.int64))
+        self._strict: bool | None = None
+        self._long_steps: IntArray | None = None
+        self._own_missing: IntArray | None = None
+        self._own_holes: tuple[IntArray, IntArray] = (self._holes[1], self._holes[1])
 
-    def __call__(self, values: FloatArray) -> FloatArray:
-        """``values`` (at the sample times) on the grid."""
-        nan = np.isnan(values)
-        if not nan.any():
+    def own(self, values: FloatArray, nan: BoolArray | None) -> FloatArray:
+        """``values`` on the grid, given where they are NaN (``None`` where none is):
+        ``values`` are the caller's to keep or to overwrite (no copy is made)."""
+        if nan is None:
             # Stretches never span a longer gap, so no grid point is far from a sample;
             # at a sample's own time the interpolation returns the sample.
-            return values.copy() if self.same else np.interp(self.grid_t, self.t, values)
+            return values if self.same else np.interp(self.grid_t, self.t, values)
         missing = nan.nonzero()[0]
         if len(missing) == len(values):
             return np.full(len(self.grid_t), np.nan)
+        if self.same and self._strictly_increasing():
+            near, far = self._own_grid_holes(missing, nan)
+            # Each missing sample lies between the same two valid ones among its
+            # neighbours as among all valid samples: the same interpolation.
+            values[missing] = np.interp(self.t[missing], self.t[near], values[near])
+            values[far] = np.nan
+            return values
         ok = ~nan
         tv, far = self._far(missing, ok)
         if self.same:
             # At a valid sample's own time the interpolation returns the sample: only the
             # missing ones need it.
-            out = values.copy()
+            out = values
             out[missing] = np.interp(self.grid_t[missing], tv, values[ok])
         else:
             out = np.interp(self.grid_t, tv, values[ok])
         out[far] = np.nan
         return out
+
+    def _strictly_increasing(self) -> bool:
+        if self._strict is None:
+            t = self.t
+            if self.same and self.stretches is not None:
+                # On the grid's own times a stretch's samples are 1 s apart: only the
+                # steps from one stretch to the next can be long, or not forward.
+                after = self.stretches.starts[1:]
+                step = t[after] - t[after - 1]
+                self._strict = bool((step > 0).all())
+                self._long_steps = (after - 1)[step > self.max_hole_s]
+            else:
+                step = t[1:] - t[:-1]
+                self._strict = bool((step > 0).all())
+                self._long_steps = (step > self.max_hole_s).nonzero()[0]
+        return self._strict
+
+    #: Up to this many missing values are walked in Python (numpy calls cost more).
+    FEW_MISSING = 32
+
+    def _few_holes(self, missing: list[int], nan: BoolArray) -> tuple[IntArray, IntArray]:
+        """:meth:`_own_grid_holes` of a few missing samples, one run of them at a time."""
+        t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
+        runs: list[tuple[int, int]] = []  # the valid samples before and after each run
+        start = previous = missing[0]
+        for i in missing[1:]:
+            if i != previous + 1:
+                runs.append((start - 1, previous + 1))
+                start = i
+            previous = i
+        runs.append((start - 1, previous + 1))
+        near: list[int] = []
+        far: list[int] = []
+        for before, after in runs:
+            if before < 0:
+                far.extend(range(after))  # before the first valid sample
+            elif not near or near[-1] != before:
+                near.append(before)
+            if after >= n:
+                continue
+            near.append(after)
+            if before >= 0:
+                t_before, t_after = float(t[before]), float(t[after])
+                if t_after - t_before > max_hole_s:
+                    far.extend(i for i in range(before, after)
+                               if float(t[i]) - t_before > max_hole_s
+                               or t_after - float(t[i]) > max_hole_s)
+        # From the last valid sample on (that sample too: no valid one comes after it).
+        last_before, last_after = runs[-1]
+        far.extend(range(last_before if last_after >= n else n - 1, n))
+        long_steps = self._long_steps
+        if long_steps is not None and len(long_steps):
+            # Two valid samples in a row further apart: the first is far from the next.
+            far.extend(long_steps[~(nan[long_steps] | nan[long_steps + 1])].tolist())
+        return np.array(near, dtype=np.int64), np.array(far, dtype=np.int64)
+
+    def _own_grid_holes(self, missing: IntArray, nan: BoolArray) -> tuple[IntArray, IntArray]:
+        """On the samples' own (strictly increasing) times: the valid samples next to the
+        missing ones (sorted), and the samples :func:`_far_sorted` finds far from valid ones.
+
+        Only the missing samples and their neighbours are looked at, instead of every
+        valid sample: a column misses a few values, or lat and lon miss the same ones.
+        """
+        last = self._own_missing
+        if last is not None and len(last) == len(missing) and (last == missing).all():
+            return self._own_holes
+        if len(missing) <= self.FEW_MISSING:
+            holes = self._few_holes(missing.tolist(), nan)
+            self._own_missing, self._own_holes = missing, holes
+            return holes
+        t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
+        run_start = np.ones(len(missing), dtype=bool)
+        np.not_equal(missing[1:], missing[:-1] + 1, out=run_start[1:])
+        run_end = np.ones(len(missing), dtype=bool)
+        run_end[:-1] = run_start[1:]
+        before = missing[run_start] - 1  # the valid sample before each run (-1: none)
+        after = missing[run_end] + 1  # and after it (n: none)
+        no_first, no_last = bool(before[0] < 0), bool(after[-1] >= n)
+        runs = slice(int(no_first), len(before) - int(no_last))
+        lo, hi = before[runs], after[runs]  # runs between two valid samples
+        near = np.empty(2 * len(before), dtype=np.int64)
+        near[0::2] = before
+        near[1::2] = after
+        near = near[int(no_first):len(near) - int(no_last)]
+        # One valid sample between two runs is next to both.
+        near = near[np.concatenate(([True], near[1:] != near[:-1]))]
+        far: list[IntArray] = []
+        if no_first:
+            far.append(np.arange(after[0]))  # before the first valid sample
+        # From the last valid sample on (that sample too: no valid one comes after it).
+        far.append(np.arange(before[-1] if no_last else n - 1, n))
+        big = (t[hi] - t[lo] > max_hole_s).nonzero()[0]
+        if len(big):
+            gap_start, gap_end = lo[big], hi[big]
+            count = gap_end - gap_start
+            total = int(count.sum())
+            pos = np.repeat(gap_start - (np.cumsum(count) - count), count) + np.arange(total)
+            x = t[pos]
+            far.append(pos[(x - np.repeat(t[gap_start], count) > max_hole_s)
+                           | (np.repeat(t[gap_end], count) - x > max_hole_s)])
+        long_steps = self._long_steps
+        if long_steps is not None and len(long_steps):
+            # Two valid samples in a row further apart: the first is far from the next.
+            far.append(long_steps[~(nan[long_steps] | nan[long_steps + 1])])
+        holes = near, (np.concatenate(far) if far else np.zeros(0, dtype=np.int64))
+        self._own_missing, self._own_holes = missing, holes
+        return holes
 
     def _far(self, missing: IntArray, ok: BoolArray) -> tuple[FloatArray, IntArray]:
         """Times of the valid samples, and the grid points far from them."""
@@ -550,7 +713,9 @@ class _ShiftedSearch:
     #: Shorter columns are searched: the sort's setup would cost more.
     MIN_MERGE = 64
 
-    def __init__(self, d: FloatArray, is_sorted: bool | None = None) -> None:
+    def __init__(self, d: FloatArray, is_sorted: bool | None = None,
+                 idx: IntArray | None = None) -> None:
+        """``idx`` may pass ``np.arange(len(d))``."""
         n = len(d)
         self.d = d
         if is_sorted is None:
@@ -559,7 +724,11 @@ class _ShiftedSearch:
         #: ``left(-x) <= i < right(x)`` for every sample i and x >= 0).
         self.sorted = bool(is_sorted)
         self.merge = self.sorted and n >= self.MIN_MERGE
-        self._idx = np.arange(n) if self.merge else np.zeros(0, dtype=np.int64)
+        if not self.merge:
+            idx = np.zeros(0, dtype=np.int64)
+        elif idx is None:
+            idx = np.arange(n)
+        self._idx = idx
 
     def left(self, offset: float) -> IntArray:
         """``np.searchsorted(d, d + offset, side="left")``."""
@@ -602,8 +771,10 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
     return _speed_from_distance(d, _Stretches.of(stretch), window_s)
 
 
-def _speed_from_distance(d: FloatArray, st: _Stretches,
-                         window_s: int = SPEED_WINDOW_S) -> FloatArray:
+def _speed_from_distance(d: FloatArray, st: _Stretches, window_s: int = SPEED_WINDOW_S, *,
+                         tidy: bool = False) -> FloatArray:
+    """:func:`speed_from_distance` over precomputed stretches; ``tidy`` says ``d`` is
+    non-decreasing, finite and not negative (then so are its steps and rates)."""
     n = len(d)
     if n == 0:
         return d.copy()
@@ -614,7 +785,7 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
     step[0] = 0.0
     np.subtract(d[1:], d[:-1], out=step[1:])
     step[st.starts] = 0.0
-    if not np.isfinite(step).all():
+    if not tidy and not np.isfinite(step).all():
         step = np.nan_to_num(step, nan=0.0)
     bad = (step > MAX_STEP_M).nonzero()[0]
     if len(bad):
@@ -623,13 +794,17 @@ def _speed_from_distance(d: FloatArray, st: _Stretches,
         pos = bad[:, None] + offsets[None, :]
         inside = (pos >= first[bad][:, None]) & (pos <= last[bad][:, None])
         good = np.where(step > MAX_STEP_M, np.nan, step)
-        win = np.where(inside, good[np.clip(pos, 0, n - 1)], np.nan)
-        step[bad] = np.minimum(np.nan_to_num(_row_nanmedian(win), nan=0.0), MAX_STEP_M)
+        win = np.where(inside, good[np.minimum(np.maximum(pos, 0), n - 1)], np.nan)
+        median = _row_nanmedian(win)
+        # Tidy steps lie in [0, MAX_STEP_M]: only a window without a good one is NaN.
+        median = (np.where(np.isnan(median), 0.0, median) if tidy
+                  else np.nan_to_num(median, nan=0.0))
+        step[bad] = np.minimum(median, MAX_STEP_M)
         d = step.cumsum()
     half = window_s // 2
     # A one-sample stretch has no span: its difference 0 over 1 is the 0 it must give.
     v = st.rate(d, half) if half else np.zeros(n)
-    if not np.isfinite(v).all():
+    if not tidy and not np.isfinite(v).all():
         lo, hi = st.window(half)
         span = (hi - lo).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -869,32 +1044,38 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         return Prepared(empty, {"elevation_noise_m": float("nan"), "elevation_noisy": False})
     t_ns = time_ns(samples["time"])
     t0_ns = int(t_ns[0])
-    t = (t_ns - t0_ns).astype(np.float64) / 1e9
-    stretch = _stretch_ids(t_ns, activity.timer_events, max_gap_s)
+    t = (t_ns - t0_ns) / 1e9
+    stretch, paused, starts = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
     keep = stretch >= 0
-    kept_all = bool(keep.all())
+    kept_all = not paused
     tk = t if kept_all else t[keep]
-    grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep])
-    resample = _Resampler(grid_t, tk)
+    grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep], starts)
+    resample = _Resampler(grid_t, tk, stretches=st)
 
-    stored = frame_columns(samples, _SAMPLE_COLUMNS)
+    block, row_of = _sample_block(samples)
+    if not kept_all:
+        block = block[:, keep]
+    nan = np.isnan(block)
+    has_nan = cast(list[bool], nan.any(axis=1).tolist())
 
     def col(name: str) -> FloatArray:
-        return stored[name] if kept_all else stored[name][keep]
+        """The column on the grid (the block's rows are new arrays, used once each)."""
+        i = row_of[name]
+        return resample.own(block[i], nan[i] if has_nan[i] else None)
 
-    dist, d_sorted = _cumulative_distance(col("distance_m"))
+    dist, d_sorted = _cumulative_distance(block[row_of["distance_m"]])
     if not len(tk):
         d = np.zeros(0)
     elif resample.same:
-        d = dist.copy()
+        d = dist
     else:
         d = np.interp(grid_t, tk, dist)
         d_sorted = None  # the interpolation may round a step down
-    search = _ShiftedSearch(d, d_sorted)
-    v_dist = _speed_from_distance(d, st)
+    search = _ShiftedSearch(d, d_sorted, st.idx)
+    v_dist = _speed_from_distance(d, st, tidy=d_sorted is True)
 
-    cad = resample(col("cadence_spm"))
-    elev = resample(col("elevation_m"))
+    cad = col("cadence_spm")
+    elev = col("elevation_m")
     elev_sums = _prefix_sums(elev)
     noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
@@ -907,10 +1088,13 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
     else:
         grade = _grade_from_elevation(elev_s, search, st)
-    if np.isnan(elev_s).all():
+    # Means of finite sums are no NaN: only missing elevation can leave none at all.
+    finite_elevation = elev_sums[1] is None and bool(np.isfinite(elev_sums[0][-1]))
+    if not finite_elevation and np.isnan(elev_s).all():
         grade = np.zeros(len(d))
 
-    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model)
+    speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model,
+                                                    prepared=True)
     return Prepared({
         "t_s": grid_t,
         "stretch": grid_s,
@@ -921,26 +1105,41 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         "elevation_fine_m": elev,
         "grade_pct": 100.0 * grade,
         "gap_speed_mps": gap,
-        "heart_rate": resample(col("heart_rate")),
+        "heart_rate": col("heart_rate"),
         "cadence_spm": cad,
-        "power_w": resample(col("power_w")),
-        "lat": resample(col("lat")),
-        "lon": resample(col("lon")),
+        "power_w": col("power_w"),
+        "lat": col("lat"),
+        "lon": col("lon"),
         "moving": moving,
         "distance_speed_mps": v_dist,
     }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
 
 
+def _sample_block(samples: pd.DataFrame) -> tuple[FloatArray, dict[str, int]]:
+    """A new 2-D array whose rows hold the sample columns preparing a run reads, and the
+    row of each (the whole frame in one ``to_numpy``, as :func:`frame_columns` does)."""
+    try:
+        rows = samples.to_numpy(dtype=float, copy=True).T
+    except (TypeError, ValueError):
+        rows = None
+    if rows is not None:
+        where = {name: samples.columns.get_loc(name) for name in _SAMPLE_COLUMNS}
+        if all(isinstance(i, int) for i in where.values()):
+            return rows, cast(dict[str, int], where)
+    return (np.array([samples[name].to_numpy(dtype=float) for name in _SAMPLE_COLUMNS]),
+            {name: i for i, name in enumerate(_SAMPLE_COLUMNS)})
+
+
 def _cumulative_distance(dist: FloatArray) -> tuple[FloatArray, bool | None]:
     """Recorded distance made non-decreasing (0 before the first value); whether it is sorted.
 
-    Most devices record it so already: then it is only copied.
+    Most devices record it so already: then it is returned as it is (not copied).
     """
     n = len(dist)
     if (n and dist[-1] < np.inf and (dist[1:] >= dist[:-1]).all()
             and not np.signbit(dist).any()):
         # Non-decreasing, no NaN, finite and no -0.0: the running maximum changes nothing.
-        return dist.copy(), True
+        return dist, True
     if np.isnan(dist).all():
         dist = np.zeros(n)
     dist = np.fmax.accumulate(np.where(np.isnan(dist), -np.inf, dist))
@@ -962,28 +1161,35 @@ _SOURCE_DTYPE = pd.CategoricalDtype(list(SPEED_SOURCES))
 
 
 def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretches,
-                       grade: FloatArray, distance_m: FloatArray, model: CadenceModel,
+                       grade: FloatArray, distance_m: FloatArray, model: CadenceModel, *,
+                       prepared: bool = False,
                        ) -> tuple[FloatArray, pd.Categorical, FloatArray, BoolArray]:
-    """Speed with frozen-distance running filled from cadence; source, GAP and moving."""
+    """Speed with frozen-distance running filled from cadence; source, GAP and moving.
+
+    ``prepared`` says the columns come straight from preparing the run: the distance
+    has no NaN and the grade is clamped without NaN.
+    """
     cad_s = _window_mean(cadence_spm, st, 2)
     running = cad_s >= RUNNING_CADENCE_SPM
     # The model gives NaN below a running cadence: only standing samples at a running
     # cadence can be frozen, and the model (a power per sample) runs on those alone.
     candidates = ((_window_mean(v_dist, st, 5) < STANDSTILL_MPS) & running).nonzero()[0]
-    v_cad = model.speed_mps(cad_s[candidates])
-    has_speed = ~np.isnan(v_cad)
-    frozen_at = candidates[has_speed]
     speed = v_dist.copy()
-    speed[frozen_at] = v_cad[has_speed]
+    codes = np.zeros(len(speed), dtype=np.int8)
+    if not prepared:
+        no_distance = np.isnan(distance_m)
+        if no_distance.any():
+            codes[no_distance] = 2
+    if len(candidates):
+        v_cad = model.speed_mps(cad_s[candidates])
+        has_speed = ~np.isnan(v_cad)
+        frozen_at = candidates[has_speed]
+        speed[frozen_at] = v_cad[has_speed]
+        codes[frozen_at] = 1
     if not np.isfinite(speed).all():
         speed = np.nan_to_num(speed, nan=0.0)
-    codes = np.zeros(len(speed), dtype=np.int8)
-    no_distance = np.isnan(distance_m)
-    if no_distance.any():
-        codes[no_distance] = 2
-    codes[frozen_at] = 1
     source = pd.Categorical.from_codes(codes, dtype=_SOURCE_DTYPE, validate=False)
-    gap = grade_adjusted_speed(speed, grade)
+    gap = speed * clamped_gap_factor(grade) if prepared else grade_adjusted_speed(speed, grade)
     # A NaN cadence compares False, as the 0 it would count as.
     moving = (speed >= STANDSTILL_MPS) | running
     return speed, source, gap, moving

@@ -64,7 +64,13 @@ def gap_factor(grade: float | FloatArray) -> FloatArray:
     # Clamping first keeps NaN (np.clip's wrapper and np.nan_to_num cost more than the rest).
     g = np.minimum(np.maximum(g, -MAX_GRADE), MAX_GRADE)
     g[np.isnan(g)] = 0.0
-    return np.maximum(1.0 + UPHILL_COST_PER_GRADE * g, DOWNHILL_FLOOR)
+    return clamped_gap_factor(g)
+
+
+def clamped_gap_factor(grade: FloatArray) -> FloatArray:
+    """:func:`gap_factor` of grades already within +/- :data:`MAX_GRADE` and without NaN
+    (clamping them again would change nothing). [1]"""
+    return np.maximum(1.0 + UPHILL_COST_PER_GRADE * grade, DOWNHILL_FLOOR)
 
 
 def grade_adjusted_speed(speed_mps: FloatArray, grade: FloatArray) -> FloatArray:

@@ -9,6 +9,8 @@ import pytest
 from legday.cleaning import (
     PREPARED_COLUMNS,
     CadenceModel,
+    _grid,
+    _Resampler,
     apply_cadence_model,
     elevation_gain_m,
     elevation_noise_m,
@@ -159,3 +161,33 @@ def test_cadence_model_is_monotone_and_silent_when_walking():
     model = CadenceModel()
     v = model.speed_mps(np.array([120.0, 160.0, 180.0, 200.0]))
     assert np.isnan(v[0]) and v[1] < v[2] < v[3]
+
+
+# --- fast paths against the general ones -----------------------------------------------
+
+def test_resampling_on_the_samples_own_times_matches_the_general_interpolation():
+    # Missing runs at the ends, in the middle, longer than the largest hole, and gaps
+    # between valid samples longer than it: the neighbour-only path must agree exactly.
+    rng = np.random.default_rng(7)
+    for trial in range(800):
+        n = int(rng.integers(2, 80))
+        one_hz = trial % 2 == 1  # a 1-s recording in stretches: its own grid
+        steps = rng.choice([1.0, 1.0, 1.0, 16.0, 40.0] if one_hz
+                           else [1.0, 1.0, 1.0, 2.0, 0.5, 15.0, 16.0, 40.0], size=n - 1)
+        t = np.concatenate(([0.0], np.cumsum(steps))) + rng.choice([0.0, 1e4 + 0.3])
+        grid_t, _, stretches = _grid(t, np.concatenate(([0], np.cumsum(steps > 15.0))))
+        assert not one_hz or np.array_equal(grid_t, t)
+        nan = rng.random(n) < rng.random()
+        nan[: int(rng.integers(0, 3))] = True
+        if nan.all() or not nan.any():
+            continue
+        values = np.where(nan, np.nan, rng.normal(size=n) * 10)
+        general = _Resampler(t, t)
+        general._strict = False  # the path through every valid sample
+        for few in (0, _Resampler.FEW_MISSING):  # numpy's walk of the runs, then Python's
+            own = _Resampler(t, t, stretches=stretches if one_hz else None)
+            own.FEW_MISSING = few
+            for scale in (1.0, 2.0):  # the second column reuses the holes of the first
+                fast = own.own(values * scale, nan.copy())
+                slow = general.own(values * scale, nan.copy())
+                assert np.array_equal(fast, slow, equal_nan=True)
