@@ -139,7 +139,8 @@ class RunArrays:
     @cached_property
     def stretch_start(self) -> BoolArray:
         """Whether each sample is the first of its stretch."""
-        out = np.ones(len(self.stretch), dtype=bool)
+        out = np.empty(len(self.stretch), dtype=bool)
+        out[:1] = True
         np.not_equal(self.stretch[1:], self.stretch[:-1], out=out[1:])
         return out
 
@@ -251,7 +252,8 @@ def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolAr
     off = x < lo
     decided = on | off | first
     # Each sample takes the state of the last decided sample at or before it.
-    last_decided = np.where(decided, np.arange(len(x)), 0)
+    last_decided = np.arange(len(x))
+    last_decided *= decided
     np.maximum.accumulate(last_decided, out=last_decided)
     # Above hi is never below lo when hi >= lo (the shipped rules).
     state = on if hi >= lo else on & ~off
@@ -271,7 +273,7 @@ def best_mean(values: FloatArray, window: int) -> float:
     cs = values.cumsum()
     best = float(cs[w - 1])  # the first window
     if len(values) > w:
-        later = float((cs[w:] - cs[:-w]).max())
+        later = float(np.maximum.reduce(cs[w:] - cs[:-w]))
         if later > best or math.isnan(later):  # np.max: NaN wins
             best = later
     return best / w
@@ -321,9 +323,11 @@ def find_bouts(run: RunArrays) -> list[Bout]:
 def _work_spans(work: BoolArray, first: BoolArray) -> tuple[IntArray, IntArray]:
     """Starts and ends ``[start, end)`` of the runs of ``work``, cut where a stretch starts."""
     n = len(work)
-    edge = np.ones(n + 1, dtype=bool)
-    edge[1:n] = (work[1:] != work[:-1]) | first[1:]
-    bounds = np.flatnonzero(edge)
+    edge = np.empty(n + 1, dtype=bool)
+    edge[0] = edge[n] = True
+    np.not_equal(work[1:], work[:-1], out=edge[1:n])
+    edge[1:n] |= first[1:]
+    bounds = edge.nonzero()[0]
     starts = bounds[:-1]
     inside = work[starts]
     return starts[inside], bounds[1:][inside]
@@ -508,25 +512,39 @@ def _trim_levels(run: RunArrays, spans: list[tuple[int, int]],
     drifted into the first rep, a cool-down after the last. A low stretch inside
     stays: the bout was joined across it on purpose (a GPS dip, a short slowdown)."""
     enter = run.rules.enter_x_easy * run.easy
-    # Every part of a bout whose samples all clear this has a mean above ``enter``
-    # (a float sum of n values errs by less than n x 2.2e-16 of it): nothing to cut.
+    # A mean of values that all clear this is above ``enter``, however it is summed: a
+    # float sum of n values of one sign errs by less than n x 2.2e-16 of it.
     surely_high = enter * (1 + 1e-9) if enter > 0 else np.inf
     lowest = _span_minima(run.x, spans).tolist()
     levels = _LevelSplitter(run)
+    x, k, m = run.x, levels.k, run.rules.split_min_s
 
     def high(pa: int, pb: int) -> bool:
         return mean(pa, pb) >= enter
     out: list[tuple[int, int]] = []
     for (a, b), low in zip(spans, lowest, strict=True):
         if low >= surely_high:
-            out.append((a, b))
+            out.append((a, b))  # every part is high
             continue
-        first = levels.outer_part(a, b, high)
-        if first is None:
-            continue
-        last = levels.outer_part(a, b, high, from_end=True)
-        assert last is not None  # the first high part is one
-        out.append((first[0], last[1]))
+        start = end = None
+        n = b - a
+        # The first part starts the bout and lasts split_min_s at least: when every such
+        # start of the bout is high, so is the first part (and the same for the last).
+        if n >= 2 * m and low >= 0:
+            if (x[a:b].cumsum()[m - 1:] / k[m:n + 1]).min() >= surely_high:
+                start = a
+                if (x[a:b][::-1].cumsum()[m - 1:] / k[m:n + 1]).min() >= surely_high:
+                    end = b
+        if start is None:
+            first = levels.outer_part(a, b, high)
+            if first is None:
+                continue
+            start = first[0]
+        if end is None:
+            last = levels.outer_part(a, b, high, from_end=True)
+            assert last is not None  # the first high part is one
+            end = last[1]
+        out.append((start, end))
     return out
 
 
@@ -733,7 +751,7 @@ class _Surroundings:
 def _counts(mask: BoolArray) -> IntArray:
     """How many of ``mask[:i]`` are set, for every i from 0 to n."""
     out = np.zeros(len(mask) + 1, dtype=np.int64)
-    np.cumsum(mask, out=out[1:])
+    np.add.accumulate(mask, dtype=np.int64, out=out[1:])
     return out
 
 
