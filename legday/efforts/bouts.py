@@ -2,15 +2,17 @@
 
 A bout is a candidate for work; :mod:`legday.efforts.judge` decides what each
 one is. Everything per sample is vectorised with numpy; the Python loops run
-over bouts (a few dozen per run), never over samples.
+over bouts (a few dozen per run) and over the few seconds around a bout's
+edges, never over a run's samples.
 
-A run's bouts are found and measured in about a millisecond, so the cost here
-is the number of numpy calls rather than their size: what several bouts need
-is computed once per run (stretch bounds, counts of usable samples, compacted
-columns) and read with index arithmetic. Each mean over a span is still
-numpy's own sum of exactly the samples it summed before (a cumulative sum
-would round differently), so every number is the same as when each bout was
-summed alone.
+A run's bouts are found and measured in well under a millisecond, so the cost
+here is the number of numpy calls rather than their size: what several bouts
+need is computed once per run (stretch bounds, counts of usable samples,
+compacted columns) and read with index arithmetic, and a numpy call on ten
+values loses to plain Python. Each mean over a span is still numpy's own sum
+of exactly the samples it summed before (a cumulative sum would round
+differently; :func:`slice_sums` gets the same bits for many spans at once), so
+every number is the same as when each bout was summed alone.
 """
 
 from __future__ import annotations
@@ -296,15 +298,14 @@ def find_bouts(run: RunArrays) -> list[Bout]:
     starts, ends = _work_spans(work, first)
     if not len(starts):
         return []
-    mean = _span_means(run.x, starts, ends)
+    mean = _span_means(run.x)
     merged = _join_efforts(run, starts, ends, mean)
     pieces = _trim_levels(run, merged, mean)
     joined = _merge_short_breaks(run, pieces)
     bouts = [Bout(a, b) for a, b in joined if b - a >= rules.min_bout_s]
-    if bouts:
-        for bout in bouts:
-            _refine_edges(run, bout)
-        _snap_to_laps(run, bouts)
+    for bout in bouts:
+        _refine_edges(run, bout)
+    _snap_to_laps(run, bouts)
     # Refined edges may cross: a bout starts no earlier than the previous one ends.
     for prev, bout in zip(bouts, bouts[1:], strict=False):
         bout.a = max(bout.a, prev.b)
@@ -358,20 +359,13 @@ def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     return np.asarray(np.add.reduceat(laid_out, starts))
 
 
-def _span_means(x: FloatArray, starts: IntArray, ends: IntArray,
-                ) -> Callable[[int, int], float]:
+def _span_means(x: FloatArray) -> Callable[[int, int], float]:
     """:func:`array_mean` of ``x[a:b]`` for spans ``(a, b)``, each summed once.
 
     Merging asks for the same span's level again (the bout before the next
-    break, then the bout to trim), so the sums are kept; those of the spans
-    ``[starts[i], ends[i])`` and of the breaks between them are summed at once.
+    break, then the bout to trim), so the sums are kept.
     """
-    bounds = np.empty(2 * len(starts), dtype=np.int64)
-    bounds[0::2] = starts
-    bounds[1::2] = ends
-    lo, hi = bounds[:-1], bounds[1:]
-    sums = dict(zip(zip(lo.tolist(), hi.tolist(), strict=True),
-                    slice_sums(x, lo, hi).tolist(), strict=True))
+    sums: dict[tuple[int, int], float] = {}
 
     def mean(a: int, b: int) -> float:
         total = sums.get((a, b))
@@ -601,7 +595,7 @@ def _nearest(values: list[float], target: float) -> int:
 
 def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     """Move bout edges onto nearby manual or workout lap boundaries (a hint only)."""
-    if len(run.lap_times) == 0:
+    if not bouts or len(run.lap_times) == 0:
         return
     laps = run.lap_list
     rules = run.rules
