@@ -8,7 +8,19 @@ import pytest
 
 from legday.calibration import AthleteProfile
 from legday.cleaning import prepare_arrays
-from legday.efforts.bouts import RunArrays, _lap_columns, _sum_of_few, slice_sums
+from legday.efforts.bouts import (
+    Bout,
+    RunArrays,
+    _hysteresis,
+    _lap_columns,
+    _LevelSplitter,
+    _refine_edges,
+    _span_means,
+    _sum_of_few,
+    _trim_levels,
+    _work_spans,
+    slice_sums,
+)
 from legday.efforts.rules import RULES
 from legday.io import read_path
 from legday.model import Activity
@@ -67,3 +79,73 @@ def test_lap_columns_are_the_frames_columns():
     assert sorted(columns) == ["distance_m", "end", "start", "trigger"]
     for name, values in columns.items():
         assert list(values) == laps[name].tolist()
+
+
+def _real_run(file_id: str) -> RunArrays:
+    path = require_realdata() / "bulk" / "stravaexport__slalom007" / "activities"
+    act = next(iter(read_path(path / f"{file_id}.fit.gz")))
+    assert isinstance(act, Activity)
+    frame = prepare_arrays(act, AthleteProfile().cadence_model)
+    return RunArrays.of(frame, 0.75 * float(np.nanmedian(frame["gap_speed_mps"])), RULES, act.laps)
+
+
+#: Interval sessions, sprints, hill sprints and an easy run of the export.
+_REAL_RUNS = ("13920452748", "14028015329", "16470990800", "14304844410", "16061863371",
+              "14204490666")
+
+
+def _work_spans_of(run: RunArrays) -> list[tuple[int, int]]:
+    first = run.stretch_start
+    work = _hysteresis(run.x, first, RULES.enter_x_easy * run.easy, RULES.leave_x_easy * run.easy)
+    starts, ends = _work_spans(work, first)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("file_id", _REAL_RUNS)
+def test_trimming_finds_the_parts_the_level_search_finds(file_id: str):
+    run = _real_run(file_id)
+    spans = _work_spans_of(run)
+    # Every span alone, and the spans joined in twos and threes (longer bouts, inner dips).
+    spans += [(a, b) for (a, _), (_, b) in zip(spans, spans[2:], strict=False)
+              if run.stretch[a] == run.stretch[b - 1]]
+    enter = RULES.enter_x_easy * run.easy
+    mean = _span_means(run.x)
+    levels = _LevelSplitter(run)
+    for span in spans:
+        first = levels.outer_part(*span, lambda a, b: mean(a, b) >= enter)
+        last = levels.outer_part(*span, lambda a, b: mean(a, b) >= enter, from_end=True)
+        expected = [] if first is None or last is None else [(first[0], last[1])]
+        assert _trim_levels(run, [span], mean) == expected, span
+
+
+def _refined_by_numpy(run: RunArrays, a: int, b: int) -> tuple[int, int]:
+    """The edges of :func:`_refine_edges`, found with numpy calls only."""
+    x, search = run.x, RULES.edge_search_s
+    k = min(int(0.75 * (b - a)), b - a - 1)
+    level = float(np.partition(x[a:b], k)[k])
+    lo_a, hi_b = max(a - search, int(run.first[a])), min(b + search, int(run.last[b - 1]) + 1)
+    new_a, new_b = a, b
+    if lo_a < a:
+        above = x[lo_a:b] >= 0.5 * (level + float(x[lo_a:a].min()))
+        if above.any():
+            new_a = lo_a + int(above.argmax())
+    if b < hi_b:
+        above = x[new_a:hi_b][::-1] >= 0.5 * (level + float(x[b:hi_b].min()))
+        if above.any():
+            new_b = hi_b - int(above.argmax())
+    return new_a, new_b
+
+
+@pytest.mark.parametrize("file_id", _REAL_RUNS)
+def test_refined_edges_are_those_numpy_finds(file_id: str):
+    run = _real_run(file_id)
+    rng = np.random.default_rng(int(file_id) % 1000)
+    spans = _work_spans_of(run)
+    # Shifted edges too: crossings inside the bout and in the surroundings.
+    spans += [(max(a + int(rng.integers(-15, 15)), int(run.first[a])), b) for a, b in spans]
+    for a, b in spans:
+        if b - a < 2:
+            continue
+        bout = Bout(a, b)
+        _refine_edges(run, bout)
+        assert (bout.a, bout.b) == _refined_by_numpy(run, a, b), (a, b)
