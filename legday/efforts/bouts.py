@@ -2,28 +2,32 @@
 
 A bout is a candidate for work; :mod:`legday.efforts.judge` decides what each
 one is. Everything per sample is vectorised with numpy; the Python loops run
-over bouts (a few dozen per run), never over samples.
+over bouts (a few dozen per run) and over the few seconds around a bout's
+edges, never over a run's samples.
 
-A run's bouts are found and measured in about a millisecond, so the cost here
-is the number of numpy calls rather than their size: what several bouts need
-is computed once per run (stretch bounds, counts of usable samples, compacted
-columns) and read with index arithmetic. Each mean over a span is still
-numpy's own sum of exactly the samples it summed before (a cumulative sum
-would round differently), so every number is the same as when each bout was
-summed alone.
+A run's bouts are found and measured in well under a millisecond, so the cost
+here is the number of numpy calls rather than their size: what several bouts
+need is computed once per run (stretch bounds, counts of usable samples,
+compacted columns) and read with index arithmetic, and a numpy call on ten
+values loses to plain Python. Each mean over a span is still numpy's own sum
+of exactly the samples it summed before (a cumulative sum would round
+differently; :func:`slice_sums` gets the same bits for many spans at once), so
+every number is the same as when each bout was summed alone.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from legday.cleaning import (
     Columns,
@@ -137,7 +141,8 @@ class RunArrays:
     @cached_property
     def stretch_start(self) -> BoolArray:
         """Whether each sample is the first of its stretch."""
-        out = np.ones(len(self.stretch), dtype=bool)
+        out = np.empty(len(self.stretch), dtype=bool)
+        out[:1] = True
         np.not_equal(self.stretch[1:], self.stretch[:-1], out=out[1:])
         return out
 
@@ -145,6 +150,16 @@ class RunArrays:
     def moving_before(self) -> IntArray:
         """How many samples before each index (0 to n) are moving."""
         return _counts(self.moving)
+
+    @cached_property
+    def x_moving(self) -> FloatArray:
+        """``x`` at the moving samples: ``x[a:b][moving[a:b]]`` is a slice of it."""
+        return self.x[self.moving]
+
+    @cached_property
+    def speed_moving(self) -> FloatArray:
+        """``speed`` at the moving samples, as :attr:`x_moving`."""
+        return self.speed[self.moving]
 
     @cached_property
     def hr_before(self) -> IntArray:
@@ -189,18 +204,18 @@ def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
         return np.zeros(0)
     # A run has a few dozen laps at most: plain Python beats numpy calls on them.
     columns = _lap_columns(laps)
-    triggers = [str(x).lower() for x in columns["trigger"].tolist()]
+    triggers = [str(x).lower() for x in np.asarray(columns["trigger"]).tolist()]
     keep = [trigger != "session_end" for trigger in triggers]
     if "distance" in triggers:
-        dists = columns["distance_m"].to_numpy(dtype=float).tolist()
+        dists = np.asarray(columns["distance_m"], dtype=float).tolist()
         for i, (trigger, dist) in enumerate(zip(triggers, dists, strict=True)):
             if trigger == "distance" and any(abs(dist - metres) <= 0.02 * metres
                                              for metres in rules.auto_lap_m):
                 keep[i] = False
     if not any(keep):
         return np.zeros(0)
-    starts = time_ns(columns["start"]).tolist()
-    ends = time_ns(columns["end"]).tolist()
+    starts = time_ns(pd.DatetimeIndex(columns["start"])).tolist()
+    ends = time_ns(pd.DatetimeIndex(columns["end"])).tolist()
     # A kept lap's start and end count, and so does the start of the lap after it.
     ns = [start for i, start in enumerate(starts) if keep[i] or (i and keep[i - 1])]
     ns += [end for i, end in enumerate(ends) if keep[i]]
@@ -208,19 +223,24 @@ def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
     return np.array(sorted({(v - origin) / 1e9 for v in ns if v != _NAT_NS}), dtype=float)
 
 
+#: A column of a frame as pandas stores it.
+_Column = npt.NDArray[Any] | ExtensionArray
+
 #: The columns of the laps frame that :func:`lap_boundaries` reads.
 _LAP_COLUMNS = ("trigger", "distance_m", "start", "end")
 
 
-def _lap_columns(laps: pd.DataFrame) -> dict[str, pd.Series]:
-    """The columns :func:`lap_boundaries` reads.
+def _lap_columns(laps: pd.DataFrame) -> dict[str, _Column]:
+    """The columns :func:`lap_boundaries` reads, as arrays.
 
-    Taken in order rather than by name: looking a name up first builds the
-    frame's column index (a laps frame is new for each activity), which costs
-    more than the few columns it would save.
+    pandas' own iterator over the column arrays: a Series per column (what
+    ``laps[name]`` or ``laps.items()`` build) costs about 10 microseconds each
+    in pandas 3, more than the rest of the function.
     """
-    out: dict[str, pd.Series] = {}
-    for name, values in laps.items():
+    frame: Any = laps  # the stubs do not declare pandas' internals
+    arrays: Iterator[_Column] = frame._iter_column_arrays()
+    out: dict[str, _Column] = {}
+    for name, values in zip(laps.columns.tolist(), arrays, strict=True):
         if name in _LAP_COLUMNS:
             out[str(name)] = values
             if len(out) == len(_LAP_COLUMNS):
@@ -234,7 +254,8 @@ def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolAr
     off = x < lo
     decided = on | off | first
     # Each sample takes the state of the last decided sample at or before it.
-    last_decided = np.where(decided, np.arange(len(x)), 0)
+    last_decided = np.arange(len(x))
+    last_decided *= decided
     np.maximum.accumulate(last_decided, out=last_decided)
     # Above hi is never below lo when hi >= lo (the shipped rules).
     state = on if hi >= lo else on & ~off
@@ -243,7 +264,7 @@ def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolAr
 
 def array_mean(values: npt.NDArray[np.float64] | BoolArray) -> float:
     """``np.mean`` of a non-empty 1-D array without its dispatch: the same sum and division."""
-    return float(values.sum() / len(values))
+    return float(np.add.reduce(values) / len(values))
 
 
 def best_mean(values: FloatArray, window: int) -> float:
@@ -254,7 +275,7 @@ def best_mean(values: FloatArray, window: int) -> float:
     cs = values.cumsum()
     best = float(cs[w - 1])  # the first window
     if len(values) > w:
-        later = float((cs[w:] - cs[:-w]).max())
+        later = float(np.maximum.reduce(cs[w:] - cs[:-w]))
         if later > best or math.isnan(later):  # np.max: NaN wins
             best = later
     return best / w
@@ -274,24 +295,17 @@ def find_bouts(run: RunArrays) -> list[Bout]:
     first = run.stretch_start
     work = _hysteresis(run.x, first, rules.enter_x_easy * run.easy,
                        rules.leave_x_easy * run.easy)
-    spans = _work_spans(work, first)
-    if not spans:
+    starts, ends = _work_spans(work, first)
+    if not len(starts):
         return []
     mean = _span_means(run.x)
-    merged = [list(spans[0])]
-    for a, b in spans[1:]:
-        pa, pb = merged[-1]
-        if _one_effort(run, pa, pb, a, b, mean):
-            merged[-1][1] = b
-        else:
-            merged.append([a, b])
-    levels = _LevelSplitter(run)
-    pieces = [piece for a, b in merged for piece in _trim_levels(run, a, b, levels, mean)]
-    merged = _merge_short_breaks(run, [list(p) for p in pieces])
-    bouts = [Bout(a, b) for a, b in merged if b - a >= rules.min_bout_s]
+    merged = _join_efforts(run, starts, ends, mean)
+    pieces = _trim_levels(run, merged, mean)
+    joined = _merge_short_breaks(run, pieces)
+    bouts = [Bout(a, b) for a, b in joined if b - a >= rules.min_bout_s]
     for bout in bouts:
         _refine_edges(run, bout)
-        _snap_to_laps(run, bout)
+    _snap_to_laps(run, bouts)
     # Refined edges may cross: a bout starts no earlier than the previous one ends.
     for prev, bout in zip(bouts, bouts[1:], strict=False):
         bout.a = max(bout.a, prev.b)
@@ -307,15 +321,42 @@ def find_bouts(run: RunArrays) -> list[Bout]:
     return out
 
 
-def _work_spans(work: BoolArray, first: BoolArray) -> list[tuple[int, int]]:
-    """``[start, end)`` of each run of ``work``, cut where a stretch starts."""
+def _work_spans(work: BoolArray, first: BoolArray) -> tuple[IntArray, IntArray]:
+    """Starts and ends ``[start, end)`` of the runs of ``work``, cut where a stretch starts."""
     n = len(work)
-    edge = np.ones(n + 1, dtype=bool)
-    edge[1:n] = (work[1:] != work[:-1]) | first[1:]
-    bounds = np.flatnonzero(edge)
-    starts, ends = bounds[:-1], bounds[1:]
+    edge = np.empty(n + 1, dtype=bool)
+    edge[0] = edge[n] = True
+    np.not_equal(work[1:], work[:-1], out=edge[1:n])
+    edge[1:n] |= first[1:]
+    bounds = edge.nonzero()[0]
+    starts = bounds[:-1]
     inside = work[starts]
-    return list(zip(starts[inside].tolist(), ends[inside].tolist(), strict=True))
+    return starts[inside], bounds[1:][inside]
+
+
+def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
+    """``np.add.reduce(values[lo[i]:hi[i]])`` for every i, to the last bit, in a few numpy calls.
+
+    numpy adds up a slice pairwise; ``np.add.reduceat`` adds the pairwise sum of
+    the rest of a segment to its first value. Each slice is laid out after a
+    -0.0 (``-0.0 + s`` is ``s``), so that its segment's sum is the slice's.
+    A call costs about as much as summing five slices one by one.
+    """
+    if not len(lo):
+        return np.zeros(0)
+    count = hi - lo
+    count += 1
+    offsets = np.zeros(len(lo) + 1, dtype=np.int64)
+    count.cumsum(out=offsets[1:])
+    starts = offsets[:-1]
+    shift = lo - starts
+    shift -= 1
+    index = shift.repeat(count)
+    index += np.arange(offsets[-1])
+    index[starts] = 0
+    laid_out = values[index]
+    laid_out[starts] = -0.0
+    return np.asarray(np.add.reduceat(laid_out, starts))
 
 
 def _span_means(x: FloatArray) -> Callable[[int, int], float]:
@@ -334,15 +375,35 @@ def _span_means(x: FloatArray) -> Callable[[int, int], float]:
     return mean
 
 
-def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int,
-                mean: Callable[[int, int], float]) -> bool:
-    """Whether the break between bouts ``[pa, pb)`` and ``[a, b)`` is not a recovery."""
+def _join_efforts(run: RunArrays, starts: IntArray, ends: IntArray,
+                  mean: Callable[[int, int], float]) -> list[tuple[int, int]]:
+    """The spans of work joined across every break that is not a recovery (:func:`_one_effort`)."""
+    t = run.t
+    # The break before each span but the first: its length and whether a watch stop is in it.
+    gaps = (t[starts[1:]] - (t[ends[:-1] - 1] + 1.0)).tolist()
+    same_stretch = (run.stretch[ends[:-1] - 1] == run.stretch[starts[1:]]).tolist()
+    a_list, b_list = starts.tolist(), ends.tolist()
+    merged: list[tuple[int, int]] = []
+    pa, pb = a_list[0], b_list[0]
+    for a, b, gap, same in zip(a_list[1:], b_list[1:], gaps, same_stretch, strict=True):
+        if _one_effort(run, pa, pb, a, b, gap, same, mean):
+            pb = b
+        else:
+            merged.append((pa, pb))
+            pa, pb = a, b
+    merged.append((pa, pb))
+    return merged
+
+
+def _one_effort(run: RunArrays, pa: int, pb: int, a: int, b: int, gap: float,
+                same_stretch: bool, mean: Callable[[int, int], float]) -> bool:
+    """Whether the break of ``gap`` seconds between bouts ``[pa, pb)`` and ``[a, b)``
+    (in the same stretch or not) is not a recovery."""
     rules = run.rules
-    gap = float(run.t[a]) - run.end_time(pb)
     shorter = min(pb - pa, b - a)
     if gap <= max(rules.bridge_s, rules.bridge_share * shorter):
         return True
-    if run.stretch[pb - 1] != run.stretch[a]:
+    if not same_stretch:
         return False
     la, lb = mean(pa, pb), mean(a, b)
     # A dip that stays near the bouts' level is not a recovery.
@@ -416,12 +477,19 @@ class _LevelSplitter:
         if sums is None:
             sums = self.x[a:b].cumsum(), self.x_sq[a:b].cumsum()
         cs, cs2 = sums
-        # Index i holds the sums left of a cut at k = m + i (split_min_s is at least 1).
+        # Index i holds the sums left of a cut at k = m + i (split_min_s is at least 1);
+        # sse = (left_sq - left_sum**2 / k) + ((total_sq - left_sq) - right_sum**2 / (n - k)),
+        # computed in place.
         left_sum, left_sq = cs[m - 1:n - m], cs2[m - 1:n - m]
-        k = self.k[m:n - m + 1]
-        n_minus_k = self.k[n - m:m - 1:-1]
-        sse = ((left_sq - left_sum**2 / k)
-               + ((cs2[n - 1] - left_sq) - (cs[n - 1] - left_sum)**2 / n_minus_k))
+        right = cs[n - 1] - left_sum
+        right *= right
+        right /= self.k[n - m:m - 1:-1]
+        sse = left_sum * left_sum
+        sse /= self.k[m:n - m + 1]
+        np.subtract(left_sq, sse, out=sse)
+        right_sq = cs2[n - 1] - left_sq
+        right_sq -= right
+        sse += right_sq
         j = int(sse.argmin())
         cut = m + j
         m_left = float(left_sum[j]) / cut
@@ -432,24 +500,58 @@ class _LevelSplitter:
         return cut, sums
 
 
-def _trim_levels(run: RunArrays, a: int, b: int, levels: _LevelSplitter,
+def _trim_levels(run: RunArrays, spans: list[tuple[int, int]],
                  mean: Callable[[int, int], float]) -> list[tuple[int, int]]:
-    """Cut the ends of a bout whose level is below the work threshold: a warm-up that
+    """Cut the ends of each bout whose level is below the work threshold: a warm-up that
     drifted into the first rep, a cool-down after the last. A low stretch inside
     stays: the bout was joined across it on purpose (a GPS dip, a short slowdown)."""
     enter = run.rules.enter_x_easy * run.easy
+    # A mean of values that all clear this is above ``enter``, however it is summed: a
+    # float sum of n values of one sign errs by less than n x 2.2e-16 of it.
+    surely_high = enter * (1 + 1e-9) if enter > 0 else np.inf
+    lowest = _span_minima(run.x, spans).tolist()
+    levels = _LevelSplitter(run)
+    x, k, m = run.x, levels.k, run.rules.split_min_s
 
     def high(pa: int, pb: int) -> bool:
         return mean(pa, pb) >= enter
-    first = levels.outer_part(a, b, high)
-    if first is None:
-        return []
-    last = levels.outer_part(a, b, high, from_end=True)
-    assert last is not None  # the first high part is one
-    return [(first[0], last[1])]
+    out: list[tuple[int, int]] = []
+    for (a, b), low in zip(spans, lowest, strict=True):
+        if low >= surely_high:
+            out.append((a, b))  # every part is high
+            continue
+        start = end = None
+        n = b - a
+        # The first part starts the bout and lasts split_min_s at least: when every such
+        # start of the bout is high, so is the first part (and the same for the last).
+        if n >= 2 * m and low >= 0:
+            if (x[a:b].cumsum()[m - 1:] / k[m:n + 1]).min() >= surely_high:
+                start = a
+                if (x[a:b][::-1].cumsum()[m - 1:] / k[m:n + 1]).min() >= surely_high:
+                    end = b
+        if start is None:
+            first = levels.outer_part(a, b, high)
+            if first is None:
+                continue
+            start = first[0]
+        if end is None:
+            last = levels.outer_part(a, b, high, from_end=True)
+            assert last is not None  # the first high part is one
+            end = last[1]
+        out.append((start, end))
+    return out
 
 
-def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int]]:
+def _span_minima(values: FloatArray, spans: list[tuple[int, int]]) -> FloatArray:
+    """Smallest of ``values[a:b]`` for each of the ordered, disjoint, non-empty ``spans``."""
+    at = np.array(spans, dtype=np.intp).ravel()
+    if at[-1] == len(values):
+        at = at[:-1]  # the last span runs to the end
+    # Each span's start and end open a segment: the ones from a start are the spans.
+    return np.minimum.reduceat(values, at)[::2]
+
+
+def _merge_short_breaks(run: RunArrays, spans: list[tuple[int, int]]) -> list[list[int]]:
     """Join bouts whose break is much shorter than the run's typical recovery.
 
     A 15-s slowdown in the middle of an 800 m rep is not a recovery when the
@@ -457,19 +559,24 @@ def _merge_short_breaks(run: RunArrays, spans: list[list[int]]) -> list[list[int
     """
     rules = run.rules
     if len(spans) < 3:
-        return spans
-    long_enough = [(a, b) for a, b in spans if b - a >= rules.rep_min_s]
-    gaps = [float(run.t[a2]) - run.end_time(b1)
-            for (_, b1), (a2, _) in zip(long_enough, long_enough[1:], strict=False)]
+        return [list(span) for span in spans]
+    at = np.array(spans, dtype=np.intp)
+    t = run.t
+    t_start = t[at[:, 0]].tolist()
+    t_end = (t[at[:, 1] - 1] + 1.0).tolist()
+    long_enough = [i for i, (a, b) in enumerate(spans) if b - a >= rules.rep_min_s]
+    gaps = [t_start[j] - t_end[i] for i, j in zip(long_enough, long_enough[1:], strict=False)]
     if len(gaps) < 2:
-        return spans
+        return [list(span) for span in spans]
     typical = sorted_median(sorted(gaps))
+    same_stretch = (run.stretch[at[:-1, 1] - 1] == run.stretch[at[1:, 0]]).tolist()
     out = [list(spans[0])]
-    for a, b in spans[1:]:
+    for i, (a, b) in enumerate(spans[1:]):
         pa, pb = out[-1]
-        gap = float(run.t[a]) - run.end_time(pb)
-        if (run.stretch[pb - 1] == run.stretch[a]
-                and gap <= rules.typical_gap_share * min(typical, min(pb - pa, b - a))):
+        # The bout before this one ends where the previous span does.
+        if (same_stretch[i]
+                and t_start[i + 1] - t_end[i] <= rules.typical_gap_share * min(
+                    typical, min(pb - pa, b - a))):
             out[-1][1] = b
         else:
             out.append([a, b])
@@ -486,25 +593,30 @@ def _nearest(values: list[float], target: float) -> int:
     return i
 
 
-def _snap_to_laps(run: RunArrays, bout: Bout) -> None:
+def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     """Move bout edges onto nearby manual or workout lap boundaries (a hint only)."""
-    if len(run.lap_times) == 0:
+    if not bouts or len(run.lap_times) == 0:
         return
     laps = run.lap_list
     rules = run.rules
-    t_start = float(run.t[bout.a])
-    dur = run.end_time(bout.b) - t_start
-    tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
-    # The bout's stretch: stretches are contiguous and in order.
-    lo = int(run.first[bout.a])
-    hi = int(run.last[bout.b - 1]) + 1
-    j = _nearest(laps, t_start)
-    if abs(laps[j] - t_start) <= tol:
-        bout.a = min(max(int(run.t.searchsorted(laps[j] - 0.5)), lo), bout.b - 1)
-    t_end = run.end_time(bout.b)
-    j = _nearest(laps, t_end)
-    if abs(laps[j] - t_end) <= tol:
-        bout.b = min(max(int(run.t.searchsorted(laps[j] - 0.5)), bout.a + 1), hi)
+    t = run.t
+    starts = np.array([bout.a for bout in bouts])
+    ends = np.array([bout.b for bout in bouts])
+    # Each bout's stretch (stretches are contiguous and in order) and its times.
+    stretch_lo = run.first[starts].tolist()
+    stretch_hi = (run.last[ends - 1] + 1).tolist()
+    t_starts = t[starts].tolist()
+    t_ends = (t[ends - 1] + 1.0).tolist()
+    for bout, lo, hi, t_start, t_end in zip(bouts, stretch_lo, stretch_hi, t_starts, t_ends,
+                                             strict=True):
+        dur = t_end - t_start
+        tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
+        j = _nearest(laps, t_start)
+        if abs(laps[j] - t_start) <= tol:
+            bout.a = min(max(int(t.searchsorted(laps[j] - 0.5)), lo), bout.b - 1)
+        j = _nearest(laps, t_end)
+        if abs(laps[j] - t_end) <= tol:
+            bout.b = min(max(int(t.searchsorted(laps[j] - 0.5)), bout.a + 1), hi)
 
 
 def _refine_edges(run: RunArrays, bout: Bout) -> None:
@@ -524,16 +636,29 @@ def _refine_edges(run: RunArrays, bout: Bout) -> None:
     level = float(ordered[k])
     lo_a = max(a - search, int(run.first[a]))
     hi_b = min(b + search, int(run.last[b - 1]) + 1)
+    # The surroundings are a few samples: Python reads them quicker than numpy calls would.
     if lo_a < a:
-        above = x[lo_a:b] >= 0.5 * (level + float(x[lo_a:a].min()))
-        i = int(above.argmax())  # the first crossing, if any
-        if above[i]:
+        before = x[lo_a:a].tolist()
+        threshold = 0.5 * (level + min(before))
+        i = next((i for i, v in enumerate(before) if v >= threshold), None)
+        if i is not None:
             bout.a = lo_a + i
+        elif not x[a] >= threshold:
+            above = x[a:b] >= threshold
+            i = int(above.argmax())  # the first crossing, if any
+            if above[i]:
+                bout.a = a + i
     if b < hi_b:
-        above = x[bout.a:hi_b][::-1] >= 0.5 * (level + float(x[b:hi_b].min()))
-        i = int(above.argmax())  # the last crossing, counted from the end
-        if above[i]:
-            bout.b = hi_b - i
+        after = x[b:hi_b].tolist()
+        threshold = 0.5 * (level + min(after))
+        i = next((i for i in range(len(after) - 1, -1, -1) if after[i] >= threshold), None)
+        if i is not None:
+            bout.b = b + i + 1
+        elif not x[b - 1] >= threshold:
+            above = x[bout.a:b][::-1] >= threshold
+            i = int(above.argmax())  # the last crossing, counted from the end
+            if above[i]:
+                bout.b = b - i
 
 
 #: The climb of a short bout is measured this far beyond its edges. [s]
@@ -544,18 +669,20 @@ def measure(run: RunArrays, bout: Bout) -> None:
     """Fill in what the rules look at: time, distance, speeds, effort, peak, climb."""
     a, b = bout.a, bout.b
     n = b - a
-    n_moving = int(run.moving_before[b] - run.moving_before[a])
+    moving_before = run.moving_before
+    m_a, m_b = int(moving_before[a]), int(moving_before[b])
+    n_moving = m_b - m_a
     bout.moving_s = n_moving or n
     bout.duration_s = run.end_time(b) - float(run.t[a])
     # Moving samples only, unless the whole bout stands still.
+    speed = run.speed[a:b]
     if n_moving in (0, n):
         bout.effort_mps = array_mean(run.x[a:b])
-        bout.speed_mps = array_mean(run.speed[a:b])
+        bout.speed_mps = array_mean(speed)
     else:
-        mv = run.moving[a:b]
-        bout.effort_mps = array_mean(run.x[a:b][mv])
-        bout.speed_mps = array_mean(run.speed[a:b][mv])
-    bout.peak_mps = best_mean(run.speed[a:b], 5)
+        bout.effort_mps = array_mean(run.x_moving[m_a:m_b])
+        bout.speed_mps = array_mean(run.speed_moving[m_a:m_b])
+    bout.peak_mps = best_mean(speed, 5)
     bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
     n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
@@ -567,15 +694,23 @@ def measure(run: RunArrays, bout: Bout) -> None:
     dist = float(run.dist[hi - 1]) - float(run.dist[lo])
     n_ok = int(run.elev_fine_before[hi] - run.elev_fine_before[lo])
     if n_ok >= 4 and dist > 10:
-        e = run.elev_fine[lo:hi]
-        if n_ok < hi - lo:
-            e = e[np.isfinite(e)]
         ends = max(1, min(3, n_ok // 4))
-        bout.gain_m = (float(np.add.reduce(e[-ends:])) / ends
-                       - float(np.add.reduce(e[:ends])) / ends)
+        e = run.elev_fine
+        if n_ok < hi - lo:
+            e, lo, hi = e[lo:hi][np.isfinite(e[lo:hi])], 0, n_ok
+        bout.gain_m = (_sum_of_few(e[hi - ends:hi].tolist()) / ends
+                       - _sum_of_few(e[lo:lo + ends].tolist()) / ends)
         bout.grade_pct = 100.0 * bout.gain_m / dist
     else:
         bout.gain_m = bout.grade_pct = 0.0
+
+
+def _sum_of_few(values: list[float]) -> float:
+    """``np.add.reduce`` of fewer than 8 values: numpy adds so few one after the other."""
+    total = -0.0
+    for value in values:
+        total += value
+    return total
 
 
 class _Surroundings:
@@ -610,7 +745,7 @@ class _Surroundings:
 def _counts(mask: BoolArray) -> IntArray:
     """How many of ``mask[:i]`` are set, for every i from 0 to n."""
     out = np.zeros(len(mask) + 1, dtype=np.int64)
-    np.cumsum(mask, out=out[1:])
+    np.add.accumulate(mask, dtype=np.int64, out=out[1:])
     return out
 
 
@@ -630,47 +765,71 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     rules = run.rules
     n = len(run.x)
     around = _Surroundings(run, bouts)
-    n_free = around.n_free
-    for bout in bouts:
-        efforts: list[float] = []
-        cadences: list[FloatArray] = []  # of the sides with enough cadence, averaged when needed
+    n_free, n_cad, n_free_cad = around.n_free, around.n_cad, around.n_free_cad
+    t = run.t
+    starts = np.array([bout.a for bout in bouts])
+    ends = np.array([bout.b for bout in bouts])
+    stretch_lo = run.first[starts].tolist()
+    stretch_hi = (run.last[ends - 1] + 1).tolist()
+    reach_before = t.searchsorted(t[starts] - rules.surround_s).tolist()
+    reach_after = t.searchsorted((t[ends - 1] + 1.0) + rules.surround_s).tolist()
+    # The columns averaged over, end to end: each mean is a span of it, all summed at once.
+    columns = (run.x, around.x_free, around.cad, around.free_cad)
+    x_at, x_free_at, cad_at, free_cad_at = np.cumsum([0] + [len(c) for c in columns[:-1]]).tolist()
+    spans: list[tuple[int, int]] = []
+    # For each bout: its sides' effort spans, their cadence spans, its own cadence spans.
+    plans: list[tuple[list[int], list[int], list[int]]] = []
+    lag = rules.cadence_lag_s
+    for bout, start, end, before, after in zip(bouts, stretch_lo, stretch_hi, reach_before,
+                                               reach_after, strict=True):
+        efforts: list[int] = []
+        cadences: list[int] = []  # of the sides with enough cadence, averaged when needed
+        own: list[int] = []
         sides: list[tuple[int, int]] = []
-        start = int(run.first[bout.a])
-        end = int(run.last[bout.b - 1]) + 1
         if bout.a > 0:
-            lo = int(run.t.searchsorted(run.t[bout.a] - rules.surround_s))
-            sides.append((max(lo, start), bout.a))
+            sides.append((max(before, start), bout.a))
         if bout.b < n:
-            hi = int(run.t.searchsorted(run.end_time(bout.b) + rules.surround_s))
-            sides.append((bout.b, min(hi, end)))
+            sides.append((bout.b, min(after, end)))
         for lo, hi in sides:
-            free = int(n_free[hi] - n_free[lo])
+            free_lo, free_hi = int(n_free[lo]), int(n_free[hi])
+            free = free_hi - free_lo
             reaches_stop = (lo == start and lo > 0) or (hi == end and hi < n)
             if free < rules.edge_run_s and (reaches_stop or hi - lo < rules.edge_run_s):
                 continue
+            efforts.append(len(spans))
             if free < 5:
                 # Only other bouts around: they are the surroundings.
-                efforts.append(array_mean(run.x[lo:hi]))
-                cad = around.cad[around.n_cad[lo]:around.n_cad[hi]]
+                spans.append((x_at + lo, x_at + hi))
+                cad_lo, cad_hi = cad_at + int(n_cad[lo]), cad_at + int(n_cad[hi])
             else:
-                efforts.append(array_mean(around.x_free[n_free[lo]:n_free[hi]]))
-                cad = around.free_cad[around.n_free_cad[lo]:around.n_free_cad[hi]]
-            if len(cad) >= rules.edge_run_s:
-                cadences.append(cad)
-        rest = _mean_of(efforts) if efforts else 0.0
+                spans.append((x_free_at + free_lo, x_free_at + free_hi))
+                cad_lo = free_cad_at + int(n_free_cad[lo])
+                cad_hi = free_cad_at + int(n_free_cad[hi])
+            if cad_hi - cad_lo >= rules.edge_run_s:
+                cadences.append(len(spans))
+                spans.append((cad_lo, cad_hi))
+        # The cadence check guards against GPS noise; without GPS it has nothing to guard.
+        if (run.gps_speed and cadences
+                and n_cad[bout.b] - n_cad[bout.a] >= 0.5 * (bout.b - bout.a)):
+            for i, j in ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end))):
+                lo, hi = cad_at + int(n_cad[i]), cad_at + int(n_cad[j])
+                if hi > lo:
+                    own.append(len(spans))
+                    spans.append((lo, hi))
+        plans.append((efforts, cadences, own))
+    if spans:
+        bounds = np.array(spans, dtype=np.int64)
+        lo_all, hi_all = bounds[:, 0], bounds[:, 1]
+        sums = slice_sums(np.concatenate(columns), lo_all, hi_all).tolist()
+        means = [total / count for total, count in zip(sums, (hi_all - lo_all).tolist(),
+                                                         strict=True)]
+    for bout, (efforts, cadences, own) in zip(bouts, plans, strict=True):
+        rest = _mean_of([means[i] for i in efforts]) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
         bout.cadence_rise_spm = np.inf
-        # The cadence check guards against GPS noise; without GPS it has nothing to guard.
-        if not (run.gps_speed and cadences):
-            continue
-        n_cad = around.n_cad
-        if n_cad[bout.b] - n_cad[bout.a] < 0.5 * (bout.b - bout.a):
-            continue
-        lag = rules.cadence_lag_s
-        c_in = [around.cad[n_cad[i]:n_cad[j]] for i, j in
-                ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end)))]
-        level = max(array_mean(c) for c in c_in if len(c))
-        bout.cadence_rise_spm = level - _mean_of([array_mean(c) for c in cadences])
+        if own:
+            level = max(means[i] for i in own)
+            bout.cadence_rise_spm = level - _mean_of([means[i] for i in cadences])
 
 
 def _mean_of(values: list[float]) -> float:
