@@ -203,36 +203,39 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
     starts: list[int] = []
     ends: list[int] = []
     bounds: list[float] = []
-    bouts: list[Bout | None] = []
+    pieces: list[Bout | None] = []
     cursor = 0
+    after = float(t[0])  # where what follows the last work starts
     for bout in work:
         start_s = float(t[bout.a])
-        if bout.a > cursor or (cursor and start_s > run.end_time(cursor) + 0.5):
+        if bout.a > cursor or (cursor and start_s > after + 0.5):
             kinds.append(None if cursor else EffortKind.STEADY)
             starts.append(cursor)
             ends.append(bout.a)
-            bounds.append(run.end_time(cursor) if cursor else float(t[0]))
-            bouts.append(None)
+            bounds.append(after)
+            pieces.append(None)
         kinds.append(bout.kind or EffortKind.STEADY)
         starts.append(bout.a)
         ends.append(bout.b)
         bounds.append(start_s)
-        bouts.append(bout)
+        pieces.append(bout)
         cursor = bout.b
+        after = run.end_time(cursor)
     if cursor < n:
         kinds.append(EffortKind.STEADY)
         starts.append(cursor)
         ends.append(n)
-        bounds.append(run.end_time(cursor) if cursor else float(t[0]))
-        bouts.append(None)
+        bounds.append(after)
+        pieces.append(None)
     bounds.append(run.end_time(n))
-    spans = [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
+    bound_s = np.array(bounds)
+    spans = bound_s[1:] - bound_s[:-1]
     stats = _segment_stats(run, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
                            elevation or Elevation.of(run))
-    moving_s, speed = stats[0].tolist(), stats[2].tolist()
+    moving_s, speed, span_s = stats[0].tolist(), stats[2].tolist(), spans.tolist()
     texts: list[str] = []
     whys: list[str] = []
-    for j, (kind, piece) in enumerate(zip(kinds, bouts, strict=True)):
+    for j, (kind, piece) in enumerate(zip(kinds, pieces, strict=True)):
         if kind is None:
             kind = (EffortKind.RECOVERY if moving_s[j] <= run.rules.recovery_max_s
                     else EffortKind.STEADY)
@@ -240,15 +243,14 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
         if piece is not None:
             whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            word = _recovery_word(run, starts[j], ends[j], spans[j], moving_s[j])
+            word = _recovery_word(run, starts[j], ends[j], span_s[j], moving_s[j])
             how = _RECOVERY_HOW.get(word) or f"jogging at {fmt_pace(speed[j])}"
-            whys.append(f"{fmt_duration(spans[j])} between work bouts, {how}")
+            whys.append(f"{fmt_duration(span_s[j])} between work bouts, {how}")
         else:
             whys.append(f"{fmt_duration(moving_s[j])} of running at "
                         f"{fmt_pace(speed[j])} without a repeated structure")
-    # Rounded half to even, as numpy rounds.
-    origin = run.t0.value
-    times = [origin + round(bound * 1e9) for bound in bounds]
+    # Nanoseconds rounded half to even (as Python and numpy round).
+    times = np.rint(bound_s * 1e9).astype(np.int64) + run.t0.value
     return _efforts_frame(texts, times, np.vstack((spans, stats)), whys)
 
 
@@ -285,7 +287,7 @@ def _text(values: list[str]) -> Any:
     return pd.array(values, dtype=_TEXT)
 
 
-def _efforts_frame(kinds: list[str], times: list[int], numbers: FloatArray,
+def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
                    whys: list[str]) -> pd.DataFrame:
     """The efforts frame from its columns: the ``kind`` of each effort, the times of its
     edges (UTC nanoseconds, one more than efforts), the :data:`_NUMBERS` as rows and the
@@ -294,7 +296,7 @@ def _efforts_frame(kinds: list[str], times: list[int], numbers: FloatArray,
     Built from its blocks where pandas offers it: the plain constructor spends more than
     the rest of the efforts frame does on working out what each column already is."""
     n = len(kinds)
-    edges = np.array([times[:-1], times[1:]], dtype="datetime64[ns]")
+    edges = np.array((times[:-1], times[1:])).view("datetime64[ns]")
     if _FROM_BLOCKS is None or not _ARROW_TEXT:
         columns = [_text(kinds), pd.array(edges[0], dtype=_UTC), pd.array(edges[1], dtype=_UTC),
                    *numbers, _text(whys)]

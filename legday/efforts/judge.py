@@ -252,10 +252,10 @@ def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tupl
     has_elev, elev = elevation.at, elevation.values
     if len(has_elev) < 2:
         return []
-    starts = np.flatnonzero(run.first == np.arange(len(run.first)))
+    starts = run.stretch_start.nonzero()[0]
     # The samples with an elevation of each stretch: has_elev[lo[k]:hi[k]].
-    lo = np.searchsorted(has_elev, starts)
-    hi = np.searchsorted(has_elev, run.last[starts] + 1)
+    lo = has_elev.searchsorted(starts)
+    hi = has_elev.searchsorted(run.last[starts] + 1)
     usable = hi - lo >= 2
     lo, hi = lo[usable], hi[usable]
     # Turning points of the whole run, each stretch's ends among them: within a stretch a
@@ -263,18 +263,19 @@ def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tupl
     keep = elevation.turning.copy()
     keep[lo] = True
     keep[hi - 1] = True
-    turns = np.flatnonzero(keep)
+    turns = keep.nonzero()[0]
     turn_values = elev[turns].tolist()
     out: list[tuple[int, int]] = []
-    for t_lo, t_hi in zip(np.searchsorted(turns, lo).tolist(),
-                          np.searchsorted(turns, hi).tolist(), strict=True):
+    for t_lo, t_hi in zip(turns.searchsorted(lo).tolist(), turns.searchsorted(hi).tolist(),
+                          strict=True):
         for p, q in _rises(turn_values[t_lo:t_hi], rise_min):
             first = int(has_elev[turns[t_lo + p]])
             seg = run.elev[first:int(has_elev[turns[t_lo + q]]) + 1]
             low, high = float(seg[0]), float(seg[-1])
             margin = min(0.1 * (high - low), rise_min / 4)
-            begin = first + int(np.flatnonzero(seg <= low + margin)[-1])
-            end = first + int(np.flatnonzero(seg >= high - margin)[0])
+            # The last sample near the low and the first near the high (each end is one).
+            begin = first + len(seg) - 1 - int((seg[::-1] <= low + margin).argmax())
+            end = first + int((seg >= high - margin).argmax())
             if end > begin:
                 out.append((begin, end + 1))
     return out
@@ -298,32 +299,40 @@ def _rises(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
     has fallen ``rise_min`` below it, a low once it has risen that much.
     """
     # Until the first move of rise_min, the lowest and highest values so far.
-    ext: list[int] = []
     low = high = 0
-    direction = 0
+    low_value = high_value = vals[0] if vals else 0.0
     for j, value in enumerate(vals):
-        if value < vals[low]:
-            low = j
-        if value > vals[high]:
-            high = j
-        if value - vals[low] >= rise_min:
-            ext, direction = [low, j], 1
+        if value < low_value:
+            low, low_value = j, value
+        if value > high_value:
+            high, high_value = j, value
+        if value - low_value >= rise_min:
+            ext, rising = [low, j], True
             break
-        if vals[high] - value >= rise_min:
-            ext, direction = [high, j], -1
+        if high_value - value >= rise_min:
+            ext, rising = [high, j], False
             break
-    if not ext:
+    else:
         return []
     # Then the last extreme moves on while the series goes its way, and turns back.
-    last = vals[ext[-1]]
-    for j in range(ext[-1] + 1, len(vals)):
+    at = ext[-1]
+    last = vals[at]
+    for j in range(at + 1, len(vals)):
         value = vals[j]
-        if value >= last if direction > 0 else value <= last:
-            ext[-1], last = j, value
-        elif abs(value - last) >= rise_min:
+        if rising:
+            if value >= last:
+                at, last = j, value
+            elif last - value >= rise_min:
+                ext[-1] = at
+                ext.append(j)
+                at, last, rising = j, value, False
+        elif value <= last:
+            at, last = j, value
+        elif value - last >= rise_min:
+            ext[-1] = at
             ext.append(j)
-            last = value
-            direction = -direction
+            at, last, rising = j, value, True
+    ext[-1] = at
     return [(p, q) for p, q in zip(ext, ext[1:], strict=False) if vals[q] > vals[p]]
 
 
