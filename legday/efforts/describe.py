@@ -101,13 +101,23 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
 
 
 def _span_sums(values: list[FloatArray], a: IntArray, b: IntArray) -> FloatArray:
-    """The sum of each of ``values`` over every span ``[a[i], b[i])``, one row each, as the
-    difference of its cumulative sums (as the efforts have always been added up: the same
-    to the last bit)."""
-    sums = np.zeros((len(values), len(values[0]) + 1))
-    for row, value in zip(sums, values, strict=True):
+    """The sum of each of ``values`` over every span ``[a[i], b[i])``, one row each (zero
+    for an empty span).
+
+    Spans that tile the run, as efforts do unless work overlaps, are summed each on its
+    own by one ``np.add.reduceat``; others as the difference of cumulative sums (which
+    rounds differently: sums in another order differ in their last bits)."""
+    n = len(values[0])
+    if a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
+        sums = np.add.reduceat(np.array(values), a, axis=1)
+        empty = b <= a
+        if empty.any():
+            sums[:, empty] = 0.0  # reduceat gives an empty span its first sample
+        return np.asarray(sums)
+    prefix = np.zeros((len(values), n + 1))
+    for row, value in zip(prefix, values, strict=True):
         np.cumsum(value, out=row[1:])
-    return np.asarray(sums[:, b] - sums[:, a])
+    return np.asarray(prefix[:, b] - prefix[:, a])
 
 
 def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
@@ -116,12 +126,13 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     the rows ``moving_s``, ``distance_m``, ``speed_mps``, ``gap_speed_mps``, ``grade_pct``,
     ``elevation_gain_m`` and ``heart_rate`` of the efforts frame; NaN (zero for time and
     distance) for an empty span."""
+    n_spans = len(a)
+    spans = a, b  # as given: summed as they are, empty or not
     ok = b > a
     every_span_has_samples = bool(ok.all())
     if not every_span_has_samples:
         a = np.where(ok, a, 0)
         b = np.where(ok, b, 1)
-    n_spans = len(a)
     # Only the sums that count are taken: heart rate where there is one, the distance
     # the cadence gave where it gave any. Counts come from the run's prefix counts.
     moving = run.moving
@@ -134,7 +145,7 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
                       else np.where(np.isfinite(run.hr), run.hr, 0.0))
     if on_cadence:
         values.append(np.where(run.on_cadence, run.speed, 0.0))
-    sums = _span_sums(values, a, b)
+    sums = _span_sums(values, *spans)
     speed_moving, gap_moving = sums[0], sums[1]
     moving_before = run.moving_before
     n_moving = (moving_before[b] - moving_before[a]).astype(float)
@@ -145,7 +156,7 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     if any_moving.all():
         speed, gap = speed_moving / n_moving, gap_moving / n_moving
     else:
-        speed_all, gap_all = _span_sums([run.speed, run.gap], a, b)
+        speed_all, gap_all = _span_sums([run.speed, run.gap], *spans)
         n_all = b - a
         speed = np.divide(speed_moving, n_moving, out=speed_all / n_all, where=any_moving)
         gap = np.divide(gap_moving, n_moving, out=gap_all / n_all, where=any_moving)
