@@ -79,7 +79,8 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
     climbs = _hills(run, work_floor, uphill, elevation or Elevation.of(run))
     hills = [h for h in climbs if not _overlaps(h, sprints)]
     # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
-    open_bouts = [bt for bt in bouts if not _covered_share(bt, hills) >= 0.5]
+    open_bouts = ([bt for bt in bouts if not _covered_share(bt, hills) >= 0.5] if hills
+                  else list(bouts))
     reps = [bt for bt in open_bouts if bt.kind is None and _is_rep(run, bt, work_floor)
             and not _on_climb(run, bt)
             and (rules.rep_min_s <= bt.moving_s <= rules.rep_max_s or id(bt) in ladder)]
@@ -211,18 +212,20 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
     """
     rules = run.rules
     climbs: list[Bout] = []
+    moving_before = run.moving_before
     for a, b in climb_spans(run, elevation):
-        bout = Bout(a, b)
-        bout.moving_s = int(np.count_nonzero(run.moving[a:b]))
-        bout.distance_m = float(run.dist[b - 1] - run.dist[a])
-        if bout.distance_m <= 0 or bout.moving_s == 0:
+        moving_s = int(moving_before[b] - moving_before[a])
+        distance_m = float(run.dist[b - 1] - run.dist[a])
+        if distance_m <= 0 or moving_s == 0:
             continue
-        bout.gain_m = float(run.elev[b - 1] - run.elev[a])
-        climbs.append(bout)
+        climbs.append(Bout(a, b, moving_s=moving_s, distance_m=distance_m,
+                           gain_m=float(run.elev[b - 1] - run.elev[a])))
+    if not climbs and not uphill_sprints:
+        return []
     grades = [bout.gain_m / bout.distance_m for bout in climbs]
+    factors = gap_factor(np.array(grades)).tolist() if climbs else []
     hard: list[Bout] = []
-    for bout, grade, factor in zip(climbs, grades, gap_factor(np.array(grades)).tolist(),
-                                   strict=True):
+    for bout, grade, factor in zip(climbs, grades, factors, strict=True):
         bout.grade_pct = 100.0 * grade
         speed = bout.distance_m / max(run.end_time(bout.b) - float(run.t[bout.a]), 1.0)
         bout.effort_mps = speed * factor
