@@ -13,6 +13,7 @@ from legday.efforts.describe import _span_sums
 from legday.io import read_path
 from legday.model import Activity
 from tests.conftest import require_realdata
+from tests.test_efforts import interval_session, make_activity
 
 EXPORT = Path("bulk") / "stravaexport__slalom007" / "activities"
 
@@ -41,7 +42,7 @@ def test_the_efforts_frame_from_blocks_is_the_plain_constructors_on_real_runs(
 
 def test_spans_that_tile_are_summed_each_on_its_own_as_the_cumulative_sums_give_them():
     rng = np.random.default_rng(4)
-    values = [rng.normal(3.0, 1.0, 500), rng.uniform(100, 180, 500)]
+    values = np.array((rng.normal(3.0, 1.0, 500), rng.uniform(100, 180, 500)))
     tiling = _spans([0, 7, 7, 130, 131, 400, 500])  # an empty span too
     overlapping = (np.array([0, 100, 90]), np.array([120, 300, 500]))
     for a, b in (tiling, overlapping):
@@ -49,3 +50,10 @@ def test_spans_that_tile_are_summed_each_on_its_own_as_the_cumulative_sums_give_
                              for value in values])
         np.testing.assert_allclose(_span_sums(values, a, b), expected, rtol=1e-12)
     assert (_span_sums(values, *tiling)[:, 1] == 0.0).all()
+
+
+def test_renaming_one_efforts_frames_labels_in_place_leaves_the_next_frames_alone():
+    act = make_activity(interval_session(reps=3))
+    first = classify_run(act).efforts
+    first.columns.name = "renamed"
+    assert classify_run(act).efforts.columns.name is None

@@ -100,16 +100,16 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
                  f"{fmt_pace(b.speed_mps)} ({summary})")
 
 
-def _span_sums(values: list[FloatArray], a: IntArray, b: IntArray) -> FloatArray:
-    """The sum of each of ``values`` over every span ``[a[i], b[i])``, one row each (zero
+def _span_sums(values: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
+    """The sum of each row of ``values`` over every span ``[a[i], b[i])``, one row each (zero
     for an empty span).
 
     Spans that tile the run, as efforts do unless work overlaps, are summed each on its
     own by one ``np.add.reduceat``; others as the difference of cumulative sums (which
     rounds differently: sums in another order differ in their last bits)."""
-    n = len(values[0])
+    n = values.shape[1]
     if a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
-        sums = np.add.reduceat(np.array(values), a, axis=1)
+        sums = np.add.reduceat(values, a, axis=1)
         empty = b <= a
         if empty.any():
             sums[:, empty] = 0.0  # reduceat gives an empty span its first sample
@@ -139,12 +139,14 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     hr_before = run.hr_before
     with_hr = bool(hr_before[-1])
     on_cadence = bool(run.on_cadence.any())
-    values = [run.speed * moving, run.gap * moving]
+    values = np.empty((2 + with_hr + on_cadence, len(moving)))
+    np.multiply(run.speed, moving, out=values[0])
+    np.multiply(run.gap, moving, out=values[1])
     if with_hr:
-        values.append(run.hr if hr_before[-1] == len(run.hr)
-                      else np.where(np.isfinite(run.hr), run.hr, 0.0))
+        values[2] = (run.hr if hr_before[-1] == len(run.hr)
+                     else np.where(np.isfinite(run.hr), run.hr, 0.0))
     if on_cadence:
-        values.append(np.where(run.on_cadence, run.speed, 0.0))
+        values[-1] = np.where(run.on_cadence, run.speed, 0.0)
     sums = _span_sums(values, *spans)
     speed_moving, gap_moving = sums[0], sums[1]
     moving_before = run.moving_before
@@ -156,7 +158,7 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     if any_moving.all():
         speed, gap = speed_moving / n_moving, gap_moving / n_moving
     else:
-        speed_all, gap_all = _span_sums([run.speed, run.gap], *spans)
+        speed_all, gap_all = _span_sums(np.array((run.speed, run.gap)), *spans)
         n_all = b - a
         speed = np.divide(speed_moving, n_moving, out=speed_all / n_all, where=any_moving)
         gap = np.divide(gap_moving, n_moving, out=gap_all / n_all, where=any_moving)
@@ -318,8 +320,8 @@ def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
     blocks = zip((_ARROW_STRINGS(texts.slice(0, n), dtype=_TEXT),
                   _DATETIMES._simple_new(edges, dtype=_UTC), numbers,
                   _ARROW_STRINGS(texts.slice(n), dtype=_TEXT)), _PLACES, strict=True)
-    # A copy of the labels: a frame's columns may be renamed in place.
-    return _FROM_BLOCKS(list(blocks), index=pd.RangeIndex(n), columns=_COLUMNS.copy())
+    # A view of the labels: a frame's columns may be renamed in place.
+    return _FROM_BLOCKS(list(blocks), index=pd.RangeIndex(n), columns=_COLUMNS.view())
 
 
 def empty_efforts() -> pd.DataFrame:
