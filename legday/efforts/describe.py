@@ -108,7 +108,7 @@ def _span_sums(values: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
     own by one ``np.add.reduceat``; others as the difference of cumulative sums (which
     rounds differently: sums in another order differ in their last bits)."""
     n = values.shape[1]
-    if a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
+    if len(a) and a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
         sums = np.add.reduceat(values, a, axis=1)
         empty = b <= a
         if empty.any():
@@ -283,7 +283,7 @@ _FROM_BLOCKS = _pandas_from_blocks()
 _TEXT: Any = pd.Series([""]).dtype
 _ARROW_TEXT = getattr(_TEXT, "storage", None) == "pyarrow"
 _ARROW_STRINGS: Any = pd.arrays.ArrowStringArray  # pandas-stubs miss its dtype argument
-_DATETIMES: Any = pd.arrays.DatetimeArray  # and its _simple_new
+_DATETIMES: Any = pd.arrays.DatetimeArray  # _simple_new: the nanoseconds taken unchecked
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _NUMBERS = EFFORT_COLUMNS[3:-1]
 _COLUMNS = pd.Index(EFFORT_COLUMNS)
@@ -314,8 +314,8 @@ def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
         columns = [_text(kinds), pd.array(edges[0], dtype=_UTC), pd.array(edges[1], dtype=_UTC),
                    *numbers, _text(whys)]
         return pd.DataFrame(dict(zip(EFFORT_COLUMNS, columns, strict=True)))
-    # One arrow array for both texts, and the times as they are (nanoseconds in UTC): each
-    # conversion costs pandas more than checking all it holds.
+    # One arrow array for both texts, and the nanoseconds taken as they are (pd.array checks
+    # every time and every string again).
     texts = pa.array(kinds + whys, type=pa.large_string())
     blocks = zip((_ARROW_STRINGS(texts.slice(0, n), dtype=_TEXT),
                   _DATETIMES._simple_new(edges, dtype=_UTC), numbers,
