@@ -41,10 +41,10 @@ class Elevation:
 
     @classmethod
     def of(cls, run: RunArrays) -> Elevation:
-        at = np.flatnonzero(np.isfinite(run.elev))
+        at = np.isfinite(run.elev).nonzero()[0]
         values = run.elev[at]
         turning = turning_points(values)
-        return cls(at, values, turning, np.flatnonzero(turning))
+        return cls(at, values, turning, turning.nonzero()[0])
 
 
 def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
@@ -164,7 +164,7 @@ def _ladder_reps(run: RunArrays, fast: list[Bout]) -> set[int]:
     out: set[int] = set()
     for group in _sets(run, fast):
         longer = [bt for bt in group if bt.moving_s > rules.sprint_max_s]
-        if not longer:
+        if not longer or len(longer) == len(group):  # no short bout to be a rep
             continue
         speed = rules.same_set_x * array_mean(np.array([bt.speed_mps for bt in longer]))
         shortest = min(bt.moving_s for bt in longer)
