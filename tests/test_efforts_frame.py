@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from legday.cleaning import prepare_arrays
 from legday.efforts import classify_run, describe
 from legday.efforts.describe import _span_sums
 from legday.io import read_path
@@ -57,3 +58,20 @@ def test_renaming_one_efforts_frames_labels_in_place_leaves_the_next_frames_alon
     first = classify_run(act).efforts
     first.columns.name = "renamed"
     assert classify_run(act).efforts.columns.name is None
+
+
+@pytest.mark.corpus
+def test_the_sums_per_effort_of_a_real_run_are_its_sums_span_by_span():
+    activity = next(iter(read_path(require_realdata() / EXPORT / f"{REAL_RUNS[1]}.fit.gz")))
+    assert isinstance(activity, Activity)
+    frame = prepare_arrays(activity)
+    moving = frame["moving"].astype(bool)
+    values = np.array((frame["speed_mps"] * moving, np.nan_to_num(frame["heart_rate"])))
+    n = values.shape[1]
+    cuts = sorted({0, n, *np.random.default_rng(1).integers(1, n, 30).tolist()})
+    a, b = _spans(cuts)
+    expected = np.array([[row[i:j].sum() for i, j in zip(a, b, strict=True)] for row in values])
+    np.testing.assert_allclose(_span_sums(values, a, b), expected, rtol=1e-12)
+    overlapping = (a[:-1], b[1:])  # every span over two: the cumulative sums
+    np.testing.assert_allclose(_span_sums(values, *overlapping),
+                               expected[:, :-1] + expected[:, 1:], rtol=1e-9)
