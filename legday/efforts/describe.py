@@ -100,19 +100,24 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
                  f"{fmt_pace(b.speed_mps)} ({summary})")
 
 
-def _span_sums(values: list[FloatArray], a: IntArray, b: IntArray) -> FloatArray:
-    """The sum of each of ``values`` over every span ``[a[i], b[i])``, one row each, as the
-    difference of its cumulative sums (as the efforts have always been added up: the same
-    to the last bit)."""
-    sums = np.zeros((len(values), len(values[0]) + 1))
-    for row, value in zip(sums, values, strict=True):
+def _span_sums(values: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
+    """The sum of each row of ``values`` over every span ``[a[i], b[i])``, one row each (zero
+    for an empty span).
+
+    Spans that tile the run, as efforts do unless work overlaps, are summed each on its
+    own by one ``np.add.reduceat``; others as the difference of cumulative sums (which
+    rounds differently: sums in another order differ in their last bits)."""
+    n = values.shape[1]
+    if len(a) and a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
+        sums = np.add.reduceat(values, a, axis=1)
+        empty = b <= a
+        if empty.any():
+            sums[:, empty] = 0.0  # reduceat gives an empty span its first sample
+        return np.asarray(sums)
+    prefix = np.zeros((len(values), n + 1))
+    for row, value in zip(prefix, values, strict=True):
         np.cumsum(value, out=row[1:])
-    return np.asarray(sums[:, b] - sums[:, a])
-
-
-def _span_counts(where: IntArray, a: IntArray, b: IntArray) -> FloatArray:
-    """How many of the samples ``where`` (sorted) lie in every span ``[a[i], b[i])``."""
-    return np.asarray(np.searchsorted(where, b) - np.searchsorted(where, a), dtype=float)
+    return np.asarray(prefix[:, b] - prefix[:, a])
 
 
 def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
@@ -121,25 +126,31 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     the rows ``moving_s``, ``distance_m``, ``speed_mps``, ``gap_speed_mps``, ``grade_pct``,
     ``elevation_gain_m`` and ``heart_rate`` of the efforts frame; NaN (zero for time and
     distance) for an empty span."""
+    n_spans = len(a)
+    spans = a, b  # as given: summed as they are, empty or not
     ok = b > a
     every_span_has_samples = bool(ok.all())
     if not every_span_has_samples:
         a = np.where(ok, a, 0)
         b = np.where(ok, b, 1)
     # Only the sums that count are taken: heart rate where there is one, the distance
-    # the cadence gave where it gave any.
+    # the cadence gave where it gave any. Counts come from the run's prefix counts.
     moving = run.moving
-    hr_ok = np.isfinite(run.hr)
-    with_hr = bool(hr_ok.any())
+    hr_before = run.hr_before
+    with_hr = bool(hr_before[-1])
     on_cadence = bool(run.on_cadence.any())
-    values = [run.speed * moving, run.gap * moving]
+    values = np.empty((2 + with_hr + on_cadence, len(moving)))
+    np.multiply(run.speed, moving, out=values[0])
+    np.multiply(run.gap, moving, out=values[1])
     if with_hr:
-        values.append(np.where(hr_ok, run.hr, 0.0))
+        values[2] = (run.hr if hr_before[-1] == len(run.hr)
+                     else np.where(np.isfinite(run.hr), run.hr, 0.0))
     if on_cadence:
-        values.append(np.where(run.on_cadence, run.speed, 0.0))
-    sums = _span_sums(values, a, b)
+        values[-1] = np.where(run.on_cadence, run.speed, 0.0)
+    sums = _span_sums(values, *spans)
     speed_moving, gap_moving = sums[0], sums[1]
-    n_moving = _span_counts(np.flatnonzero(moving), a, b)
+    moving_before = run.moving_before
+    n_moving = (moving_before[b] - moving_before[a]).astype(float)
     # Where the speed came from the cadence the distance did not move: add it up.
     dist = run.dist[b - 1] - run.dist[a] + (sums[-1] if on_cadence else 0.0)
     # A span without moving samples is measured on all of them.
@@ -147,43 +158,45 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
     if any_moving.all():
         speed, gap = speed_moving / n_moving, gap_moving / n_moving
     else:
-        speed_all, gap_all = _span_sums([run.speed, run.gap], a, b)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            speed = np.where(any_moving, speed_moving / n_moving, speed_all / (b - a))
-            gap = np.where(any_moving, gap_moving / n_moving, gap_all / (b - a))
+        speed_all, gap_all = _span_sums(np.array((run.speed, run.gap)), *spans)
+        n_all = b - a
+        speed = np.divide(speed_moving, n_moving, out=speed_all / n_all, where=any_moving)
+        gap = np.divide(gap_moving, n_moving, out=gap_all / n_all, where=any_moving)
     # The elevation of each span from its first to its last sample with one, and its gain
     # from the turning points of the whole run's elevation (a span's inner turning points
     # are the run's: the same neighbours).
     has_elev, elev = elevation.at, elevation.values
-    first = np.searchsorted(has_elev, a)
-    end = np.searchsorted(has_elev, b)
-    has_two = (end - first >= 2).tolist()
-    rise = np.full(len(a), np.nan)
-    gain = [np.nan] * len(a)
-    if any(has_two):
+    first = has_elev.searchsorted(a)
+    end = has_elev.searchsorted(b)
+    has_two = end - first >= 2
+    grade = np.full(n_spans, np.nan)
+    gain = [np.nan] * n_spans
+    if has_two.any():
         last = np.maximum(end - 1, 0)
         low = elev[np.minimum(first, len(elev) - 1)]
         high = elev[np.minimum(last, len(elev) - 1)]
-        rise = np.where(has_two, high - low, np.nan)
+        np.divide(100.0 * (high - low), dist, out=grade, where=has_two & (dist > 10))
         turns = elevation.turns
         turn_values = elev[turns].tolist()
-        inner_from = np.searchsorted(turns, first + 1).tolist()
-        inner_to = np.searchsorted(turns, last).tolist()
-        for i, (two, start, stop) in enumerate(zip(has_two, low.tolist(), high.tolist(),
-                                                  strict=True)):
+        inner_from = turns.searchsorted(first + 1).tolist()
+        inner_to = turns.searchsorted(last).tolist()
+        for i, (two, start, stop) in enumerate(zip(has_two.tolist(), low.tolist(),
+                                                  high.tolist(), strict=True)):
             if two:
                 gain[i] = climb_through_turns(
                     [start, *turn_values[inner_from[i]:inner_to[i]], stop])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n_hr = _span_counts(np.flatnonzero(hr_ok), a, b) if with_hr else None
-        hr = (np.where(n_hr > 0, sums[2] / n_hr, np.nan) if n_hr is not None
-              else np.full(len(a), np.nan))
-        grade = np.where(np.asarray(has_two) & (dist > 10), 100.0 * rise / dist, np.nan)
+    hr = np.full(n_spans, np.nan)
+    if with_hr:
+        n_hr = hr_before[b] - hr_before[a]
+        np.divide(sums[2], n_hr, out=hr, where=n_hr > 0)
     if every_span_has_samples:
         return np.array([n_moving, dist, speed, gap, grade, gain, hr])
     zero_if_empty = np.where(ok, np.array([n_moving, dist]), 0.0)
     nan_if_empty = np.where(ok, np.array([speed, gap, grade, gain, hr]), np.nan)
     return np.concatenate((zero_if_empty, nan_if_empty))
+
+
+_RECOVERY_HOW = {"rest": "standing or watch stopped", "walk": "walking"}
 
 
 def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = None,
@@ -198,48 +211,60 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
     n = len(run.t)
     t = run.t
     # Work bouts, and what lies between (recovery or steady: told by its moving time).
-    pieces: list[tuple[EffortKind | None, int, int, Bout | None]] = []
-    cursor = 0
-    for i, bout in enumerate(work):
-        paused = i > 0 and t[bout.a] > run.end_time(cursor) + 0.5
-        if bout.a > cursor or paused:
-            pieces.append((None if i > 0 else EffortKind.STEADY, cursor, bout.a, None))
-        pieces.append((bout.kind or EffortKind.STEADY, bout.a, bout.b, bout))
-        cursor = bout.b
-    if cursor < n:
-        pieces.append((EffortKind.STEADY, cursor, n, None))
     # Work ends one second after its last sample; a pause after it belongs to what follows.
-    bounds = [float(t[a]) if (piece is not None or j == 0)
-              else run.end_time(pieces[j - 1][2])
-              for j, (_, a, _, piece) in enumerate(pieces)]
+    kinds: list[EffortKind | None] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    bounds: list[float] = []
+    pieces: list[Bout | None] = []
+    cursor = 0
+    after = float(t[0])  # where what follows the last work starts
+    for bout in work:
+        start_s = float(t[bout.a])
+        if bout.a > cursor or (cursor and start_s > after + 0.5):
+            kinds.append(None if cursor else EffortKind.STEADY)
+            starts.append(cursor)
+            ends.append(bout.a)
+            bounds.append(after)
+            pieces.append(None)
+        kinds.append(bout.kind or EffortKind.STEADY)
+        starts.append(bout.a)
+        ends.append(bout.b)
+        bounds.append(start_s)
+        pieces.append(bout)
+        cursor = bout.b
+        after = run.end_time(cursor)
+    if cursor < n:
+        kinds.append(EffortKind.STEADY)
+        starts.append(cursor)
+        ends.append(n)
+        bounds.append(after)
+        pieces.append(None)
     bounds.append(run.end_time(n))
-    spans = [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
-    starts = np.array([a for _, a, _, _ in pieces], dtype=np.int64)
-    ends = np.array([b for _, _, b, _ in pieces], dtype=np.int64)
-    stats = _segment_stats(run, starts, ends, elevation or Elevation.of(run))
-    moving_s, speed = stats[0].tolist(), stats[2].tolist()
-    kinds: list[EffortKind] = []
-    whys = []
-    for j, (kind, a, b, piece) in enumerate(pieces):
+    bound_s = np.array(bounds)
+    spans = bound_s[1:] - bound_s[:-1]
+    stats = _segment_stats(run, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                           elevation or Elevation.of(run))
+    moving_s, speed, span_s = stats[0].tolist(), stats[2].tolist(), spans.tolist()
+    texts: list[str] = []
+    whys: list[str] = []
+    for j, (kind, piece) in enumerate(zip(kinds, pieces, strict=True)):
         if kind is None:
             kind = (EffortKind.RECOVERY if moving_s[j] <= run.rules.recovery_max_s
                     else EffortKind.STEADY)
-        kinds.append(kind)
+        texts.append(str(kind))
         if piece is not None:
             whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            span_s = spans[j]
-            word = _recovery_word(run, a, b, span_s, moving_s[j])
-            how = {"rest": "standing or watch stopped", "walk": "walking",
-                   "jog": f"jogging at {fmt_pace(speed[j])}"}[word]
-            whys.append(f"{fmt_duration(span_s)} between work bouts, {how}")
+            word = _recovery_word(run, starts[j], ends[j], span_s[j], moving_s[j])
+            how = _RECOVERY_HOW.get(word) or f"jogging at {fmt_pace(speed[j])}"
+            whys.append(f"{fmt_duration(span_s[j])} between work bouts, {how}")
         else:
             whys.append(f"{fmt_duration(moving_s[j])} of running at "
                         f"{fmt_pace(speed[j])} without a repeated structure")
-    # Rounded half to even, as numpy rounds.
-    edges = np.array([run.t0.value + round(bound * 1e9) for bound in bounds],
-                     dtype="datetime64[ns]")
-    return _efforts_frame([str(kind) for kind in kinds], edges, np.vstack((spans, stats)), whys)
+    # Nanoseconds rounded half to even (as Python and numpy round).
+    times = np.rint(bound_s * 1e9).astype(np.int64) + run.t0.value
+    return _efforts_frame(texts, times, np.vstack((spans, stats)), whys)
 
 
 def _pandas_from_blocks() -> Callable[..., pd.DataFrame] | None:
@@ -258,9 +283,13 @@ _FROM_BLOCKS = _pandas_from_blocks()
 _TEXT: Any = pd.Series([""]).dtype
 _ARROW_TEXT = getattr(_TEXT, "storage", None) == "pyarrow"
 _ARROW_STRINGS: Any = pd.arrays.ArrowStringArray  # pandas-stubs miss its dtype argument
+_DATETIMES: Any = pd.arrays.DatetimeArray  # _simple_new: the nanoseconds taken unchecked
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _NUMBERS = EFFORT_COLUMNS[3:-1]
 _COLUMNS = pd.Index(EFFORT_COLUMNS)
+#: Where each block of the efforts frame goes: kind, start and end, the numbers, why.
+_PLACES = (np.array([0]), np.array([1, 2]), np.arange(3, 3 + len(_NUMBERS)),
+           np.array([len(EFFORT_COLUMNS) - 1]))
 
 
 def _text(values: list[str]) -> Any:
@@ -271,23 +300,28 @@ def _text(values: list[str]) -> Any:
     return pd.array(values, dtype=_TEXT)
 
 
-def _efforts_frame(kinds: list[str], edges: npt.NDArray[np.datetime64], numbers: FloatArray,
+def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
                    whys: list[str]) -> pd.DataFrame:
     """The efforts frame from its columns: the ``kind`` of each effort, the times of its
-    edges (UTC, one more than efforts), the :data:`_NUMBERS` as rows and the ``why``.
+    edges (UTC nanoseconds, one more than efforts), the :data:`_NUMBERS` as rows and the
+    ``why``.
 
     Built from its blocks where pandas offers it: the plain constructor spends more than
     the rest of the efforts frame does on working out what each column already is."""
-    times = pd.array(edges, dtype=_UTC)
-    columns: list[Any] = [_text(kinds), times[:-1], times[1:]]
+    n = len(kinds)
+    edges = np.array((times[:-1], times[1:])).view("datetime64[ns]")
     if _FROM_BLOCKS is None or not _ARROW_TEXT:
-        return pd.DataFrame(dict(zip(EFFORT_COLUMNS, [*columns, *numbers, _text(whys)],
-                                     strict=True)))
-    blocks = [(column, np.array([i])) for i, column in enumerate(columns)]
-    blocks.append((numbers, np.arange(3, 3 + len(_NUMBERS))))
-    blocks.append((_text(whys), np.array([len(EFFORT_COLUMNS) - 1])))
-    # A copy of the labels: a frame's columns may be renamed in place.
-    return _FROM_BLOCKS(blocks, index=pd.RangeIndex(len(kinds)), columns=_COLUMNS.copy())
+        columns = [_text(kinds), pd.array(edges[0], dtype=_UTC), pd.array(edges[1], dtype=_UTC),
+                   *numbers, _text(whys)]
+        return pd.DataFrame(dict(zip(EFFORT_COLUMNS, columns, strict=True)))
+    # One arrow array for both texts, and the nanoseconds taken as they are (pd.array checks
+    # every time and every string again).
+    texts = pa.array(kinds + whys, type=pa.large_string())
+    blocks = zip((_ARROW_STRINGS(texts.slice(0, n), dtype=_TEXT),
+                  _DATETIMES._simple_new(edges, dtype=_UTC), numbers,
+                  _ARROW_STRINGS(texts.slice(n), dtype=_TEXT)), _PLACES, strict=True)
+    # A view of the labels: a frame's columns may be renamed in place.
+    return _FROM_BLOCKS(list(blocks), index=pd.RangeIndex(n), columns=_COLUMNS.view())
 
 
 def empty_efforts() -> pd.DataFrame:

@@ -41,10 +41,10 @@ class Elevation:
 
     @classmethod
     def of(cls, run: RunArrays) -> Elevation:
-        at = np.flatnonzero(np.isfinite(run.elev))
+        at = np.isfinite(run.elev).nonzero()[0]
         values = run.elev[at]
         turning = turning_points(values)
-        return cls(at, values, turning, np.flatnonzero(turning))
+        return cls(at, values, turning, turning.nonzero()[0])
 
 
 def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
@@ -79,7 +79,8 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
     climbs = _hills(run, work_floor, uphill, elevation or Elevation.of(run))
     hills = [h for h in climbs if not _overlaps(h, sprints)]
     # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
-    open_bouts = [bt for bt in bouts if not _covered_share(bt, hills) >= 0.5]
+    open_bouts = ([bt for bt in bouts if not _covered_share(bt, hills) >= 0.5] if hills
+                  else list(bouts))
     reps = [bt for bt in open_bouts if bt.kind is None and _is_rep(run, bt, work_floor)
             and not _on_climb(run, bt)
             and (rules.rep_min_s <= bt.moving_s <= rules.rep_max_s or id(bt) in ladder)]
@@ -163,7 +164,7 @@ def _ladder_reps(run: RunArrays, fast: list[Bout]) -> set[int]:
     out: set[int] = set()
     for group in _sets(run, fast):
         longer = [bt for bt in group if bt.moving_s > rules.sprint_max_s]
-        if not longer:
+        if not longer or len(longer) == len(group):  # no short bout to be a rep
             continue
         speed = rules.same_set_x * array_mean(np.array([bt.speed_mps for bt in longer]))
         shortest = min(bt.moving_s for bt in longer)
@@ -211,18 +212,20 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
     """
     rules = run.rules
     climbs: list[Bout] = []
+    moving_before = run.moving_before
     for a, b in climb_spans(run, elevation):
-        bout = Bout(a, b)
-        bout.moving_s = int(np.count_nonzero(run.moving[a:b]))
-        bout.distance_m = float(run.dist[b - 1] - run.dist[a])
-        if bout.distance_m <= 0 or bout.moving_s == 0:
+        moving_s = int(moving_before[b] - moving_before[a])
+        distance_m = float(run.dist[b - 1] - run.dist[a])
+        if distance_m <= 0 or moving_s == 0:
             continue
-        bout.gain_m = float(run.elev[b - 1] - run.elev[a])
-        climbs.append(bout)
+        climbs.append(Bout(a, b, moving_s=moving_s, distance_m=distance_m,
+                           gain_m=float(run.elev[b - 1] - run.elev[a])))
+    if not climbs and not uphill_sprints:
+        return []
     grades = [bout.gain_m / bout.distance_m for bout in climbs]
+    factors = gap_factor(np.array(grades)).tolist() if climbs else []
     hard: list[Bout] = []
-    for bout, grade, factor in zip(climbs, grades, gap_factor(np.array(grades)).tolist(),
-                                   strict=True):
+    for bout, grade, factor in zip(climbs, grades, factors, strict=True):
         bout.grade_pct = 100.0 * grade
         speed = bout.distance_m / max(run.end_time(bout.b) - float(run.t[bout.a]), 1.0)
         bout.effort_mps = speed * factor
@@ -252,10 +255,10 @@ def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tupl
     has_elev, elev = elevation.at, elevation.values
     if len(has_elev) < 2:
         return []
-    starts = np.flatnonzero(run.first == np.arange(len(run.first)))
+    starts = run.stretch_start.nonzero()[0]
     # The samples with an elevation of each stretch: has_elev[lo[k]:hi[k]].
-    lo = np.searchsorted(has_elev, starts)
-    hi = np.searchsorted(has_elev, run.last[starts] + 1)
+    lo = has_elev.searchsorted(starts)
+    hi = has_elev.searchsorted(run.last[starts] + 1)
     usable = hi - lo >= 2
     lo, hi = lo[usable], hi[usable]
     # Turning points of the whole run, each stretch's ends among them: within a stretch a
@@ -263,18 +266,19 @@ def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tupl
     keep = elevation.turning.copy()
     keep[lo] = True
     keep[hi - 1] = True
-    turns = np.flatnonzero(keep)
+    turns = keep.nonzero()[0]
     turn_values = elev[turns].tolist()
     out: list[tuple[int, int]] = []
-    for t_lo, t_hi in zip(np.searchsorted(turns, lo).tolist(),
-                          np.searchsorted(turns, hi).tolist(), strict=True):
+    for t_lo, t_hi in zip(turns.searchsorted(lo).tolist(), turns.searchsorted(hi).tolist(),
+                          strict=True):
         for p, q in _rises(turn_values[t_lo:t_hi], rise_min):
             first = int(has_elev[turns[t_lo + p]])
             seg = run.elev[first:int(has_elev[turns[t_lo + q]]) + 1]
             low, high = float(seg[0]), float(seg[-1])
             margin = min(0.1 * (high - low), rise_min / 4)
-            begin = first + int(np.flatnonzero(seg <= low + margin)[-1])
-            end = first + int(np.flatnonzero(seg >= high - margin)[0])
+            # The last sample near the low and the first near the high (each end is one).
+            begin = first + len(seg) - 1 - int((seg[::-1] <= low + margin).argmax())
+            end = first + int((seg >= high - margin).argmax())
             if end > begin:
                 out.append((begin, end + 1))
     return out
@@ -298,32 +302,40 @@ def _rises(vals: list[float], rise_min: float) -> list[tuple[int, int]]:
     has fallen ``rise_min`` below it, a low once it has risen that much.
     """
     # Until the first move of rise_min, the lowest and highest values so far.
-    ext: list[int] = []
     low = high = 0
-    direction = 0
+    low_value = high_value = vals[0] if vals else 0.0
     for j, value in enumerate(vals):
-        if value < vals[low]:
-            low = j
-        if value > vals[high]:
-            high = j
-        if value - vals[low] >= rise_min:
-            ext, direction = [low, j], 1
+        if value < low_value:
+            low, low_value = j, value
+        if value > high_value:
+            high, high_value = j, value
+        if value - low_value >= rise_min:
+            ext, rising = [low, j], True
             break
-        if vals[high] - value >= rise_min:
-            ext, direction = [high, j], -1
+        if high_value - value >= rise_min:
+            ext, rising = [high, j], False
             break
-    if not ext:
+    else:
         return []
     # Then the last extreme moves on while the series goes its way, and turns back.
-    last = vals[ext[-1]]
-    for j in range(ext[-1] + 1, len(vals)):
+    at = ext[-1]
+    last = vals[at]
+    for j in range(at + 1, len(vals)):
         value = vals[j]
-        if value >= last if direction > 0 else value <= last:
-            ext[-1], last = j, value
-        elif abs(value - last) >= rise_min:
+        if rising:
+            if value >= last:
+                at, last = j, value
+            elif last - value >= rise_min:
+                ext[-1] = at
+                ext.append(j)
+                at, last, rising = j, value, False
+        elif value <= last:
+            at, last = j, value
+        elif value - last >= rise_min:
+            ext[-1] = at
             ext.append(j)
-            last = value
-            direction = -direction
+            at, last, rising = j, value, True
+    ext[-1] = at
     return [(p, q) for p, q in zip(ext, ext[1:], strict=False) if vals[q] > vals[p]]
 
 

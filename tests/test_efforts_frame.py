@@ -1,0 +1,77 @@
+"""The efforts frame as the classifier builds it: from pandas blocks, summed per span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from legday.cleaning import prepare_arrays
+from legday.efforts import classify_run, describe
+from legday.efforts.describe import _span_sums
+from legday.io import read_path
+from legday.model import Activity
+from tests.conftest import require_realdata
+from tests.test_efforts import interval_session, make_activity
+
+EXPORT = Path("bulk") / "stravaexport__slalom007" / "activities"
+
+#: Indoor reps with the watch stopped in every recovery (efforts without samples), an
+#: outdoor track session, uphill sprints and an easy run.
+REAL_RUNS = ("13920452748", "14028015329", "14304844410", "14204490666")
+
+
+def _spans(edges: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    cut = np.array(edges, dtype=np.int64)
+    return cut[:-1], cut[1:]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("file_id", REAL_RUNS)
+def test_the_efforts_frame_from_blocks_is_the_plain_constructors_on_real_runs(
+        file_id: str, monkeypatch: pytest.MonkeyPatch):
+    activity = next(iter(read_path(require_realdata() / EXPORT / f"{file_id}.fit.gz")))
+    assert isinstance(activity, Activity)
+    from_blocks = classify_run(activity).efforts
+    monkeypatch.setattr(describe, "_FROM_BLOCKS", None)
+    plain = classify_run(activity).efforts
+    pd.testing.assert_frame_equal(from_blocks, plain, check_exact=True)
+    assert str(from_blocks["start"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_spans_that_tile_are_summed_each_on_its_own_as_the_cumulative_sums_give_them():
+    rng = np.random.default_rng(4)
+    values = np.array((rng.normal(3.0, 1.0, 500), rng.uniform(100, 180, 500)))
+    tiling = _spans([0, 7, 7, 130, 131, 400, 500])  # an empty span too
+    overlapping = (np.array([0, 100, 90]), np.array([120, 300, 500]))
+    for a, b in (tiling, overlapping):
+        expected = np.array([[value[i:j].sum() for i, j in zip(a, b, strict=True)]
+                             for value in values])
+        np.testing.assert_allclose(_span_sums(values, a, b), expected, rtol=1e-12)
+    assert (_span_sums(values, *tiling)[:, 1] == 0.0).all()
+
+
+def test_renaming_one_efforts_frames_labels_in_place_leaves_the_next_frames_alone():
+    act = make_activity(interval_session(reps=3))
+    first = classify_run(act).efforts
+    first.columns.name = "renamed"
+    assert classify_run(act).efforts.columns.name is None
+
+
+@pytest.mark.corpus
+def test_the_sums_per_effort_of_a_real_run_are_its_sums_span_by_span():
+    activity = next(iter(read_path(require_realdata() / EXPORT / f"{REAL_RUNS[1]}.fit.gz")))
+    assert isinstance(activity, Activity)
+    frame = prepare_arrays(activity)
+    moving = frame["moving"].astype(bool)
+    values = np.array((frame["speed_mps"] * moving, np.nan_to_num(frame["heart_rate"])))
+    n = values.shape[1]
+    cuts = sorted({0, n, *np.random.default_rng(1).integers(1, n, 30).tolist()})
+    a, b = _spans(cuts)
+    expected = np.array([[row[i:j].sum() for i, j in zip(a, b, strict=True)] for row in values])
+    np.testing.assert_allclose(_span_sums(values, a, b), expected, rtol=1e-12)
+    overlapping = (a[:-1], b[1:])  # every span over two: the cumulative sums
+    np.testing.assert_allclose(_span_sums(values, *overlapping),
+                               expected[:, :-1] + expected[:, 1:], rtol=1e-9)
