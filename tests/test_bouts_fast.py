@@ -68,7 +68,11 @@ def test_a_few_values_add_up_as_numpy_adds_them(count: int):
         assert _sum_of_few(values.tolist()) == np.add.reduce(values)
 
 
-def test_lap_columns_are_the_frames_columns():
+@pytest.mark.parametrize("private_iterator", [True, False])
+def test_lap_columns_are_the_frames_columns(private_iterator: bool,
+                                            monkeypatch: pytest.MonkeyPatch):
+    if not private_iterator:  # a pandas without it
+        monkeypatch.delattr(pd.DataFrame, "_iter_column_arrays")
     laps = pd.DataFrame({
         "start": pd.to_datetime(["2025-05-01T07:00:00Z", "2025-05-01T07:05:00Z"]),
         "end": pd.to_datetime(["2025-05-01T07:05:00Z", "2025-05-01T07:09:00Z"]),

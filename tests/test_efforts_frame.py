@@ -30,12 +30,14 @@ def _spans(edges: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("file_id", REAL_RUNS)
+@pytest.mark.parametrize("missing", ["_FROM_BLOCKS", "_UNCHECKED_TIMES"])
 def test_the_efforts_frame_from_blocks_is_the_plain_constructors_on_real_runs(
-        file_id: str, monkeypatch: pytest.MonkeyPatch):
+        file_id: str, missing: str, monkeypatch: pytest.MonkeyPatch):
     activity = next(iter(read_path(require_realdata() / EXPORT / f"{file_id}.fit.gz")))
     assert isinstance(activity, Activity)
     from_blocks = classify_run(activity).efforts
-    monkeypatch.setattr(describe, "_FROM_BLOCKS", None)
+    # What a pandas without the block constructor or the unchecked times builds.
+    monkeypatch.setattr(describe, missing, None)
     plain = classify_run(activity).efforts
     pd.testing.assert_frame_equal(from_blocks, plain, check_exact=True)
     assert str(from_blocks["start"].dtype) == "datetime64[ns, UTC]"

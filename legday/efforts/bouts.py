@@ -237,8 +237,9 @@ def _lap_columns(laps: pd.DataFrame) -> dict[str, _Column]:
     ``laps[name]`` or ``laps.items()`` build) costs about 10 microseconds each
     in pandas 3, more than the rest of the function.
     """
-    frame: Any = laps  # the stubs do not declare pandas' internals
-    arrays: Iterator[_Column] = frame._iter_column_arrays()
+    iterate = getattr(laps, "_iter_column_arrays", None)  # private: absent, the public way
+    arrays: Iterator[_Column] = (iterate() if iterate is not None
+                                 else (values.array for _, values in laps.items()))
     out: dict[str, _Column] = {}
     for name, values in zip(laps.columns.tolist(), arrays, strict=True):
         if name in _LAP_COLUMNS:

@@ -283,7 +283,8 @@ _FROM_BLOCKS = _pandas_from_blocks()
 _TEXT: Any = pd.Series([""]).dtype
 _ARROW_TEXT = getattr(_TEXT, "storage", None) == "pyarrow"
 _ARROW_STRINGS: Any = pd.arrays.ArrowStringArray  # pandas-stubs miss its dtype argument
-_DATETIMES: Any = pd.arrays.DatetimeArray  # _simple_new: the nanoseconds taken unchecked
+#: pandas' private constructor taking the nanoseconds unchecked (None: pd.array is used).
+_UNCHECKED_TIMES: Any = getattr(pd.arrays.DatetimeArray, "_simple_new", None)
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _NUMBERS = EFFORT_COLUMNS[3:-1]
 _COLUMNS = pd.Index(EFFORT_COLUMNS)
@@ -310,7 +311,7 @@ def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
     the rest of the efforts frame does on working out what each column already is."""
     n = len(kinds)
     edges = np.array((times[:-1], times[1:])).view("datetime64[ns]")
-    if _FROM_BLOCKS is None or not _ARROW_TEXT:
+    if _FROM_BLOCKS is None or not _ARROW_TEXT or _UNCHECKED_TIMES is None:
         columns = [_text(kinds), pd.array(edges[0], dtype=_UTC), pd.array(edges[1], dtype=_UTC),
                    *numbers, _text(whys)]
         return pd.DataFrame(dict(zip(EFFORT_COLUMNS, columns, strict=True)))
@@ -318,7 +319,7 @@ def _efforts_frame(kinds: list[str], times: IntArray, numbers: FloatArray,
     # every time and every string again).
     texts = pa.array(kinds + whys, type=pa.large_string())
     blocks = zip((_ARROW_STRINGS(texts.slice(0, n), dtype=_TEXT),
-                  _DATETIMES._simple_new(edges, dtype=_UTC), numbers,
+                  _UNCHECKED_TIMES(edges, dtype=_UTC), numbers,
                   _ARROW_STRINGS(texts.slice(n), dtype=_TEXT)), _PLACES, strict=True)
     # A view of the labels: a frame's columns may be renamed in place.
     return _FROM_BLOCKS(list(blocks), index=pd.RangeIndex(n), columns=_COLUMNS.view())
