@@ -949,10 +949,14 @@ def sorted_median(ordered: Sequence[float] | FloatArray) -> float:
 def turning_points(z: FloatArray) -> BoolArray:
     """Where a series turns (mask): its ends, and where the slope changes sign to one that
     is not flat."""
-    slope = np.diff(z)
-    sign = np.sign(slope)
     keep = np.ones(len(z), dtype=bool)
-    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
+    if len(z) < 3:
+        return keep
+    sign = np.sign(z[1:] - z[:-1])
+    # In place on the inner samples: each pass over a run's samples costs a call.
+    inner = keep[1:-1]
+    np.not_equal(sign[1:], sign[:-1], out=inner)
+    inner &= sign[1:] != 0  # NaN slopes compare unequal to 0 either way
     return keep
 
 
