@@ -901,8 +901,10 @@ def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretc
 
 
 def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: Stretches,
-                          window_m: float = GRADE_WINDOW_M) -> FloatArray:
-    """:func:`grade_from_elevation` with the distance's search and the stretches."""
+                          window_m: float = GRADE_WINDOW_M, *, finite: bool = False,
+                          ) -> FloatArray:
+    """:func:`grade_from_elevation` with the distance's search and the stretches;
+    ``finite`` says ``e`` has no NaN nor infinity (then no grade is NaN)."""
     n = len(e)
     if n == 0:
         return np.zeros(0)
@@ -916,7 +918,8 @@ def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: Stretches,
     grade = np.zeros(n)
     # Dividing only where the window is long enough raises no warning elsewhere.
     np.divide(e[hi] - e[lo], run, out=grade, where=run >= window_m / 3)
-    grade[np.isnan(grade)] = 0.0
+    if not finite:
+        grade[np.isnan(grade)] = 0.0
     # Clipping without NaN left: +/- inf (a huge rise) becomes the largest grade.
     np.maximum(grade, -MAX_GRADE, out=grade)
     return np.minimum(grade, MAX_GRADE, out=grade)
@@ -1123,18 +1126,20 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
     elev_s = _smooth_elevation(elev_sums, search, st)
-    if noisy:
-        elev_g = _smooth_elevation(elev_sums, search, st, NOISY_ELEVATION_WINDOW_M,
-                                   max_half_s=90)
-        grade = _grade_from_elevation(elev_g, search, st, NOISY_GRADE_WINDOW_M)
-        # Grades within the noise of GPS elevation are read as flat.
-        grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
-    else:
-        grade = _grade_from_elevation(elev_s, search, st)
-    # Means of finite sums are no NaN: only missing elevation can leave none at all.
+    # A finite last sum: every elevation is finite, and the means of finite sums are no
+    # NaN. Only missing elevation can leave none at all: then the run is flat.
     finite_elevation = elev_sums[1] is None and bool(np.isfinite(elev_sums[0][-1]))
     if not finite_elevation and np.isnan(elev_s).all():
         grade = np.zeros(len(d))
+    elif noisy:
+        elev_g = _smooth_elevation(elev_sums, search, st, NOISY_ELEVATION_WINDOW_M,
+                                   max_half_s=90)
+        grade = _grade_from_elevation(elev_g, search, st, NOISY_GRADE_WINDOW_M,
+                                      finite=finite_elevation)
+        # Grades within the noise of GPS elevation are read as flat.
+        grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
+    else:
+        grade = _grade_from_elevation(elev_s, search, st, finite=finite_elevation)
 
     speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model,
                                                     prepared=True)
@@ -1312,13 +1317,16 @@ def _elevation_noise_m(e: FloatArray, st: Stretches, sums: _Sums) -> float:
         # No NaN, and an infinity stays in every later sum: the values are all finite.
         if len(e) < 60:
             return float("nan")
-        resid = e - st.mean(sums, 15)
+        resid = st.mean(sums, 15)
+        np.subtract(e, resid, out=resid)
     else:
         ok = np.isfinite(e)
         if np.count_nonzero(ok) < 60:
             return float("nan")
         resid = (e - st.mean(sums, 15))[ok]
-    return float(1.4826 * _median(np.abs(resid - _median(resid))))
+    # The residuals are a temporary: the deviations overwrite them (in any order).
+    np.subtract(resid, _median(resid), out=resid)
+    return float(1.4826 * _median(np.abs(resid, out=resid)))
 
 
 def _median(values: FloatArray) -> np.float64:

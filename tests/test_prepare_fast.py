@@ -1,5 +1,5 @@
 """The shortcuts of preparing a run give what the general way gives: the stretches a
-prepared run carries, and the sample columns read without a Series each."""
+prepared run carries, the sample columns read without a Series each, the turning points."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from legday.cleaning import (
     frame_stretches,
     prepare_arrays,
     stretch_bounds,
+    turning_points,
     window_mean,
 )
 from legday.efforts.bouts import RunArrays
@@ -134,3 +135,25 @@ def test_without_pandas_private_iterator_the_run_is_prepared_the_same(
     monkeypatch.delattr(pd.DataFrame, "_iter_column_arrays")  # a pandas without it
     for act, expected in zip(acts, fast, strict=True):
         _same_prepared(prepare_arrays(act), expected)
+
+
+def _plain_turning_points(z: np.ndarray) -> np.ndarray:
+    slope = np.diff(z)
+    sign = np.sign(slope)
+    keep = np.ones(len(z), dtype=bool)
+    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
+    return keep
+
+
+def test_turning_points_are_those_of_the_plain_formula():
+    rng = np.random.default_rng(5)
+    for n in range(40):
+        for _ in range(50):
+            z = np.round(rng.normal(size=n) * rng.choice([0.1, 1.0, 5.0]), 1)  # flats too
+            if n and rng.random() < 0.3:
+                z[rng.integers(0, n, 2)] = rng.choice([np.nan, np.inf, -np.inf])
+            with np.errstate(invalid="ignore"):  # inf - inf, in both
+                assert np.array_equal(turning_points(z), _plain_turning_points(z)), z
+    for act in _synthetic():
+        elev = prepare_arrays(act)["elevation_m"]
+        assert np.array_equal(turning_points(elev), _plain_turning_points(elev))
