@@ -280,6 +280,10 @@ class Stretches:
         self._windows: dict[int, tuple[IntArray, IntArray]] = {}
         self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
         self._to_end: IntArray | None = None
+        #: Columns and their prefix sums, and the last mean of each half with its column
+        #: (see :meth:`window_mean`).
+        self._sums: list[tuple[FloatArray, _Sums]] = []
+        self._means: dict[int, tuple[FloatArray, FloatArray]] = {}
 
     @classmethod
     def of(cls, stretch: IntArray,
@@ -296,8 +300,27 @@ class Stretches:
         return self._starts
 
     def window_mean(self, values: FloatArray, half: int) -> FloatArray:
-        """:func:`window_mean` of ``values`` over these stretches."""
-        return _window_mean(np.asarray(values, dtype=float), self, half)
+        """:func:`window_mean` of ``values`` over these stretches (a new array).
+
+        The columns of a prepared run are replaced, never changed in place: the last
+        mean of each half is kept with the column it smooths (``run_stats`` and
+        ``RunArrays.of`` both smooth the GAP), and so are the prefix sums preparing the
+        run made (:meth:`keep_sums`).
+        """
+        v = np.asarray(values, dtype=float)
+        known = self._means.get(half)
+        if known is not None and known[0] is v:
+            return known[1].copy()
+        if len(v) == 0:
+            return v.copy()
+        sums = next((kept for column, kept in self._sums if column is v), None)
+        out = self.mean(_prefix_sums(v) if sums is None else sums, half)
+        self._means[half] = (v, out)
+        return out.copy()
+
+    def keep_sums(self, values: FloatArray, sums: _Sums) -> None:
+        """Keep the :func:`_prefix_sums` of a column for :meth:`window_mean`."""
+        self._sums.append((values, sums))
 
     def window(self, half: int) -> tuple[IntArray, IntArray]:
         """First and last index of the centred ``2 * half + 1`` window cut to the stretch."""
@@ -1123,6 +1146,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     cad = col("cadence_spm")
     elev = col("elevation_m")
     elev_sums = _prefix_sums(elev)
+    st.keep_sums(elev, elev_sums)  # the column elevation_fine_m, smoothed later
     noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
     elev_s = _smooth_elevation(elev_sums, search, st)

@@ -109,6 +109,23 @@ def test_a_replaced_stretch_column_is_read_again():
         frame_stretches(prepared).first.tolist())
 
 
+def test_window_means_kept_for_a_column_are_its_means_and_new_arrays():
+    prepared = prepare_arrays(make_activity(interval_session(), stops=[(700.0, 760.0)]))
+    stretches = frame_stretches(prepared)
+    gap, elev = prepared["gap_speed_mps"], prepared["elevation_fine_m"]
+    expected = window_mean(gap, prepared["stretch"], 4)
+    first = stretches.window_mean(gap, 4)
+    first[:] = -1.0  # the caller's own array
+    again = stretches.window_mean(gap, 4)
+    assert np.array_equal(again, expected) and again is not first
+    changed = gap * 2.0  # another column: its own mean
+    assert np.array_equal(stretches.window_mean(changed, 4),
+                          window_mean(changed, prepared["stretch"], 4))
+    # The elevation's prefix sums from preparing the run give the same means.
+    assert np.array_equal(stretches.window_mean(elev, 2),
+                          window_mean(elev, prepared["stretch"], 2), equal_nan=True)
+
+
 def _same_prepared(a: Prepared, b: Prepared) -> None:
     assert a.keys() == b.keys() and repr(a.attrs) == repr(b.attrs)
     for name in a:

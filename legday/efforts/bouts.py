@@ -107,7 +107,8 @@ class RunArrays:
            laps: pd.DataFrame | None = None) -> RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
-        gap = _finite(column(frame, "gap_speed_mps"))
+        raw_gap = column(frame, "gap_speed_mps")
+        gap = _finite(raw_gap)
         if "start_ns" in frame.attrs:
             t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
         else:
@@ -116,7 +117,9 @@ class RunArrays:
         lat = column(frame, "lat")
         stretches = frame_stretches(frame)
         first, last = stretches.first, stretches.last
-        x = stretches.window_mean(gap, rules.smooth_s // 2)
+        # A finite sum: no value was replaced, and run_stats smoothed the same column.
+        x = stretches.window_mean(raw_gap if math.isfinite(np.add.reduce(raw_gap)) else gap,
+                                  rules.smooth_s // 2)
         if not math.isfinite(np.add.reduce(x)):  # see _finite
             x = np.nan_to_num(x)
         noise = float(frame.attrs.get("elevation_noise_m", 0.0))
