@@ -31,6 +31,7 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -231,14 +232,17 @@ def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
     stop_at = [i for i, stop in enumerate(is_stop) if stop]
     if not stop_at:
         return _unpaused(new)
-    # A stop at or after a sample and before the next one ends the stretch there.
-    after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
+    # A stop at or after a sample and before the next one ends the stretch there; the
+    # samples strictly after a stop and before the next event were recorded while paused.
+    # One search for both: no float lies between a time and the next one up, so the
+    # samples at or before a stop are those before that next float.
+    next_event = [et[i + 1] if i + 1 < len(et) else math.inf for i in stop_at]
+    found = np.searchsorted(t, [math.nextafter(et[i], math.inf) for i in stop_at] + next_event,
+                            side="left").tolist()
+    after, until = found[:len(stop_at)], found[len(stop_at):]
     for a in after:
         if 0 < a < n:
             new[a] = True
-    # Samples strictly after a stop and before the next event were recorded while paused.
-    next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
-    until = np.searchsorted(t, next_event, side="left").tolist()
     ids, _, starts = _unpaused(new)
     paused = False
     for a, b in zip(after, until, strict=True):

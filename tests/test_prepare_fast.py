@@ -12,6 +12,7 @@ import pytest
 from legday.calibration import AthleteProfile, run_stats
 from legday.cleaning import (
     Prepared,
+    _mark_stops,
     apply_cadence_model,
     frame_stretches,
     prepare_arrays,
@@ -174,3 +175,37 @@ def test_turning_points_are_those_of_the_plain_formula():
     for act in _synthetic():
         elev = prepare_arrays(act)["elevation_m"]
         assert np.array_equal(turning_points(elev), _plain_turning_points(elev))
+
+
+def _plain_mark_stops(t: np.ndarray, et: list[float], is_stop: list[bool],
+                      new: np.ndarray) -> np.ndarray:
+    """The stretch ids of :func:`_mark_stops` from two binary searches."""
+    n = len(t)
+    stop_at = [i for i, stop in enumerate(is_stop) if stop]
+    after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
+    for a in after:
+        if 0 < a < n:
+            new[a] = True
+    next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
+    until = np.searchsorted(t, next_event, side="left").tolist()
+    ids = new.cumsum()
+    for a, b in zip(after, until, strict=True):
+        ids[a:b] = -1
+    return ids
+
+
+def test_stops_found_in_one_search_are_those_of_two():
+    rng = np.random.default_rng(9)
+    for _ in range(500):
+        n = int(rng.integers(1, 60))
+        t = 1.7e9 + np.cumsum(rng.choice([0.0, 0.1, 1.0, 1.0, 3.0, 20.0], size=n))
+        count = int(rng.integers(1, 8))
+        # Events at sample times (the boundary cases), between them and outside.
+        et = np.sort(np.concatenate((rng.choice(t, count // 2 + 1),
+                                     rng.uniform(t[0] - 5, t[-1] + 5, count)))).tolist()
+        is_stop = (rng.random(len(et)) < 0.5).tolist()
+        is_stop[0] = True
+        new = np.zeros(n, dtype=bool)
+        new[1:] = np.diff(t) > 15.0
+        ids, _, _ = _mark_stops(t, et, is_stop, new.copy())
+        assert np.array_equal(ids, _plain_mark_stops(t, et, is_stop, new.copy()))
