@@ -44,7 +44,9 @@ from legday.cleaning import (
     CadenceModel,
     Columns,
     FloatArray,
+    Stretches,
     column,
+    frame_stretches,
     sorted_median,
     speed_source_is,
     window_mean,
@@ -330,7 +332,7 @@ def _percentile(values: FloatArray, q: float) -> float:
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
-                   running: np.ndarray) -> float:
+                   running: np.ndarray, *, stretches: Stretches | None = None) -> float:
     """The run's easy level: the commonest effort among its slower half of running. [m/s]
 
     The grade-adjusted speed (smoothed over 9 s) of running samples is
@@ -350,11 +352,15 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
         Stretch of each sample.
     running
         Which samples are running with a distance signal.
+    stretches
+        The stretches of ``stretch`` when the caller has them already.
     """
     if np.count_nonzero(running) < 120:
         return float("nan")
-    x = window_mean(np.asarray(gap_speed_mps, dtype=float), np.asarray(stretch), 4)[
-        np.asarray(running, dtype=bool)]
+    gap = np.asarray(gap_speed_mps, dtype=float)
+    smooth = (window_mean(gap, np.asarray(stretch), 4) if stretches is None
+              else stretches.window_mean(gap, 4))
+    x = smooth[np.asarray(running, dtype=bool)]
     finite = np.isfinite(x)
     if np.count_nonzero(finite) < len(x):
         x = x[finite]
@@ -542,7 +548,7 @@ def run_stats(frame: Columns) -> RunStats:
     running = from_distance & column(frame, "moving", bool) & (v >= RUNNING_SPEED_MPS)
     running_s = float(np.count_nonzero(running))
     easy = easy_level_mps(column(frame, "gap_speed_mps"), column(frame, "stretch", np.int64),
-                          running)
+                          running, stretches=frame_stretches(frame))
     cad = column(frame, "cadence_spm")
     lat = column(frame, "lat")
     outdoor = lat == lat  # not NaN

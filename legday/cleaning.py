@@ -31,6 +31,7 @@ point every 1-10 s) and 1 Hz files give the same answer:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -168,6 +169,20 @@ def _unpaused(new: BoolArray) -> _StretchIds:
     return new.cumsum(dtype=np.int64), False, starts
 
 
+def _held_arrays(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """The columns of ``frame`` by name, as the arrays pandas holds them; None for a
+    pandas without its private iterator over them, or for repeated column names.
+
+    A Series per column (what ``frame[name]`` builds) costs about 10 microseconds.
+    """
+    iterate = getattr(frame, "_iter_column_arrays", None)  # private: absent, the public way
+    if iterate is None:
+        return None
+    names = frame.columns.tolist()
+    held = dict(zip(names, iterate(), strict=True))
+    return held if len(held) == len(names) else None
+
+
 def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
                           max_gap_s: float) -> _StretchIds:
     """:func:`stretch_ids` of the sample times, whether a sample was recorded paused,
@@ -180,8 +195,13 @@ def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFram
     if not len(timer_events):
         return _unpaused(new)
     # A run has a few dozen events at most: plain lists cost less than numpy calls.
-    ev_ns = time_ns(timer_events["time"]).tolist()
-    kinds = timer_events["event"].tolist()
+    held = _held_arrays(timer_events)
+    if held is None:
+        ev_ns = time_ns(timer_events["time"]).tolist()
+        kinds = timer_events["event"].tolist()
+    else:
+        ev_ns = time_ns(held["time"]).tolist()
+        kinds = held["event"].tolist()
     order = sorted(range(len(ev_ns)), key=ev_ns.__getitem__)  # stable, as argsort
     et = [ev_ns[i] / 1e9 for i in order]
     is_stop = [isinstance(kinds[i], str) and kinds[i] == "stop" for i in order]
@@ -212,14 +232,17 @@ def _mark_stops(t: FloatArray, et: list[float], is_stop: list[bool],
     stop_at = [i for i, stop in enumerate(is_stop) if stop]
     if not stop_at:
         return _unpaused(new)
-    # A stop at or after a sample and before the next one ends the stretch there.
-    after = np.searchsorted(t, [et[i] for i in stop_at], side="right").tolist()
+    # A stop at or after a sample and before the next one ends the stretch there; the
+    # samples strictly after a stop and before the next event were recorded while paused.
+    # One search for both: no float lies between a time and the next one up, so the
+    # samples at or before a stop are those before that next float.
+    next_event = [et[i + 1] if i + 1 < len(et) else math.inf for i in stop_at]
+    found = np.searchsorted(t, [math.nextafter(et[i], math.inf) for i in stop_at] + next_event,
+                            side="left").tolist()
+    after, until = found[:len(stop_at)], found[len(stop_at):]
     for a in after:
         if 0 < a < n:
             new[a] = True
-    # Samples strictly after a stop and before the next event were recorded while paused.
-    next_event = [et[i + 1] if i + 1 < len(et) else np.inf for i in stop_at]
-    until = np.searchsorted(t, next_event, side="left").tolist()
     ids, _, starts = _unpaused(new)
     paused = False
     for a, b in zip(after, until, strict=True):
@@ -244,11 +267,12 @@ def stretch_bounds(stretch: IntArray) -> tuple[IntArray, IntArray]:
     return np.repeat(starts, lengths), np.repeat(ends - 1, lengths)
 
 
-class _Stretches:
+class Stretches:
     """First and last index of each sample's stretch, and the centred windows within them.
 
     Every smoothing step of a run uses the same bounds and windows: they are computed
-    once per grid (a numpy call on a run's 2,600 samples costs a few microseconds).
+    once per grid (a numpy call on a run's 2,600 samples costs a few microseconds), and
+    a :class:`Prepared` run carries them to the later steps (:func:`frame_stretches`).
     """
 
     def __init__(self, first: IntArray, last: IntArray, starts: IntArray | None = None,
@@ -260,10 +284,14 @@ class _Stretches:
         self._windows: dict[int, tuple[IntArray, IntArray]] = {}
         self._edges: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
         self._to_end: IntArray | None = None
+        #: Columns and their prefix sums, and the last mean of each half with its column
+        #: (see :meth:`window_mean`).
+        self._sums: list[tuple[FloatArray, _Sums]] = []
+        self._means: dict[int, tuple[FloatArray, FloatArray]] = {}
 
     @classmethod
     def of(cls, stretch: IntArray,
-           bounds: tuple[IntArray, IntArray] | None = None) -> _Stretches:
+           bounds: tuple[IntArray, IntArray] | None = None) -> Stretches:
         """The stretches of a stretch column (or of its precomputed :func:`stretch_bounds`)."""
         first, last = stretch_bounds(stretch) if bounds is None else bounds
         return cls(first, last)
@@ -274,6 +302,29 @@ class _Stretches:
         if self._starts is None:
             self._starts = np.flatnonzero(self.first == self.idx)
         return self._starts
+
+    def window_mean(self, values: FloatArray, half: int) -> FloatArray:
+        """:func:`window_mean` of ``values`` over these stretches (a new array).
+
+        The columns of a prepared run are replaced, never changed in place: the last
+        mean of each half is kept with the column it smooths (``run_stats`` and
+        ``RunArrays.of`` both smooth the GAP), and so are the prefix sums preparing the
+        run made (:meth:`keep_sums`).
+        """
+        v = np.asarray(values, dtype=float)
+        known = self._means.get(half)
+        if known is not None and known[0] is v:
+            return known[1].copy()
+        if len(v) == 0:
+            return v.copy()
+        sums = next((kept for column, kept in self._sums if column is v), None)
+        out = self.mean(_prefix_sums(v) if sums is None else sums, half)
+        self._means[half] = (v, out)
+        return out.copy()
+
+    def keep_sums(self, values: FloatArray, sums: _Sums) -> None:
+        """Keep the :func:`_prefix_sums` of a column for :meth:`window_mean`."""
+        self._sums.append((values, sums))
 
     def window(self, half: int) -> tuple[IntArray, IntArray]:
         """First and last index of the centred ``2 * half + 1`` window cut to the stretch."""
@@ -375,7 +426,7 @@ def window_mean(values: FloatArray, stretch: IntArray, half: int, *,
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
         return v.copy()
-    return _Stretches.of(stretch, bounds).mean(_prefix_sums(v), half)
+    return Stretches.of(stretch, bounds).mean(_prefix_sums(v), half)
 
 
 def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
@@ -383,10 +434,10 @@ def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArra
     v = np.asarray(values, dtype=float)
     if len(v) == 0 or half == 0:
         return v.copy()
-    return _window_median(v, _Stretches.of(stretch), half)
+    return _window_median(v, Stretches.of(stretch), half)
 
 
-def _window_median(v: FloatArray, st: _Stretches, half: int,
+def _window_median(v: FloatArray, st: Stretches, half: int,
                    nan_free: bool | None = None) -> FloatArray:
     n = len(v)
     if n == 0 or half == 0:
@@ -443,7 +494,7 @@ def _median5(v: FloatArray, out: FloatArray | None = None) -> FloatArray:
 
 
 def _grid(t: FloatArray, s: IntArray,
-          starts: IntArray | None = None) -> tuple[FloatArray, IntArray, _Stretches]:
+          starts: IntArray | None = None) -> tuple[FloatArray, IntArray, Stretches]:
     """Whole seconds from each stretch's first sample to its last, and the grid's stretches.
 
     ``t`` and ``s`` are the times and stretches of the samples kept (none paused);
@@ -451,7 +502,7 @@ def _grid(t: FloatArray, s: IntArray,
     """
     if len(t) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(0), empty, _Stretches(empty, empty, empty)
+        return np.zeros(0), empty, Stretches(empty, empty, empty)
     if starts is None:
         change = np.ones(len(s), dtype=bool)
         change[1:] = s[1:] != s[:-1]
@@ -464,14 +515,14 @@ def _grid(t: FloatArray, s: IntArray,
         # grid point at all, and the bounds come from the stretch column as before.
         offsets = np.arange(lengths.sum()) - (lengths.cumsum() - lengths).repeat(lengths)
         grid_s = s[starts].repeat(lengths).astype(np.int64)
-        return t0.repeat(lengths) + offsets, grid_s, _Stretches.of(grid_s)
+        return t0.repeat(lengths) + offsets, grid_s, Stretches.of(grid_s)
     if len(starts) == 1:
         # One stretch: the grid runs from its start; every window is cut at the ends only.
         n = int(lengths[0])
         grid_t = t0[0] + np.arange(n)
         zero = np.zeros(1, dtype=np.int64)
         return (grid_t, np.full(n, s[0], dtype=np.int64),
-                _Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
+                Stretches(np.zeros(n, dtype=np.int64), np.full(n, n - 1, dtype=np.int64), zero))
     sizes = ends - starts + 1
     if (lengths == sizes).all():
         # As many grid points as samples in every stretch (a 1-s recording): the grid's
@@ -480,13 +531,13 @@ def _grid(t: FloatArray, s: IntArray,
         idx = np.arange(len(t))
         grid_t = t0.repeat(sizes) + (idx - first)
         return (grid_t, s.astype(np.int64, copy=False),
-                _Stretches(first, ends.repeat(sizes), starts, idx))
+                Stretches(first, ends.repeat(sizes), starts, idx))
     grid_starts = lengths.cumsum() - lengths
     first = grid_starts.repeat(lengths)
     grid_t = t0.repeat(lengths) + (np.arange(len(first)) - first)
     grid_s = s[starts].repeat(lengths)
     last = (grid_starts + lengths - 1).repeat(lengths)
-    return grid_t, grid_s.astype(np.int64), _Stretches(first, last, grid_starts)
+    return grid_t, grid_s.astype(np.int64), Stretches(first, last, grid_starts)
 
 
 class _Resampler:
@@ -499,7 +550,7 @@ class _Resampler:
     """
 
     def __init__(self, grid_t: FloatArray, t: FloatArray, max_hole_s: float = MAX_GAP_S,
-                 stretches: _Stretches | None = None) -> None:
+                 stretches: Stretches | None = None) -> None:
         """``stretches`` may pass the grid's."""
         self.grid_t = grid_t
         self.t = t
@@ -768,10 +819,10 @@ def speed_from_distance(distance_m: FloatArray, stretch: IntArray,
     d = np.asarray(distance_m, dtype=float)
     if len(d) == 0:
         return d.copy()
-    return _speed_from_distance(d, _Stretches.of(stretch), window_s)
+    return _speed_from_distance(d, Stretches.of(stretch), window_s)
 
 
-def _speed_from_distance(d: FloatArray, st: _Stretches, window_s: int = SPEED_WINDOW_S, *,
+def _speed_from_distance(d: FloatArray, st: Stretches, window_s: int = SPEED_WINDOW_S, *,
                          tidy: bool = False) -> FloatArray:
     """:func:`speed_from_distance` over precomputed stretches; ``tidy`` says ``d`` is
     non-decreasing, finite and not negative (then so are its steps and rates)."""
@@ -843,11 +894,11 @@ def smooth_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretch: I
     d = np.asarray(distance_m, dtype=float)
     if len(e) == 0:
         return np.full(0, np.nan)
-    return _smooth_elevation(_prefix_sums(e), _ShiftedSearch(d), _Stretches.of(stretch),
+    return _smooth_elevation(_prefix_sums(e), _ShiftedSearch(d), Stretches.of(stretch),
                              window_m, min_half_s, max_half_s)
 
 
-def _smooth_elevation(sums: _Sums, search: _ShiftedSearch, st: _Stretches,
+def _smooth_elevation(sums: _Sums, search: _ShiftedSearch, st: Stretches,
                       window_m: float = ELEVATION_WINDOW_M, min_half_s: int = 4,
                       max_half_s: int = 30) -> FloatArray:
     """:func:`smooth_elevation` from the elevation's prefix sums and the distance's search."""
@@ -873,12 +924,14 @@ def grade_from_elevation(elevation_m: FloatArray, distance_m: FloatArray, stretc
     d = np.asarray(distance_m, dtype=float)
     if len(e) == 0:
         return np.zeros(0)
-    return _grade_from_elevation(e, _ShiftedSearch(d), _Stretches.of(stretch), window_m)
+    return _grade_from_elevation(e, _ShiftedSearch(d), Stretches.of(stretch), window_m)
 
 
-def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: _Stretches,
-                          window_m: float = GRADE_WINDOW_M) -> FloatArray:
-    """:func:`grade_from_elevation` with the distance's search and the stretches."""
+def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: Stretches,
+                          window_m: float = GRADE_WINDOW_M, *, finite: bool = False,
+                          ) -> FloatArray:
+    """:func:`grade_from_elevation` with the distance's search and the stretches;
+    ``finite`` says ``e`` has no NaN nor infinity (then no grade is NaN)."""
     n = len(e)
     if n == 0:
         return np.zeros(0)
@@ -892,7 +945,8 @@ def _grade_from_elevation(e: FloatArray, search: _ShiftedSearch, st: _Stretches,
     grade = np.zeros(n)
     # Dividing only where the window is long enough raises no warning elsewhere.
     np.divide(e[hi] - e[lo], run, out=grade, where=run >= window_m / 3)
-    grade[np.isnan(grade)] = 0.0
+    if not finite:
+        grade[np.isnan(grade)] = 0.0
     # Clipping without NaN left: +/- inf (a huge rise) becomes the largest grade.
     np.maximum(grade, -MAX_GRADE, out=grade)
     return np.minimum(grade, MAX_GRADE, out=grade)
@@ -925,10 +979,14 @@ def sorted_median(ordered: Sequence[float] | FloatArray) -> float:
 def turning_points(z: FloatArray) -> BoolArray:
     """Where a series turns (mask): its ends, and where the slope changes sign to one that
     is not flat."""
-    slope = np.diff(z)
-    sign = np.sign(slope)
     keep = np.ones(len(z), dtype=bool)
-    keep[1:-1] = (sign[1:] != sign[:-1]) & (slope[1:] != 0)
+    if len(z) < 3:
+        return keep
+    sign = np.sign(z[1:] - z[:-1])
+    # In place on the inner samples: each pass over a run's samples costs a call.
+    inner = keep[1:-1]
+    np.not_equal(sign[1:], sign[:-1], out=inner)
+    inner &= sign[1:] != 0  # NaN slopes compare unequal to 0 either way
     return keep
 
 
@@ -967,9 +1025,13 @@ class Prepared(dict[str, Any]):
 
     attrs: dict[str, Any]
 
-    def __init__(self, data: dict[str, Any], attrs: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], attrs: dict[str, Any],
+                 stretches: Stretches | None = None) -> None:
+        """``stretches`` may pass the stretches of ``data["stretch"]``."""
         super().__init__(data)
         self.attrs = attrs
+        #: The stretch column these stretches belong to, and the stretches.
+        self.known_stretches = (data.get("stretch"), stretches)
 
     def __missing__(self, key: str) -> Any:
         if key != "time" or "t_s" not in self:
@@ -989,6 +1051,16 @@ class Prepared(dict[str, Any]):
 
 
 Columns = pd.DataFrame | Prepared
+
+
+def frame_stretches(frame: Columns) -> Stretches:
+    """The stretches of a prepared run: those preparing it found, or from its column."""
+    if isinstance(frame, Prepared):
+        stretch, known = frame.known_stretches
+        # Only while the column is the one they were found for.
+        if known is not None and stretch is frame.get("stretch"):
+            return known
+    return Stretches.of(column(frame, "stretch", np.int64))
 
 
 def column(data: Columns, name: str, dtype: Any = float) -> npt.NDArray[Any]:
@@ -1042,7 +1114,8 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         empty["stretch"] = np.zeros(0, dtype=np.int64)
         empty["moving"] = np.zeros(0, dtype=bool)
         return Prepared(empty, {"elevation_noise_m": float("nan"), "elevation_noisy": False})
-    t_ns = time_ns(samples["time"])
+    held = _held_arrays(samples)
+    t_ns = time_ns(samples["time"] if held is None else held["time"])
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns) / 1e9
     stretch, paused, starts = _stretches_and_pauses(t_ns, activity.timer_events, max_gap_s)
@@ -1052,7 +1125,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     grid_t, grid_s, st = _grid(tk, stretch if kept_all else stretch[keep], starts)
     resample = _Resampler(grid_t, tk, stretches=st)
 
-    block, row_of = _sample_block(samples)
+    block, row_of = _sample_block(samples, held)
     if not kept_all:
         block = block[:, keep]
     nan = np.isnan(block)
@@ -1077,21 +1150,24 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
     cad = col("cadence_spm")
     elev = col("elevation_m")
     elev_sums = _prefix_sums(elev)
+    st.keep_sums(elev, elev_sums)  # the column elevation_fine_m, smoothed later
     noise_m = _elevation_noise_m(elev, st, elev_sums)
     noisy = bool(np.isfinite(noise_m) and noise_m > NOISY_ELEVATION_M)
     elev_s = _smooth_elevation(elev_sums, search, st)
-    if noisy:
-        elev_g = _smooth_elevation(elev_sums, search, st, NOISY_ELEVATION_WINDOW_M,
-                                   max_half_s=90)
-        grade = _grade_from_elevation(elev_g, search, st, NOISY_GRADE_WINDOW_M)
-        # Grades within the noise of GPS elevation are read as flat.
-        grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
-    else:
-        grade = _grade_from_elevation(elev_s, search, st)
-    # Means of finite sums are no NaN: only missing elevation can leave none at all.
+    # A finite last sum: every elevation is finite, and the means of finite sums are no
+    # NaN. Only missing elevation can leave none at all: then the run is flat.
     finite_elevation = elev_sums[1] is None and bool(np.isfinite(elev_sums[0][-1]))
     if not finite_elevation and np.isnan(elev_s).all():
         grade = np.zeros(len(d))
+    elif noisy:
+        elev_g = _smooth_elevation(elev_sums, search, st, NOISY_ELEVATION_WINDOW_M,
+                                   max_half_s=90)
+        grade = _grade_from_elevation(elev_g, search, st, NOISY_GRADE_WINDOW_M,
+                                      finite=finite_elevation)
+        # Grades within the noise of GPS elevation are read as flat.
+        grade = np.sign(grade) * np.maximum(np.abs(grade) - NOISY_GRADE_DEADBAND, 0.0)
+    else:
+        grade = _grade_from_elevation(elev_s, search, st, finite=finite_elevation)
 
     speed, source, gap, moving = _fill_from_cadence(v_dist, cad, st, grade, d, model,
                                                     prepared=True)
@@ -1112,12 +1188,20 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         "lon": col("lon"),
         "moving": moving,
         "distance_speed_mps": v_dist,
-    }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy})
+    }, {"start_ns": t0_ns, "elevation_noise_m": float(noise_m), "elevation_noisy": noisy}, st)
 
 
-def _sample_block(samples: pd.DataFrame) -> tuple[FloatArray, dict[str, int]]:
+def _sample_block(samples: pd.DataFrame, held: dict[str, Any] | None = None,
+                  ) -> tuple[FloatArray, dict[str, int]]:
     """A new 2-D array whose rows hold the sample columns preparing a run reads, and the
-    row of each (the whole frame in one ``to_numpy``, as :func:`frame_columns` does)."""
+    row of each (the whole frame in one ``to_numpy``, as :func:`frame_columns` does).
+
+    ``held`` may pass the frame's :func:`_held_arrays`: float columns are copied from them.
+    """
+    if held is not None:
+        rows_of = [held.get(name) for name in _SAMPLE_COLUMNS]
+        if all(isinstance(row, np.ndarray) and row.dtype == np.float64 for row in rows_of):
+            return np.array(rows_of), _SAMPLE_ROWS
     try:
         rows = samples.to_numpy(dtype=float, copy=True).T
     except (TypeError, ValueError):
@@ -1149,6 +1233,8 @@ def _cumulative_distance(dist: FloatArray) -> tuple[FloatArray, bool | None]:
 #: The sample columns preparing a run reads (besides ``time``).
 _SAMPLE_COLUMNS = ("distance_m", "cadence_spm", "elevation_m", "heart_rate", "power_w", "lat",
                    "lon")
+#: The row of each sample column in a block built from them in that order.
+_SAMPLE_ROWS = {name: i for i, name in enumerate(_SAMPLE_COLUMNS)}
 SPEED_SOURCES = ("distance", "cadence", "none")
 
 
@@ -1160,7 +1246,7 @@ def speed_source_is(frame: Columns, source: str) -> BoolArray:
 _SOURCE_DTYPE = pd.CategoricalDtype(list(SPEED_SOURCES))
 
 
-def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretches,
+def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: Stretches,
                        grade: FloatArray, distance_m: FloatArray, model: CadenceModel, *,
                        prepared: bool = False,
                        ) -> tuple[FloatArray, pd.Categorical, FloatArray, BoolArray]:
@@ -1195,7 +1281,7 @@ def _fill_from_cadence(v_dist: FloatArray, cadence_spm: FloatArray, st: _Stretch
     return speed, source, gap, moving
 
 
-def _window_mean(values: FloatArray, st: _Stretches, half: int) -> FloatArray:
+def _window_mean(values: FloatArray, st: Stretches, half: int) -> FloatArray:
     """:func:`window_mean` over precomputed stretches."""
     if len(values) == 0:
         return np.asarray(values, dtype=float).copy()
@@ -1227,11 +1313,12 @@ def apply_cadence_model(frame: Columns, model: CadenceModel) -> Columns:
         out: Columns = frame.copy(deep=runs_on_cadence)
     else:
         out = Prepared(dict(frame), dict(frame.attrs))
+        out.known_stretches = frame.known_stretches
     if not runs_on_cadence:
         return out
     speed, source, gap, moving = _fill_from_cadence(
         column(frame, "distance_speed_mps"), column(frame, "cadence_spm"),
-        _Stretches.of(column(frame, "stretch", np.int64)), column(frame, "grade_pct") / 100.0,
+        frame_stretches(frame), column(frame, "grade_pct") / 100.0,
         column(frame, "distance_m"), model)
     out["speed_mps"] = speed
     out["speed_source"] = source
@@ -1249,22 +1336,25 @@ def elevation_noise_m(elevation_m: FloatArray, stretch: IntArray) -> float:
     e = np.asarray(elevation_m, dtype=float)
     if len(e) < 60:
         return float("nan")
-    return _elevation_noise_m(e, _Stretches.of(stretch), _prefix_sums(e))
+    return _elevation_noise_m(e, Stretches.of(stretch), _prefix_sums(e))
 
 
-def _elevation_noise_m(e: FloatArray, st: _Stretches, sums: _Sums) -> float:
+def _elevation_noise_m(e: FloatArray, st: Stretches, sums: _Sums) -> float:
     """:func:`elevation_noise_m` over precomputed stretches and prefix sums of ``e``."""
     if sums[1] is None and np.isfinite(sums[0][-1]):
         # No NaN, and an infinity stays in every later sum: the values are all finite.
         if len(e) < 60:
             return float("nan")
-        resid = e - st.mean(sums, 15)
+        resid = st.mean(sums, 15)
+        np.subtract(e, resid, out=resid)
     else:
         ok = np.isfinite(e)
         if np.count_nonzero(ok) < 60:
             return float("nan")
         resid = (e - st.mean(sums, 15))[ok]
-    return float(1.4826 * _median(np.abs(resid - _median(resid))))
+    # The residuals are a temporary: the deviations overwrite them (in any order).
+    np.subtract(resid, _median(resid), out=resid)
+    return float(1.4826 * _median(np.abs(resid, out=resid)))
 
 
 def _median(values: FloatArray) -> np.float64:

@@ -32,10 +32,9 @@ from pandas.api.extensions import ExtensionArray
 from legday.cleaning import (
     Columns,
     column,
+    frame_stretches,
     sorted_median,
     speed_source_is,
-    stretch_bounds,
-    window_mean,
 )
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
@@ -108,15 +107,19 @@ class RunArrays:
            laps: pd.DataFrame | None = None) -> RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
-        gap = _finite(column(frame, "gap_speed_mps"))
+        raw_gap = column(frame, "gap_speed_mps")
+        gap = _finite(raw_gap)
         if "start_ns" in frame.attrs:
             t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
         else:
             first_ns = int(time_ns(pd.DatetimeIndex(frame["time"][:1]))[0])
             t0 = pd.Timestamp(first_ns - int(round(t_s[0] * 1e9)), tz="UTC")
         lat = column(frame, "lat")
-        first, last = stretch_bounds(stretch)
-        x = window_mean(gap, stretch, rules.smooth_s // 2, bounds=(first, last))
+        stretches = frame_stretches(frame)
+        first, last = stretches.first, stretches.last
+        # A finite sum: no value was replaced, and run_stats smoothed the same column.
+        x = stretches.window_mean(raw_gap if math.isfinite(np.add.reduce(raw_gap)) else gap,
+                                  rules.smooth_s // 2)
         if not math.isfinite(np.add.reduce(x)):  # see _finite
             x = np.nan_to_num(x)
         noise = float(frame.attrs.get("elevation_noise_m", 0.0))
@@ -126,8 +129,7 @@ class RunArrays:
             t=t_s, stretch=stretch, x=x,
             speed=column(frame, "speed_mps"), gap=gap, dist=column(frame, "distance_m"),
             elev=column(frame, "elevation_m"),
-            elev_fine=window_mean(column(frame, "elevation_fine_m"), stretch, 2,
-                                  bounds=(first, last)),
+            elev_fine=stretches.window_mean(column(frame, "elevation_fine_m"), 2),
             hr=column(frame, "heart_rate"), cadence=column(frame, "cadence_spm"),
             moving=column(frame, "moving", bool), lat=lat, lon=column(frame, "lon"),
             on_cadence=speed_source_is(frame, "cadence"),
