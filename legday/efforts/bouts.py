@@ -345,6 +345,13 @@ def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """
     if not len(lo):
         return np.zeros(0)
+    index, starts = _lay_out(lo, hi)
+    return _laid_out_sums(values[index], starts)
+
+
+def _lay_out(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """The index laying out the slices ``[lo[i], hi[i])`` end to end, each after a lead
+    (index 0), and where each slice's lead is. For :func:`slice_sums`."""
     count = hi - lo
     count += 1
     offsets = np.zeros(len(lo) + 1, dtype=np.int64)
@@ -355,7 +362,11 @@ def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     index = shift.repeat(count)
     index += np.arange(offsets[-1])
     index[starts] = 0
-    laid_out = values[index]
+    return index, starts
+
+
+def _laid_out_sums(laid_out: FloatArray, starts: IntArray) -> FloatArray:
+    """The sums of the slices laid out by :func:`_lay_out` (``laid_out`` is changed)."""
     laid_out[starts] = -0.0
     return np.asarray(np.add.reduceat(laid_out, starts))
 
@@ -665,6 +676,9 @@ def _refine_edges(run: RunArrays, bout: Bout) -> None:
 #: The climb of a short bout is measured this far beyond its edges. [s]
 _CLIMB_MARGIN_S = 3
 
+#: A bout's peak is its best mean speed over this many seconds. [s]
+_PEAK_S = 5
+
 
 def measure(run: RunArrays, bout: Bout) -> None:
     """Fill in what the rules look at: time, distance, speeds, effort, peak, climb."""
@@ -683,13 +697,21 @@ def measure(run: RunArrays, bout: Bout) -> None:
     else:
         bout.effort_mps = array_mean(run.x_moving[m_a:m_b])
         bout.speed_mps = array_mean(run.speed_moving[m_a:m_b])
-    bout.peak_mps = best_mean(speed, 5)
+    bout.peak_mps = best_mean(speed, _PEAK_S)
     bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
     n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
     bout.heart_rate = (array_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
-    # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
-    # its rise, so the climb is measured a few seconds beyond them.
+    _climb(run, bout)
+
+
+def _climb(run: RunArrays, bout: Bout) -> None:
+    """The rise and grade of a bout.
+
+    Edges sit where the effort crossed halfway: a short uphill sprint would lose
+    half its rise, so the climb is measured a few seconds beyond them.
+    """
+    a, b = bout.a, bout.b
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
     hi = min(b + _CLIMB_MARGIN_S, int(run.last[b - 1]) + 1)
     dist = float(run.dist[hi - 1]) - float(run.dist[lo])
@@ -704,6 +726,98 @@ def measure(run: RunArrays, bout: Bout) -> None:
         bout.grade_pct = 100.0 * bout.gain_m / dist
     else:
         bout.gain_m = bout.grade_pct = 0.0
+
+
+def measure_all(run: RunArrays, bouts: list[Bout]) -> None:
+    """:func:`measure` of every bout: the same numbers, with numpy calls for all of them.
+
+    Each mean is the sum of the same samples (laid out as :func:`slice_sums` lays
+    them), each peak a difference of the bout's own running sums; what is read at a
+    bout's edges is read for all the bouts at once and worked out in plain Python.
+    """
+    if not bouts:
+        return
+    count = len(bouts)
+    a_list = [bout.a for bout in bouts]
+    b_list = [bout.b for bout in bouts]
+    edges = np.array(a_list + b_list)
+    a, b = edges[:count], edges[count:]
+    ends = b - 1
+    moving_at = run.moving_before[edges].tolist()
+    hr_at = run.hr_before[edges].tolist()
+    t_a, t_last = run.t[a].tolist(), run.t[ends].tolist()
+    first, last = run.first[a].tolist(), run.last[ends].tolist()
+    # The climb (see measure): its ends and, where every fine elevation is there, its first
+    # and last three samples, read beside the bout's own ends.
+    climb_lo = [max(i - _CLIMB_MARGIN_S, start) for i, start in zip(a_list, first, strict=True)]
+    climb_hi = [min(j + _CLIMB_MARGIN_S, end + 1) for j, end in zip(b_list, last, strict=True)]
+    dist = run.dist.take(a_list + [j - 1 for j in b_list] + climb_lo
+                         + [j - 1 for j in climb_hi]).tolist()
+    elev = run.elev_fine
+    elev_known = math.isfinite(np.add.reduce(elev))  # finite: so is every value
+    if elev_known:
+        elev_at = elev.take([k for i, j in zip(climb_lo, climb_hi, strict=True)
+                             for k in (i, i + 1, i + 2, j - 3, j - 2, j - 1)], mode="clip").tolist()
+    index, starts = _lay_out(a, b)
+    effort = _laid_out_sums(run.x[index], starts).tolist()
+    speed = _laid_out_sums(run.speed[index], starts).tolist()
+    with_hr = int(run.hr_before[-1])
+    if with_hr == len(run.hr):
+        hr_sums = _laid_out_sums(run.hr[index], starts).tolist()
+    elif with_hr:
+        hr_sums = slice_sums(run.hr[np.isfinite(run.hr)], run.hr_before[a],
+                             run.hr_before[b]).tolist()
+    peak = _peaks(run.speed, a_list, b_list)
+    for i, bout in enumerate(bouts):
+        n = b_list[i] - a_list[i]
+        n_moving = moving_at[count + i] - moving_at[i]
+        bout.moving_s = n_moving or n
+        bout.duration_s = (t_last[i] + 1.0) - t_a[i]
+        if n_moving in (0, n):
+            bout.effort_mps = effort[i] / n
+            bout.speed_mps = speed[i] / n
+        else:
+            m_a, m_b = moving_at[i], moving_at[count + i]
+            bout.effort_mps = array_mean(run.x_moving[m_a:m_b])
+            bout.speed_mps = array_mean(run.speed_moving[m_a:m_b])
+        bout.peak_mps = peak[i]
+        bout.distance_m = dist[count + i] - dist[i]
+        n_hr = hr_at[count + i] - hr_at[i]
+        bout.heart_rate = hr_sums[i] / n_hr if n_hr else np.nan
+        if not elev_known:
+            _climb(run, bout)
+            continue
+        climb = dist[3 * count + i] - dist[2 * count + i]
+        n_ok = climb_hi[i] - climb_lo[i]
+        if n_ok >= 4 and climb > 10:
+            k = min(3, n_ok // 4)  # at least 1
+            values = elev_at[6 * i:6 * i + 6]
+            bout.gain_m = _sum_of_few(values[6 - k:]) / k - _sum_of_few(values[:k]) / k
+            bout.grade_pct = 100.0 * bout.gain_m / climb
+        else:
+            bout.gain_m = bout.grade_pct = 0.0
+
+
+def _peaks(speed: FloatArray, a: list[int], b: list[int]) -> list[float]:
+    """:func:`best_mean` of ``speed[a[i]:b[i]]`` over :data:`_PEAK_S` for every i."""
+    w = _PEAK_S
+    sizes = [j - i for i, j in zip(a, b, strict=True)]
+    if min(sizes) < w:
+        return [best_mean(speed[i:j], w) for i, j in zip(a, b, strict=True)]
+    # Each bout's running sums (numpy's, from its first sample), end to end.
+    running = np.concatenate([speed[i:j].cumsum() for i, j in zip(a, b, strict=True)])
+    offsets = [0]
+    for size in sizes:
+        offsets.append(offsets[-1] + size)
+    # Window sums; each bout's [o, o + n - w) are its own, the w after them reach into the next.
+    windows = np.empty(len(running))
+    np.subtract(running[w:], running[:-w], out=windows[:-w])
+    bounds = [k for o, size in zip(offsets, sizes, strict=False) for k in (o, o + size - w)]
+    later = np.maximum.reduceat(windows, bounds)[::2].tolist()
+    first = running.take([o + w - 1 for o in offsets[:-1]]).tolist()
+    # np.max: NaN wins.
+    return [(window if size > w and (window > start or math.isnan(window)) else start) / w
+            for start, window, size in zip(first, later, sizes, strict=True)]
 
 
 def _sum_of_few(values: list[float]) -> float:
