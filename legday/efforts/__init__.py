@@ -44,6 +44,7 @@ from legday.calibration import (
 )
 from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_source_is
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure_all, surroundings
+from legday.efforts.bouts import measure as measure  # still here for callers measuring one bout
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
     assemble,

@@ -880,64 +880,83 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     rules = run.rules
     n = len(run.x)
     around = _Surroundings(run, bouts)
-    n_free, n_cad, n_free_cad = around.n_free, around.n_cad, around.n_free_cad
     t = run.t
-    starts = np.array([bout.a for bout in bouts])
-    ends = np.array([bout.b for bout in bouts])
+    a_list = [bout.a for bout in bouts]
+    b_list = [bout.b for bout in bouts]
+    starts, ends = np.array(a_list), np.array(b_list) - 1
     stretch_lo = run.first[starts].tolist()
-    stretch_hi = (run.last[ends - 1] + 1).tolist()
+    stretch_hi = (run.last[ends] + 1).tolist()
     reach_before = t.searchsorted(t[starts] - rules.surround_s).tolist()
-    reach_after = t.searchsorted((t[ends - 1] + 1.0) + rules.surround_s).tolist()
+    reach_after = t.searchsorted((t[ends] + 1.0) + rules.surround_s).tolist()
+    lag = rules.cadence_lag_s
+    # Each bout's sides, and where its counts are read: its own ends, the same lagged,
+    # its sides' ends; read for all the bouts at once.
+    all_sides: list[list[tuple[int, int]]] = []
+    at: list[int] = []
+    for a, b, start, end, before, after in zip(a_list, b_list, stretch_lo, stretch_hi,
+                                               reach_before, reach_after, strict=True):
+        sides: list[tuple[int, int]] = []
+        if a > 0:
+            sides.append((max(before, start), a))
+        if b < n:
+            sides.append((b, min(after, end)))
+        all_sides.append(sides)
+        at += (a, b, min(a + lag, end), min(b + lag, end))
+        for side in sides:
+            at += side
+    index = np.array(at)
+    n_free = around.n_free[index].tolist()
+    n_cad = around.n_cad[index].tolist()
+    n_free_cad = around.n_free_cad[index].tolist()
     # The columns averaged over, end to end: each mean is a span of it, all summed at once.
-    columns = (run.x, around.x_free, around.cad, around.free_cad)
-    x_at, x_free_at, cad_at, free_cad_at = np.cumsum([0] + [len(c) for c in columns[:-1]]).tolist()
-    spans: list[tuple[int, int]] = []
+    x_at, x_free_at = 0, n
+    cad_at = x_free_at + len(around.x_free)
+    free_cad_at = cad_at + len(around.cad)
+    spans_lo: list[int] = []
+    spans_hi: list[int] = []
     # For each bout: its sides' effort spans, their cadence spans, its own cadence spans.
     plans: list[tuple[list[int], list[int], list[int]]] = []
-    lag = rules.cadence_lag_s
-    for bout, start, end, before, after in zip(bouts, stretch_lo, stretch_hi, reach_before,
-                                               reach_after, strict=True):
+    k = 0  # where the bout's counts are in what was read
+    for a, b, start, end, sides in zip(a_list, b_list, stretch_lo, stretch_hi, all_sides,
+                                       strict=True):
         efforts: list[int] = []
         cadences: list[int] = []  # of the sides with enough cadence, averaged when needed
         own: list[int] = []
-        sides: list[tuple[int, int]] = []
-        if bout.a > 0:
-            sides.append((max(before, start), bout.a))
-        if bout.b < n:
-            sides.append((bout.b, min(after, end)))
-        for lo, hi in sides:
-            free_lo, free_hi = int(n_free[lo]), int(n_free[hi])
+        for s, (lo, hi) in zip(range(k + 4, k + 8, 2), sides, strict=False):
+            free_lo, free_hi = n_free[s], n_free[s + 1]
             free = free_hi - free_lo
             reaches_stop = (lo == start and lo > 0) or (hi == end and hi < n)
             if free < rules.edge_run_s and (reaches_stop or hi - lo < rules.edge_run_s):
                 continue
-            efforts.append(len(spans))
+            efforts.append(len(spans_lo))
             if free < 5:
                 # Only other bouts around: they are the surroundings.
-                spans.append((x_at + lo, x_at + hi))
-                cad_lo, cad_hi = cad_at + int(n_cad[lo]), cad_at + int(n_cad[hi])
+                spans_lo.append(x_at + lo)
+                spans_hi.append(x_at + hi)
+                cad_lo, cad_hi = cad_at + n_cad[s], cad_at + n_cad[s + 1]
             else:
-                spans.append((x_free_at + free_lo, x_free_at + free_hi))
-                cad_lo = free_cad_at + int(n_free_cad[lo])
-                cad_hi = free_cad_at + int(n_free_cad[hi])
+                spans_lo.append(x_free_at + free_lo)
+                spans_hi.append(x_free_at + free_hi)
+                cad_lo, cad_hi = free_cad_at + n_free_cad[s], free_cad_at + n_free_cad[s + 1]
             if cad_hi - cad_lo >= rules.edge_run_s:
-                cadences.append(len(spans))
-                spans.append((cad_lo, cad_hi))
+                cadences.append(len(spans_lo))
+                spans_lo.append(cad_lo)
+                spans_hi.append(cad_hi)
         # The cadence check guards against GPS noise; without GPS it has nothing to guard.
         if (run.gps_speed and cadences
-                and n_cad[bout.b] - n_cad[bout.a] >= 0.5 * (bout.b - bout.a)):
-            for i, j in ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end))):
-                lo, hi = cad_at + int(n_cad[i]), cad_at + int(n_cad[j])
+                and n_cad[k + 1] - n_cad[k] >= 0.5 * (b - a)):
+            for i, j in ((k, k + 1), (k + 2, k + 3)):  # the bout, and lagged
+                lo, hi = cad_at + n_cad[i], cad_at + n_cad[j]
                 if hi > lo:
-                    own.append(len(spans))
-                    spans.append((lo, hi))
+                    own.append(len(spans_lo))
+                    spans_lo.append(lo)
+                    spans_hi.append(hi)
         plans.append((efforts, cadences, own))
-    if spans:
-        bounds = np.array(spans, dtype=np.int64)
-        lo_all, hi_all = bounds[:, 0], bounds[:, 1]
-        sums = slice_sums(np.concatenate(columns), lo_all, hi_all).tolist()
-        means = [total / count for total, count in zip(sums, (hi_all - lo_all).tolist(),
-                                                         strict=True)]
+        k += 4 + 2 * len(sides)
+    if spans_lo:
+        columns = (run.x, around.x_free, around.cad, around.free_cad)
+        sums = slice_sums(np.concatenate(columns), np.array(spans_lo), np.array(spans_hi)).tolist()
+        means = [total / (hi - lo) for total, lo, hi in zip(sums, spans_lo, spans_hi, strict=True)]
     for bout, (efforts, cadences, own) in zip(bouts, plans, strict=True):
         rest = _mean_of([means[i] for i in efforts]) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
