@@ -839,10 +839,9 @@ class _Surroundings:
     """
 
     def __init__(self, run: RunArrays, bouts: list[Bout]) -> None:
-        in_bout = np.zeros(len(run.x), dtype=bool)
+        free = run.moving.copy()
         for bout in bouts:
-            in_bout[bout.a:bout.b] = True
-        free = run.moving & ~in_bout
+            free[bout.a:bout.b] = False
         self.n_free = _counts(free)
         self.x_free = run.x[free]
         cad = run.cadence
