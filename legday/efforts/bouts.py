@@ -619,16 +619,18 @@ def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     stretch_hi = (run.last[ends - 1] + 1).tolist()
     t_starts = t[starts].tolist()
     t_ends = (t[ends - 1] + 1.0).tolist()
+    # The sample each lap boundary falls on (the first at or after it, within half a second).
+    lap_at = t.searchsorted(run.lap_times - 0.5).tolist()
     for bout, lo, hi, t_start, t_end in zip(bouts, stretch_lo, stretch_hi, t_starts, t_ends,
                                              strict=True):
         dur = t_end - t_start
         tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
         j = _nearest(laps, t_start)
         if abs(laps[j] - t_start) <= tol:
-            bout.a = min(max(int(t.searchsorted(laps[j] - 0.5)), lo), bout.b - 1)
+            bout.a = min(max(lap_at[j], lo), bout.b - 1)
         j = _nearest(laps, t_end)
         if abs(laps[j] - t_end) <= tol:
-            bout.b = min(max(int(t.searchsorted(laps[j] - 0.5)), bout.a + 1), hi)
+            bout.b = min(max(lap_at[j], bout.a + 1), hi)
 
 
 def _refine_edges(run: RunArrays, bout: Bout) -> None:
