@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import itertools
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +24,9 @@ from legday.efforts.bouts import (
     _sum_of_few,
     _trim_levels,
     _work_spans,
+    find_bouts,
+    measure,
+    measure_all,
     slice_sums,
 )
 from legday.efforts.rules import RULES
@@ -153,3 +161,43 @@ def test_refined_edges_are_those_numpy_finds(file_id: str):
         bout = Bout(a, b)
         _refine_edges(run, bout)
         assert (bout.a, bout.b) == _refined_by_numpy(run, a, b), (a, b)
+
+
+def _same(first: object, second: object) -> bool:
+    """Equal to the last bit (NaN equal to NaN, 0.0 not to -0.0), of the same type."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, float) and isinstance(second, float):
+        return (math.isnan(first) and math.isnan(second)) or (
+            first == second and math.copysign(1, first) == math.copysign(1, second))
+    return first == second
+
+
+@pytest.mark.parametrize("file_id", _REAL_RUNS)
+def test_measuring_all_bouts_at_once_measures_each_as_measure_does(file_id: str):
+    run = _real_run(file_id)
+    rng = np.random.default_rng(int(file_id) % 997)
+    n = len(run.x)
+    found = find_bouts(run)
+    assert found
+    # Bouts as found; spans of every length (under the peak's 5 s too) and anywhere:
+    # standing, across stretches, at the run's ends.
+    groups = [found]
+    for lengths in ((1, 2, 4, 5, 7, 30, 400), (5, 6, 12, 60, 900)):
+        starts = rng.integers(0, n - 1, 40).tolist() + [0, n - 5]
+        groups.append([Bout(a, min(n, a + int(rng.choice(lengths)))) for a in starts])
+    # Gaps in the heart rate and the fine elevation, no heart rate at all.
+    gaps = rng.random(n) < 0.1
+    runs = [run, dataclasses.replace(run, hr=np.where(gaps, np.nan, run.hr),
+                                     elev_fine=np.where(gaps, np.nan, run.elev_fine)),
+            dataclasses.replace(run, hr=np.full(n, np.nan))]
+    for measured, bouts in itertools.product(runs, groups):
+        one_by_one = copy.deepcopy(bouts)
+        for bout in one_by_one:
+            measure(measured, bout)
+        at_once = copy.deepcopy(bouts)
+        measure_all(measured, at_once)
+        for alone, together in zip(one_by_one, at_once, strict=True):
+            for name in (f.name for f in dataclasses.fields(Bout)):
+                assert _same(getattr(alone, name), getattr(together, name)), (
+                    name, alone, together)

@@ -43,7 +43,8 @@ from legday.calibration import (
     run_stats,
 )
 from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_source_is
-from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure, surroundings
+from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure_all, surroundings
+from legday.efforts.bouts import measure as measure  # still here for callers measuring one bout
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
     assemble,
@@ -262,8 +263,7 @@ def _cut(frame: Columns, profile: AthleteProfile, stats: RunStats | None,
                      f"{rules.gps_climb_min_m:.0f} m or more count")
     run = RunArrays.of(frame, easy, rules, laps)
     bouts = find_bouts(run)
-    for bout in bouts:
-        measure(run, bout)
+    measure_all(run, bouts)
     surroundings(run, bouts)
     elevation = Elevation.of(run)
     work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps,

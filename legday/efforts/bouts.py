@@ -347,6 +347,13 @@ def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """
     if not len(lo):
         return np.zeros(0)
+    index, starts = _lay_out(lo, hi)
+    return _laid_out_sums(values[index], starts)
+
+
+def _lay_out(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """The index laying out the slices ``[lo[i], hi[i])`` end to end, each after a lead
+    (index 0), and where each slice's lead is. For :func:`slice_sums`."""
     count = hi - lo
     count += 1
     offsets = np.zeros(len(lo) + 1, dtype=np.int64)
@@ -357,7 +364,11 @@ def slice_sums(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     index = shift.repeat(count)
     index += np.arange(offsets[-1])
     index[starts] = 0
-    laid_out = values[index]
+    return index, starts
+
+
+def _laid_out_sums(laid_out: FloatArray, starts: IntArray) -> FloatArray:
+    """The sums of the slices laid out by :func:`_lay_out` (``laid_out`` is changed)."""
     laid_out[starts] = -0.0
     return np.asarray(np.add.reduceat(laid_out, starts))
 
@@ -610,16 +621,18 @@ def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     stretch_hi = (run.last[ends - 1] + 1).tolist()
     t_starts = t[starts].tolist()
     t_ends = (t[ends - 1] + 1.0).tolist()
+    # The sample each lap boundary falls on (the first at or after it, within half a second).
+    lap_at = t.searchsorted(run.lap_times - 0.5).tolist()
     for bout, lo, hi, t_start, t_end in zip(bouts, stretch_lo, stretch_hi, t_starts, t_ends,
                                              strict=True):
         dur = t_end - t_start
         tol = min(max(rules.lap_snap_min_s, rules.lap_snap_share * dur), rules.lap_snap_max_s)
         j = _nearest(laps, t_start)
         if abs(laps[j] - t_start) <= tol:
-            bout.a = min(max(int(t.searchsorted(laps[j] - 0.5)), lo), bout.b - 1)
+            bout.a = min(max(lap_at[j], lo), bout.b - 1)
         j = _nearest(laps, t_end)
         if abs(laps[j] - t_end) <= tol:
-            bout.b = min(max(int(t.searchsorted(laps[j] - 0.5)), bout.a + 1), hi)
+            bout.b = min(max(lap_at[j], bout.a + 1), hi)
 
 
 def _refine_edges(run: RunArrays, bout: Bout) -> None:
@@ -667,6 +680,9 @@ def _refine_edges(run: RunArrays, bout: Bout) -> None:
 #: The climb of a short bout is measured this far beyond its edges. [s]
 _CLIMB_MARGIN_S = 3
 
+#: A bout's peak is its best mean speed over this many seconds. [s]
+_PEAK_S = 5
+
 
 def measure(run: RunArrays, bout: Bout) -> None:
     """Fill in what the rules look at: time, distance, speeds, effort, peak, climb."""
@@ -685,13 +701,21 @@ def measure(run: RunArrays, bout: Bout) -> None:
     else:
         bout.effort_mps = array_mean(run.x_moving[m_a:m_b])
         bout.speed_mps = array_mean(run.speed_moving[m_a:m_b])
-    bout.peak_mps = best_mean(speed, 5)
+    bout.peak_mps = best_mean(speed, _PEAK_S)
     bout.distance_m = float(run.dist[b - 1]) - float(run.dist[a])
     n_hr = int(run.hr_before[b] - run.hr_before[a])
     hr = run.hr[a:b]
     bout.heart_rate = (array_mean(hr if n_hr == n else hr[np.isfinite(hr)]) if n_hr else np.nan)
-    # Edges sit where the effort crossed halfway: a short uphill sprint would lose half
-    # its rise, so the climb is measured a few seconds beyond them.
+    _climb(run, bout)
+
+
+def _climb(run: RunArrays, bout: Bout) -> None:
+    """The rise and grade of a bout.
+
+    Edges sit where the effort crossed halfway: a short uphill sprint would lose
+    half its rise, so the climb is measured a few seconds beyond them.
+    """
+    a, b = bout.a, bout.b
     lo = max(a - _CLIMB_MARGIN_S, int(run.first[a]))
     hi = min(b + _CLIMB_MARGIN_S, int(run.last[b - 1]) + 1)
     dist = float(run.dist[hi - 1]) - float(run.dist[lo])
@@ -706,6 +730,98 @@ def measure(run: RunArrays, bout: Bout) -> None:
         bout.grade_pct = 100.0 * bout.gain_m / dist
     else:
         bout.gain_m = bout.grade_pct = 0.0
+
+
+def measure_all(run: RunArrays, bouts: list[Bout]) -> None:
+    """:func:`measure` of every bout: the same numbers, with numpy calls for all of them.
+
+    Each mean is the sum of the same samples (laid out as :func:`slice_sums` lays
+    them), each peak a difference of the bout's own running sums; what is read at a
+    bout's edges is read for all the bouts at once and worked out in plain Python.
+    """
+    if not bouts:
+        return
+    count = len(bouts)
+    a_list = [bout.a for bout in bouts]
+    b_list = [bout.b for bout in bouts]
+    edges = np.array(a_list + b_list)
+    a, b = edges[:count], edges[count:]
+    ends = b - 1
+    moving_at = run.moving_before[edges].tolist()
+    hr_at = run.hr_before[edges].tolist()
+    t_a, t_last = run.t[a].tolist(), run.t[ends].tolist()
+    first, last = run.first[a].tolist(), run.last[ends].tolist()
+    # The climb (see measure): its ends and, where every fine elevation is there, its first
+    # and last three samples, read beside the bout's own ends.
+    climb_lo = [max(i - _CLIMB_MARGIN_S, start) for i, start in zip(a_list, first, strict=True)]
+    climb_hi = [min(j + _CLIMB_MARGIN_S, end + 1) for j, end in zip(b_list, last, strict=True)]
+    dist = run.dist.take(a_list + [j - 1 for j in b_list] + climb_lo
+                         + [j - 1 for j in climb_hi]).tolist()
+    elev = run.elev_fine
+    elev_known = math.isfinite(np.add.reduce(elev))  # finite: so is every value
+    if elev_known:
+        elev_at = elev.take([k for i, j in zip(climb_lo, climb_hi, strict=True)
+                             for k in (i, i + 1, i + 2, j - 3, j - 2, j - 1)], mode="clip").tolist()
+    index, starts = _lay_out(a, b)
+    effort = _laid_out_sums(run.x[index], starts).tolist()
+    speed = _laid_out_sums(run.speed[index], starts).tolist()
+    with_hr = int(run.hr_before[-1])
+    if with_hr == len(run.hr):
+        hr_sums = _laid_out_sums(run.hr[index], starts).tolist()
+    elif with_hr:
+        hr_sums = slice_sums(run.hr[np.isfinite(run.hr)], run.hr_before[a],
+                             run.hr_before[b]).tolist()
+    peak = _peaks(run.speed, a_list, b_list)
+    for i, bout in enumerate(bouts):
+        n = b_list[i] - a_list[i]
+        n_moving = moving_at[count + i] - moving_at[i]
+        bout.moving_s = n_moving or n
+        bout.duration_s = (t_last[i] + 1.0) - t_a[i]
+        if n_moving in (0, n):
+            bout.effort_mps = effort[i] / n
+            bout.speed_mps = speed[i] / n
+        else:
+            m_a, m_b = moving_at[i], moving_at[count + i]
+            bout.effort_mps = array_mean(run.x_moving[m_a:m_b])
+            bout.speed_mps = array_mean(run.speed_moving[m_a:m_b])
+        bout.peak_mps = peak[i]
+        bout.distance_m = dist[count + i] - dist[i]
+        n_hr = hr_at[count + i] - hr_at[i]
+        bout.heart_rate = hr_sums[i] / n_hr if n_hr else np.nan
+        if not elev_known:
+            _climb(run, bout)
+            continue
+        climb = dist[3 * count + i] - dist[2 * count + i]
+        n_ok = climb_hi[i] - climb_lo[i]
+        if n_ok >= 4 and climb > 10:
+            k = min(3, n_ok // 4)  # at least 1
+            values = elev_at[6 * i:6 * i + 6]
+            bout.gain_m = _sum_of_few(values[6 - k:]) / k - _sum_of_few(values[:k]) / k
+            bout.grade_pct = 100.0 * bout.gain_m / climb
+        else:
+            bout.gain_m = bout.grade_pct = 0.0
+
+
+def _peaks(speed: FloatArray, a: list[int], b: list[int]) -> list[float]:
+    """:func:`best_mean` of ``speed[a[i]:b[i]]`` over :data:`_PEAK_S` for every i."""
+    w = _PEAK_S
+    sizes = [j - i for i, j in zip(a, b, strict=True)]
+    if min(sizes) < w:
+        return [best_mean(speed[i:j], w) for i, j in zip(a, b, strict=True)]
+    # Each bout's running sums (numpy's, from its first sample), end to end.
+    running = np.concatenate([speed[i:j].cumsum() for i, j in zip(a, b, strict=True)])
+    offsets = [0]
+    for size in sizes:
+        offsets.append(offsets[-1] + size)
+    # Window sums; each bout's [o, o + n - w) are its own, the w after them reach into the next.
+    windows = np.empty(len(running))
+    np.subtract(running[w:], running[:-w], out=windows[:-w])
+    bounds = [k for o, size in zip(offsets, sizes, strict=False) for k in (o, o + size - w)]
+    later = np.maximum.reduceat(windows, bounds)[::2].tolist()
+    first = running.take([o + w - 1 for o in offsets[:-1]]).tolist()
+    # np.max: NaN wins.
+    return [(window if size > w and (window > start or math.isnan(window)) else start) / w
+            for start, window, size in zip(first, later, sizes, strict=True)]
 
 
 def _sum_of_few(values: list[float]) -> float:
@@ -727,10 +843,9 @@ class _Surroundings:
     """
 
     def __init__(self, run: RunArrays, bouts: list[Bout]) -> None:
-        in_bout = np.zeros(len(run.x), dtype=bool)
+        free = run.moving.copy()
         for bout in bouts:
-            in_bout[bout.a:bout.b] = True
-        free = run.moving & ~in_bout
+            free[bout.a:bout.b] = False
         self.n_free = _counts(free)
         self.x_free = run.x[free]
         cad = run.cadence
@@ -768,64 +883,83 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     rules = run.rules
     n = len(run.x)
     around = _Surroundings(run, bouts)
-    n_free, n_cad, n_free_cad = around.n_free, around.n_cad, around.n_free_cad
     t = run.t
-    starts = np.array([bout.a for bout in bouts])
-    ends = np.array([bout.b for bout in bouts])
+    a_list = [bout.a for bout in bouts]
+    b_list = [bout.b for bout in bouts]
+    starts, ends = np.array(a_list), np.array(b_list) - 1
     stretch_lo = run.first[starts].tolist()
-    stretch_hi = (run.last[ends - 1] + 1).tolist()
+    stretch_hi = (run.last[ends] + 1).tolist()
     reach_before = t.searchsorted(t[starts] - rules.surround_s).tolist()
-    reach_after = t.searchsorted((t[ends - 1] + 1.0) + rules.surround_s).tolist()
+    reach_after = t.searchsorted((t[ends] + 1.0) + rules.surround_s).tolist()
+    lag = rules.cadence_lag_s
+    # Each bout's sides, and where its counts are read: its own ends, the same lagged,
+    # its sides' ends; read for all the bouts at once.
+    all_sides: list[list[tuple[int, int]]] = []
+    at: list[int] = []
+    for a, b, start, end, before, after in zip(a_list, b_list, stretch_lo, stretch_hi,
+                                               reach_before, reach_after, strict=True):
+        sides: list[tuple[int, int]] = []
+        if a > 0:
+            sides.append((max(before, start), a))
+        if b < n:
+            sides.append((b, min(after, end)))
+        all_sides.append(sides)
+        at += (a, b, min(a + lag, end), min(b + lag, end))
+        for side in sides:
+            at += side
+    index = np.array(at)
+    n_free = around.n_free[index].tolist()
+    n_cad = around.n_cad[index].tolist()
+    n_free_cad = around.n_free_cad[index].tolist()
     # The columns averaged over, end to end: each mean is a span of it, all summed at once.
-    columns = (run.x, around.x_free, around.cad, around.free_cad)
-    x_at, x_free_at, cad_at, free_cad_at = np.cumsum([0] + [len(c) for c in columns[:-1]]).tolist()
-    spans: list[tuple[int, int]] = []
+    x_at, x_free_at = 0, n
+    cad_at = x_free_at + len(around.x_free)
+    free_cad_at = cad_at + len(around.cad)
+    spans_lo: list[int] = []
+    spans_hi: list[int] = []
     # For each bout: its sides' effort spans, their cadence spans, its own cadence spans.
     plans: list[tuple[list[int], list[int], list[int]]] = []
-    lag = rules.cadence_lag_s
-    for bout, start, end, before, after in zip(bouts, stretch_lo, stretch_hi, reach_before,
-                                               reach_after, strict=True):
+    k = 0  # where the bout's counts are in what was read
+    for a, b, start, end, sides in zip(a_list, b_list, stretch_lo, stretch_hi, all_sides,
+                                       strict=True):
         efforts: list[int] = []
         cadences: list[int] = []  # of the sides with enough cadence, averaged when needed
         own: list[int] = []
-        sides: list[tuple[int, int]] = []
-        if bout.a > 0:
-            sides.append((max(before, start), bout.a))
-        if bout.b < n:
-            sides.append((bout.b, min(after, end)))
-        for lo, hi in sides:
-            free_lo, free_hi = int(n_free[lo]), int(n_free[hi])
+        for s, (lo, hi) in zip(range(k + 4, k + 8, 2), sides, strict=False):
+            free_lo, free_hi = n_free[s], n_free[s + 1]
             free = free_hi - free_lo
             reaches_stop = (lo == start and lo > 0) or (hi == end and hi < n)
             if free < rules.edge_run_s and (reaches_stop or hi - lo < rules.edge_run_s):
                 continue
-            efforts.append(len(spans))
+            efforts.append(len(spans_lo))
             if free < 5:
                 # Only other bouts around: they are the surroundings.
-                spans.append((x_at + lo, x_at + hi))
-                cad_lo, cad_hi = cad_at + int(n_cad[lo]), cad_at + int(n_cad[hi])
+                spans_lo.append(x_at + lo)
+                spans_hi.append(x_at + hi)
+                cad_lo, cad_hi = cad_at + n_cad[s], cad_at + n_cad[s + 1]
             else:
-                spans.append((x_free_at + free_lo, x_free_at + free_hi))
-                cad_lo = free_cad_at + int(n_free_cad[lo])
-                cad_hi = free_cad_at + int(n_free_cad[hi])
+                spans_lo.append(x_free_at + free_lo)
+                spans_hi.append(x_free_at + free_hi)
+                cad_lo, cad_hi = free_cad_at + n_free_cad[s], free_cad_at + n_free_cad[s + 1]
             if cad_hi - cad_lo >= rules.edge_run_s:
-                cadences.append(len(spans))
-                spans.append((cad_lo, cad_hi))
+                cadences.append(len(spans_lo))
+                spans_lo.append(cad_lo)
+                spans_hi.append(cad_hi)
         # The cadence check guards against GPS noise; without GPS it has nothing to guard.
         if (run.gps_speed and cadences
-                and n_cad[bout.b] - n_cad[bout.a] >= 0.5 * (bout.b - bout.a)):
-            for i, j in ((bout.a, bout.b), (min(bout.a + lag, end), min(bout.b + lag, end))):
-                lo, hi = cad_at + int(n_cad[i]), cad_at + int(n_cad[j])
+                and n_cad[k + 1] - n_cad[k] >= 0.5 * (b - a)):
+            for i, j in ((k, k + 1), (k + 2, k + 3)):  # the bout, and lagged
+                lo, hi = cad_at + n_cad[i], cad_at + n_cad[j]
                 if hi > lo:
-                    own.append(len(spans))
-                    spans.append((lo, hi))
+                    own.append(len(spans_lo))
+                    spans_lo.append(lo)
+                    spans_hi.append(hi)
         plans.append((efforts, cadences, own))
-    if spans:
-        bounds = np.array(spans, dtype=np.int64)
-        lo_all, hi_all = bounds[:, 0], bounds[:, 1]
-        sums = slice_sums(np.concatenate(columns), lo_all, hi_all).tolist()
-        means = [total / count for total, count in zip(sums, (hi_all - lo_all).tolist(),
-                                                         strict=True)]
+        k += 4 + 2 * len(sides)
+    if spans_lo:
+        columns = (run.x, around.x_free, around.cad, around.free_cad)
+        sums = slice_sums(np.concatenate(columns), np.array(spans_lo), np.array(spans_hi)).tolist()
+        means = [total / (hi - lo) for total, lo, hi in zip(sums, spans_lo, spans_hi, strict=True)]
     for bout, (efforts, cadences, own) in zip(bouts, plans, strict=True):
         rest = _mean_of([means[i] for i in efforts]) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
