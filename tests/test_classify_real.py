@@ -2,7 +2,8 @@
 
 Each run is classified from itself, as ``python -m legday classify FILE`` does,
 and must satisfy every rule of its row in ``labels/strava-workouts-dev.csv``:
-primary, required kinds, counts and noted rep times.
+primary, required kinds, counts and noted rep times. Every run of the export and of
+athlete 2, alone and as a history, is cut into efforts that tile it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from legday.cleaning import apply_cadence_model, prepare_arrays
 from legday.cli import main
-from legday.efforts import classify_run
+from legday.efforts import RunClassification, classify_activities, classify_run
 from legday.evaluation import LabelRow, load_labels, score_labels
-from legday.io import read_path
+from legday.io import read_path, read_paths
 from legday.model import Activity
 from tests.conftest import require_realdata
 
@@ -76,3 +79,49 @@ def test_cli_classifies_real_files_and_reports_a_missing_one(tmp_path: Path, cap
     assert out[0]["file"] == str(path) and out[0]["primary"] == "sprint"
     assert sum(e["kind"] == "sprint" for e in out[0]["efforts"]) >= 4
     assert out[1]["file"] == str(tmp_path / "nope.fit") and "error" in out[1]
+
+
+ATHLETES = {"export": EXPORT, "athlete2": Path("athlete2")}
+
+
+@pytest.fixture(scope="module", params=sorted(ATHLETES))
+def athlete_runs(request: pytest.FixtureRequest) -> list[Activity]:
+    """Every run of an athlete's folder, in time order."""
+    found = read_paths([require_realdata() / ATHLETES[request.param]])
+    runs = [r for r in found if isinstance(r, Activity) and r.is_running]
+    return sorted(runs, key=lambda a: (str(a.start_utc), len(a.samples)))
+
+
+def _tiling_faults(activity: Activity, result: RunClassification) -> list[str]:
+    """How the efforts of a run fail to tile it: out of order, with a gap or overlap
+    between neighbours, moving longer than they last, or a moving sample counted twice
+    (or never)."""
+    efforts = result.efforts
+    start = efforts["start"].to_numpy()
+    end = efforts["end"].to_numpy()
+    moving_s = efforts["moving_s"].to_numpy(dtype=float)
+    duration_s = efforts["duration_s"].to_numpy(dtype=float)
+    frame = apply_cadence_model(prepare_arrays(activity), result.profile.cadence_model)
+    faults = []
+    if (end < start).any():
+        faults.append("an effort ends before it starts")
+    if (start[1:] != end[:-1]).any():
+        faults.append("an effort does not start where the one before ended")
+    if (moving_s > duration_s).any():
+        faults.append(f"moving longer than the effort lasts at rows "
+                      f"{np.flatnonzero(moving_s > duration_s).tolist()}")
+    if moving_s.sum() != frame["moving"].sum():
+        faults.append(f"{moving_s.sum():.0f} s moving in the efforts, "
+                      f"{frame['moving'].sum()} moving samples in the run")
+    return faults
+
+
+def test_the_efforts_of_every_real_run_tile_it_alone_and_in_its_history(
+        athlete_runs: list[Activity]):
+    alone = [classify_run(act) for act in athlete_runs]
+    history = classify_activities(athlete_runs)
+    faults = {f"{how} {i} {Path(act.source).name}": found
+              for how, results in (("alone", alone), ("history", history))
+              for i, (act, result) in enumerate(zip(athlete_runs, results, strict=True))
+              if (found := _tiling_faults(act, result))}
+    assert faults == {}

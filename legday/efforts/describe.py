@@ -70,11 +70,12 @@ def _recovery_word(run: RunArrays, a: int, b: int, span_s: float,
                    moving_s: float | None = None) -> str:
     """``jog``, ``walk`` or ``rest`` for the stretch between two reps (``moving_s``, its
     moving time, when the caller knows it)."""
+    moving_before = run.moving_before
     if moving_s is None:
-        moving_s = float(run.moving[a:b].sum()) if b > a else 0.0
+        moving_s = float(moving_before[b] - moving_before[a]) if b > a else 0.0
     if b <= a or moving_s < 0.5 * span_s:
         return "rest"
-    speed = median_of(run.speed[a:b][run.moving[a:b]])
+    speed = median_of(run.speed_moving[moving_before[a]:moving_before[b]])
     return "walk" if speed < run.rules.running_mps else "jog"
 
 
@@ -100,39 +101,29 @@ def _set_why(run: RunArrays, reps: list[Bout]) -> None:
                  f"{fmt_pace(b.speed_mps)} ({summary})")
 
 
-def _span_sums(values: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
-    """The sum of each row of ``values`` over every span ``[a[i], b[i])``, one row each (zero
-    for an empty span).
+def _span_sums(values: FloatArray, edges: IntArray, empty: IntArray | None = None,
+               ) -> FloatArray:
+    """The sum of each row of ``values`` (or of ``values`` itself) over every span
+    ``[edges[i], edges[i + 1])``, one row each: the spans tile the row (``edges`` go from 0
+    to its length, ascending, as the efforts of a run do) and ``empty`` lists those
+    without a sample (None: none), which sum to zero.
 
-    Spans that tile the run, as efforts do unless work overlaps, are summed each on its
-    own by one ``np.add.reduceat``; others as the difference of cumulative sums (which
-    rounds differently: sums in another order differ in their last bits)."""
-    n = values.shape[1]
-    if len(a) and a[0] == 0 and b[-1] == n and np.array_equal(b[:-1], a[1:]):
-        sums = np.add.reduceat(values, a, axis=1)
-        empty = b <= a
-        if empty.any():
-            sums[:, empty] = 0.0  # reduceat gives an empty span its first sample
-        return np.asarray(sums)
-    prefix = np.zeros((len(values), n + 1))
-    for row, value in zip(prefix, values, strict=True):
-        np.cumsum(value, out=row[1:])
-    return np.asarray(prefix[:, b] - prefix[:, a])
+    Each span is summed on its own by one ``np.add.reduceat``."""
+    sums = np.add.reduceat(values, edges[:-1], axis=-1)
+    if empty is not None:
+        sums[..., empty] = 0.0  # reduceat gives an empty span its first sample
+    return np.asarray(sums)
 
 
-def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
-                   elevation: Elevation) -> FloatArray:
-    """Summary of every span ``[a[i], b[i])`` at once (moving samples only for the means):
-    the rows ``moving_s``, ``distance_m``, ``speed_mps``, ``gap_speed_mps``, ``grade_pct``,
-    ``elevation_gain_m`` and ``heart_rate`` of the efforts frame; NaN (zero for time and
-    distance) for an empty span."""
-    n_spans = len(a)
-    spans = a, b  # as given: summed as they are, empty or not
-    ok = b > a
-    every_span_has_samples = bool(ok.all())
-    if not every_span_has_samples:
-        a = np.where(ok, a, 0)
-        b = np.where(ok, b, 1)
+def _segment_stats(run: RunArrays, edges: IntArray, elevation: Elevation,
+                   empty: IntArray | None, out: FloatArray) -> None:
+    """Summary of every span ``[edges[i], edges[i + 1])`` of a run the spans tile (moving
+    samples only for the means), into the rows of ``out``: ``moving_s``, ``distance_m``,
+    ``speed_mps``, ``gap_speed_mps``, ``grade_pct``, ``elevation_gain_m`` and
+    ``heart_rate`` of the efforts frame; NaN (zero for time and distance) for the spans
+    ``empty`` lists as without a sample (None: none)."""
+    n_spans = len(edges) - 1
+    a, b = edges[:-1], edges[1:]
     # Only the sums that count are taken: heart rate where there is one, the distance
     # the cadence gave where it gave any. Counts come from the run's prefix counts.
     moving = run.moving
@@ -147,53 +138,55 @@ def _segment_stats(run: RunArrays, a: IntArray, b: IntArray,
                      else np.where(np.isfinite(run.hr), run.hr, 0.0))
     if on_cadence:
         values[-1] = np.where(run.on_cadence, run.speed, 0.0)
-    sums = _span_sums(values, *spans)
-    speed_moving, gap_moving = sums[0], sums[1]
-    moving_before = run.moving_before
-    n_moving = (moving_before[b] - moving_before[a]).astype(float)
+    sums = _span_sums(values, edges, empty)
+    moving_before = run.moving_before[edges]
+    n_moving = np.subtract(moving_before[1:], moving_before[:-1], out=out[1])
     # Where the speed came from the cadence the distance did not move: add it up.
-    dist = run.dist[b - 1] - run.dist[a] + (sums[-1] if on_cadence else 0.0)
+    dist = np.subtract(run.dist[b - 1], run.dist[a], out=out[2])
+    if on_cadence:
+        dist += sums[-1]
     # A span without moving samples is measured on all of them.
     any_moving = n_moving > 0
     if any_moving.all():
-        speed, gap = speed_moving / n_moving, gap_moving / n_moving
+        np.divide(sums[:2], n_moving, out=out[3:5])
     else:
-        speed_all, gap_all = _span_sums(np.array((run.speed, run.gap)), *spans)
-        n_all = b - a
-        speed = np.divide(speed_moving, n_moving, out=speed_all / n_all, where=any_moving)
-        gap = np.divide(gap_moving, n_moving, out=gap_all / n_all, where=any_moving)
+        with np.errstate(invalid="ignore"):  # an empty span: NaN
+            np.divide(_span_sums(run.speed, edges, empty), b - a, out=out[3])
+            np.divide(_span_sums(run.gap, edges, empty), b - a, out=out[4])
+        np.divide(sums[:2], n_moving, out=out[3:5], where=any_moving)
     # The elevation of each span from its first to its last sample with one, and its gain
     # from the turning points of the whole run's elevation (a span's inner turning points
     # are the run's: the same neighbours).
     has_elev, elev = elevation.at, elevation.values
-    first = has_elev.searchsorted(a)
-    end = has_elev.searchsorted(b)
-    has_two = end - first >= 2
-    grade = np.full(n_spans, np.nan)
+    at = has_elev.searchsorted(edges).tolist()
+    grade = [np.nan] * n_spans
     gain = [np.nan] * n_spans
-    if has_two.any():
-        last = np.maximum(end - 1, 0)
-        low = elev[np.minimum(first, len(elev) - 1)]
-        high = elev[np.minimum(last, len(elev) - 1)]
-        np.divide(100.0 * (high - low), dist, out=grade, where=has_two & (dist > 10))
+    with_two = [i for i in range(n_spans) if at[i + 1] - at[i] >= 2]
+    if with_two:
+        m = len(with_two)
+        firsts = [at[i] for i in with_two]
+        lasts = [at[i + 1] - 1 for i in with_two]
+        low_high = elev[firsts + lasts].tolist()
         turns = elevation.turns
         turn_values = elev[turns].tolist()
-        inner_from = turns.searchsorted(first + 1).tolist()
-        inner_to = turns.searchsorted(last).tolist()
-        for i, (two, start, stop) in enumerate(zip(has_two.tolist(), low.tolist(),
-                                                  high.tolist(), strict=True)):
-            if two:
-                gain[i] = climb_through_turns(
-                    [start, *turn_values[inner_from[i]:inner_to[i]], stop])
-    hr = np.full(n_spans, np.nan)
+        inner = turns.searchsorted([p + 1 for p in firsts] + lasts).tolist()
+        distance = dist.tolist()
+        for k, i in enumerate(with_two):
+            low, high = low_high[k], low_high[m + k]
+            if distance[i] > 10:
+                grade[i] = 100.0 * (high - low) / distance[i]
+            gain[i] = climb_through_turns([low, *turn_values[inner[k]:inner[m + k]], high])
+    out[5] = grade
+    out[6] = gain
+    hr = out[7]
+    hr.fill(np.nan)
     if with_hr:
-        n_hr = hr_before[b] - hr_before[a]
+        hr_at = hr_before[edges]
+        n_hr = hr_at[1:] - hr_at[:-1]
         np.divide(sums[2], n_hr, out=hr, where=n_hr > 0)
-    if every_span_has_samples:
-        return np.array([n_moving, dist, speed, gap, grade, gain, hr])
-    zero_if_empty = np.where(ok, np.array([n_moving, dist]), 0.0)
-    nan_if_empty = np.where(ok, np.array([speed, gap, grade, gain, hr]), np.nan)
-    return np.concatenate((zero_if_empty, nan_if_empty))
+    if empty is not None:
+        out[1:3, empty] = 0.0
+        out[3:, empty] = np.nan
 
 
 _RECOVERY_HOW = {"rest": "standing or watch stopped", "walk": "walking"}
@@ -242,10 +235,13 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
         pieces.append(None)
     bounds.append(run.end_time(n))
     bound_s = np.array(bounds)
-    spans = bound_s[1:] - bound_s[:-1]
-    stats = _segment_stats(run, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
-                           elevation or Elevation.of(run))
-    moving_s, speed, span_s = stats[0].tolist(), stats[2].tolist(), spans.tolist()
+    # The rows of the numbers: the duration of each effort, then its summary.
+    numbers = np.empty((1 + 7, len(kinds)))
+    spans = np.subtract(bound_s[1:], bound_s[:-1], out=numbers[0])
+    empty = [j for j, (a, b) in enumerate(zip(starts, ends, strict=True)) if b <= a]
+    _segment_stats(run, np.array(starts + [n], dtype=np.int64), elevation or Elevation.of(run),
+                   np.array(empty) if empty else None, numbers)
+    moving_s, speed, span_s = numbers[1].tolist(), numbers[3].tolist(), spans.tolist()
     texts: list[str] = []
     whys: list[str] = []
     for j, (kind, piece) in enumerate(zip(kinds, pieces, strict=True)):
@@ -264,7 +260,7 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
                         f"{fmt_pace(speed[j])} without a repeated structure")
     # Nanoseconds rounded half to even (as Python and numpy round).
     times = np.rint(bound_s * 1e9).astype(np.int64) + run.t0.value
-    return _efforts_frame(texts, times, np.vstack((spans, stats)), whys)
+    return _efforts_frame(texts, times, numbers, whys)
 
 
 def _pandas_from_blocks() -> Callable[..., pd.DataFrame] | None:
