@@ -319,11 +319,14 @@ class Stretches:
             return v.copy()
         sums = next((kept for column, kept in self._sums if column is v), None)
         out = self.mean(_prefix_sums(v) if sums is None else sums, half)
+        # A write into the column would leave the kept mean stale: make it fail instead.
+        v.flags.writeable = False
         self._means[half] = (v, out)
         return out.copy()
 
     def keep_sums(self, values: FloatArray, sums: _Sums) -> None:
         """Keep the :func:`_prefix_sums` of a column for :meth:`window_mean`."""
+        values.flags.writeable = False  # as in window_mean: no stale sums
         self._sums.append((values, sums))
 
     def window(self, half: int) -> tuple[IntArray, IntArray]:
