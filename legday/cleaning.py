@@ -544,7 +544,8 @@ def _grid(t: FloatArray, s: IntArray,
 
 
 class _Resampler:
-    """Linear interpolation of sample columns onto the grid, NaN far from any valid sample.
+    """Linear interpolation of sample columns onto the grid, NaN far from any valid sample
+    (a grid point at a valid sample's own time keeps it).
 
     All columns share the sample times, so what depends on them alone is found once:
     whether the grid is the samples' own times (a 1-s recording: each column is its
@@ -564,7 +565,6 @@ class _Resampler:
         self._missing: IntArray | None = None
         self._holes: tuple[FloatArray, IntArray] = (t, np.zeros(0, dtype=np.int64))
         self._strict: bool | None = None
-        self._long_steps: IntArray | None = None
         self._own_missing: IntArray | None = None
         self._own_holes: tuple[IntArray, IntArray] = (self._holes[1], self._holes[1])
 
@@ -579,7 +579,7 @@ class _Resampler:
         if len(missing) == len(values):
             return np.full(len(self.grid_t), np.nan)
         if self.same and self._strictly_increasing():
-            near, far = self._own_grid_holes(missing, nan)
+            near, far = self._own_grid_holes(missing)
             # Each missing sample lies between the same two valid ones among its
             # neighbours as among all valid samples: the same interpolation.
             values[missing] = np.interp(self.t[missing], self.t[near], values[near])
@@ -605,18 +605,15 @@ class _Resampler:
                 # steps from one stretch to the next can be long, or not forward.
                 after = self.stretches.starts[1:]
                 step = t[after] - t[after - 1]
-                self._strict = bool((step > 0).all())
-                self._long_steps = (after - 1)[step > self.max_hole_s]
             else:
                 step = t[1:] - t[:-1]
-                self._strict = bool((step > 0).all())
-                self._long_steps = (step > self.max_hole_s).nonzero()[0]
+            self._strict = bool((step > 0).all())
         return self._strict
 
     #: Up to this many missing values are walked in Python (numpy calls cost more).
     FEW_MISSING = 32
 
-    def _few_holes(self, missing: list[int], nan: BoolArray) -> tuple[IntArray, IntArray]:
+    def _few_holes(self, missing: list[int]) -> tuple[IntArray, IntArray]:
         """:meth:`_own_grid_holes` of a few missing samples, one run of them at a time."""
         t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
         runs: list[tuple[int, int]] = []  # the valid samples before and after each run
@@ -640,19 +637,15 @@ class _Resampler:
             if before >= 0:
                 t_before, t_after = float(t[before]), float(t[after])
                 if t_after - t_before > max_hole_s:
-                    far.extend(i for i in range(before, after)
+                    far.extend(i for i in range(before + 1, after)
                                if float(t[i]) - t_before > max_hole_s
                                or t_after - float(t[i]) > max_hole_s)
-        # From the last valid sample on (that sample too: no valid one comes after it).
         last_before, last_after = runs[-1]
-        far.extend(range(last_before if last_after >= n else n - 1, n))
-        long_steps = self._long_steps
-        if long_steps is not None and len(long_steps):
-            # Two valid samples in a row further apart: the first is far from the next.
-            far.extend(long_steps[~(nan[long_steps] | nan[long_steps + 1])].tolist())
+        if last_after >= n:
+            far.extend(range(last_before + 1, n))  # after the last valid sample
         return np.array(near, dtype=np.int64), np.array(far, dtype=np.int64)
 
-    def _own_grid_holes(self, missing: IntArray, nan: BoolArray) -> tuple[IntArray, IntArray]:
+    def _own_grid_holes(self, missing: IntArray) -> tuple[IntArray, IntArray]:
         """On the samples' own (strictly increasing) times: the valid samples next to the
         missing ones (sorted), and the samples :func:`_far_sorted` finds far from valid ones.
 
@@ -663,7 +656,7 @@ class _Resampler:
         if last is not None and len(last) == len(missing) and (last == missing).all():
             return self._own_holes
         if len(missing) <= self.FEW_MISSING:
-            holes = self._few_holes(missing.tolist(), nan)
+            holes = self._few_holes(missing.tolist())
             self._own_missing, self._own_holes = missing, holes
             return holes
         t, n, max_hole_s = self.t, len(self.t), self.max_hole_s
@@ -685,21 +678,18 @@ class _Resampler:
         far: list[IntArray] = []
         if no_first:
             far.append(np.arange(after[0]))  # before the first valid sample
-        # From the last valid sample on (that sample too: no valid one comes after it).
-        far.append(np.arange(before[-1] if no_last else n - 1, n))
+        if no_last:
+            far.append(np.arange(before[-1] + 1, n))  # after the last valid sample
         big = (t[hi] - t[lo] > max_hole_s).nonzero()[0]
         if len(big):
             gap_start, gap_end = lo[big], hi[big]
-            count = gap_end - gap_start
+            count = gap_end - gap_start - 1  # the missing samples between
             total = int(count.sum())
-            pos = np.repeat(gap_start - (np.cumsum(count) - count), count) + np.arange(total)
+            pos = (np.repeat(gap_start + 1 - (np.cumsum(count) - count), count)
+                   + np.arange(total))
             x = t[pos]
             far.append(pos[(x - np.repeat(t[gap_start], count) > max_hole_s)
                            | (np.repeat(t[gap_end], count) - x > max_hole_s)])
-        long_steps = self._long_steps
-        if long_steps is not None and len(long_steps):
-            # Two valid samples in a row further apart: the first is far from the next.
-            far.append(long_steps[~(nan[long_steps] | nan[long_steps + 1])])
         holes = near, (np.concatenate(far) if far else np.zeros(0, dtype=np.int64))
         self._own_missing, self._own_holes = missing, holes
         return holes
@@ -721,14 +711,15 @@ class _Resampler:
 
 def _far_any(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> BoolArray:
     """Grid points more than ``max_hole_s`` from the previous or the next valid sample
-    (or without one: at or after the last valid sample, there is no next)."""
+    (or without one: after the last valid sample, there is no next); a grid point at a
+    valid sample's own time is that sample, never far."""
     j = np.searchsorted(tv, grid_t, side="right")
     prev_gap = grid_t - tv[np.maximum(j - 1, 0)]
     next_gap = tv[np.minimum(j, len(tv) - 1)] - grid_t
     prev_gap = np.where(j > 0, prev_gap, np.inf)
     next_gap = np.where(j < len(tv), next_gap, np.inf)
-    return np.asarray((prev_gap > max_hole_s) | (next_gap > max_hole_s)
-                      | ((prev_gap > 0) & (next_gap < 0)))
+    return np.asarray(((prev_gap > max_hole_s) | (next_gap > max_hole_s)
+                       | ((prev_gap > 0) & (next_gap < 0))) & (prev_gap != 0))
 
 
 def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArray:
@@ -736,15 +727,15 @@ def _far_sorted(grid_t: FloatArray, tv: FloatArray, max_hole_s: float) -> IntArr
 
     A grid point between two valid samples closer than ``max_hole_s`` is close to
     both (the rounded differences grow with the distance), so only the points before
-    the first valid sample, from the last one on, and inside longer gaps need a look.
+    the first valid sample, after the last one, and inside longer gaps need a look.
     """
     n = len(grid_t)
     parts = [np.arange(np.searchsorted(grid_t, tv[0], side="left")),
-             np.arange(np.searchsorted(grid_t, tv[-1], side="left"), n)]
+             np.arange(np.searchsorted(grid_t, tv[-1], side="right"), n)]
     big = (tv[1:] - tv[:-1] > max_hole_s).nonzero()[0]
     if len(big):
         gap_start, gap_end = tv[big], tv[big + 1]
-        begin = np.searchsorted(grid_t, gap_start, side="left")
+        begin = np.searchsorted(grid_t, gap_start, side="right")
         count = np.searchsorted(grid_t, gap_end, side="left") - begin
         total = int(count.sum())
         if total:

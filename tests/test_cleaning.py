@@ -9,6 +9,8 @@ import pytest
 from legday.cleaning import (
     PREPARED_COLUMNS,
     CadenceModel,
+    _far_any,
+    _far_sorted,
     _grid,
     _Resampler,
     apply_cadence_model,
@@ -191,3 +193,31 @@ def test_resampling_on_the_samples_own_times_matches_the_general_interpolation()
                 fast = own.own(values * scale, nan.copy())
                 slow = general.own(values * scale, nan.copy())
                 assert np.array_equal(fast, slow, equal_nan=True)
+                # No valid sample is lost: at its own time the grid holds it.
+                assert np.array_equal(fast[~nan], values[~nan] * scale)
+
+
+def test_far_grid_points_are_found_alike_and_never_at_a_valid_samples_own_time():
+    rng = np.random.default_rng(11)
+    for _ in range(400):
+        tv = np.cumsum(rng.choice([1.0, 3.0, 16.0, 40.0], size=int(rng.integers(1, 30))))
+        # A grid around the valid samples that hits some of their own times.
+        grid_t = np.unique(np.concatenate((
+            np.arange(tv[0] - 5.0, tv[-1] + 5.0, float(rng.choice([0.5, 1.0, 2.0]))),
+            rng.choice(tv, size=min(3, len(tv))))))
+        far = _far_sorted(grid_t, tv, 15.0)
+        assert np.array_equal(np.sort(far), np.flatnonzero(_far_any(grid_t, tv, 15.0)))
+        assert not np.isin(grid_t[far], tv).any()
+
+
+def test_a_heart_rate_with_a_dropout_keeps_its_last_beat_and_the_one_before_a_long_gap():
+    act = make_activity([(600, EASY)])
+    hr = act.samples["heart_rate"].to_numpy(dtype=float).copy()
+    hr[100:140] = np.nan  # a 40-s dropout of the strap
+    hr[[-2, -1]] = [151.0, 152.0]
+    act.samples["heart_rate"] = hr
+    prepared = prepare_arrays(act)["heart_rate"]
+    assert prepared[99] == hr[99]  # before the dropout: as recorded
+    assert np.isnan(prepared[110:130]).all()  # not bridged across it
+    assert prepared[140] == hr[140]
+    assert prepared[-1] == 152.0
