@@ -95,17 +95,20 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
                 and bout.effort_mps >= rules.tempo_x_threshold * threshold_speed_mps):
             bout.kind = EffortKind.STEADY
     work = sorted([bt for bt in open_bouts if bt.kind is not None] + hills, key=lambda b: b.a)
-    return _without_overlaps(work)
+    return _without_overlaps(run, work)
 
 
-def _without_overlaps(work: list[Bout]) -> list[Bout]:
+def _without_overlaps(run: RunArrays, work: list[Bout]) -> list[Bout]:
     """The bouts (in order of their starts) that tile: each starts after every one kept
-    before it ends, and a bout inside one kept before it is dropped."""
+    before it ends, and a bout inside one kept before it is dropped. A bout cut short is
+    measured again, so that what describes it is what is left of it."""
     kept: list[Bout] = []
     reach = 0  # the end of the bouts kept so far: a long one may hold several short ones
     for bout in work:
-        bout.a = max(bout.a, reach)
-        if bout.b > bout.a:
+        if bout.a < reach < bout.b:
+            bout.a = reach
+            measure(run, bout)
+        if bout.b > bout.a and bout.b > reach:
             kept.append(bout)
             reach = bout.b
     return kept
