@@ -7,11 +7,13 @@ Screenshots go to ``artifacts/screenshots/`` for people to look at.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,8 +56,14 @@ def _install_chromium() -> None:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        _install_chromium()
-        path = shutil.which("chromium")
+        # Each pytest-xdist worker gets here: one installs while the others wait (two
+        # apt-gets at once fail on dpkg's lock, as the first CI run on a new machine did).
+        with open(Path(tempfile.gettempdir()) / "legday-chromium-install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            path = shutil.which("chromium")
+            if path is None:
+                _install_chromium()
+                path = shutil.which("chromium")
     if path is None:
         _unavailable("Debian's chromium is not installed and could not be installed")
     assert path is not None
