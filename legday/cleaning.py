@@ -108,24 +108,6 @@ class CadenceModel:
         return np.where(cad >= RUNNING_CADENCE_SPM, out, np.nan)
 
 
-def frame_columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, FloatArray]:
-    """Float columns of ``frame`` as numpy arrays (public pandas access only).
-
-    The whole frame is converted in one ``to_numpy``: each ``frame[name]`` builds a
-    Series, and seven of them cost several times as much. A frame with a column that
-    is no number, or a name that is not unique, is read column by column.
-    """
-    try:
-        rows = frame.to_numpy(dtype=float).T
-    except (TypeError, ValueError):
-        rows = None
-    if rows is not None:
-        where = [frame.columns.get_loc(name) for name in names]
-        if all(isinstance(i, int) for i in where):
-            return {name: rows[i] for name, i in zip(names, where, strict=True)}
-    return {name: frame[name].to_numpy(dtype=float) for name in names}
-
-
 def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
                 max_gap_s: float = MAX_GAP_S) -> IntArray:
     """Moving stretch of every sample; -1 for samples recorded while paused.
@@ -169,7 +151,7 @@ def _unpaused(new: BoolArray) -> _StretchIds:
     return new.cumsum(dtype=np.int64), False, starts
 
 
-def _held_arrays(frame: pd.DataFrame) -> dict[str, Any] | None:
+def held_arrays(frame: pd.DataFrame) -> dict[str, Any] | None:
     """The columns of ``frame`` by name, as the arrays pandas holds them; None for a
     pandas without its private iterator over them, or for repeated column names.
 
@@ -195,13 +177,10 @@ def _stretches_and_pauses(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFram
     if not len(timer_events):
         return _unpaused(new)
     # A run has a few dozen events at most: plain lists cost less than numpy calls.
-    held = _held_arrays(timer_events)
-    if held is None:
-        ev_ns = time_ns(timer_events["time"]).tolist()
-        kinds = timer_events["event"].tolist()
-    else:
-        ev_ns = time_ns(held["time"]).tolist()
-        kinds = held["event"].tolist()
+    held = held_arrays(timer_events)
+    events: Any = timer_events if held is None else held
+    ev_ns = time_ns(events["time"]).tolist()
+    kinds = events["event"].tolist()
     order = sorted(range(len(ev_ns)), key=ev_ns.__getitem__)  # stable, as argsort
     et = [ev_ns[i] / 1e9 for i in order]
     is_stop = [isinstance(kinds[i], str) and kinds[i] == "stop" for i in order]
@@ -1108,7 +1087,7 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
         empty["stretch"] = np.zeros(0, dtype=np.int64)
         empty["moving"] = np.zeros(0, dtype=bool)
         return Prepared(empty, {"elevation_noise_m": float("nan"), "elevation_noisy": False})
-    held = _held_arrays(samples)
+    held = held_arrays(samples)
     t_ns = time_ns(samples["time"] if held is None else held["time"])
     t0_ns = int(t_ns[0])
     t = (t_ns - t0_ns) / 1e9
@@ -1188,9 +1167,9 @@ def prepare_arrays(activity: Activity, cadence_model: CadenceModel | None = None
 def _sample_block(samples: pd.DataFrame, held: dict[str, Any] | None = None,
                   ) -> tuple[FloatArray, dict[str, int]]:
     """A new 2-D array whose rows hold the sample columns preparing a run reads, and the
-    row of each (the whole frame in one ``to_numpy``, as :func:`frame_columns` does).
+    row of each (the whole frame in one ``to_numpy``: a Series per column costs more).
 
-    ``held`` may pass the frame's :func:`_held_arrays`: float columns are copied from them.
+    ``held`` may pass the frame's :func:`held_arrays`: float columns are copied from them.
     """
     if held is not None:
         rows_of = [held.get(name) for name in _SAMPLE_COLUMNS]

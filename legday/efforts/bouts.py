@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,6 +33,7 @@ from legday.cleaning import (
     Columns,
     column,
     frame_stretches,
+    held_arrays,
     sorted_median,
     speed_source_is,
 )
@@ -233,22 +234,12 @@ _LAP_COLUMNS = ("trigger", "distance_m", "start", "end")
 
 
 def _lap_columns(laps: pd.DataFrame) -> dict[str, _Column]:
-    """The columns :func:`lap_boundaries` reads, as arrays.
-
-    pandas' own iterator over the column arrays: a Series per column (what
-    ``laps[name]`` or ``laps.items()`` build) costs about 10 microseconds each
-    in pandas 3, more than the rest of the function.
-    """
-    iterate = getattr(laps, "_iter_column_arrays", None)  # private: absent, the public way
-    arrays: Iterator[_Column] = (iterate() if iterate is not None
-                                 else (values.array for _, values in laps.items()))
-    out: dict[str, _Column] = {}
-    for name, values in zip(laps.columns.tolist(), arrays, strict=True):
-        if name in _LAP_COLUMNS:
-            out[str(name)] = values
-            if len(out) == len(_LAP_COLUMNS):
-                break
-    return out
+    """The columns :func:`lap_boundaries` reads, as arrays (a Series per column costs
+    more than the rest of the function)."""
+    held = held_arrays(laps)
+    if held is None:
+        return {name: laps[name].array for name in _LAP_COLUMNS}
+    return {name: held[name] for name in _LAP_COLUMNS}
 
 
 def _hysteresis(x: FloatArray, first: BoolArray, hi: float, lo: float) -> BoolArray:
