@@ -47,6 +47,7 @@ from legday.cleaning import (
     Stretches,
     column,
     frame_stretches,
+    numpy_sum,
     sorted_median,
     speed_source_is,
     window_mean,
@@ -588,16 +589,6 @@ def _repeated_percentiles(values: Sequence[float], counts: Sequence[int], qs: Se
     return out
 
 
-def _numpy_sum(values: list[float]) -> float:
-    """``np.add.reduce`` of non-empty ``values``: one by one under 8 of them, as numpy adds."""
-    if len(values) >= 8:
-        return float(np.add.reduce(np.array(values)))
-    total = values[0]
-    for value in values[1:]:
-        total += value
-    return total
-
-
 def _fit_cadence(stats: Sequence[RunStats], easy_speed_mps: float) -> CadenceModel | None:
     counts = [n for s in stats for n in s.counts]
     if sum(counts) < 300:
@@ -613,8 +604,8 @@ def _fit_cadence(stats: Sequence[RunStats], easy_speed_mps: float) -> CadenceMod
     near = [i for i, v in enumerate(speeds) if abs(v - easy_speed_mps) <= 0.25]
     if not near:
         return None
-    cad_ref = (_numpy_sum([cads[i] * float(counts[i]) for i in near])
-               / _numpy_sum([float(counts[i]) for i in near]))
+    cad_ref = (numpy_sum([cads[i] * float(counts[i]) for i in near])
+               / numpy_sum([float(counts[i]) for i in near]))
     p10, p90 = _repeated_percentiles(cads, counts, (10, 90))
     exponent = 3.5
     if p90 - p10 >= 12.0:

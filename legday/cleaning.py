@@ -939,6 +939,16 @@ def elevation_gain_m(elevation_m: FloatArray, hysteresis_m: float = GAIN_HYSTERE
     return climb_through_turns(e[turning_points(e)].tolist(), hysteresis_m)
 
 
+def numpy_sum(values: list[float]) -> float:
+    """``np.add.reduce`` of non-empty ``values``: one by one under 8 of them, as numpy adds."""
+    if len(values) >= 8:
+        return float(np.add.reduce(np.array(values)))
+    total = values[0]
+    for value in values[1:]:
+        total += value
+    return total
+
+
 def sorted_median(ordered: Sequence[float] | FloatArray) -> float:
     """``np.median`` of non-empty, sorted, finite values: the middle one, or the mean of
     the middle two (the same addition and division), without numpy's dispatch."""

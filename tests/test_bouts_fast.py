@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from legday.calibration import AthleteProfile
-from legday.cleaning import prepare_arrays
+from legday.cleaning import numpy_sum, prepare_arrays
 from legday.efforts.bouts import (
     Bout,
     RunArrays,
@@ -21,7 +21,6 @@ from legday.efforts.bouts import (
     _LevelSplitter,
     _refine_edges,
     _span_means,
-    _sum_of_few,
     _trim_levels,
     _work_spans,
     find_bouts,
@@ -73,7 +72,7 @@ def test_a_few_values_add_up_as_numpy_adds_them(count: int):
     rng = np.random.default_rng(count)
     for _ in range(200):
         values = rng.standard_normal(count) * 10.0 ** rng.integers(-3, 4, count)
-        assert _sum_of_few(values.tolist()) == np.add.reduce(values)
+        assert numpy_sum(values.tolist()) == np.add.reduce(values)
 
 
 @pytest.mark.parametrize("private_iterator", [True, False])

@@ -98,12 +98,12 @@ def test_max_hr_counts_the_windows_after_a_heart_rate_dropout() -> None:
 
 def test_plain_sum_of_a_few_values_adds_as_numpy_does() -> None:
     # The stride model's fit sums a few bins in Python and must match numpy to the bit.
-    from legday.calibration import _numpy_sum
+    from legday.cleaning import numpy_sum
 
     rng = np.random.default_rng(5)
     for _ in range(2000):
         values = (rng.normal(0, 1, int(rng.integers(1, 12))) * 10.0 ** rng.integers(-3, 6)).tolist()
-        assert _numpy_sum(values) == float(np.add.reduce(np.array(values)))
+        assert numpy_sum(values) == float(np.add.reduce(np.array(values)))
 
 
 def test_whole_numbers_counted_sort_and_percentile_as_numpy_does() -> None:

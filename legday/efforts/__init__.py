@@ -44,7 +44,6 @@ from legday.calibration import (
 )
 from legday.cleaning import Columns, apply_cadence_model, prepare_arrays, speed_source_is
 from legday.efforts.bouts import RunArrays, find_bouts, lap_boundaries, measure_all, surroundings
-from legday.efforts.bouts import measure as measure  # still here for callers measuring one bout
 from legday.efforts.describe import (
     EFFORT_COLUMNS,
     assemble,
@@ -210,9 +209,7 @@ def run_easy_level(stats: RunStats, profile: AthleteProfile,
     athlete = profile.easy_speed_mps
     if not math.isfinite(stats.easy_speed_mps) or stats.running_s < 300:
         return athlete
-    if not 0 <= athlete < math.inf:  # np.clip's answer for bounds that are no numbers
-        return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
-    return float(min(max(stats.easy_speed_mps, athlete), rules.easy_cap_x * athlete))
+    return float(np.clip(stats.easy_speed_mps, athlete, rules.easy_cap_x * athlete))
 
 
 def classify_prepared(frame: Columns, profile: AthleteProfile,

@@ -34,6 +34,7 @@ from legday.cleaning import (
     column,
     frame_stretches,
     held_arrays,
+    numpy_sum,
     sorted_median,
     speed_source_is,
 )
@@ -109,7 +110,9 @@ class RunArrays:
         stretch = column(frame, "stretch", np.int64)
         t_s = column(frame, "t_s")
         raw_gap = column(frame, "gap_speed_mps")
-        gap = _finite(raw_gap)
+        # A finite sum: every value is finite (an overflow counts as not).
+        gap_finite = math.isfinite(np.add.reduce(raw_gap))
+        gap = raw_gap.copy() if gap_finite else np.nan_to_num(raw_gap)
         if "start_ns" in frame.attrs:
             t0 = pd.Timestamp(int(frame.attrs["start_ns"]), tz="UTC")
         else:
@@ -118,10 +121,9 @@ class RunArrays:
         lat = column(frame, "lat")
         stretches = frame_stretches(frame)
         first, last = stretches.first, stretches.last
-        # A finite sum: no value was replaced, and run_stats smoothed the same column.
-        x = stretches.window_mean(raw_gap if math.isfinite(np.add.reduce(raw_gap)) else gap,
-                                  rules.smooth_s // 2)
-        if not math.isfinite(np.add.reduce(x)):  # see _finite
+        # No value was replaced: run_stats smoothed the same column.
+        x = stretches.window_mean(raw_gap if gap_finite else gap, rules.smooth_s // 2)
+        if not math.isfinite(np.add.reduce(x)):
             x = np.nan_to_num(x)
         noise = float(frame.attrs.get("elevation_noise_m", 0.0))
         if not math.isfinite(noise):
@@ -174,11 +176,6 @@ class RunArrays:
         """How many samples before each index (0 to n) have a fine elevation."""
         return _counts(np.isfinite(self.elev_fine))
 
-    @cached_property
-    def lap_list(self) -> list[float]:
-        """``lap_times`` as Python floats, for bisecting."""
-        return list(self.lap_times.tolist())
-
     def end_time(self, b: int) -> float:
         """Wall-clock end of a bout ending before sample ``b``. [s]"""
         return float(self.t[b - 1] + 1.0)
@@ -186,14 +183,6 @@ class RunArrays:
     def gap_s(self, first: Bout, second: Bout) -> float:
         """Time from the end of ``first`` to the start of ``second``. [s]"""
         return float(self.t[second.a]) - self.end_time(first.b)
-
-
-def _finite(values: FloatArray) -> FloatArray:
-    """``np.nan_to_num`` of a float array (a new array), quicker when all values are finite."""
-    # The sum is finite only when every value is (or it overflows: nan_to_num then).
-    if math.isfinite(np.add.reduce(values)):
-        return values.copy()
-    return np.nan_to_num(values)
 
 
 def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,
@@ -602,7 +591,7 @@ def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     """Move bout edges onto nearby manual or workout lap boundaries (a hint only)."""
     if not bouts or len(run.lap_times) == 0:
         return
-    laps = run.lap_list
+    laps = run.lap_times.tolist()
     rules = run.rules
     t = run.t
     starts = np.array([bout.a for bout in bouts])
@@ -711,16 +700,32 @@ def _climb(run: RunArrays, bout: Bout) -> None:
     hi = min(b + _CLIMB_MARGIN_S, int(run.last[b - 1]) + 1)
     dist = float(run.dist[hi - 1]) - float(run.dist[lo])
     n_ok = int(run.elev_fine_before[hi] - run.elev_fine_before[lo])
-    if n_ok >= 4 and dist > 10:
-        ends = max(1, min(3, n_ok // 4))
+    k = _climb_ends(n_ok, dist)
+    head: list[float] = []
+    tail: list[float] = []
+    if k:
         e = run.elev_fine
         if n_ok < hi - lo:
             e, lo, hi = e[lo:hi][np.isfinite(e[lo:hi])], 0, n_ok
-        bout.gain_m = (_sum_of_few(e[hi - ends:hi].tolist()) / ends
-                       - _sum_of_few(e[lo:lo + ends].tolist()) / ends)
-        bout.grade_pct = 100.0 * bout.gain_m / dist
-    else:
+        head, tail = e[lo:lo + k].tolist(), e[hi - k:hi].tolist()
+    _set_climb(bout, dist, head, tail)
+
+
+def _climb_ends(n_ok: int, dist_m: float) -> int:
+    """How many fine elevations at each end a climb is measured from (1 to 3; 0 when
+    fewer than 4 are known or the bout covers 10 m or less)."""
+    return min(3, n_ok // 4) if n_ok >= 4 and dist_m > 10 else 0
+
+
+def _set_climb(bout: Bout, dist_m: float, head: list[float], tail: list[float]) -> None:
+    """A bout's rise and grade from the mean fine elevation at its start (``head``) and
+    its end (``tail``); none given: flat."""
+    if not head:
         bout.gain_m = bout.grade_pct = 0.0
+        return
+    k = len(head)
+    bout.gain_m = numpy_sum(tail) / k - numpy_sum(head) / k
+    bout.grade_pct = 100.0 * bout.gain_m / dist_m
 
 
 def measure_all(run: RunArrays, bouts: list[Bout]) -> None:
@@ -783,14 +788,9 @@ def measure_all(run: RunArrays, bouts: list[Bout]) -> None:
             _climb(run, bout)
             continue
         climb = dist[3 * count + i] - dist[2 * count + i]
-        n_ok = climb_hi[i] - climb_lo[i]
-        if n_ok >= 4 and climb > 10:
-            k = min(3, n_ok // 4)  # at least 1
-            values = elev_at[6 * i:6 * i + 6]
-            bout.gain_m = _sum_of_few(values[6 - k:]) / k - _sum_of_few(values[:k]) / k
-            bout.grade_pct = 100.0 * bout.gain_m / climb
-        else:
-            bout.gain_m = bout.grade_pct = 0.0
+        k = _climb_ends(climb_hi[i] - climb_lo[i], climb)
+        values = elev_at[6 * i:6 * i + 6]  # the first and last three fine elevations
+        _set_climb(bout, climb, values[:k], values[6 - k:] if k else [])
 
 
 def _peaks(speed: FloatArray, a: list[int], b: list[int]) -> list[float]:
@@ -813,14 +813,6 @@ def _peaks(speed: FloatArray, a: list[int], b: list[int]) -> list[float]:
     # np.max: NaN wins.
     return [(window if size > w and (window > start or math.isnan(window)) else start) / w
             for start, window, size in zip(first, later, sizes, strict=True)]
-
-
-def _sum_of_few(values: list[float]) -> float:
-    """``np.add.reduce`` of fewer than 8 values: numpy adds so few one after the other."""
-    total = -0.0
-    for value in values:
-        total += value
-    return total
 
 
 class _Surroundings:
@@ -952,14 +944,12 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
         sums = slice_sums(np.concatenate(columns), np.array(spans_lo), np.array(spans_hi)).tolist()
         means = [total / (hi - lo) for total, lo, hi in zip(sums, spans_lo, spans_hi, strict=True)]
     for bout, (efforts, cadences, own) in zip(bouts, plans, strict=True):
-        rest = _mean_of([means[i] for i in efforts]) if efforts else 0.0
+        # np.mean of the sides' means: the same sum and division.
+        rest = numpy_sum([means[i] for i in efforts]) / len(efforts) if efforts else 0.0
         bout.contrast = bout.effort_mps / rest if rest > 0 else np.inf
         bout.cadence_rise_spm = np.inf
         if own:
             level = max(means[i] for i in own)
-            bout.cadence_rise_spm = level - _mean_of([means[i] for i in cadences])
+            bout.cadence_rise_spm = level - numpy_sum([means[i] for i in cadences]) / len(cadences)
 
 
-def _mean_of(values: list[float]) -> float:
-    """``np.mean`` of one or two floats (the sides of a bout): the same sum and division."""
-    return values[0] if len(values) == 1 else (values[0] + values[1]) / 2
