@@ -322,14 +322,28 @@ def _percentile(values: FloatArray, q: float) -> float:
     index = (n - 1) * (q / 100)
     if index >= n - 1:
         return float(np.maximum.reduce(values))
-    below = int(index)
     counts = _whole_counts(values)
     if counts is not None:
         return _counted_percentile(counts, index)
-    # One selection: the value just below is the largest of those before it.
+    return _partitioned_percentile(values, index)
+
+
+def _partitioned_percentile(values: FloatArray, index: float) -> float:
+    """The value at sorted position ``index`` (interpolated, below the last) of finite
+    ``values``, by one selection: the value just below is the largest of those before it."""
+    below = int(index)
     part = np.partition(values, below + 1)
     return _lerp(float(np.maximum.reduce(part[:below + 1])), float(part[below + 1]),
                  index - below)
+
+
+def _sorted_percentile(ordered: FloatArray, q: float) -> float:
+    """:func:`_percentile` of values already sorted: read, not searched."""
+    index = (len(ordered) - 1) * (q / 100)
+    below = int(index)
+    if below >= len(ordered) - 1:
+        return float(ordered[-1])
+    return _lerp(float(ordered[below]), float(ordered[below + 1]), index - below)
 
 
 def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
@@ -384,7 +398,7 @@ def easy_level_mps(gap_speed_mps: np.ndarray, stretch: np.ndarray,
     # reps (a session of long reps): the slower running is the easy part.
     if (centre >= med - 0.25
             and int(x.searchsorted(centre - 0.5, "left")) / len(x) >= EASY_BELOW_SHARE):
-        return _percentile(x, 25)
+        return _sorted_percentile(x, 25)
     # Within 0.25 of the peak: a slice of the sorted values (the difference rises with them).
     off = low - centre
     near = low[off.searchsorted(-0.25, "left"):off.searchsorted(0.25, "right")]
@@ -484,7 +498,9 @@ def _heart_rates(hr: FloatArray) -> tuple[float, float]:
     cs = _prefix_sums(hr)
     if len(hr) >= 60 and math.isfinite(cs[-1]):  # a finite sum: no NaN, no infinity
         # The largest sum gives the largest mean (dividing rounds monotonically).
-        return float(np.maximum.reduce(cs[10:] - cs[:-10])) / 10, _percentile(hr, 5)
+        # Not whole numbers (counted above): the percentile by a selection.
+        return (float(np.maximum.reduce(cs[10:] - cs[:-10])) / 10,
+                _partitioned_percentile(hr, (len(hr) - 1) * (5 / 100)))
     finite = np.isfinite(hr)
     if np.count_nonzero(finite) < 60:
         return float("nan"), float("nan")

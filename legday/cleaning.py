@@ -129,12 +129,7 @@ def stretch_ids(samples: pd.DataFrame, timer_events: pd.DataFrame,
     n = len(samples)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    return _stretch_ids(time_ns(samples["time"]), timer_events, max_gap_s)
-
-
-def _stretch_ids(t_ns: npt.NDArray[np.int64], timer_events: pd.DataFrame,
-                 max_gap_s: float) -> IntArray:
-    return _stretches_and_pauses(t_ns, timer_events, max_gap_s)[0]
+    return _stretches_and_pauses(time_ns(samples["time"]), timer_events, max_gap_s)[0]
 
 
 #: Stretch ids, whether a sample was recorded paused, and (if none was) the first
@@ -269,11 +264,9 @@ class Stretches:
         self._means: dict[int, tuple[FloatArray, FloatArray]] = {}
 
     @classmethod
-    def of(cls, stretch: IntArray,
-           bounds: tuple[IntArray, IntArray] | None = None) -> Stretches:
-        """The stretches of a stretch column (or of its precomputed :func:`stretch_bounds`)."""
-        first, last = stretch_bounds(stretch) if bounds is None else bounds
-        return cls(first, last)
+    def of(cls, stretch: IntArray) -> Stretches:
+        """The stretches of a stretch column."""
+        return cls(*stretch_bounds(stretch))
 
     @property
     def starts(self) -> IntArray:
@@ -398,17 +391,15 @@ def _span_mean(sums: _Sums, lo: IntArray, hi: IntArray) -> FloatArray:
         return np.where(count > 0, (cs[end] - cs[lo]) / np.maximum(count, 1), np.nan)
 
 
-def window_mean(values: FloatArray, stretch: IntArray, half: int, *,
-                bounds: tuple[IntArray, IntArray] | None = None) -> FloatArray:
+def window_mean(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
     """Centred running mean over ``2 * half + 1`` samples, not crossing stretches.
 
-    NaNs are ignored; a window without values gives NaN. ``bounds`` may pass the
-    :func:`stretch_bounds` of ``stretch`` when the caller has them already.
+    NaNs are ignored; a window without values gives NaN.
     """
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
         return v.copy()
-    return Stretches.of(stretch, bounds).mean(_prefix_sums(v), half)
+    return Stretches.of(stretch).mean(_prefix_sums(v), half)
 
 
 def window_median(values: FloatArray, stretch: IntArray, half: int) -> FloatArray:
@@ -1194,7 +1185,7 @@ def _sample_block(samples: pd.DataFrame, held: dict[str, Any] | None = None,
         if all(isinstance(i, int) for i in where.values()):
             return rows, cast(dict[str, int], where)
     return (np.array([samples[name].to_numpy(dtype=float) for name in _SAMPLE_COLUMNS]),
-            {name: i for i, name in enumerate(_SAMPLE_COLUMNS)})
+            _SAMPLE_ROWS)
 
 
 def _cumulative_distance(dist: FloatArray) -> tuple[FloatArray, bool | None]:

@@ -30,6 +30,7 @@ from legday.cleaning import (
     IntArray,
     climb_through_turns,
     column,
+    turning_points,
 )
 
 #: Slower than this is walking or standing, not running downhill. [m/s]
@@ -113,14 +114,11 @@ def _running_descent_m(elevation_m: FloatArray, stretch: IntArray, running: Bool
     if len(at) < 2:
         return 0.0
     e = -elevation_m[at]
-    # Turning points of each piece, as elevation_gain_m reduces it: its ends, and
-    # samples where the slope changes sign towards a non-zero slope.
-    keep = new_piece.copy()
+    # Turning points of each piece, as elevation_gain_m reduces it: the whole series'
+    # turning points, and the ends of every piece.
+    keep = turning_points(e)
+    keep |= new_piece
     keep[:-1] |= new_piece[1:]
-    keep[-1] = True
-    de = e[1:] - e[:-1]
-    sign = np.sign(de)
-    keep[1:-1] |= (sign[1:] != sign[:-1]) & (de[1:] != 0)
     points = e[keep].tolist()
     bounds = np.flatnonzero(new_piece[keep]).tolist() + [len(points)]
     descent = 0.0

@@ -66,13 +66,10 @@ def _sprint_why(run: RunArrays, bout: Bout, top_speed_mps: float) -> str:
             f"{100 * bout.peak_mps / run.easy:.0f} % of your easy pace")
 
 
-def _recovery_word(run: RunArrays, a: int, b: int, span_s: float,
-                   moving_s: float | None = None) -> str:
-    """``jog``, ``walk`` or ``rest`` for the stretch between two reps (``moving_s``, its
-    moving time, when the caller knows it)."""
+def _recovery_word(run: RunArrays, a: int, b: int, span_s: float) -> str:
+    """``jog``, ``walk`` or ``rest`` for the stretch between two reps."""
     moving_before = run.moving_before
-    if moving_s is None:
-        moving_s = float(moving_before[b] - moving_before[a]) if b > a else 0.0
+    moving_s = float(moving_before[b] - moving_before[a]) if b > a else 0.0
     if b <= a or moving_s < 0.5 * span_s:
         return "rest"
     speed = median_of(run.speed_moving[moving_before[a]:moving_before[b]])
@@ -252,7 +249,7 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
         if piece is not None:
             whys.append(piece.why)
         elif kind == EffortKind.RECOVERY:
-            word = _recovery_word(run, starts[j], ends[j], span_s[j], moving_s[j])
+            word = _recovery_word(run, starts[j], ends[j], span_s[j])
             how = _RECOVERY_HOW.get(word) or f"jogging at {fmt_pace(speed[j])}"
             whys.append(f"{fmt_duration(span_s[j])} between work bouts, {how}")
         else:
