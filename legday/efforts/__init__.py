@@ -51,7 +51,7 @@ from legday.efforts.describe import (
     empty_efforts,
     fmt_pace,
 )
-from legday.efforts.judge import Elevation, classify_bouts
+from legday.efforts.judge import classify_bouts
 from legday.efforts.kinds import WORK_KINDS, EffortKind, primary_kind
 from legday.efforts.rules import RULES, EffortRules
 from legday.efforts.tempo import (
@@ -262,11 +262,9 @@ def _cut(frame: Columns, profile: AthleteProfile, stats: RunStats | None,
     bouts = find_bouts(run)
     measure_all(run, bouts)
     surroundings(run, bouts)
-    elevation = Elevation.of(run)
-    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps,
-                          elevation)
+    work = classify_bouts(run, bouts, profile.top_speed_mps, profile.threshold_speed_mps)
     describe_work(run, work, profile.top_speed_mps, profile.threshold_speed_mps)
-    return assemble(run, work, elevation), notes, primary_kind(str(bt.kind) for bt in work)
+    return assemble(run, work), notes, primary_kind(str(bt.kind) for bt in work)
 
 
 def _classification(activity: Activity, frame: Columns, profile: AthleteProfile,

@@ -37,6 +37,7 @@ from legday.cleaning import (
     numpy_sum,
     sorted_median,
     speed_source_is,
+    turning_points,
 )
 from legday.efforts.kinds import EffortKind
 from legday.efforts.rules import EffortRules
@@ -144,6 +145,15 @@ class RunArrays:
                            and (len(lat) - np.count_nonzero(np.isnan(lat))) / len(lat) > 0.5))
 
     @cached_property
+    def elevation(self) -> Elevation:
+        """The run's elevation where it has one, with its turning points: what climbs and
+        the efforts' gains are cut from."""
+        at = np.isfinite(self.elev).nonzero()[0]
+        values = self.elev[at]
+        turning = turning_points(values)
+        return Elevation(at, values, turning, turning.nonzero()[0])
+
+    @cached_property
     def stretch_start(self) -> BoolArray:
         """Whether each sample is the first of its stretch."""
         out = np.empty(len(self.stretch), dtype=bool)
@@ -183,6 +193,19 @@ class RunArrays:
     def gap_s(self, first: Bout, second: Bout) -> float:
         """Time from the end of ``first`` to the start of ``second``. [s]"""
         return float(self.t[second.a]) - self.end_time(first.b)
+
+
+@dataclass(frozen=True)
+class Elevation:
+    """A run's elevation as one series (:attr:`RunArrays.elevation`)."""
+
+    #: Sample of each value.
+    at: npt.NDArray[np.int64]
+    #: The elevations. [m]
+    values: npt.NDArray[np.float64]
+    #: Which values turn (:func:`turning_points`), and their positions.
+    turning: npt.NDArray[np.bool_]
+    turns: npt.NDArray[np.int64]
 
 
 def lap_boundaries(laps: pd.DataFrame | None, t0: pd.Timestamp,

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from legday.cleaning import climb_through_turns
 from legday.efforts.bouts import Bout, RunArrays
-from legday.efforts.judge import Elevation, median_of
+from legday.efforts.judge import median_of
 from legday.efforts.kinds import EffortKind
 from legday.efforts.tempo import hard_steady_why, tempo_or_threshold
 from legday.units import Units, fmt_duration
@@ -112,8 +112,8 @@ def _span_sums(values: FloatArray, edges: IntArray, empty: IntArray | None = Non
     return np.asarray(sums)
 
 
-def _segment_stats(run: RunArrays, edges: IntArray, elevation: Elevation,
-                   empty: IntArray | None, out: FloatArray) -> None:
+def _segment_stats(run: RunArrays, edges: IntArray, empty: IntArray | None,
+                   out: FloatArray) -> None:
     """Summary of every span ``[edges[i], edges[i + 1])`` of a run the spans tile (moving
     samples only for the means), into the rows of ``out``: ``moving_s``, ``distance_m``,
     ``speed_mps``, ``gap_speed_mps``, ``grade_pct``, ``elevation_gain_m`` and
@@ -154,6 +154,7 @@ def _segment_stats(run: RunArrays, edges: IntArray, elevation: Elevation,
     # The elevation of each span from its first to its last sample with one, and its gain
     # from the turning points of the whole run's elevation (a span's inner turning points
     # are the run's: the same neighbours).
+    elevation = run.elevation
     has_elev, elev = elevation.at, elevation.values
     at = has_elev.searchsorted(edges).tolist()
     grade = [np.nan] * n_spans
@@ -189,14 +190,12 @@ def _segment_stats(run: RunArrays, edges: IntArray, elevation: Elevation,
 _RECOVERY_HOW = {"rest": "standing or watch stopped", "walk": "walking"}
 
 
-def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = None,
-             ) -> pd.DataFrame:
+def assemble(run: RunArrays, work: list[Bout]) -> pd.DataFrame:
     """Cut the run into contiguous efforts: work bouts and what lies between them.
 
     Between two work efforts lies a recovery when it holds at most
     ``recovery_max_s`` of running, else steady running; before the first and
-    after the last, steady running. ``elevation`` is the run's (:meth:`Elevation.of`,
-    made here when not given).
+    after the last, steady running.
     """
     n = len(run.t)
     t = run.t
@@ -236,7 +235,7 @@ def assemble(run: RunArrays, work: list[Bout], elevation: Elevation | None = Non
     numbers = np.empty((1 + 7, len(kinds)))
     spans = np.subtract(bound_s[1:], bound_s[:-1], out=numbers[0])
     empty = [j for j, (a, b) in enumerate(zip(starts, ends, strict=True)) if b <= a]
-    _segment_stats(run, np.array(starts + [n], dtype=np.int64), elevation or Elevation.of(run),
+    _segment_stats(run, np.array(starts + [n], dtype=np.int64),
                    np.array(empty) if empty else None, numbers)
     moving_s, speed, span_s = numbers[1].tolist(), numbers[3].tolist(), spans.tolist()
     texts: list[str] = []

@@ -14,41 +14,17 @@ Three ideas carry the rules (``docs/efforts.md`` has the thresholds):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import numpy.typing as npt
 
-from legday.cleaning import sorted_median, turning_points
+from legday.cleaning import sorted_median
 from legday.efforts.bouts import Bout, RunArrays, array_mean, measure
 from legday.efforts.kinds import EffortKind
 from legday.gap import gap_factor
 from legday.model import haversine_m
 
 
-@dataclass(frozen=True)
-class Elevation:
-    """The run's elevation where it has one, as one series with its turning points:
-    what the climbs and the efforts' gains are cut from (made once a run)."""
-
-    #: Sample of each value.
-    at: npt.NDArray[np.int64]
-    #: The elevations. [m]
-    values: npt.NDArray[np.float64]
-    #: Which values turn (:func:`turning_points`), and their positions.
-    turning: npt.NDArray[np.bool_]
-    turns: npt.NDArray[np.int64]
-
-    @classmethod
-    def of(cls, run: RunArrays) -> Elevation:
-        at = np.isfinite(run.elev).nonzero()[0]
-        values = run.elev[at]
-        turning = turning_points(values)
-        return cls(at, values, turning, turning.nonzero()[0])
-
-
 def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
-          threshold_speed_mps: float, elevation: Elevation | None = None) -> list[Bout]:
+          threshold_speed_mps: float) -> list[Bout]:
     """Give the bouts their kinds; returns the work efforts (hills included) in time order.
 
     Parameters
@@ -59,8 +35,6 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
         From :func:`legday.efforts.bouts.find_bouts`, measured, with their surroundings.
     top_speed_mps, threshold_speed_mps
         The athlete's. [m/s]
-    elevation
-        The run's (:meth:`Elevation.of`, made here when not given).
     """
     rules = run.rules
     work_floor = max(rules.work_x_easy * run.easy, rules.work_x_threshold * threshold_speed_mps)
@@ -76,7 +50,7 @@ def classify_bouts(run: RunArrays, bouts: list[Bout], top_speed_mps: float,
         else:
             bout.kind = EffortKind.SPRINT
     sprints = [bt for bt in bouts if bt.kind == EffortKind.SPRINT]
-    climbs = _hills(run, work_floor, uphill, elevation or Elevation.of(run))
+    climbs = _hills(run, work_floor, uphill)
     hills = [h for h in climbs if not _overlaps(h, sprints)]
     # A bout on a hill effort is that hill; a bout on any other climb is not a flat rep.
     open_bouts = ([bt for bt in bouts if not _covered_share(bt, hills) >= 0.5] if hills
@@ -214,8 +188,7 @@ def _sprints(run: RunArrays, fast: list[Bout], top_speed_mps: float) -> list[Bou
     return out
 
 
-def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
-           elevation: Elevation) -> list[Bout]:
+def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout]) -> list[Bout]:
     """Hill efforts: climbs run hard for this athlete, again and again on the same hill.
 
     A climb (:func:`climb_spans`) is hard when its grade-adjusted effort
@@ -227,7 +200,7 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
     rules = run.rules
     climbs: list[Bout] = []
     moving_before = run.moving_before
-    for a, b in climb_spans(run, elevation):
+    for a, b in climb_spans(run):
         moving_s = int(moving_before[b] - moving_before[a])
         distance_m = float(run.dist[b - 1] - run.dist[a])
         if distance_m <= 0 or moving_s == 0:
@@ -259,13 +232,13 @@ def _hills(run: RunArrays, work_floor: float, uphill_sprints: list[Bout],
     return hills
 
 
-def climb_spans(run: RunArrays, elevation: Elevation | None = None) -> list[tuple[int, int]]:
+def climb_spans(run: RunArrays) -> list[tuple[int, int]]:
     """Climbs cut from the elevation: from a low to the next high at least
     :func:`climb_rise_m` above it, without the flat run-in and run-out (the
     climb starts and ends within a tenth of its rise, or a quarter of the minimum rise,
     of the low and the high). Each stretch is cut on its own."""
     rise_min = climb_rise_m(run)
-    elevation = elevation or Elevation.of(run)
+    elevation = run.elevation
     has_elev, elev = elevation.at, elevation.values
     if len(has_elev) < 2:
         return []
