@@ -610,6 +610,16 @@ def _nearest(values: list[float], target: float) -> int:
     return i
 
 
+def _bout_stretches(run: RunArrays, bouts: list[Bout],
+                    ) -> tuple[IntArray, IntArray, list[int], list[int]]:
+    """Each bout's first and last sample, and the first sample of its stretch and the one
+    after that stretch (stretches are contiguous and in order)."""
+    starts = np.array([bout.a for bout in bouts])
+    ends = np.array([bout.b for bout in bouts])
+    ends -= 1
+    return starts, ends, run.first[starts].tolist(), (run.last[ends] + 1).tolist()
+
+
 def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     """Move bout edges onto nearby manual or workout lap boundaries (a hint only)."""
     if not bouts or len(run.lap_times) == 0:
@@ -617,13 +627,9 @@ def _snap_to_laps(run: RunArrays, bouts: list[Bout]) -> None:
     laps = run.lap_times.tolist()
     rules = run.rules
     t = run.t
-    starts = np.array([bout.a for bout in bouts])
-    ends = np.array([bout.b for bout in bouts])
-    # Each bout's stretch (stretches are contiguous and in order) and its times.
-    stretch_lo = run.first[starts].tolist()
-    stretch_hi = (run.last[ends - 1] + 1).tolist()
+    starts, ends, stretch_lo, stretch_hi = _bout_stretches(run, bouts)
     t_starts = t[starts].tolist()
-    t_ends = (t[ends - 1] + 1.0).tolist()
+    t_ends = (t[ends] + 1.0).tolist()
     # The sample each lap boundary falls on (the first at or after it, within half a second).
     lap_at = t.searchsorted(run.lap_times - 0.5).tolist()
     for bout, lo, hi, t_start, t_end in zip(bouts, stretch_lo, stretch_hi, t_starts, t_ends,
@@ -892,9 +898,7 @@ def surroundings(run: RunArrays, bouts: list[Bout]) -> None:
     t = run.t
     a_list = [bout.a for bout in bouts]
     b_list = [bout.b for bout in bouts]
-    starts, ends = np.array(a_list), np.array(b_list) - 1
-    stretch_lo = run.first[starts].tolist()
-    stretch_hi = (run.last[ends] + 1).tolist()
+    starts, ends, stretch_lo, stretch_hi = _bout_stretches(run, bouts)
     reach_before = t.searchsorted(t[starts] - rules.surround_s).tolist()
     reach_after = t.searchsorted((t[ends] + 1.0) + rules.surround_s).tolist()
     lag = rules.cadence_lag_s
